@@ -1,0 +1,44 @@
+# The two commands: `make run` (the app on 127.0.0.1:8000) and `make test` (the suite).
+# Both install what they need into .venv first. With DATABASE_URL and REDIS_URL set they use
+# PostgreSQL, Redis and a real Celery worker; with nothing set, SQLite and in-process tasks.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install browser worker check-deploy bench lint
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Headless Chromium for the browser tests: Debian's package, never a downloaded browser.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); \
+	  else echo "Install Debian's chromium (sudo apt-get install chromium) for the browser tests"; exit 1; fi; }
+
+test: $(STAMP) browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+worker: $(STAMP)
+	$(VENV)/bin/celery -A impactboard worker --beat --loglevel=info --concurrency=2
+
+check-deploy: $(STAMP)
+	DJANGO_SETTINGS_MODULE=impactboard.settings.production \
+	DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-enough-random-looking-secret-value-xyz \
+	DJANGO_ALLOWED_HOSTS=impactboard.example \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

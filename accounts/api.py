@@ -1,0 +1,55 @@
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from .serializers import (
+    RegisterResponseSerializer,
+    RegisterSerializer,
+    TokenRequestSerializer,
+    TokenResponseSerializer,
+)
+from .services import UsernameTaken, token_for, user_create
+
+
+class RegisterView(APIView):
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "register"
+
+    @extend_schema(
+        request=RegisterSerializer,
+        responses={201: RegisterResponseSerializer, 400: OpenApiResponse(description="Invalid.")},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = RegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            user = user_create(**serializer.validated_data)
+        except UsernameTaken as exc:
+            raise ValidationError({"username": ["That username is taken."]}) from exc
+        return Response(
+            {"username": user.username, "token": token_for(user=user)},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class TokenView(APIView):
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: TokenResponseSerializer, 400: OpenApiResponse(description="Wrong.")},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response({"token": token_for(user=serializer.validated_data["user"])})

@@ -1,0 +1,21 @@
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from rest_framework.authtoken.models import Token
+
+
+class UsernameTaken(Exception):
+    pass
+
+
+def user_create(*, username: str, password: str) -> User:
+    """Create an account (the password has already passed Django's validators)."""
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(username=username, password=password)
+    except IntegrityError as exc:  # two sign-ups for one name at the same instant
+        raise UsernameTaken(username) from exc
+
+
+def token_for(*, user: User) -> str:
+    token, _ = Token.objects.get_or_create(user=user)
+    return token.key

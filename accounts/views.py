@@ -1,0 +1,34 @@
+from django.contrib.auth import login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+from rest_framework.throttling import SimpleRateThrottle
+
+from .forms import SignUpForm
+
+
+class SignUpThrottle(SimpleRateThrottle):
+    """The API's sign-up throttle, for the sign-up page: the same bucket, per client address."""
+
+    scope = "register"
+
+    def get_cache_key(self, request, view):  # type: ignore[no-untyped-def]
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST":
+        if not SignUpThrottle().allow_request(request, None):
+            form.add_error(None, "Too many sign-ups from your address. Try again later.")
+            return render(request, "registration/signup.html", {"form": form}, status=429)
+        if form.is_valid():
+            user = form.save()
+            login(request, user)
+            return redirect(next_url or "home")
+    return render(request, "registration/signup.html", {"form": form, "next": next_url})

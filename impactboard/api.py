@@ -1,0 +1,43 @@
+"""Project-wide REST framework pieces: a bounded JSON parser and JSON-only errors."""
+
+from typing import Any
+
+from django.conf import settings
+from rest_framework import status
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class BoundedJSONParser(JSONParser):
+    """JSONParser that refuses oversized bodies (400) instead of reading them whole.
+
+    DRF reads the request stream directly, so Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not apply.
+    """
+
+    def parse(self, stream, media_type=None, parser_context=None):  # type: ignore[no-untyped-def]
+        limit = settings.API_MAX_JSON_BYTES
+        request = (parser_context or {}).get("request")
+        length = request.META.get("CONTENT_LENGTH") if request is not None else None
+        if length and length.isdigit() and int(length) > limit:
+            raise ParseError(f"Request body too large: at most {limit} bytes of JSON.")
+        if stream is None:
+            return super().parse(stream, media_type, parser_context)
+        body = stream.read(limit + 1)
+        if len(body) > limit:
+            raise ParseError(f"Request body too large: at most {limit} bytes of JSON.")
+        if b"\x00" in body:
+            raise ParseError("JSON parse error - NUL bytes are not allowed.")
+        import io
+
+        return super().parse(io.BytesIO(body), media_type, parser_context)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS and "Retry-After" not in response:
+        response["Retry-After"] = "60"
+    return response

@@ -1,0 +1,70 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from accounts import views as account_views
+from accounts.api import RegisterView, TokenView
+from ratings import views as rating_views
+from ratings.api import (
+    GlobalRankingsView,
+    GroupRankingsView,
+    GroupViewSet,
+    MemberRoleView,
+    RatingsMineView,
+)
+from theories import views as theory_views
+from theories.api import TheoryViewSet
+
+from . import views
+
+router = DefaultRouter(trailing_slash=True)
+router.register("theories", TheoryViewSet, basename="theory")
+router.register("groups", GroupViewSet, basename="group")
+
+api_v1 = [
+    path("auth/register/", RegisterView.as_view(), name="api-register"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("groups/<slug:slug>/ratings/mine/", RatingsMineView.as_view(), name="api-ratings-mine"),
+    path("groups/<slug:slug>/rankings/", GroupRankingsView.as_view(), name="api-group-rankings"),
+    path(
+        "groups/<slug:slug>/members/<str:username>/",
+        MemberRoleView.as_view(),
+        name="api-member-role",
+    ),
+    path("rankings/", GlobalRankingsView.as_view(), name="api-rankings"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
+    path("api/v1/", include(api_v1)),
+    path("admin/", admin.site.urls),
+    path("accounts/signup/", account_views.signup, name="signup"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("theories/", theory_views.theory_index, name="theory_list"),
+    path("theories/<slug:slug>/", theory_views.theory_detail, name="theory_detail"),
+    path("groups/", rating_views.group_list, name="group_list"),
+    path("groups/new/", rating_views.group_new, name="group_new"),
+    path("groups/<slug:slug>/", rating_views.group_detail, name="group_detail"),
+    path("groups/<slug:slug>/rate/", rating_views.group_rate, name="group_rate"),
+    path("groups/<slug:slug>/join/", rating_views.group_join, name="group_join"),
+    path("groups/<slug:slug>/leave/", rating_views.group_leave, name="group_leave"),
+    path("groups/<slug:slug>/members/", rating_views.group_member_list, name="group_members"),
+    path(
+        "groups/<slug:slug>/ratings-open/",
+        rating_views.group_ratings_open,
+        name="group_ratings_open",
+    ),
+    path(
+        "groups/<slug:slug>/invite/<str:code>/", rating_views.group_invite, name="group_invite"
+    ),
+]
+
+handler404 = "impactboard.views.api_not_found"
+handler500 = "impactboard.views.server_error"

@@ -1,0 +1,53 @@
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from ratings.selectors import group_list_visible_to, ranking_global
+
+logger = logging.getLogger(__name__)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    ranking = ranking_global()
+    groups = list(group_list_visible_to(user=request.user)[:12])
+    return render(request, "home.html", {"ranking": ranking, "groups": groups})
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    """200 while the app can serve; 503 naming the part that is down. Redis is reported but not
+    required: submissions are stored without it and rankings catch up when it returns."""
+    report: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        report["database"] = "ok"
+    except Exception as exc:
+        logger.warning("health: database down: %s", exc)
+        report["database"] = "down"
+        connection.close_if_unusable_or_obsolete()
+    if settings.REDIS_URL:
+        try:
+            cache.get("health-probe")
+            report["redis"] = "ok"
+        except Exception:
+            report["redis"] = "down"
+    else:
+        report["redis"] = "not configured (tasks run in-process)"
+    status = 200 if report["database"] == "ok" else 503
+    return JsonResponse(report, status=status)
+
+
+def api_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Server error."}, status=500)
+    return render(request, "500.html", status=500)

@@ -1,0 +1,63 @@
+"""The one place that decides who may see or change what inside a group.
+
+Private means invisible: an outsider gets 404 for a private group and everything in it, so the
+group's existence is not revealed. A public group is visible to all; acting in it needs membership
+(403), and running it needs the facilitator role (403).
+"""
+
+from dataclasses import dataclass
+from enum import Enum
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import DiscussionGroup, Membership
+
+
+class Need(Enum):
+    VIEW = "view"
+    MEMBER = "member"
+    FACILITATOR = "facilitator"
+
+
+@dataclass(frozen=True)
+class GroupAccess:
+    group: DiscussionGroup
+    membership: Membership | None
+
+    @property
+    def is_member(self) -> bool:
+        return self.membership is not None
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.membership is not None and self.membership.role == Membership.Role.FACILITATOR
+
+    @property
+    def role(self) -> str | None:
+        return self.membership.role if self.membership else None
+
+
+def membership_of(group: DiscussionGroup, user: User | AnonymousUser) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(group=group, user=user).first()
+
+
+def group_access(
+    *, slug: str, user: User | AnonymousUser, need: Need = Need.VIEW
+) -> GroupAccess:
+    """The group `slug` with the caller's membership, or Http404 / PermissionDenied."""
+    group = DiscussionGroup.objects.filter(slug=slug).first()
+    if group is None:
+        raise Http404("No such group.")
+    membership = membership_of(group, user)
+    access = GroupAccess(group=group, membership=membership)
+    if not group.is_public and membership is None:
+        raise Http404("No such group.")
+    if need is Need.MEMBER and not access.is_member:
+        raise PermissionDenied("Only members of this group may do that.")
+    if need is Need.FACILITATOR and not access.is_facilitator:
+        raise PermissionDenied("Only facilitators of this group may do that.")
+    return access

@@ -1,0 +1,196 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from theories.models import Theory
+
+GLOBAL_SCOPE = "global"
+
+
+def new_join_code() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class DiscussionGroup(models.Model):
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public"
+        PRIVATE = "private", "Private"
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True, max_length=2000)
+    visibility = models.CharField(
+        max_length=7, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    join_code = models.CharField(max_length=32, default=new_join_code)
+    ratings_open = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(visibility__in=["public", "private"]), name="group_visibility_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == self.Visibility.PUBLIC
+
+    @property
+    def scope(self) -> str:
+        return f"group:{self.pk}"
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        FACILITATOR = "facilitator", "Facilitator"
+        MEMBER = "member", "Member"
+
+    group = models.ForeignKey(DiscussionGroup, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=11, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=Q(role__in=["facilitator", "member"]), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.group} ({self.role})"
+
+
+class Participant(models.Model):
+    """Whoever rates inside a group: a member's account, or a named person without one
+    (imported from a spreadsheet). Ratings hang off participants, never off users."""
+
+    group = models.ForeignKey(
+        DiscussionGroup, on_delete=models.CASCADE, related_name="participants"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="participations",
+    )
+    name = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "user"],
+                condition=Q(user__isnull=False),
+                name="participant_one_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["group", "name"],
+                condition=Q(user__isnull=True),
+                name="participant_named_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Rating(models.Model):
+    """A participant's current score for one theory. `group` repeats participant.group so that
+    the per-scope GROUP BY reads one table through one index."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="ratings")
+    group = models.ForeignKey(DiscussionGroup, on_delete=models.CASCADE, related_name="ratings")
+    theory = models.ForeignKey(Theory, on_delete=models.PROTECT, related_name="ratings")
+    score = models.PositiveSmallIntegerField()
+    rationale = models.CharField(max_length=280, blank=True, default="")
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "theory"], name="rating_unique"),
+            models.CheckConstraint(
+                condition=Q(score__gte=1) & Q(score__lte=10), name="rating_score_1_to_10"
+            ),
+        ]
+        indexes = [models.Index(fields=["group", "theory", "score"], name="rating_histogram")]
+
+
+class Submission(models.Model):
+    """Append-only record of one save. Never updated, never deleted by a later save."""
+
+    class Source(models.TextChoices):
+        PAGE = "page", "Rating page"
+        API = "api", "API"
+        IMPORT = "import", "Spreadsheet import"
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="submissions"
+    )
+    group = models.ForeignKey(
+        DiscussionGroup, on_delete=models.CASCADE, related_name="submissions"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(max_length=6, choices=Source.choices)
+    note = models.CharField(max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class SubmissionItem(models.Model):
+    """One theory's value in a submission; a null score records that the rating was removed."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="items")
+    theory = models.ForeignKey(Theory, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(null=True)
+    rationale = models.CharField(max_length=280, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "theory"], name="item_unique"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | (Q(score__gte=1) & Q(score__lte=10)),
+                name="item_score_null_or_1_to_10",
+            ),
+        ]
+
+
+class Ranking(models.Model):
+    """The stored aggregate of one scope: `global` or `group:<id>`. Derived data: rebuilt from
+    ratings by `ranking_recompute`; reading it never aggregates."""
+
+    scope = models.CharField(max_length=40, unique=True)
+    group = models.OneToOneField(
+        DiscussionGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="ranking"
+    )
+    version = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(null=True)
+    raters = models.PositiveIntegerField(default=0)
+    results = models.JSONField(default=list)
+
+
+class RankingRequest(models.Model):
+    """Outbox: 'this scope's ranking is stale', written in the submission's own transaction so
+    that the intent survives a broker outage. The recompute deletes what it has covered."""
+
+    scope = models.CharField(max_length=40, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)

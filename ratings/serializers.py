@@ -1,0 +1,174 @@
+from typing import Any
+
+from rest_framework import serializers
+
+from .models import DiscussionGroup, Membership, Rating
+
+
+class GroupSerializer(serializers.ModelSerializer):
+    """A group as the contract shows it; `join_code` only to its facilitators."""
+
+    member_count = serializers.SerializerMethodField()
+    is_member = serializers.SerializerMethodField()
+    role = serializers.SerializerMethodField()
+    join_code = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DiscussionGroup
+        fields = [
+            "slug",
+            "name",
+            "description",
+            "visibility",
+            "member_count",
+            "ratings_open",
+            "is_member",
+            "role",
+            "join_code",
+        ]
+        read_only_fields = ["slug", "member_count", "is_member", "role", "join_code"]
+
+    def _role(self, group: DiscussionGroup) -> str | None:
+        if hasattr(group, "caller_role"):
+            return group.caller_role
+        return self.context.get("role")
+
+    def get_member_count(self, group: DiscussionGroup) -> int:
+        if getattr(group, "member_count", None) is not None:
+            return group.member_count
+        return group.memberships.count()
+
+    def get_is_member(self, group: DiscussionGroup) -> bool:
+        return self._role(group) is not None
+
+    def get_role(self, group: DiscussionGroup) -> str | None:
+        return self._role(group)
+
+    def get_join_code(self, group: DiscussionGroup) -> str | None:
+        return group.join_code if self._role(group) == Membership.Role.FACILITATOR else None
+
+    def to_representation(self, instance: DiscussionGroup) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if data["join_code"] is None:
+            del data["join_code"]
+        return data
+
+
+class GroupCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    visibility = serializers.ChoiceField(choices=DiscussionGroup.Visibility.choices)
+
+
+class GroupUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120, required=False)
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    visibility = serializers.ChoiceField(choices=DiscussionGroup.Visibility.choices, required=False)
+    ratings_open = serializers.BooleanField(required=False)
+
+    def validate_ratings_open(self, value: Any) -> bool:
+        if not isinstance(self.initial_data.get("ratings_open"), bool):
+            raise serializers.ValidationError("Must be true or false.")
+        return value
+
+
+class JoinSerializer(serializers.Serializer):
+    join_code = serializers.CharField(required=False, allow_blank=True, max_length=64)
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["username", "role", "joined_at"]
+        read_only_fields = ["username", "joined_at"]
+
+
+class StrictScoreField(serializers.Field):
+    """A score is a JSON integer 1..10, or null. Not "7", not 7.5, not 7.0, not true."""
+
+    default_error_messages = {
+        "invalid": "A score is a whole number from 1 to 10, or null for 'not rated'.",
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> int:
+        if type(data) is not int or not 1 <= data <= 10:
+            self.fail("invalid")
+        return data
+
+    def to_representation(self, value: int) -> int:
+        return value
+
+
+class StrictIdField(serializers.Field):
+    default_error_messages = {"invalid": "A theory is named by its integer id."}
+
+    def to_internal_value(self, data: Any) -> int:
+        if type(data) is not int or not 0 < data < 2**31:
+            self.fail("invalid")
+        return data
+
+    def to_representation(self, value: int) -> int:
+        return value
+
+
+class RatingItemSerializer(serializers.Serializer):
+    theory = StrictIdField()
+    score = StrictScoreField()
+    rationale = serializers.CharField(
+        max_length=280, required=False, allow_blank=True, allow_null=True, trim_whitespace=True
+    )
+
+
+class RatingsSubmitSerializer(serializers.Serializer):
+    ratings = RatingItemSerializer(many=True, allow_empty=True, max_length=200)
+
+
+class RatingReadSerializer(serializers.ModelSerializer):
+    theory = serializers.IntegerField(source="theory_id")
+
+    class Meta:
+        model = Rating
+        fields = ["theory", "score", "rationale", "updated_at"]
+
+
+class RatingsMineSerializer(serializers.Serializer):
+    ratings = RatingReadSerializer(many=True)
+
+
+class RankingTheorySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class RankingRowSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    theory = RankingTheorySerializer()
+    n = serializers.IntegerField()
+    mean = serializers.FloatField(allow_null=True)
+    median = serializers.FloatField(allow_null=True)
+    stdev = serializers.FloatField(allow_null=True)
+    histogram = serializers.ListField(child=serializers.IntegerField(), min_length=10, max_length=10)
+    controversy = serializers.FloatField(
+        allow_null=True,
+        help_text=(
+            "Mean absolute difference between two different raters' scores (Gini's mean "
+            "difference), 0..9; null when n < 2."
+        ),
+    )
+
+
+class RankingSerializer(serializers.Serializer):
+    computed_at = serializers.DateTimeField(allow_null=True)
+    raters = serializers.IntegerField(help_text="Distinct participants with at least one rating.")
+    results = RankingRowSerializer(many=True)
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()

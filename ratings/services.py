@@ -1,0 +1,378 @@
+"""Every write to groups, memberships, participants, ratings and rankings."""
+
+import logging
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import partial
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.text import slugify
+
+from theories.models import Theory
+
+from .models import (
+    GLOBAL_SCOPE,
+    DiscussionGroup,
+    Membership,
+    Participant,
+    Ranking,
+    RankingRequest,
+    Rating,
+    Submission,
+    SubmissionItem,
+)
+from .statistics import stats_from_histogram
+
+logger = logging.getLogger(__name__)
+
+
+class RatingsClosed(Exception):
+    """The facilitator has closed ratings in this group."""
+
+
+class LastFacilitator(Exception):
+    """The only facilitator cannot leave or step down: the group would have nobody to run it."""
+
+
+class SubmissionInvalid(Exception):
+    """Some items of a submission are invalid; `errors` maps item index -> field -> messages."""
+
+    def __init__(self, errors: dict[int, dict[str, list[str]]]) -> None:
+        super().__init__("invalid submission")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class RatingItem:
+    theory_id: int
+    score: int | None  # None removes the rating
+    rationale: str | None = None  # None keeps the stored rationale
+
+
+# --- groups and memberships ---------------------------------------------------------------------
+
+
+def group_create(
+    *, user: User, name: str, description: str = "", visibility: str = "public"
+) -> DiscussionGroup:
+    """Create a group; its creator becomes its first facilitator (and participant)."""
+    base = slugify(name)[:50] or "group"
+    for attempt in range(5):
+        slug = base if attempt == 0 else f"{base}-{secrets.token_hex(3)}"
+        try:
+            with transaction.atomic():
+                group = DiscussionGroup.objects.create(
+                    slug=slug,
+                    name=name,
+                    description=description,
+                    visibility=visibility,
+                    created_by=user,
+                )
+                membership_join(group=group, user=user, role=Membership.Role.FACILITATOR)
+                return group
+        except IntegrityError:
+            continue  # the slug was taken (perhaps at this very instant): try another
+    raise RuntimeError("could not find a free slug")
+
+
+def group_update(*, group: DiscussionGroup, **fields: object) -> DiscussionGroup:
+    allowed = {"name", "description", "visibility", "ratings_open"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"cannot update {sorted(unknown)}")
+    visibility_changed = "visibility" in fields and fields["visibility"] != group.visibility
+    for name, value in fields.items():
+        setattr(group, name, value)
+    with transaction.atomic():
+        group.save(update_fields=list(fields))
+        if visibility_changed:
+            # The global ranking covers public groups only: it changes with the group's visibility.
+            rankings_mark_stale(scopes=[GLOBAL_SCOPE])
+    return group
+
+
+def membership_join(
+    *, group: DiscussionGroup, user: User, role: str = Membership.Role.MEMBER
+) -> Membership:
+    """Join `group` (harmless when already a member: the existing membership is returned)."""
+    with transaction.atomic():
+        membership, _ = Membership.objects.get_or_create(
+            group=group, user=user, defaults={"role": role}
+        )
+        participant_for_user(group=group, user=user)
+    return membership
+
+
+def membership_leave(*, group: DiscussionGroup, user: User) -> None:
+    """Leave `group`. The participant and its ratings stay: they were submitted to the group."""
+    with transaction.atomic():
+        membership = (
+            Membership.objects.select_for_update().filter(group=group, user=user).first()
+        )
+        if membership is None:
+            return
+        if membership.role == Membership.Role.FACILITATOR:
+            _ensure_another_facilitator(group=group, user=user)
+        membership.delete()
+
+
+def membership_set_role(*, group: DiscussionGroup, user: User, role: str) -> Membership:
+    """Promote a member to facilitator, or step one down (never the last one)."""
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(group=group, user=user)
+        if role == Membership.Role.MEMBER and membership.role == Membership.Role.FACILITATOR:
+            _ensure_another_facilitator(group=group, user=user)
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+def _ensure_another_facilitator(*, group: DiscussionGroup, user: User) -> None:
+    # Lock every facilitator row, so that two facilitators stepping down at once cannot both pass.
+    others = list(
+        Membership.objects.select_for_update()
+        .filter(group=group, role=Membership.Role.FACILITATOR)
+        .exclude(user=user)
+        .values_list("id", flat=True)
+    )
+    if not others:
+        raise LastFacilitator("Promote another facilitator first: a group needs one.")
+
+
+def participant_for_user(*, group: DiscussionGroup, user: User) -> Participant:
+    participant, _ = Participant.objects.get_or_create(
+        group=group, user=user, defaults={"name": user.username}
+    )
+    return participant
+
+
+# --- ratings --------------------------------------------------------------------------------------
+
+
+def rating_items_validate(items: Sequence[RatingItem]) -> None:
+    """Raise SubmissionInvalid naming every bad item: unknown theory, repeated theory, score
+    outside 1..10. One query, whatever the number of items."""
+    known = set(
+        Theory.objects.filter(id__in={i.theory_id for i in items}).values_list("id", flat=True)
+    )
+    errors: dict[int, dict[str, list[str]]] = {}
+    seen: set[int] = set()
+    for index, item in enumerate(items):
+        if item.theory_id not in known:
+            errors.setdefault(index, {})["theory"] = [f"Unknown theory id {item.theory_id}."]
+        elif item.theory_id in seen:
+            errors.setdefault(index, {})["theory"] = [
+                f"Theory {item.theory_id} appears more than once in this submission."
+            ]
+        seen.add(item.theory_id)
+        if item.score is not None and not (
+            type(item.score) is int and 1 <= item.score <= 10
+        ):
+            errors.setdefault(index, {})["score"] = ["A score is a whole number from 1 to 10."]
+    if errors:
+        raise SubmissionInvalid(errors)
+
+
+def rating_submission_create(
+    *,
+    participant: Participant,
+    items: Sequence[RatingItem],
+    submitted_by: User | None,
+    source: str,
+    note: str = "",
+    check_open: bool = True,
+) -> Submission:
+    """Save one submission: all of it or none of it.
+
+    Upserts the participant's ratings (INSERT … ON CONFLICT), deletes those set to None, appends
+    the submission and its items to the history, and marks the rankings stale. The recompute is
+    enqueued after commit; the write never waits on the broker.
+    """
+    group = participant.group
+    if check_open and not group.ratings_open:
+        raise RatingsClosed("Ratings are closed in this group.")
+    rating_items_validate(items)
+    now = timezone.now()
+    with transaction.atomic():
+        submission = Submission.objects.create(
+            participant=participant,
+            group=group,
+            submitted_by=submitted_by,
+            source=source,
+            note=note[:255],
+        )
+        SubmissionItem.objects.bulk_create(
+            SubmissionItem(
+                submission=submission,
+                theory_id=i.theory_id,
+                score=i.score,
+                rationale=i.rationale or "",
+            )
+            for i in items
+        )
+        for keep_rationale in (False, True):
+            rows = [
+                Rating(
+                    participant=participant,
+                    group=group,
+                    theory_id=i.theory_id,
+                    score=i.score,
+                    rationale=i.rationale or "",
+                    updated_at=now,
+                )
+                for i in items
+                if i.score is not None and (i.rationale is None) == keep_rationale
+            ]
+            if rows:
+                Rating.objects.bulk_create(
+                    rows,
+                    update_conflicts=True,
+                    unique_fields=["participant", "theory"],
+                    update_fields=(
+                        ["score", "updated_at"]
+                        if keep_rationale
+                        else ["score", "rationale", "updated_at"]
+                    ),
+                )
+        removed = [i.theory_id for i in items if i.score is None]
+        if removed:
+            Rating.objects.filter(participant=participant, theory_id__in=removed).delete()
+        rankings_mark_stale(scopes=group_scopes(group))
+    return submission
+
+
+def group_scopes(group: DiscussionGroup) -> list[str]:
+    """The rankings that a change to this group's ratings touches."""
+    return [group.scope, GLOBAL_SCOPE] if group.is_public else [group.scope]
+
+
+# --- rankings -------------------------------------------------------------------------------------
+
+
+def _queued_key(scope: str) -> str:
+    return f"rankings:queued:{scope}"
+
+
+def rankings_mark_stale(*, scopes: Iterable[str]) -> None:
+    """Record in the caller's transaction that these rankings are stale, and enqueue their
+    recompute once it commits. The outbox rows outlive a broker outage; the sweeper relays them."""
+    scopes = list(scopes)
+    RankingRequest.objects.bulk_create(RankingRequest(scope=s) for s in scopes)
+    transaction.on_commit(partial(rankings_enqueue, scopes), robust=True)
+
+
+def rankings_enqueue(scopes: Iterable[str]) -> None:
+    """Queue one recompute per scope, coalescing bursts.
+
+    How a burst is coalesced: a cache key `rankings:queued:<scope>` is added (atomic SET NX) before
+    a task is queued, and the task deletes it when it starts. While a recompute is waiting in the
+    queue, further submissions find the key and queue nothing: the waiting task will read their
+    ratings too. The task is queued with a short countdown (RANKINGS_COALESCE_SECONDS) so that a
+    burst arriving within that window is covered by one recompute. So a scope has at most one
+    waiting recompute, and at most one recompute per window, however many submissions arrive.
+
+    If Redis is unreachable this logs and returns: the submission has already committed its
+    RankingRequest rows, and `rankings_recompute_stale` recomputes them once Redis is back.
+    """
+    from .tasks import rankings_recompute
+
+    for scope in scopes:
+        key = _queued_key(scope)
+        try:
+            if cache.add(key, 1, timeout=30):
+                try:
+                    rankings_recompute.apply_async(
+                        (scope,), countdown=settings.RANKINGS_COALESCE_SECONDS
+                    )
+                except Exception:
+                    cache.delete(key)
+                    raise
+        except Exception as exc:  # the broker/cache is down: the outbox keeps the intent
+            logger.warning("could not enqueue ranking recompute of %s: %s", scope, exc)
+
+
+def rankings_queued_clear(*, scope: str) -> None:
+    """Called as a recompute starts: from now on a new submission must queue a fresh run."""
+    try:
+        cache.delete(_queued_key(scope))
+    except Exception as exc:
+        logger.warning("could not clear the queued mark of %s: %s", scope, exc)
+
+
+def ranking_rows(
+    theories: Sequence[Theory], counts: Iterable[tuple[int, int, int]]
+) -> list[dict[str, object]]:
+    """Ranked rows from (theory_id, score, count) triples: statistics per theory from its
+    ten-bin histogram, ordered by mean desc, median desc, theory number asc, unrated last."""
+    histograms = {t.id: [0] * 10 for t in theories}
+    for theory_id, score, count in counts:
+        if theory_id in histograms:
+            histograms[theory_id][score - 1] = count
+    rows: list[dict[str, object]] = []
+    for theory in theories:
+        stats = stats_from_histogram(histograms[theory.id])
+        rows.append(
+            {
+                "theory": {"id": theory.id, "number": theory.number, "title": theory.title},
+                "n": stats.n,
+                "mean": stats.mean,
+                "median": stats.median,
+                "stdev": stats.stdev,
+                "histogram": histograms[theory.id],
+                "controversy": stats.controversy,
+            }
+        )
+    rows.sort(
+        key=lambda r: (
+            r["n"] == 0,
+            -(r["mean"] or 0.0),
+            -(r["median"] or 0.0),
+            r["theory"]["number"],  # type: ignore[index]
+        )
+    )
+    return [{"rank": rank, **row} for rank, row in enumerate(rows, start=1)]
+
+
+def ranking_recompute(*, scope: str, force: bool = False) -> Ranking | None:
+    """Recompute the stored ranking of `scope` from the ratings. Idempotent, safe to run twice.
+
+    Locks the scope's Ranking row, so concurrent runs for one scope take turns; deletes the
+    outbox requests it covers (in the same transaction: if the run dies they come back). A run
+    that finds no request left (another run covered them) does nothing unless `force`.
+    The aggregation is one GROUP BY (theory, score) query; statistics come from those counts.
+    """
+    group: DiscussionGroup | None = None
+    if scope != GLOBAL_SCOPE:
+        group = DiscussionGroup.objects.filter(pk=int(scope.removeprefix("group:"))).first()
+        if group is None:  # deleted meanwhile
+            RankingRequest.objects.filter(scope=scope).delete()
+            return None
+    with transaction.atomic():
+        ranking, created = Ranking.objects.select_for_update().get_or_create(
+            scope=scope, defaults={"group": group}
+        )
+        covered, _ = RankingRequest.objects.filter(scope=scope).delete()
+        if not (created or covered or force):
+            return ranking
+        ratings = (
+            Rating.objects.filter(group=group)
+            if group is not None
+            else Rating.objects.filter(group__visibility=DiscussionGroup.Visibility.PUBLIC)
+        )
+        counts = (
+            ratings.values_list("theory_id", "score").annotate(count=Count("id")).order_by()
+        )
+        theories = list(Theory.objects.order_by("number"))
+        ranking.results = ranking_rows(theories, counts)
+        ranking.raters = ratings.values("participant_id").distinct().count()
+        ranking.computed_at = timezone.now()
+        ranking.version = F("version") + 1
+        ranking.save()
+        ranking.refresh_from_db(fields=["version"])
+    return ranking

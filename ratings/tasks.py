@@ -1,0 +1,23 @@
+"""Thin tasks: take a scope, call one service, safe to run twice."""
+
+from datetime import timedelta
+
+from celery import shared_task
+
+from .selectors import ranking_scopes_stale
+from .services import ranking_recompute, rankings_queued_clear
+
+
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
+def rankings_recompute(scope: str) -> None:
+    rankings_queued_clear(scope=scope)
+    ranking_recompute(scope=scope)
+
+
+@shared_task(time_limit=300, soft_time_limit=280)
+def rankings_recompute_stale() -> int:
+    """Periodic safety net (celery beat): recompute scopes whose requests have waited too long."""
+    scopes = ranking_scopes_stale(older_than=timedelta(seconds=2))
+    for scope in scopes:
+        ranking_recompute(scope=scope)
+    return len(scopes)

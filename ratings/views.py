@@ -1,0 +1,190 @@
+"""Pages for groups, rating and rankings. Short views: parse, call a service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from theories.models import Theory
+
+from .access import Need, group_access
+from .forms import GroupCreateForm, RatingForm
+from .models import DiscussionGroup, Membership, Submission
+from .selectors import (
+    group_list_visible_to,
+    group_member_count,
+    group_members,
+    participant_of,
+    ranking_get,
+    ratings_current,
+)
+from .services import (
+    LastFacilitator,
+    RatingsClosed,
+    group_create,
+    group_update,
+    membership_join,
+    membership_leave,
+    membership_set_role,
+    participant_for_user,
+    rating_submission_create,
+)
+
+
+def group_list(request: HttpRequest) -> HttpResponse:
+    groups = list(group_list_visible_to(user=request.user))
+    return render(request, "ratings/group_list.html", {"groups": groups})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_new(request: HttpRequest) -> HttpResponse:
+    form = GroupCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        group = group_create(user=request.user, **form.cleaned_data)
+        messages.success(request, f"Created “{group.name}”. You are its facilitator.")
+        return redirect("group_detail", slug=group.slug)
+    return render(request, "ratings/group_new.html", {"form": form})
+
+
+def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    access = group_access(slug=slug, user=request.user)
+    group = access.group
+    ranking = ranking_get(scope=group.scope)
+    invite_url = None
+    if access.is_facilitator:
+        invite_url = request.build_absolute_uri(
+            reverse("group_invite", kwargs={"slug": group.slug, "code": group.join_code})
+        )
+    return render(
+        request,
+        "ratings/group_detail.html",
+        {
+            "group": group,
+            "access": access,
+            "ranking": ranking,
+            "member_count": group_member_count(group=group),
+            "invite_url": invite_url,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_rate(request: HttpRequest, slug: str) -> HttpResponse:
+    access = group_access(slug=slug, user=request.user, need=Need.MEMBER)
+    group = access.group
+    participant = participant_for_user(group=group, user=request.user)
+    theories = list(Theory.objects.order_by("number"))
+    current = {r.theory_id: r for r in ratings_current(participant=participant)}
+    form = RatingForm(request.POST or None, theories=theories, current=current)
+    status = 200
+    if request.method == "POST":
+        if not group.ratings_open:
+            messages.error(request, "Ratings are closed in this group: nothing was saved.")
+            status = 409
+        elif form.is_valid():
+            items = form.changed_items()
+            if not items:
+                messages.info(request, "Nothing changed, so nothing was saved.")
+                return redirect("group_rate", slug=group.slug)
+            try:
+                rating_submission_create(
+                    participant=participant,
+                    items=items,
+                    submitted_by=request.user,
+                    source=Submission.Source.PAGE,
+                )
+            except RatingsClosed:
+                messages.error(request, "Ratings are closed in this group: nothing was saved.")
+                status = 409
+            else:
+                messages.success(request, f"Saved: {len(items)} change(s) to your ratings.")
+                return redirect(f"{reverse('group_rate', kwargs={'slug': group.slug})}#saved")
+        else:
+            messages.error(request, "Some answers need fixing: nothing was saved.")
+            status = 400
+    rated = sum(1 for r in current.values() if r.score)
+    return render(
+        request,
+        "ratings/group_rate.html",
+        {"group": group, "form": form, "rated": rated, "total": len(theories), "saved": current},
+        status=status,
+    )
+
+
+@login_required
+def group_invite(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """The invite link: opening it while logged in joins the group."""
+    group = DiscussionGroup.objects.filter(slug=slug).first()
+    if group is None or (not group.is_public and code != group.join_code):
+        raise Http404("No such group.")
+    membership_join(group=group, user=request.user)
+    messages.success(request, f"You have joined “{group.name}”.")
+    return redirect("group_detail", slug=group.slug)
+
+
+@login_required
+@require_POST
+def group_join(request: HttpRequest, slug: str) -> HttpResponse:
+    access = group_access(slug=slug, user=request.user)
+    membership_join(group=access.group, user=request.user)
+    messages.success(request, f"You have joined “{access.group.name}”.")
+    return redirect("group_detail", slug=slug)
+
+
+@login_required
+@require_POST
+def group_leave(request: HttpRequest, slug: str) -> HttpResponse:
+    access = group_access(slug=slug, user=request.user, need=Need.MEMBER)
+    try:
+        membership_leave(group=access.group, user=request.user)
+    except LastFacilitator as exc:
+        messages.error(request, str(exc))
+        return redirect("group_detail", slug=slug)
+    messages.success(request, f"You have left “{access.group.name}”.")
+    return redirect("group_list")
+
+
+@login_required
+@require_POST
+def group_ratings_open(request: HttpRequest, slug: str) -> HttpResponse:
+    access = group_access(slug=slug, user=request.user, need=Need.FACILITATOR)
+    is_open = request.POST.get("open") == "1"
+    group_update(group=access.group, ratings_open=is_open)
+    messages.success(request, "Ratings are open." if is_open else "Ratings are closed.")
+    return redirect("group_detail", slug=slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_member_list(request: HttpRequest, slug: str) -> HttpResponse:
+    access = group_access(slug=slug, user=request.user, need=Need.MEMBER)
+    if request.method == "POST":
+        if not access.is_facilitator:
+            raise PermissionDenied("Only facilitators may change roles.")
+        role = request.POST.get("role")
+        user = User.objects.filter(username=request.POST.get("username", "")).first()
+        if role not in Membership.Role.values or user is None:
+            messages.error(request, "Choose a member and a role.")
+        else:
+            try:
+                membership_set_role(group=access.group, user=user, role=role)
+            except Membership.DoesNotExist:
+                messages.error(request, "That person is not a member.")
+            except LastFacilitator as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, f"{user.username} is now a {role}.")
+        return redirect("group_members", slug=slug)
+    return render(
+        request,
+        "ratings/group_members.html",
+        {"group": access.group, "access": access, "members": group_members(group=access.group)},
+    )
+
+

@@ -1,0 +1,182 @@
+"""The shared cast and the real services.
+
+With DATABASE_URL and REDIS_URL set, the suite runs on PostgreSQL and Redis, and tests marked
+`services` get a real `celery worker` (with beat) started here against the test database. With
+nothing set (the embedded default), `services` tests cannot run and are deselected, said aloud.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from accounts.services import token_for, user_create
+from ratings.models import DiscussionGroup
+from ratings.services import group_create, membership_join
+from theories.longlist import seed
+from theories.models import Theory
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+SERVICES = bool(os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL"))
+PASSWORD = "correct horse battery staple"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if SERVICES:
+        return
+    deselected = [item for item in items if item.get_closest_marker("services")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("services")]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if SERVICES:
+        return "services: PostgreSQL + Redis + a real Celery worker"
+    return (
+        "services: embedded default (SQLite, eager tasks); tests marked 'services' are "
+        "deselected: set DATABASE_URL and REDIS_URL to run them"
+    )
+
+
+# --- data -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def theories(db: None) -> list[Theory]:
+    """The 20 seeded theories. A transactional test flushes the tables, so re-seed if needed."""
+    if Theory.objects.count() != 20:
+        seed(Theory)
+    return list(Theory.objects.order_by("number"))
+
+
+@pytest.fixture
+def make_user(db: None):  # type: ignore[no-untyped-def]
+    def make(username: str):  # type: ignore[no-untyped-def]
+        return user_create(username=username, password=PASSWORD)
+
+    return make
+
+
+@pytest.fixture
+def cast(make_user, theories):  # type: ignore[no-untyped-def]
+    """A facilitator, a member and an outsider of a public and of a private group, and a
+    facilitator of another group, as users; plus the groups."""
+
+    class Cast:
+        facilitator = make_user("fay")
+        member = make_user("mo")
+        outsider = make_user("otto")
+        other_facilitator = make_user("olga")
+        public = group_create(user=facilitator, name="Open Reading Group", visibility="public")
+        private = group_create(user=facilitator, name="Secret Circle", visibility="private")
+        other = group_create(user=other_facilitator, name="Other Group", visibility="public")
+
+    membership_join(group=Cast.public, user=Cast.member)
+    membership_join(group=Cast.private, user=Cast.member)
+    return Cast
+
+
+def api_client(user=None) -> APIClient:  # type: ignore[no-untyped-def]
+    client = APIClient()
+    if user is not None:
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user=user)}")
+    return client
+
+
+@pytest.fixture
+def api():  # type: ignore[no-untyped-def]
+    return api_client
+
+
+def group_scope(group: DiscussionGroup) -> str:
+    return group.scope
+
+
+# --- the real worker -------------------------------------------------------------------------------
+
+
+def test_database_url() -> str:
+    """DATABASE_URL pointed at the test database pytest-django created."""
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path="/" + settings.DATABASES["default"]["NAME"]))
+
+
+test_database_url.__test__ = False  # type: ignore[attr-defined]
+
+
+def service_env(**overrides: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=test_database_url(),
+        DJANGO_SETTINGS_MODULE="impactboard.settings",
+        RANKINGS_SWEEP_SECONDS="1",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(overrides)
+    return env
+
+
+def wait_for_line(path: Path, needle: str, proc: subprocess.Popen, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if needle in path.read_text(errors="replace"):
+            return
+        if proc.poll() is not None:
+            break
+        time.sleep(0.2)
+    raise RuntimeError(f"{needle!r} never appeared; log:\n{path.read_text(errors='replace')}")
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker) -> Iterator[subprocess.Popen]:  # type: ignore[no-untyped-def]
+    """A real `celery worker --beat` on the test database and this machine's Redis."""
+    if not SERVICES:
+        pytest.fail("the celery_worker fixture needs DATABASE_URL (PostgreSQL) and REDIS_URL")
+    import redis
+
+    redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()  # no stale tasks from earlier runs
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = ARTIFACTS / "celery-worker.log"
+    log.write_text("")
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "impactboard", "worker", "--beat",
+            "--loglevel=INFO", "--concurrency=2", "--pool=threads",
+            f"--schedule={ARTIFACTS / 'celerybeat-schedule'}", "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=service_env(),
+        stdout=log.open("a"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for_line(log, "ready.", proc, timeout=60)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def wait_until(predicate, timeout: float = 10.0, interval: float = 0.1):  # type: ignore[no-untyped-def]
+    """Poll `predicate` until it returns something truthy; return it, or fail after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        time.sleep(interval)
