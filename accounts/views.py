@@ -3,18 +3,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
-from rest_framework.throttling import SimpleRateThrottle
+
+from impactboard.throttling import SignUpPageThrottle
 
 from .forms import SignUpForm
-
-
-class SignUpThrottle(SimpleRateThrottle):
-    """The API's sign-up throttle, for the sign-up page: the same bucket, per client address."""
-
-    scope = "register"
-
-    def get_cache_key(self, request, view):  # type: ignore[no-untyped-def]
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 @require_http_methods(["GET", "POST"])
@@ -24,7 +16,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         next_url = ""
     form = SignUpForm(request.POST or None)
     if request.method == "POST":
-        if not SignUpThrottle().allow_request(request, None):
+        if not SignUpPageThrottle().allow_request(request, None):
             form.add_error(None, "Too many sign-ups from your address. Try again later.")
             return render(request, "registration/signup.html", {"form": form}, status=429)
         if form.is_valid():

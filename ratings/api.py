@@ -11,8 +11,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
+
+from impactboard.throttling import WriteThrottle
 
 from .access import Need, group_access
 from .models import DiscussionGroup, Membership, Submission
@@ -48,15 +49,6 @@ NOT_FOUND = OpenApiResponse(DetailSerializer, description="No such group, or a p
 FORBIDDEN = OpenApiResponse(DetailSerializer, description="Not allowed (members/facilitators).")
 UNAUTHENTICATED = OpenApiResponse(DetailSerializer, description="Not logged in.")
 BAD_REQUEST = OpenApiResponse(description="Validation errors, by field.")
-
-
-class WriteThrottle(ScopedRateThrottle):
-    """Throttle writes only: reading a ranking or a group is never throttled."""
-
-    def allow_request(self, request: Request, view: Any) -> bool:
-        if request.method in ("GET", "HEAD", "OPTIONS"):
-            return True
-        return super().allow_request(request, view)
 
 
 def _group_payload(request: Request, group: DiscussionGroup) -> dict[str, Any]:
@@ -236,9 +228,8 @@ class RatingsMineView(APIView):
         except RatingsClosed as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         except SubmissionInvalid as exc:
-            raise ValidationError(
-                {"ratings": [exc.errors.get(i, {}) for i in range(len(items))]}
-            ) from exc
+            # Same shape as the serializer's own item errors: {"ratings": {index: {field: [...]}}}
+            raise ValidationError({"ratings": exc.errors}) from exc
         current = ratings_current(participant=participant)
         return Response({"ratings": RatingReadSerializer(current, many=True).data})
 

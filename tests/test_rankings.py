@@ -1,0 +1,166 @@
+"""Stored rankings: computed from ratings by one GROUP BY, read without aggregating, with ETags."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ratings.models import GLOBAL_SCOPE, Participant, Ranking, RankingRequest
+from ratings.services import (
+    RatingItem,
+    group_update,
+    participant_for_user,
+    ranking_recompute,
+    rating_submission_create,
+)
+
+
+def rate(participant: Participant, scores: dict[int, int | None], theories) -> None:  # type: ignore[no-untyped-def]
+    rating_submission_create(
+        participant=participant,
+        items=[RatingItem(theory_id=theories[n - 1].id, score=s) for n, s in scores.items()],
+        submitted_by=participant.user,
+        source="api",
+    )
+
+
+def named(group, name: str) -> Participant:  # type: ignore[no-untyped-def]
+    return Participant.objects.create(group=group, name=name)
+
+
+def row_for(ranking, number: int) -> dict:  # type: ignore[no-untyped-def]
+    return next(r for r in ranking.results if r["theory"]["number"] == number)
+
+
+def test_a_group_ranking_is_computed_from_its_ratings(cast, theories) -> None:
+    rate(named(cast.public, "a"), {1: 9, 2: 4}, theories)
+    rate(named(cast.public, "b"), {1: 7, 2: 4, 3: 1}, theories)
+    rate(named(cast.other, "elsewhere"), {3: 10}, theories)
+    ranking = ranking_recompute(scope=cast.public.scope)
+    assert ranking.raters == 2
+    first, second, third = ranking.results[:3]
+    assert (first["theory"]["number"], first["n"], first["mean"], first["median"]) == (1, 2, 8.0, 8.0)
+    assert first["stdev"] == pytest.approx(2**0.5)
+    assert first["histogram"] == [0, 0, 0, 0, 0, 0, 1, 0, 1, 0]
+    assert first["controversy"] == 2.0
+    assert (second["theory"]["number"], second["stdev"], second["controversy"]) == (2, 0.0, 0.0)
+    assert (third["theory"]["number"], third["n"], third["stdev"]) == (3, 1, None)
+    assert [r["n"] for r in ranking.results[3:]] == [0] * 17
+    assert [r["rank"] for r in ranking.results] == list(range(1, 21))
+
+
+def test_the_global_ranking_counts_public_groups_only(cast, theories) -> None:
+    rate(named(cast.public, "a"), {1: 2}, theories)
+    rate(named(cast.other, "b"), {1: 4}, theories)
+    rate(named(cast.private, "secret"), {1: 10}, theories)
+    ranking = ranking_recompute(scope=GLOBAL_SCOPE)
+    assert row_for(ranking, 1)["n"] == 2
+    assert row_for(ranking, 1)["mean"] == 3.0
+    assert ranking.raters == 2
+
+
+def test_making_a_group_private_takes_it_out_of_the_global_ranking(cast, theories) -> None:
+    rate(named(cast.public, "a"), {1: 2}, theories)
+    ranking_recompute(scope=GLOBAL_SCOPE)
+    group_update(group=cast.public, visibility="private")
+    assert RankingRequest.objects.filter(scope=GLOBAL_SCOPE).exists()
+    assert row_for(ranking_recompute(scope=GLOBAL_SCOPE), 1)["n"] == 0
+
+
+def test_recompute_aggregates_with_one_group_by_query(cast, theories) -> None:
+    for i in range(5):
+        rate(named(cast.public, f"p{i}"), {n: (n + i) % 10 + 1 for n in range(1, 21)}, theories)
+    with CaptureQueriesContext(connection) as queries:
+        ranking_recompute(scope=cast.public.scope)
+    aggregations = [q["sql"] for q in queries if "GROUP BY" in q["sql"].upper()]
+    assert len(aggregations) == 1
+    assert "COUNT" in aggregations[0].upper()
+
+
+def test_a_recompute_covers_the_outbox_and_a_second_run_does_nothing(cast, theories) -> None:
+    rate(named(cast.public, "a"), {1: 5}, theories)
+    assert RankingRequest.objects.filter(scope=cast.public.scope).count() == 1
+    first = ranking_recompute(scope=cast.public.scope)
+    assert not RankingRequest.objects.filter(scope=cast.public.scope).exists()
+    second = ranking_recompute(scope=cast.public.scope)
+    assert second.version == first.version  # nothing new: no work, same ETag
+    forced = ranking_recompute(scope=cast.public.scope, force=True)
+    assert forced.version == first.version + 1
+    assert forced.results == first.results
+
+
+def test_reading_a_ranking_does_no_aggregation(cast, api, theories) -> None:
+    rate(named(cast.public, "a"), {1: 5}, theories)
+    ranking_recompute(scope=cast.public.scope)
+    with CaptureQueriesContext(connection) as queries:
+        response = api().get(f"/api/v1/groups/{cast.public.slug}/rankings/")
+    assert response.status_code == 200
+    assert not [q for q in queries if "GROUP BY" in q["sql"].upper()]
+    assert response.json()["results"][0]["n"] == 1
+
+
+def test_the_rankings_api_answers_304_when_the_etag_matches(cast, api, theories) -> None:
+    url = f"/api/v1/groups/{cast.public.slug}/rankings/"
+    rate(named(cast.public, "a"), {1: 5}, theories)
+    ranking_recompute(scope=cast.public.scope)
+    first = api().get(url)
+    etag = first["ETag"]
+    assert first.status_code == 200 and etag
+    unchanged = api().get(url, HTTP_IF_NONE_MATCH=etag)
+    assert unchanged.status_code == 304
+    assert unchanged["ETag"] == etag
+    rate(named(cast.public, "b"), {1: 9}, theories)
+    ranking_recompute(scope=cast.public.scope)
+    changed = api().get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    assert changed.json()["results"][0]["mean"] == 7.0
+
+
+def test_the_global_rankings_api_has_the_contract_shape(cast, api, theories) -> None:
+    rate(named(cast.public, "a"), {4: 8}, theories)
+    ranking_recompute(scope=GLOBAL_SCOPE)
+    body = api().get("/api/v1/rankings/").json()
+    assert set(body) >= {"computed_at", "raters", "results"}
+    row = body["results"][0]
+    assert set(row) >= {"rank", "theory", "n", "mean", "median", "stdev", "histogram", "controversy"}
+    assert set(row["theory"]) >= {"id", "number", "title"}
+    assert row["theory"]["number"] == 4 and row["rank"] == 1
+    assert len(body["results"]) == 20
+
+
+def test_a_scope_never_computed_reads_as_all_unrated(cast, api, theories) -> None:
+    Ranking.objects.all().delete()
+    body = api().get(f"/api/v1/groups/{cast.public.slug}/rankings/").json()
+    assert [r["theory"]["number"] for r in body["results"]] == list(range(1, 21))
+    assert all(r["n"] == 0 and r["mean"] is None for r in body["results"])
+    assert body["raters"] == 0
+
+
+@pytest.mark.parametrize("who", ["anonymous", "outsider", "other_facilitator"])
+def test_a_private_groups_ranking_is_404_to_outsiders(cast, api, theories, who) -> None:
+    user = None if who == "anonymous" else getattr(cast, who)
+    response = api(user).get(f"/api/v1/groups/{cast.private.slug}/rankings/")
+    assert response.status_code == 404
+
+
+def test_a_private_groups_ranking_is_readable_by_its_members(cast, api, theories) -> None:
+    participant = participant_for_user(group=cast.private, user=cast.member)
+    rate(participant, {2: 6}, theories)
+    ranking_recompute(scope=cast.private.scope)
+    response = api(cast.member).get(f"/api/v1/groups/{cast.private.slug}/rankings/")
+    assert response.status_code == 200
+    assert response.json()["results"][0]["theory"]["number"] == 2
+
+
+def test_a_public_groups_ranking_is_readable_by_anyone(cast, api, theories) -> None:
+    assert api().get(f"/api/v1/groups/{cast.public.slug}/rankings/").status_code == 200
+
+
+def test_the_recompute_command_rebuilds_every_ranking(cast, theories) -> None:
+    from django.core.management import call_command
+
+    rate(named(cast.public, "a"), {1: 5}, theories)
+    Ranking.objects.all().delete()
+    call_command("recompute_rankings")
+    assert Ranking.objects.get(scope=cast.public.scope).results[0]["n"] == 1
+    assert Ranking.objects.get(scope=GLOBAL_SCOPE).results[0]["n"] == 1
