@@ -1,5 +1,7 @@
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import DiscussionGroup, Membership, Rating
@@ -85,6 +87,7 @@ class MemberSerializer(serializers.ModelSerializer):
         read_only_fields = ["username", "joined_at"]
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 10, "nullable": True})
 class StrictScoreField(serializers.Field):
     """A score is a JSON integer 1..10, or null. Not "7", not 7.5, not 7.0, not true."""
 
@@ -105,6 +108,7 @@ class StrictScoreField(serializers.Field):
         return value
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class StrictIdField(serializers.Field):
     default_error_messages = {"invalid": "A theory is named by its integer id."}
 

@@ -15,7 +15,7 @@
     return td;
   }
 
-  function render(container, data) {
+  function render(container, data, highlight) {
     const tbody = container.querySelector("tbody");
     const old = new Map();
     tbody.querySelectorAll("tr").forEach((tr) => old.set(tr.dataset.theory, tr.dataset.sig));
@@ -24,7 +24,7 @@
       tr.dataset.theory = String(row.theory.id);
       tr.dataset.sig = [row.rank, row.n, row.mean].join("|");
       if (row.n === 0) tr.classList.add("unrated");
-      if (old.size && old.get(tr.dataset.theory) !== tr.dataset.sig) tr.classList.add("changed");
+      if (highlight && old.get(tr.dataset.theory) !== tr.dataset.sig) tr.classList.add("changed");
       const title = document.createElement("td");
       const num = document.createElement("span");
       num.className = "theory-number";
@@ -55,8 +55,10 @@
         if (etag) headers["If-None-Match"] = etag;
         const response = await fetch(url, { headers, credentials: "same-origin" });
         if (response.status === 200) {
+          // The first answer redraws what the server rendered; later ones flash what changed.
+          const highlight = etag !== null;
           etag = response.headers.get("ETag");
-          render(container, await response.json());
+          render(container, await response.json(), highlight);
         }
       } catch (err) {
         // Offline for a moment: keep showing the last ranking and try again.

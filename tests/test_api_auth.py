@@ -1,0 +1,186 @@
+"""POST /api/v1/auth/register/ and /auth/token/, token auth on a write, and the sign-up throttle."""
+
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
+
+from .conftest import PASSWORD
+
+REGISTER = "/api/v1/auth/register/"
+TOKEN = "/api/v1/auth/token/"
+GROUPS = "/api/v1/groups/"
+
+
+def register(client: APIClient, username: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    return client.post(REGISTER, {"username": username, "password": password}, format="json")
+
+
+# --- register ---------------------------------------------------------------------------------------
+
+
+def test_registering_returns_the_username_and_a_token(db: None) -> None:
+    response = register(APIClient(), "ada")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["username"] == "ada"
+    assert isinstance(body["token"], str) and body["token"]
+    assert "password" not in body
+    assert User.objects.get(username="ada").check_password(PASSWORD)
+
+
+def test_it_refuses_a_username_that_is_taken(make_user) -> None:  # type: ignore[no-untyped-def]
+    make_user("ada")
+    response = register(APIClient(), "ada")
+    assert response.status_code == 400
+    assert "username" in response.json()
+    assert User.objects.filter(username__iexact="ada").count() == 1
+
+
+def test_it_refuses_a_username_that_differs_only_in_case(make_user) -> None:  # type: ignore[no-untyped-def]
+    make_user("ada")
+    response = register(APIClient(), "ADA")
+    assert response.status_code == 400
+    assert "username" in response.json()
+    assert not User.objects.filter(username="ADA").exists()
+
+
+@pytest.mark.parametrize("password", ["password", "12345678", "short"])
+def test_it_refuses_a_password_djangos_validators_reject(db: None, password: str) -> None:
+    response = register(APIClient(), "ada", password=password)
+    assert response.status_code == 400
+    body = response.json()
+    assert "password" in body
+    assert body["password"] and all(isinstance(m, str) for m in body["password"])
+    assert not User.objects.filter(username="ada").exists()
+
+
+def test_it_refuses_a_password_too_like_the_username(db: None) -> None:
+    response = register(APIClient(), "adalovelace", password="adalovelace1")
+    assert response.status_code == 400
+    assert "password" in response.json()
+
+
+@pytest.mark.parametrize(
+    ("body", "missing"),
+    [
+        ({}, {"username", "password"}),
+        ({"username": "ada"}, {"password"}),
+        ({"password": PASSWORD}, {"username"}),
+    ],
+)
+def test_it_refuses_a_registration_with_missing_fields(db: None, body, missing) -> None:  # type: ignore[no-untyped-def]
+    response = APIClient().post(REGISTER, body, format="json")
+    assert response.status_code == 400
+    assert missing <= set(response.json())
+    assert not User.objects.exists()
+
+
+def test_it_refuses_a_registration_body_that_is_not_json(db: None) -> None:
+    response = APIClient().post(
+        REGISTER, data="username=ada&password=x", content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "detail" in response.json()
+    assert not User.objects.exists()
+
+
+def test_it_refuses_a_registration_with_a_json_array_body(db: None) -> None:
+    response = APIClient().post(REGISTER, data="[1, 2]", content_type="application/json")
+    assert response.status_code == 400
+    assert not User.objects.exists()
+
+
+# --- token ------------------------------------------------------------------------------------------
+
+
+def test_the_token_endpoint_returns_the_token_given_at_registration(db: None) -> None:
+    registered = register(APIClient(), "ada").json()["token"]
+    response = APIClient().post(
+        TOKEN, {"username": "ada", "password": PASSWORD}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json() == {"token": registered}
+
+
+def test_it_refuses_a_token_for_a_wrong_password(make_user) -> None:  # type: ignore[no-untyped-def]
+    make_user("ada")
+    response = APIClient().post(
+        TOKEN, {"username": "ada", "password": PASSWORD + "!"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "token" not in response.json()
+
+
+def test_it_refuses_a_token_for_an_unknown_user(db: None) -> None:
+    response = APIClient().post(
+        TOKEN, {"username": "nobody", "password": PASSWORD}, format="json"
+    )
+    assert response.status_code == 400
+    assert "token" not in response.json()
+
+
+def test_it_refuses_a_token_request_with_missing_fields(db: None) -> None:
+    response = APIClient().post(TOKEN, {"username": "ada"}, format="json")
+    assert response.status_code == 400
+    assert "password" in response.json()
+
+
+# --- using the token --------------------------------------------------------------------------------
+
+
+def test_the_token_authenticates_a_write(db: None) -> None:
+    token = register(APIClient(), "ada").json()["token"]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    response = client.post(GROUPS, {"name": "Ada's Circle", "visibility": "public"}, format="json")
+    assert response.status_code == 201
+    assert response.json()["role"] == "facilitator"
+
+
+def test_an_unauthenticated_write_gets_401(db: None) -> None:
+    response = APIClient().post(GROUPS, {"name": "Nobody's", "visibility": "public"}, format="json")
+    assert response.status_code == 401
+    assert "detail" in response.json()
+    assert response.headers["WWW-Authenticate"].startswith("Token")
+
+
+def test_a_write_with_an_invalid_token_gets_401(db: None) -> None:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    response = client.post(GROUPS, {"name": "Forged", "visibility": "public"}, format="json")
+    assert response.status_code == 401
+
+
+# --- throttle ---------------------------------------------------------------------------------------
+
+THROTTLED_ADDR = "10.9.8.7"  # only this test uses it, so only its counter needs clearing
+
+
+@pytest.fixture
+def register_rate_two_per_minute(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The test settings make every rate huge; DRF reads rates from the class attribute."""
+    rates = dict(SimpleRateThrottle.THROTTLE_RATES)
+    rates["register"] = "2/min"
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
+    # Only this client's bucket: under REDIS_URL the cache is shared, so no cache.clear().
+    key = SimpleRateThrottle.cache_format % {"scope": "register", "ident": THROTTLED_ADDR}
+    cache.delete(key)
+    yield
+    cache.delete(key)
+
+
+def test_it_throttles_the_third_registration_in_a_minute(
+    db: None, register_rate_two_per_minute: None
+) -> None:
+    client = APIClient(REMOTE_ADDR=THROTTLED_ADDR)
+    assert register(client, "first").status_code == 201
+    assert register(client, "second").status_code == 201
+    response = register(client, "third")
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
+    assert "detail" in response.json()
+    assert not User.objects.filter(username="third").exists()
