@@ -61,9 +61,7 @@ urlpatterns = [
         rating_views.group_ratings_open,
         name="group_ratings_open",
     ),
-    path(
-        "groups/<slug:slug>/invite/<str:code>/", rating_views.group_invite, name="group_invite"
-    ),
+    path("groups/<slug:slug>/invite/<str:code>/", rating_views.group_invite, name="group_invite"),
 ]
 
 handler404 = "impactboard.views.api_not_found"

@@ -45,9 +45,7 @@ def membership_of(group: DiscussionGroup, user: User | AnonymousUser) -> Members
     return Membership.objects.filter(group=group, user=user).first()
 
 
-def group_access(
-    *, slug: str, user: User | AnonymousUser, need: Need = Need.VIEW
-) -> GroupAccess:
+def group_access(*, slug: str, user: User | AnonymousUser, need: Need = Need.VIEW) -> GroupAccess:
     """The group `slug` with the caller's membership, or Http404 / PermissionDenied."""
     group = DiscussionGroup.objects.filter(slug=slug).first()
     if group is None:

@@ -17,7 +17,13 @@ from impactboard.throttling import WriteThrottle
 
 from .access import Need, group_access
 from .models import DiscussionGroup, Membership, Submission
-from .selectors import group_list_visible_to, group_members, participant_of, ranking_get
+from .selectors import (
+    group_list_visible_to,
+    group_members,
+    participant_of,
+    ranking_get,
+    ratings_current,
+)
 from .serializers import (
     DetailSerializer,
     GroupCreateSerializer,
@@ -30,7 +36,6 @@ from .serializers import (
     RatingsMineSerializer,
     RatingsSubmitSerializer,
 )
-from .selectors import ratings_current
 from .services import (
     LastFacilitator,
     RatingItem,

@@ -142,9 +142,7 @@ class Submission(models.Model):
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="submissions"
     )
-    group = models.ForeignKey(
-        DiscussionGroup, on_delete=models.CASCADE, related_name="submissions"
-    )
+    group = models.ForeignKey(DiscussionGroup, on_delete=models.CASCADE, related_name="submissions")
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

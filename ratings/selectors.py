@@ -47,8 +47,10 @@ def group_member_count(*, group: DiscussionGroup) -> int:
 
 
 def group_members(*, group: DiscussionGroup) -> QuerySet[Membership]:
-    return Membership.objects.filter(group=group).select_related("user").order_by(
-        "role", "user__username"
+    return (
+        Membership.objects.filter(group=group)
+        .select_related("user")
+        .order_by("role", "user__username")
     )
 
 
@@ -86,9 +88,7 @@ def ranking_get(*, scope: str) -> RankingView:
     (no rating ever) reads as every theory unrated."""
     stored = Ranking.objects.filter(scope=scope).first()
     if stored is not None:
-        return RankingView(
-            scope, stored.version, stored.computed_at, stored.raters, stored.results
-        )
+        return RankingView(scope, stored.version, stored.computed_at, stored.raters, stored.results)
     return RankingView(scope, 0, None, 0, ranking_rows(list(Theory.objects.all()), []))
 
 

@@ -158,7 +158,9 @@ class RankingRowSerializer(serializers.Serializer):
     mean = serializers.FloatField(allow_null=True)
     median = serializers.FloatField(allow_null=True)
     stdev = serializers.FloatField(allow_null=True)
-    histogram = serializers.ListField(child=serializers.IntegerField(), min_length=10, max_length=10)
+    histogram = serializers.ListField(
+        child=serializers.IntegerField(), min_length=10, max_length=10
+    )
     controversy = serializers.FloatField(
         allow_null=True,
         help_text=(

@@ -112,9 +112,7 @@ def membership_join(
 def membership_leave(*, group: DiscussionGroup, user: User) -> None:
     """Leave `group`. The participant and its ratings stay: they were submitted to the group."""
     with transaction.atomic():
-        membership = (
-            Membership.objects.select_for_update().filter(group=group, user=user).first()
-        )
+        membership = Membership.objects.select_for_update().filter(group=group, user=user).first()
         if membership is None:
             return
         if membership.role == Membership.Role.FACILITATOR:
@@ -171,9 +169,7 @@ def rating_items_validate(items: Sequence[RatingItem]) -> None:
                 f"Theory {item.theory_id} appears more than once in this submission."
             ]
         seen.add(item.theory_id)
-        if item.score is not None and not (
-            type(item.score) is int and 1 <= item.score <= 10
-        ):
+        if item.score is not None and not (type(item.score) is int and 1 <= item.score <= 10):
             errors.setdefault(index, {})["score"] = ["A score is a whole number from 1 to 10."]
     if errors:
         raise SubmissionInvalid(errors)
@@ -365,9 +361,7 @@ def ranking_recompute(*, scope: str, force: bool = False) -> Ranking | None:
             if group is not None
             else Rating.objects.filter(group__visibility=DiscussionGroup.Visibility.PUBLIC)
         )
-        counts = (
-            ratings.values_list("theory_id", "score").annotate(count=Count("id")).order_by()
-        )
+        counts = ratings.values_list("theory_id", "score").annotate(count=Count("id")).order_by()
         theories = list(Theory.objects.order_by("number"))
         ranking.results = ranking_rows(theories, counts)
         ranking.raters = ratings.values("participant_id").distinct().count()

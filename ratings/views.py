@@ -18,7 +18,6 @@ from .selectors import (
     group_list_visible_to,
     group_member_count,
     group_members,
-    participant_of,
     ranking_get,
     ratings_current,
 )
@@ -186,5 +185,3 @@ def group_member_list(request: HttpRequest, slug: str) -> HttpResponse:
         "ratings/group_members.html",
         {"group": access.group, "access": access, "members": group_members(group=access.group)},
     )
-
-

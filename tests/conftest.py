@@ -25,7 +25,9 @@ from theories.models import Theory
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
-SERVICES = bool(os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL"))
+SERVICES = bool(
+    os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL")
+)
 PASSWORD = "correct horse battery staple"
 
 
@@ -149,9 +151,18 @@ def celery_worker(django_db_setup, django_db_blocker) -> Iterator[subprocess.Pop
     log.write_text("")
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "celery", "-A", "impactboard", "worker", "--beat",
-            "--loglevel=INFO", "--concurrency=2", "--pool=threads",
-            f"--schedule={ARTIFACTS / 'celerybeat-schedule'}", "--without-gossip",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "impactboard",
+            "worker",
+            "--beat",
+            "--loglevel=INFO",
+            "--concurrency=2",
+            "--pool=threads",
+            f"--schedule={ARTIFACTS / 'celerybeat-schedule'}",
+            "--without-gossip",
             "--without-mingle",
         ],
         cwd=ROOT,

@@ -99,9 +99,7 @@ def test_it_refuses_a_registration_with_a_json_array_body(db: None) -> None:
 
 def test_the_token_endpoint_returns_the_token_given_at_registration(db: None) -> None:
     registered = register(APIClient(), "ada").json()["token"]
-    response = APIClient().post(
-        TOKEN, {"username": "ada", "password": PASSWORD}, format="json"
-    )
+    response = APIClient().post(TOKEN, {"username": "ada", "password": PASSWORD}, format="json")
     assert response.status_code == 200
     assert response.json() == {"token": registered}
 
@@ -116,9 +114,7 @@ def test_it_refuses_a_token_for_a_wrong_password(make_user) -> None:  # type: ig
 
 
 def test_it_refuses_a_token_for_an_unknown_user(db: None) -> None:
-    response = APIClient().post(
-        TOKEN, {"username": "nobody", "password": PASSWORD}, format="json"
-    )
+    response = APIClient().post(TOKEN, {"username": "nobody", "password": PASSWORD}, format="json")
     assert response.status_code == 400
     assert "token" not in response.json()
 

@@ -127,6 +127,18 @@ def test_a_member_and_an_outsider_do_not_see_the_join_code(cast, api) -> None:  
     )
 
 
+def test_a_group_named_like_another_gets_its_own_slug(cast, api) -> None:  # type: ignore[no-untyped-def]
+    response = api(cast.outsider).post(
+        GROUPS, {"name": "Open Reading Group", "visibility": "public"}, format="json"
+    )
+    assert response.status_code == 201
+    slug = response.json()["slug"]
+    assert slug != cast.public.slug
+    assert slug.startswith("open-reading-group-")
+    assert api(cast.outsider).get(f"{GROUPS}{slug}/").json()["role"] == "facilitator"
+    assert api(cast.outsider).get(detail(cast.public)).json()["role"] is None
+
+
 def test_it_refuses_to_create_a_group_without_a_name(cast, api) -> None:  # type: ignore[no-untyped-def]
     response = api(cast.outsider).post(GROUPS, {"visibility": "public"}, format="json")
     assert response.status_code == 400

@@ -19,8 +19,12 @@ def test_a_member_submits_ratings_and_gets_the_full_current_set_back(cast, api, 
     response = put(
         api(cast.member),
         cast.public,
-        {"ratings": [{"theory": t1.id, "score": 7, "rationale": "  fast feedback  "},
-                     {"theory": t2.id, "score": 3}]},
+        {
+            "ratings": [
+                {"theory": t1.id, "score": 7, "rationale": "  fast feedback  "},
+                {"theory": t2.id, "score": 3},
+            ]
+        },
     )
     assert response.status_code == 200
     by_theory = {r["theory"]: r for r in response.json()["ratings"]}
@@ -36,11 +40,27 @@ def test_a_member_submits_ratings_and_gets_the_full_current_set_back(cast, api, 
 def test_only_the_listed_theories_change_and_null_removes_one(cast, api, theories) -> None:
     client = api(cast.member)
     t1, t2, t3 = theories[:3]
-    put(client, cast.public, {"ratings": [{"theory": t1.id, "score": 7, "rationale": "keep me"},
-                                          {"theory": t2.id, "score": 4}]})
-    response = put(client, cast.public, {"ratings": [{"theory": t1.id, "score": 9},
-                                                     {"theory": t2.id, "score": None},
-                                                     {"theory": t3.id, "score": 1}]})
+    put(
+        client,
+        cast.public,
+        {
+            "ratings": [
+                {"theory": t1.id, "score": 7, "rationale": "keep me"},
+                {"theory": t2.id, "score": 4},
+            ]
+        },
+    )
+    response = put(
+        client,
+        cast.public,
+        {
+            "ratings": [
+                {"theory": t1.id, "score": 9},
+                {"theory": t2.id, "score": None},
+                {"theory": t3.id, "score": 1},
+            ]
+        },
+    )
     assert response.status_code == 200
     current = {r["theory"]: (r["score"], r["rationale"]) for r in response.json()["ratings"]}
     assert current == {t1.id: (9, "keep me"), t3.id: (1, "")}
@@ -80,7 +100,9 @@ def test_every_submission_is_kept_in_history(cast, api, theories) -> None:
     ],
     ids=lambda v: repr(v)[:30],
 )
-def test_it_refuses_a_bad_item_naming_it_and_saves_nothing(cast, api, theories, item, field) -> None:
+def test_it_refuses_a_bad_item_naming_it_and_saves_nothing(
+    cast, api, theories, item, field
+) -> None:
     good = {"theory": theories[0].id, "score": 6}
     bad = {"theory": theories[1].id, **item}
     response = put(api(cast.member), cast.public, {"ratings": [good, bad]})
@@ -170,14 +192,14 @@ def test_a_member_of_a_private_group_can_rate_in_it(cast, api, theories) -> None
 
 def test_rating_after_ratings_closed_is_409_and_saves_nothing(cast, api, theories) -> None:
     group_update(group=cast.public, ratings_open=False)
-    response = put(api(cast.member), cast.public, {"ratings": [{"theory": theories[0].id, "score": 5}]})
+    response = put(
+        api(cast.member), cast.public, {"ratings": [{"theory": theories[0].id, "score": 5}]}
+    )
     assert response.status_code == 409
     assert "closed" in response.json()["detail"]
     assert not Submission.objects.exists()
 
 
 def test_an_unknown_group_is_404(cast, api, theories) -> None:
-    response = api(cast.member).put(
-        URL.format("no-such-group"), {"ratings": []}, format="json"
-    )
+    response = api(cast.member).put(URL.format("no-such-group"), {"ratings": []}, format="json")
     assert response.status_code == 404

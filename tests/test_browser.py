@@ -22,7 +22,9 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is not installed: run `make browser` (apt-get install chromium)")
+        pytest.fail(
+            "Debian's chromium is not installed: run `make browser` (apt-get install chromium)"
+        )
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,

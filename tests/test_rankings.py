@@ -38,7 +38,12 @@ def test_a_group_ranking_is_computed_from_its_ratings(cast, theories) -> None:
     ranking = ranking_recompute(scope=cast.public.scope)
     assert ranking.raters == 2
     first, second, third = ranking.results[:3]
-    assert (first["theory"]["number"], first["n"], first["mean"], first["median"]) == (1, 2, 8.0, 8.0)
+    assert (first["theory"]["number"], first["n"], first["mean"], first["median"]) == (
+        1,
+        2,
+        8.0,
+        8.0,
+    )
     assert first["stdev"] == pytest.approx(2**0.5)
     assert first["histogram"] == [0, 0, 0, 0, 0, 0, 1, 0, 1, 0]
     assert first["controversy"] == 2.0
@@ -122,7 +127,16 @@ def test_the_global_rankings_api_has_the_contract_shape(cast, api, theories) -> 
     body = api().get("/api/v1/rankings/").json()
     assert set(body) >= {"computed_at", "raters", "results"}
     row = body["results"][0]
-    assert set(row) >= {"rank", "theory", "n", "mean", "median", "stdev", "histogram", "controversy"}
+    assert set(row) >= {
+        "rank",
+        "theory",
+        "n",
+        "mean",
+        "median",
+        "stdev",
+        "histogram",
+        "controversy",
+    }
     assert set(row["theory"]) >= {"id", "number", "title"}
     assert row["theory"]["number"] == 4 and row["rank"] == 1
     assert len(body["results"]) == 20

@@ -19,14 +19,22 @@ def histogram_of(scores: list[int]) -> list[int]:
 def test_an_empty_histogram_has_no_statistics() -> None:
     stats = stats_from_histogram([0] * 10)
     assert (stats.n, stats.mean, stats.median, stats.stdev, stats.controversy) == (
-        0, None, None, None, None,
+        0,
+        None,
+        None,
+        None,
+        None,
     )
 
 
 def test_one_rating_has_a_mean_and_median_but_no_spread() -> None:
     stats = stats_from_histogram(histogram_of([7]))
     assert (stats.n, stats.mean, stats.median, stats.stdev, stats.controversy) == (
-        1, 7.0, 7.0, None, None,
+        1,
+        7.0,
+        7.0,
+        None,
+        None,
     )
 
 

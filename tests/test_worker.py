@@ -55,7 +55,10 @@ def test_a_burst_of_submissions_is_coalesced_into_few_recomputes(
 ) -> None:
     ids = [t.id for t in theories]
     people = [Participant.objects.create(group=cast.other, name=f"rater-{i}") for i in range(40)]
-    version_before = Ranking.objects.filter(scope=cast.other.scope).values_list("version", flat=True).first() or 0
+    version_before = (
+        Ranking.objects.filter(scope=cast.other.scope).values_list("version", flat=True).first()
+        or 0
+    )
     for i, person in enumerate(people):
         rating_submission_create(
             participant=person,
@@ -66,7 +69,9 @@ def test_a_burst_of_submissions_is_coalesced_into_few_recomputes(
     wait_until(lambda: not RankingRequest.objects.filter(scope=cast.other.scope).exists(), 20)
     wait_until(lambda: (row := ranking_row(cast.other.scope, 1)) and row["n"] == 40, 20)
     recomputes = Ranking.objects.get(scope=cast.other.scope).version - version_before
-    assert 1 <= recomputes < len(people) / 2, f"{recomputes} recomputes for {len(people)} submissions"
+    assert 1 <= recomputes < len(people) / 2, (
+        f"{recomputes} recomputes for {len(people)} submissions"
+    )
     stored = Ranking.objects.get(scope=cast.other.scope).results
     from ratings.services import ranking_recompute
 
