@@ -12,7 +12,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .models import DiscussionGroup, Membership
+from .models import DiscussionGroup, Membership, Submission
 
 
 class Need(Enum):
@@ -59,3 +59,13 @@ def group_access(*, slug: str, user: User | AnonymousUser, need: Need = Need.VIE
     if need is Need.FACILITATOR and not access.is_facilitator:
         raise PermissionDenied("Only facilitators of this group may do that.")
     return access
+
+
+def results_visible_to(*, access: GroupAccess, user: User | AnonymousUser) -> bool:
+    """The hiding rule, for pages, API and CSV alike: a group's aggregates are shown to someone
+    who has submitted ratings in it, or to everyone once the facilitator has revealed them."""
+    if not access.group.results_hidden:
+        return True
+    if not user.is_authenticated:
+        return False
+    return Submission.objects.filter(group=access.group, participant__user=user).exists()

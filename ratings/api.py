@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from impactboard.throttling import WriteThrottle
 
-from .access import Need, group_access
+from .access import Need, group_access, results_visible_to
 from .models import DiscussionGroup, Membership, Submission
 from .selectors import (
     group_list_visible_to,
@@ -239,8 +239,19 @@ class RatingsMineView(APIView):
         return Response({"ratings": RatingReadSerializer(current, many=True).data})
 
 
-def _ranking_response(request: Request, scope: str) -> Response:
+def _ranking_response(request: Request, scope: str, *, hidden: bool = False) -> Response:
     ranking = ranking_get(scope=scope)
+    if hidden:
+        # Hidden until the caller has rated: no aggregates at all, not even through the ETag.
+        return Response(
+            {
+                "computed_at": None,
+                "raters": ranking.raters,
+                "hidden": True,
+                "detail": "Results are hidden until you have rated in this group.",
+                "results": [],
+            }
+        )
     if request.headers.get("If-None-Match") == ranking.etag:
         response = Response(status=status.HTTP_304_NOT_MODIFIED)
     else:
@@ -248,6 +259,7 @@ def _ranking_response(request: Request, scope: str) -> Response:
             {
                 "computed_at": ranking.computed_at,
                 "raters": ranking.raters,
+                "hidden": False,
                 "results": ranking.results,
             }
         )
@@ -264,7 +276,8 @@ class GroupRankingsView(APIView):
     @extend_schema(responses={200: RankingSerializer, 304: None, 404: NOT_FOUND})
     def get(self, request: Request, slug: str) -> Response:
         access = group_access(slug=slug, user=request.user)
-        return _ranking_response(request, access.group.scope)
+        hidden = not results_visible_to(access=access, user=request.user)
+        return _ranking_response(request, access.group.scope, hidden=hidden)
 
 
 class GlobalRankingsView(APIView):

@@ -26,6 +26,9 @@ class DiscussionGroup(models.Model):
     )
     join_code = models.CharField(max_length=32, default=new_join_code)
     ratings_open = models.BooleanField(default=True)
+    # "Hide results until you have rated": nobody anchors on the group's answers. On for new
+    # groups; the facilitator can reveal the results to all by turning it off.
+    results_hidden = models.BooleanField(default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

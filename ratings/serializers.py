@@ -24,6 +24,7 @@ class GroupSerializer(serializers.ModelSerializer):
             "visibility",
             "member_count",
             "ratings_open",
+            "results_hidden",
             "is_member",
             "role",
             "join_code",
@@ -67,11 +68,18 @@ class GroupUpdateSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     visibility = serializers.ChoiceField(choices=DiscussionGroup.Visibility.choices, required=False)
     ratings_open = serializers.BooleanField(required=False)
+    results_hidden = serializers.BooleanField(required=False)
 
-    def validate_ratings_open(self, value: Any) -> bool:
-        if not isinstance(self.initial_data.get("ratings_open"), bool):
+    def _strict_bool(self, name: str, value: bool) -> bool:
+        if not isinstance(self.initial_data.get(name), bool):
             raise serializers.ValidationError("Must be true or false.")
         return value
+
+    def validate_ratings_open(self, value: bool) -> bool:
+        return self._strict_bool("ratings_open", value)
+
+    def validate_results_hidden(self, value: bool) -> bool:
+        return self._strict_bool("results_hidden", value)
 
 
 class JoinSerializer(serializers.Serializer):
@@ -172,6 +180,9 @@ class RankingRowSerializer(serializers.Serializer):
 
 class RankingSerializer(serializers.Serializer):
     computed_at = serializers.DateTimeField(allow_null=True)
+    hidden = serializers.BooleanField(
+        help_text="True when the group hides results until the caller has rated: results is []."
+    )
     raters = serializers.IntegerField(help_text="Distinct participants with at least one rating.")
     results = RankingRowSerializer(many=True)
 

@@ -82,7 +82,7 @@ def group_create(
 
 
 def group_update(*, group: DiscussionGroup, **fields: object) -> DiscussionGroup:
-    allowed = {"name", "description", "visibility", "ratings_open"}
+    allowed = {"name", "description", "visibility", "ratings_open", "results_hidden"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"cannot update {sorted(unknown)}")

@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 
 from accounts.services import token_for, user_create
 from ratings.models import DiscussionGroup
-from ratings.services import group_create, membership_join
+from ratings.services import group_create, group_update, membership_join
 from theories.longlist import seed
 from theories.models import Theory
 
@@ -82,6 +82,10 @@ def cast(make_user, theories):  # type: ignore[no-untyped-def]
         private = group_create(user=facilitator, name="Secret Circle", visibility="private")
         other = group_create(user=other_facilitator, name="Other Group", visibility="public")
 
+    # Results are hidden until rated by default; most tests read them, so reveal. The hiding
+    # rule has its own tests.
+    for group in (Cast.public, Cast.private, Cast.other):
+        group_update(group=group, results_hidden=False)
     membership_join(group=Cast.public, user=Cast.member)
     membership_join(group=Cast.private, user=Cast.member)
     return Cast
