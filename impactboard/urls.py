@@ -9,10 +9,12 @@ from accounts.api import RegisterView, TokenView
 from ratings import views as rating_views
 from ratings.api import (
     GlobalRankingsView,
+    GroupComparisonView,
     GroupRankingsView,
     GroupViewSet,
     MemberRoleView,
     RatingsMineView,
+    TheoryDistributionView,
 )
 from theories import views as theory_views
 from theories.api import TheoryViewSet
@@ -28,6 +30,16 @@ api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("groups/<slug:slug>/ratings/mine/", RatingsMineView.as_view(), name="api-ratings-mine"),
     path("groups/<slug:slug>/rankings/", GroupRankingsView.as_view(), name="api-group-rankings"),
+    path(
+        "groups/<slug:slug>/rankings/compare/",
+        GroupComparisonView.as_view(),
+        name="api-group-compare",
+    ),
+    path(
+        "theories/<int:pk>/distribution/",
+        TheoryDistributionView.as_view(),
+        name="api-theory-distribution",
+    ),
     path(
         "groups/<slug:slug>/members/<str:username>/",
         MemberRoleView.as_view(),
@@ -62,6 +74,11 @@ urlpatterns = [
         name="group_ratings_open",
     ),
     path("groups/<slug:slug>/invite/<str:code>/", rating_views.group_invite, name="group_invite"),
+    path(
+        "groups/<slug:slug>/results-hidden/",
+        rating_views.group_results_hidden,
+        name="group_results_hidden",
+    ),
 ]
 
 handler404 = "impactboard.views.api_not_found"

@@ -14,7 +14,11 @@ logger = logging.getLogger(__name__)
 def home(request: HttpRequest) -> HttpResponse:
     ranking = ranking_global()
     groups = list(group_list_visible_to(user=request.user)[:12])
-    return render(request, "home.html", {"ranking": ranking, "groups": groups})
+    return render(
+        request,
+        "home.html",
+        {"ranking": ranking, "groups": groups, "score_range": range(1, 11)},
+    )
 
 
 def health(request: HttpRequest) -> JsonResponse:

@@ -16,15 +16,23 @@ from rest_framework.views import APIView
 from impactboard.throttling import WriteThrottle
 
 from .access import Need, group_access, results_visible_to
-from .models import DiscussionGroup, Membership, Submission
+from theories.models import Theory
+
+from .models import GLOBAL_SCOPE, DiscussionGroup, Membership, Submission
 from .selectors import (
     group_list_visible_to,
     group_members,
+    group_meta_cached,
     participant_of,
+    ranking_comparison,
+    ranking_etag_cached,
     ranking_get,
     ratings_current,
+    theory_distribution,
 )
 from .serializers import (
+    ComparisonSerializer,
+    DistributionSerializer,
     DetailSerializer,
     GroupCreateSerializer,
     GroupSerializer,
@@ -261,6 +269,7 @@ def _ranking_response(request: Request, scope: str, *, hidden: bool = False) -> 
                 "raters": ranking.raters,
                 "hidden": False,
                 "results": ranking.results,
+                "summary": ranking.summary,
             }
         )
     response["ETag"] = ranking.etag
@@ -268,23 +277,86 @@ def _ranking_response(request: Request, scope: str, *, hidden: bool = False) -> 
     return response
 
 
-class GroupRankingsView(APIView):
-    """A group's stored ranking. Anyone for a public group; members only for a private one."""
+def _cached_not_modified(request: Request, scope: str) -> Response | None:
+    """304 straight from the cache when the caller's ETag is current: no database query."""
+    tag = request.headers.get("If-None-Match")
+    if tag and tag == ranking_etag_cached(scope=scope):
+        response = Response(status=status.HTTP_304_NOT_MODIFIED)
+        response["ETag"] = tag
+        response["Cache-Control"] = "no-cache"
+        return response
+    return None
+
+
+class LazyAuthMixin:
+    """Authenticate only when the view asks for request.user, so that a poll answered from the
+    cache costs no session or token lookup."""
+
+    def perform_authentication(self, request: Request) -> None:
+        pass
+
+
+class GroupRankingsView(LazyAuthMixin, APIView):
+    """A group's stored ranking. Anyone for a public group; members only for a private one.
+    Hidden until the caller has rated, when the group says so."""
 
     permission_classes = [AllowAny]
 
     @extend_schema(responses={200: RankingSerializer, 304: None, 404: NOT_FOUND})
     def get(self, request: Request, slug: str) -> Response:
+        meta = group_meta_cached(slug=slug)
+        if meta and meta["public"] and not meta["hidden"]:
+            # Readable by anyone: the caller's identity cannot change the answer.
+            if (cached := _cached_not_modified(request, meta["scope"])) is not None:
+                return cached
         access = group_access(slug=slug, user=request.user)
         hidden = not results_visible_to(access=access, user=request.user)
         return _ranking_response(request, access.group.scope, hidden=hidden)
 
 
-class GlobalRankingsView(APIView):
+class GlobalRankingsView(LazyAuthMixin, APIView):
     """The ranking across every rating in every public group."""
 
     permission_classes = [AllowAny]
 
     @extend_schema(responses={200: RankingSerializer, 304: None})
     def get(self, request: Request) -> Response:
-        return _ranking_response(request, "global")
+        if (cached := _cached_not_modified(request, GLOBAL_SCOPE)) is not None:
+            return cached
+        return _ranking_response(request, GLOBAL_SCOPE)
+
+
+class GroupComparisonView(APIView):
+    """Each theory's place in the group beside its place across all public groups, with
+    Kendall's tau-b between the group's and the global means (theories rated in both)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: ComparisonSerializer, 304: None, 404: NOT_FOUND})
+    def get(self, request: Request, slug: str) -> Response:
+        access = group_access(slug=slug, user=request.user)
+        if not results_visible_to(access=access, user=request.user):
+            return Response({"hidden": True, "rank_correlation": None, "results": []})
+        group = ranking_get(scope=access.group.scope)
+        world = ranking_get(scope=GLOBAL_SCOPE)
+        etag = f'"cmp-{access.group.pk}-{group.version}-{world.version}"'
+        if request.headers.get("If-None-Match") == etag:
+            response = Response(status=status.HTTP_304_NOT_MODIFIED)
+        else:
+            response = Response(ranking_comparison(group=group, world=world))
+        response["ETag"] = etag
+        return response
+
+
+class TheoryDistributionView(APIView):
+    """A theory's score histogram across all public groups, and in each of the caller's
+    groups (from the stored rankings; hidden groups say so instead)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: DistributionSerializer, 404: NOT_FOUND})
+    def get(self, request: Request, pk: int) -> Response:
+        theory = Theory.objects.filter(pk=pk).first()
+        if theory is None:
+            raise Http404("No such theory.")
+        return Response(theory_distribution(theory=theory, user=request.user))

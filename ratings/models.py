@@ -187,6 +187,8 @@ class Ranking(models.Model):
     computed_at = models.DateTimeField(null=True)
     raters = models.PositiveIntegerField(default=0)
     results = models.JSONField(default=list)
+    # Ranking-level figures: agreement, the notable theory, the methods used.
+    summary = models.JSONField(default=dict)
 
 
 class RankingRequest(models.Model):

@@ -1,7 +1,10 @@
 """Every read of groups, ratings and rankings."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.cache import cache
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -19,6 +22,7 @@ from .models import (
     Rating,
 )
 from .services import ranking_rows
+from .statistics import kendall_tau_b
 
 
 def group_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[DiscussionGroup]:
@@ -70,17 +74,22 @@ def ratings_current(*, participant: Participant | None) -> list[Rating]:
     )
 
 
+def ranking_etag(scope: str, version: int) -> str:
+    return f'"{scope.replace(":", "-")}-v{version}"'
+
+
 @dataclass(frozen=True)
 class RankingView:
     scope: str
     version: int
     computed_at: datetime | None
     raters: int
-    results: list[dict[str, object]]
+    results: list[dict[str, Any]]
+    summary: dict[str, Any] = field(default_factory=dict)
 
     @property
     def etag(self) -> str:
-        return f'"{self.scope.replace(":", "-")}-v{self.version}"'
+        return ranking_etag(self.scope, self.version)
 
 
 def ranking_get(*, scope: str) -> RankingView:
@@ -88,8 +97,68 @@ def ranking_get(*, scope: str) -> RankingView:
     (no rating ever) reads as every theory unrated."""
     stored = Ranking.objects.filter(scope=scope).first()
     if stored is not None:
-        return RankingView(scope, stored.version, stored.computed_at, stored.raters, stored.results)
-    return RankingView(scope, 0, None, 0, ranking_rows(list(Theory.objects.all()), []))
+        return RankingView(
+            scope, stored.version, stored.computed_at, stored.raters, stored.results, stored.summary
+        )
+    return RankingView(scope, 0, None, 0, ranking_rows(list(Theory.objects.all()), []), {})
+
+
+def rankings_of_groups(*, groups: list[DiscussionGroup]) -> dict[int, RankingView]:
+    """Stored rankings of several groups in one query, keyed by group id."""
+    stored = Ranking.objects.filter(group__in=groups)
+    return {
+        r.group_id: RankingView(r.scope, r.version, r.computed_at, r.raters, r.results, r.summary)
+        for r in stored
+    }
+
+
+# --- cached facts for polling: a poll that finds nothing new should touch no database -------------
+
+
+def _group_meta_key(slug: str) -> str:
+    return f"group:meta:{slug}"
+
+
+def _etag_key(scope: str) -> str:
+    return f"rankings:etag:{scope}"
+
+
+def group_meta_cached(*, slug: str) -> dict[str, Any] | None:
+    """{"scope", "public", "hidden"} of a group, from the cache (filled from the database on a
+    miss). None if there is no such group or the cache is unreachable."""
+    key = _group_meta_key(slug)
+    try:
+        meta = cache.get(key)
+        if meta is None:
+            group = DiscussionGroup.objects.filter(slug=slug).first()
+            if group is None:
+                return None
+            meta = {"scope": group.scope, "public": group.is_public, "hidden": group.results_hidden}
+            cache.set(key, meta, timeout=300)
+        return meta
+    except Exception:
+        return None
+
+
+def group_meta_forget(*, slug: str) -> None:
+    try:
+        cache.delete(_group_meta_key(slug))
+    except Exception:
+        pass
+
+
+def ranking_etag_cached(*, scope: str) -> str | None:
+    try:
+        return cache.get(_etag_key(scope))
+    except Exception:
+        return None
+
+
+def ranking_etag_remember(*, scope: str, version: int) -> None:
+    try:
+        cache.set(_etag_key(scope), ranking_etag(scope, version), timeout=60)
+    except Exception:
+        pass
 
 
 def ranking_global() -> RankingView:
@@ -106,3 +175,71 @@ def ranking_scopes_stale(*, older_than: timedelta) -> list[str]:
         .values_list("scope", flat=True)
         .distinct()
     )
+
+
+def ranking_comparison(*, group: RankingView, world: RankingView) -> dict[str, Any]:
+    """Group rank beside global rank per theory, and Kendall's tau-b between the group's and the
+    global means over the theories rated in both (no re-aggregation: two stored rankings)."""
+    global_rows = {r["theory"]["id"]: r for r in world.results}
+    rows, pairs = [], []
+    for row in group.results:
+        other = global_rows.get(row["theory"]["id"])
+        rows.append(
+            {
+                "theory": row["theory"],
+                "group_rank": row["rank"] if row["n"] else None,
+                "global_rank": other["rank"] if other and other["n"] else None,
+                "group_mean": row["mean"],
+                "global_mean": other["mean"] if other else None,
+                "group_n": row["n"],
+                "global_n": other["n"] if other else 0,
+            }
+        )
+        if row["n"] and other and other["n"]:
+            pairs.append((row["mean"], other["mean"]))
+    tau = kendall_tau_b([p[0] for p in pairs], [p[1] for p in pairs]) if len(pairs) >= 2 else None
+    return {
+        "hidden": False,
+        "rank_correlation": {
+            "method": "Kendall's tau-b between group and global means, theories rated in both",
+            "value": tau,
+            "pairs": len(pairs),
+        },
+        "results": rows,
+    }
+
+
+def theory_distribution(*, theory: Theory, user: User | AnonymousUser) -> dict[str, Any]:
+    """A theory's histogram across all public groups and in each of `user`'s groups, read from
+    the stored rankings (two queries, whatever the number of groups)."""
+    from .access import GroupAccess, results_visible_to
+
+    def pick(ranking: RankingView | None) -> dict[str, Any]:
+        row = next(
+            (r for r in (ranking.results if ranking else []) if r["theory"]["id"] == theory.id),
+            None,
+        )
+        if row is None:
+            return {"n": 0, "mean": None, "histogram": [0] * 10}
+        return {"n": row["n"], "mean": row["mean"], "histogram": row["histogram"]}
+
+    result: dict[str, Any] = {
+        "theory": {"id": theory.id, "number": theory.number, "title": theory.title},
+        "all_public": pick(ranking_get(scope=GLOBAL_SCOPE)),
+        "groups": [],
+    }
+    if user.is_authenticated:
+        memberships = list(
+            Membership.objects.filter(user=user).select_related("group").order_by("group__name")
+        )
+        stored = rankings_of_groups(groups=[m.group for m in memberships])
+        for m in memberships:
+            visible = results_visible_to(access=GroupAccess(m.group, m), user=user)
+            entry = {"slug": m.group.slug, "name": m.group.name, "hidden": not visible}
+            entry.update(
+                pick(stored.get(m.group.id))
+                if visible
+                else {"n": None, "mean": None, "histogram": None}
+            )
+            result["groups"].append(entry)
+    return result

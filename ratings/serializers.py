@@ -169,6 +169,9 @@ class RankingRowSerializer(serializers.Serializer):
     histogram = serializers.ListField(
         child=serializers.IntegerField(), min_length=10, max_length=10
     )
+    ci_low = serializers.FloatField(allow_null=True, help_text="95% t-interval of the mean: low.")
+    ci_high = serializers.FloatField(allow_null=True, help_text="95% t-interval of the mean: high.")
+    thin = serializers.BooleanField(help_text="n < 3: thin evidence.")
     controversy = serializers.FloatField(
         allow_null=True,
         help_text=(
@@ -178,6 +181,23 @@ class RankingRowSerializer(serializers.Serializer):
     )
 
 
+class AgreementSerializer(serializers.Serializer):
+    method = serializers.CharField()
+    value = serializers.FloatField(allow_null=True)
+    reading = serializers.CharField()
+
+
+class NotableSerializer(serializers.Serializer):
+    theory = RankingTheorySerializer()
+    sentence = serializers.CharField()
+
+
+class RankingSummarySerializer(serializers.Serializer):
+    agreement = AgreementSerializer()
+    interval_method = serializers.CharField()
+    most_controversial_highly_rated = NotableSerializer(allow_null=True)
+
+
 class RankingSerializer(serializers.Serializer):
     computed_at = serializers.DateTimeField(allow_null=True)
     hidden = serializers.BooleanField(
@@ -185,6 +205,47 @@ class RankingSerializer(serializers.Serializer):
     )
     raters = serializers.IntegerField(help_text="Distinct participants with at least one rating.")
     results = RankingRowSerializer(many=True)
+    summary = RankingSummarySerializer(required=False)
+
+
+class ComparisonRowSerializer(serializers.Serializer):
+    theory = RankingTheorySerializer()
+    group_rank = serializers.IntegerField(allow_null=True)
+    global_rank = serializers.IntegerField(allow_null=True)
+    group_mean = serializers.FloatField(allow_null=True)
+    global_mean = serializers.FloatField(allow_null=True)
+    group_n = serializers.IntegerField()
+    global_n = serializers.IntegerField()
+
+
+class RankCorrelationSerializer(serializers.Serializer):
+    method = serializers.CharField()
+    value = serializers.FloatField(allow_null=True)
+    pairs = serializers.IntegerField()
+
+
+class ComparisonSerializer(serializers.Serializer):
+    hidden = serializers.BooleanField()
+    rank_correlation = RankCorrelationSerializer(allow_null=True)
+    results = ComparisonRowSerializer(many=True)
+
+
+class HistogramSerializer(serializers.Serializer):
+    n = serializers.IntegerField(allow_null=True)
+    mean = serializers.FloatField(allow_null=True)
+    histogram = serializers.ListField(child=serializers.IntegerField(), allow_null=True)
+
+
+class GroupHistogramSerializer(HistogramSerializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    hidden = serializers.BooleanField()
+
+
+class DistributionSerializer(serializers.Serializer):
+    theory = RankingTheorySerializer()
+    all_public = HistogramSerializer(help_text="Across every public group.")
+    groups = GroupHistogramSerializer(many=True)
 
 
 class DetailSerializer(serializers.Serializer):

@@ -4,6 +4,7 @@ import logging
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from functools import partial
 
 from django.conf import settings
@@ -27,7 +28,12 @@ from .models import (
     Submission,
     SubmissionItem,
 )
-from .statistics import stats_from_histogram
+from .statistics import (
+    alpha_reading,
+    krippendorff_alpha_interval,
+    mean_interval_95,
+    stats_from_histogram,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -91,10 +97,17 @@ def group_update(*, group: DiscussionGroup, **fields: object) -> DiscussionGroup
         setattr(group, name, value)
     with transaction.atomic():
         group.save(update_fields=list(fields))
+        transaction.on_commit(partial(_forget_group_meta, slug=group.slug), robust=True)
         if visibility_changed:
             # The global ranking covers public groups only: it changes with the group's visibility.
             rankings_mark_stale(scopes=[GLOBAL_SCOPE])
     return group
+
+
+def _forget_group_meta(*, slug: str) -> None:
+    from .selectors import group_meta_forget
+
+    group_meta_forget(slug=slug)
 
 
 def membership_join(
@@ -313,6 +326,7 @@ def ranking_rows(
     rows: list[dict[str, object]] = []
     for theory in theories:
         stats = stats_from_histogram(histograms[theory.id])
+        interval = mean_interval_95(stats)
         rows.append(
             {
                 "theory": {"id": theory.id, "number": theory.number, "title": theory.title},
@@ -322,6 +336,9 @@ def ranking_rows(
                 "stdev": stats.stdev,
                 "histogram": histograms[theory.id],
                 "controversy": stats.controversy,
+                "ci_low": interval[0] if interval else None,
+                "ci_high": interval[1] if interval else None,
+                "thin": stats.n < 3,  # too few ratings to read much into
             }
         )
     rows.sort(
@@ -333,6 +350,38 @@ def ranking_rows(
         )
     )
     return [{"rank": rank, **row} for rank, row in enumerate(rows, start=1)]
+
+
+def ranking_summary(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Ranking-level figures: inter-rater agreement, and the most controversial of the highly
+    rated theories (the source post's own observation), named in a sentence."""
+    alpha = krippendorff_alpha_interval([r["histogram"] for r in rows])
+    summary: dict[str, Any] = {
+        "agreement": {
+            "method": "Krippendorff's alpha (interval metric)",
+            "value": alpha,
+            "reading": alpha_reading(alpha),
+        },
+        "interval_method": "95% t-interval of the mean: mean ± t(0.975, n−1) · SD / √n",
+        "most_controversial_highly_rated": None,
+    }
+    rated = [r for r in rows if r["n"] >= 2]
+    if rated:
+        means = sorted(r["mean"] for r in rated)
+        median_mean = means[len(means) // 2]
+        high = [r for r in rated if r["mean"] >= median_mean]
+        top = max(high, key=lambda r: (r["controversy"], r["mean"]))
+        if top["controversy"] > 0:
+            theory = top["theory"]
+            summary["most_controversial_highly_rated"] = {
+                "theory": theory,
+                "sentence": (
+                    f"{theory['number']}. {theory['title']} is the most controversial of the "
+                    f"highly rated theories: it averages {top['mean']:.1f}, yet two raters differ "
+                    f"by {top['controversy']:.1f} points on average."
+                ),
+            }
+    return summary
 
 
 def ranking_recompute(*, scope: str, force: bool = False) -> Ranking | None:
@@ -364,9 +413,19 @@ def ranking_recompute(*, scope: str, force: bool = False) -> Ranking | None:
         counts = ratings.values_list("theory_id", "score").annotate(count=Count("id")).order_by()
         theories = list(Theory.objects.order_by("number"))
         ranking.results = ranking_rows(theories, counts)
+        ranking.summary = ranking_summary(ranking.results)
         ranking.raters = ratings.values("participant_id").distinct().count()
         ranking.computed_at = timezone.now()
         ranking.version = F("version") + 1
         ranking.save()
         ranking.refresh_from_db(fields=["version"])
+        transaction.on_commit(
+            partial(_remember_etag, scope=scope, version=ranking.version), robust=True
+        )
     return ranking
+
+
+def _remember_etag(*, scope: str, version: int) -> None:
+    from .selectors import ranking_etag_remember
+
+    ranking_etag_remember(scope=scope, version=version)

@@ -62,3 +62,94 @@ def stats_from_histogram(histogram: Sequence[int]) -> TheoryStats:
     )
     controversy = Fraction(pair_gaps, n * (n - 1))
     return TheoryStats(n, float(mean), float(median), stdev, float(controversy))
+
+
+# Two-sided 95% critical values of Student's t by degrees of freedom (from standard tables).
+_T975 = {
+    1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262,
+    10: 2.228, 11: 2.201, 12: 2.179, 13: 2.160, 14: 2.145, 15: 2.131, 16: 2.120, 17: 2.110,
+    18: 2.101, 19: 2.093, 20: 2.086, 21: 2.080, 22: 2.074, 23: 2.069, 24: 2.064, 25: 2.060,
+    26: 2.056, 27: 2.052, 28: 2.048, 29: 2.045, 30: 2.042, 40: 2.021, 60: 2.000, 120: 1.980,
+}  # fmt: skip
+
+
+def t_critical_95(df: int) -> float:
+    """t quantile 0.975 for `df` degrees of freedom; between table rows, the next lower df's
+    (a slightly wider, conservative interval); beyond 120, the normal 1.96."""
+    if df < 1:
+        raise ValueError("df must be at least 1")
+    if df > 120:
+        return 1.96
+    return _T975[max(k for k in _T975 if k <= df)]
+
+
+def mean_interval_95(stats: TheoryStats) -> tuple[float, float] | None:
+    """The 95% t-interval of the mean, mean ± t(0.975, n−1)·s/√n, clipped to the 1–10 scale.
+    None when n < 2 (no spread to estimate)."""
+    if stats.n < 2 or stats.mean is None or stats.stdev is None:
+        return None
+    half = t_critical_95(stats.n - 1) * stats.stdev / math.sqrt(stats.n)
+    return max(1.0, stats.mean - half), min(10.0, stats.mean + half)
+
+
+def krippendorff_alpha_interval(histograms: Sequence[Sequence[int]]) -> float | None:
+    """Krippendorff's alpha with the interval metric, from one ten-bin histogram per unit
+    (theory). Raters are the coders; missing ratings are allowed. 1 = perfect agreement,
+    0 = no more agreement than chance, negative = systematic disagreement.
+    None when there is too little data (fewer than two pairable values, or no variation)."""
+    units = [h for h in histograms if sum(h) >= 2]
+    n = sum(sum(h) for h in units)
+    if n < 2:
+        return None
+
+    def pair_sq_gaps(h: Sequence[int]) -> int:
+        return sum(
+            ci * cj * (si - sj) ** 2
+            for si, ci in zip(SCORES, h, strict=True)
+            for sj, cj in zip(SCORES, h, strict=True)
+        )
+
+    observed = sum(Fraction(pair_sq_gaps(h), sum(h) - 1) for h in units) / n
+    pooled = [sum(h[i] for h in units) for i in range(10)]
+    expected = Fraction(pair_sq_gaps(pooled), n * (n - 1))
+    if expected == 0:
+        return None
+    return float(1 - observed / expected)
+
+
+def alpha_reading(alpha: float | None) -> str:
+    """One line of plain language for Krippendorff's alpha (thresholds after Krippendorff)."""
+    if alpha is None:
+        return "Not enough ratings yet to measure agreement."
+    if alpha >= 0.8:
+        return "The group largely agrees on how these theories rank."
+    if alpha >= 0.667:
+        return "The group agrees moderately: a shared view with real exceptions."
+    if alpha >= 0.2:
+        return "Agreement is weak: people rate these theories quite differently."
+    return "Little agreement beyond chance: the group is split."
+
+
+def kendall_tau_b(x: Sequence[float], y: Sequence[float]) -> float | None:
+    """Kendall's tau-b between paired values (ties handled); None with fewer than two pairs or
+    when one side has no variation."""
+    if len(x) != len(y):
+        raise ValueError("x and y must pair up")
+    concordant = discordant = ties_x = ties_y = 0
+    for i in range(len(x)):
+        for j in range(i + 1, len(x)):
+            dx, dy = x[i] - x[j], y[i] - y[j]
+            if dx == 0 and dy == 0:
+                continue
+            if dx == 0:
+                ties_x += 1
+            elif dy == 0:
+                ties_y += 1
+            elif (dx > 0) == (dy > 0):
+                concordant += 1
+            else:
+                discordant += 1
+    denominator = math.sqrt((concordant + discordant + ties_x) * (concordant + discordant + ties_y))
+    if denominator == 0:
+        return None
+    return (concordant - discordant) / denominator

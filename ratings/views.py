@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from theories.models import Theory
 
-from .access import Need, group_access
+from .access import Need, group_access, results_visible_to
 from .forms import GroupCreateForm, RatingForm
 from .models import DiscussionGroup, Membership, Submission
 from .selectors import (
@@ -68,6 +68,8 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "ranking": ranking,
             "member_count": group_member_count(group=group),
             "invite_url": invite_url,
+            "results_visible": results_visible_to(access=access, user=request.user),
+            "score_range": range(1, 11),
         },
     )
 
@@ -156,6 +158,21 @@ def group_ratings_open(request: HttpRequest, slug: str) -> HttpResponse:
     is_open = request.POST.get("open") == "1"
     group_update(group=access.group, ratings_open=is_open)
     messages.success(request, "Ratings are open." if is_open else "Ratings are closed.")
+    return redirect("group_detail", slug=slug)
+
+
+@login_required
+@require_POST
+def group_results_hidden(request: HttpRequest, slug: str) -> HttpResponse:
+    access = group_access(slug=slug, user=request.user, need=Need.FACILITATOR)
+    hidden = request.POST.get("hidden") == "1"
+    group_update(group=access.group, results_hidden=hidden)
+    messages.success(
+        request,
+        "Results are hidden from each member until they have rated."
+        if hidden
+        else "Results are now visible to everyone who can see the group.",
+    )
     return redirect("group_detail", slug=slug)
 
 

@@ -11,4 +11,6 @@ def theory_index(request: HttpRequest) -> HttpResponse:
 
 def theory_detail(request: HttpRequest, slug: str) -> HttpResponse:
     theory = get_object_or_404(Theory, slug=slug)
-    return render(request, "theories/theory_detail.html", {"theory": theory})
+    return render(
+        request, "theories/theory_detail.html", {"theory": theory, "score_range": range(1, 11)}
+    )

@@ -28,6 +28,7 @@ class Command(BaseCommand):
             group = DiscussionGroup.objects.create(
                 slug=DEMO_SLUG,
                 name="Demo reading group",
+                results_hidden=False,  # a demo shows its results to visitors
                 description=(
                     "Eight imaginary readers rated the longlist. Sign up and start your own "
                     "group to rate it yourselves."
