@@ -14,10 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from impactboard.throttling import WriteThrottle
-
-from .access import Need, group_access, results_visible_to
 from theories.models import Theory
 
+from .access import Need, group_access, results_visible_to
 from .models import GLOBAL_SCOPE, DiscussionGroup, Membership, Submission
 from .selectors import (
     group_list_visible_to,
@@ -32,8 +31,8 @@ from .selectors import (
 )
 from .serializers import (
     ComparisonSerializer,
-    DistributionSerializer,
     DetailSerializer,
+    DistributionSerializer,
     GroupCreateSerializer,
     GroupSerializer,
     GroupUpdateSerializer,

@@ -4,8 +4,8 @@ import logging
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
