@@ -6,6 +6,7 @@ nothing set (the embedded default), `services` tests cannot run and are deselect
 """
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -195,3 +196,44 @@ def wait_until(predicate, timeout: float = 10.0, interval: float = 0.1):  # type
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout} s")
         time.sleep(interval)
+
+
+# --- headless Chromium (Debian's), shared by every browser test -----------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    # Playwright's sync API runs an event loop in this thread; the live server's ORM calls
+    # happen in its own thread, but fixtures here touch the ORM too.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(
+            "Debian's chromium is not installed: run `make browser` (apt-get install chromium)"
+        )
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def rankings_backend(request: pytest.FixtureRequest) -> None:
+    """With real services, rankings are recomputed by the real worker; otherwise in-process."""
+    if SERVICES:
+        request.getfixturevalue("celery_worker")

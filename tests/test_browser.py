@@ -1,53 +1,12 @@
 """The whole exercise in a real headless Chromium (Debian's), driven by Playwright."""
 
-import os
 import re
-import shutil
-from collections.abc import Iterator
 
 import pytest
 
-from .conftest import ARTIFACTS, SERVICES
+from .conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    # Playwright's sync API runs an event loop in this thread; the live server's ORM calls
-    # happen in its own thread, but fixtures here touch the ORM too.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(
-            "Debian's chromium is not installed: run `make browser` (apt-get install chromium)"
-        )
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def rankings_backend(request: pytest.FixtureRequest) -> None:
-    """With real services, rankings are recomputed by the real worker; otherwise in-process."""
-    if SERVICES:
-        request.getfixturevalue("celery_worker")
 
 
 def test_sign_up_create_a_group_rate_five_theories_and_see_them_ranked(

@@ -93,7 +93,9 @@
 
   function renderCharts(root, data) {
     const rows = data.results;
-    const names = rows.map((r) => short(label(r), 38));
+    // On a phone the axis shows theory numbers only; hover and the table give the titles.
+    const narrow = root.clientWidth < 560;
+    const names = rows.map((r) => (narrow ? `#${r.theory.number}` : short(label(r), 38)));
     const height = Math.max(320, rows.length * 26 + 80);
     draw(root, "bars", [{
       type: "bar", orientation: "h", y: names, x: rows.map((r) => r.mean),

@@ -1,0 +1,270 @@
+"""Issue 3: honest statistics, the hiding rule, and polls that cost no database work."""
+
+from collections import Counter
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ratings.models import GLOBAL_SCOPE, Participant
+from ratings.services import (
+    RatingItem,
+    group_create,
+    group_update,
+    membership_join,
+    participant_for_user,
+    ranking_recompute,
+    rating_submission_create,
+)
+from ratings.statistics import (
+    kendall_tau_b,
+    krippendorff_alpha_interval,
+    mean_interval_95,
+    stats_from_histogram,
+    t_critical_95,
+)
+
+
+def hist(scores: list[int]) -> list[int]:
+    c = Counter(scores)
+    return [c.get(s, 0) for s in range(1, 11)]
+
+
+def rate(participant, scores: dict[int, int], theories) -> None:  # type: ignore[no-untyped-def]
+    rating_submission_create(
+        participant=participant,
+        items=[RatingItem(theory_id=theories[n - 1].id, score=s) for n, s in scores.items()],
+        submitted_by=participant.user,
+        source="api",
+    )
+
+
+# --- statistics against hand-computed values -------------------------------------------------------
+
+
+def test_the_95_percent_interval_of_the_mean_is_the_t_interval() -> None:
+    # 6, 7, 8, 9: mean 7.5, sd = sqrt(5/3) = 1.29099; t(0.975, 3) = 3.182
+    # half-width = 3.182 * 1.29099 / 2 = 2.05397
+    low, high = mean_interval_95(stats_from_histogram(hist([6, 7, 8, 9])))
+    assert low == pytest.approx(5.44603, abs=1e-4)
+    assert high == pytest.approx(9.55397, abs=1e-4)
+
+
+def test_the_interval_is_clipped_to_the_scale_and_absent_below_two_ratings() -> None:
+    assert mean_interval_95(stats_from_histogram(hist([1, 10]))) == (1.0, 10.0)
+    assert mean_interval_95(stats_from_histogram(hist([7]))) is None
+
+
+def test_t_critical_values_come_from_the_table_and_tend_to_the_normal() -> None:
+    assert t_critical_95(1) == 12.706
+    assert t_critical_95(35) == 2.042  # between rows: the next lower df, conservative
+    assert t_critical_95(1000) == 1.96
+
+
+def test_krippendorffs_alpha_matches_the_published_worked_example() -> None:
+    # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability": 4 coders, 12 units,
+    # interval alpha = 0.849. Unit 12 has a single value and is not pairable.
+    units = [
+        [1, 1, 1], [2, 2, 3, 2], [3, 3, 3, 3], [3, 3, 3, 3], [2, 2, 2, 2], [1, 2, 3, 4],
+        [4, 4, 4, 4], [1, 1, 2, 1], [2, 2, 2, 2], [5, 5, 5], [1, 1], [3],
+    ]  # fmt: skip
+    assert krippendorff_alpha_interval([hist(u) for u in units]) == pytest.approx(0.849, abs=5e-4)
+
+
+def test_alpha_is_one_for_perfect_agreement_and_undefined_without_data() -> None:
+    assert krippendorff_alpha_interval([hist([3, 3]), hist([9, 9, 9])]) == 1.0
+    assert krippendorff_alpha_interval([hist([3])]) is None
+
+
+def test_kendalls_tau_b_by_hand() -> None:
+    # x: 1 2 3 4 ; y: 1 3 2 4 -> 5 concordant, 1 discordant, no ties -> 4/6
+    assert kendall_tau_b([1, 2, 3, 4], [1, 3, 2, 4]) == pytest.approx(4 / 6)
+    # ties: x 1 1 2 ; y 1 2 3 -> pairs: (0,1) tie in x, (0,2) C, (1,2) C
+    # tau-b = (2 - 0) / sqrt((2 + 0 + 1) * (2 + 0 + 0)) = 2 / sqrt(6)
+    assert kendall_tau_b([1, 1, 2], [1, 2, 3]) == pytest.approx(2 / 6**0.5)
+    assert kendall_tau_b([1, 1], [2, 3]) is None
+
+
+def test_stored_rows_carry_intervals_and_thin_evidence_flags(cast, theories) -> None:
+    for i, score in enumerate([6, 7, 8, 9]):
+        rate(Participant.objects.create(group=cast.public, name=f"p{i}"), {1: score}, theories)
+    rate(Participant.objects.create(group=cast.public, name="solo"), {2: 5}, theories)
+    ranking = ranking_recompute(scope=cast.public.scope)
+    first = ranking.results[0]
+    assert first["ci_low"] == pytest.approx(5.44603, abs=1e-4) and first["thin"] is False
+    second = ranking.results[1]
+    assert (second["n"], second["thin"], second["ci_low"]) == (1, True, None)
+    agreement = ranking.summary["agreement"]
+    assert agreement["method"].startswith("Krippendorff")
+
+
+def test_the_most_controversial_highly_rated_theory_is_named(cast, theories) -> None:
+    raters = [Participant.objects.create(group=cast.public, name=f"r{i}") for i in range(4)]
+    # Theory 3 averages high but splits the room; theory 1 is high and agreed; 5 is low.
+    for person, (t3, t1, t5) in zip(
+        raters, [(10, 8, 2), (10, 8, 1), (4, 9, 2), (9, 8, 3)], strict=True
+    ):
+        rate(person, {3: t3, 1: t1, 5: t5}, theories)
+    summary = ranking_recompute(scope=cast.public.scope).summary
+    notable = summary["most_controversial_highly_rated"]
+    assert notable["theory"]["number"] == 3
+    assert notable["sentence"].startswith("3. Auditing is the most controversial")
+
+
+def test_the_comparison_gives_group_and_global_ranks_with_kendalls_tau(cast, api, theories) -> None:
+    rate(Participant.objects.create(group=cast.public, name="a"), {1: 9, 2: 5, 3: 1}, theories)
+    rate(Participant.objects.create(group=cast.other, name="b"), {1: 1, 2: 5, 3: 9}, theories)
+    for scope in (cast.public.scope, cast.other.scope, GLOBAL_SCOPE):
+        ranking_recompute(scope=scope)
+    body = api().get(f"/api/v1/groups/{cast.public.slug}/rankings/compare/").json()
+    # Global means: 1 -> 5, 2 -> 5, 3 -> 5 (all tied): no variation, tau undefined.
+    assert body["rank_correlation"]["value"] is None
+    rate(Participant.objects.create(group=cast.other, name="c"), {1: 1, 2: 5, 3: 9}, theories)
+    ranking_recompute(scope=GLOBAL_SCOPE)
+    body = api().get(f"/api/v1/groups/{cast.public.slug}/rankings/compare/").json()
+    # Group means 9, 5, 1 ; global means 11/3, 5, 19/3 -> exactly reversed: tau = -1
+    assert body["rank_correlation"]["value"] == pytest.approx(-1.0)
+    assert body["rank_correlation"]["pairs"] == 3
+    row1 = next(r for r in body["results"] if r["theory"]["number"] == 1)
+    assert (row1["group_rank"], row1["global_rank"]) == (1, 3)
+
+
+# --- the hiding rule -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def hidden_group(cast, theories):  # type: ignore[no-untyped-def]
+    group = group_create(user=cast.facilitator, name="Blind Round", visibility="public")
+    membership_join(group=group, user=cast.member)
+    rate(Participant.objects.create(group=group, name="early bird"), {1: 9}, theories)
+    ranking_recompute(scope=group.scope)
+    return group
+
+
+def test_new_groups_hide_results_until_rated(hidden_group) -> None:
+    assert hidden_group.results_hidden is True
+
+
+@pytest.mark.parametrize("who", ["anonymous", "outsider", "member", "facilitator"])
+def test_nobody_who_has_not_rated_sees_the_aggregates(cast, api, hidden_group, who) -> None:
+    user = {"anonymous": None, "outsider": cast.outsider, "member": cast.member,
+            "facilitator": cast.facilitator}[who]  # fmt: skip
+    body = api(user).get(f"/api/v1/groups/{hidden_group.slug}/rankings/").json()
+    assert body["hidden"] is True
+    assert body["results"] == []
+    compare = api(user).get(f"/api/v1/groups/{hidden_group.slug}/rankings/compare/").json()
+    assert compare["hidden"] is True and compare["results"] == []
+
+
+def test_a_member_sees_the_aggregates_once_they_have_rated(
+    cast, api, hidden_group, theories
+) -> None:
+    client = api(cast.member)
+    url = f"/api/v1/groups/{hidden_group.slug}/rankings/"
+    assert client.get(url).json()["hidden"] is True
+    client.put(
+        f"/api/v1/groups/{hidden_group.slug}/ratings/mine/",
+        {"ratings": [{"theory": theories[1].id, "score": 4}]},
+        format="json",
+    )
+    ranking_recompute(scope=hidden_group.scope)
+    body = client.get(url).json()
+    assert body["hidden"] is False
+    assert body["results"][0]["theory"]["number"] == 1
+    assert api().get(url).json()["hidden"] is True  # still hidden from those who have not
+
+
+def test_the_facilitator_can_reveal_results_to_everyone(cast, api, hidden_group) -> None:
+    response = api(cast.facilitator).patch(
+        f"/api/v1/groups/{hidden_group.slug}/", {"results_hidden": False}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["results_hidden"] is False
+    body = api().get(f"/api/v1/groups/{hidden_group.slug}/rankings/").json()
+    assert body["hidden"] is False and body["results"][0]["n"] == 1
+    assert (
+        api(cast.member)
+        .patch(f"/api/v1/groups/{hidden_group.slug}/", {"results_hidden": True}, format="json")
+        .status_code
+        == 403
+    )
+
+
+def test_the_group_page_hides_results_too(cast, client, hidden_group) -> None:
+    client.force_login(cast.member)
+    page = client.get(f"/groups/{hidden_group.slug}/").content.decode()
+    assert "Results are hidden until you have rated" in page
+    assert "ranking-table" not in page
+
+
+def test_the_theory_page_distribution_hides_groups_the_viewer_has_not_rated_in(
+    cast, api, hidden_group, theories
+) -> None:
+    rate(participant_for_user(group=cast.public, user=cast.member), {1: 7}, theories)
+    ranking_recompute(scope=cast.public.scope)
+    ranking_recompute(scope=GLOBAL_SCOPE)
+    body = api(cast.member).get(f"/api/v1/theories/{theories[0].id}/distribution/").json()
+    groups = {g["slug"]: g for g in body["groups"]}
+    assert groups[hidden_group.slug]["hidden"] is True
+    assert groups[hidden_group.slug]["histogram"] is None
+    assert groups[cast.public.slug]["histogram"][6] == 1
+    assert body["all_public"]["n"] == 2  # early bird (9) and the member (7)
+
+
+# --- polling costs ------------------------------------------------------------------------------------
+
+
+def test_a_poll_that_finds_nothing_new_costs_no_database_query(
+    cast, api, theories, django_capture_on_commit_callbacks
+) -> None:
+    rate(Participant.objects.create(group=cast.public, name="a"), {1: 5}, theories)
+    with django_capture_on_commit_callbacks(execute=True):
+        ranking_recompute(scope=cast.public.scope)
+    url = f"/api/v1/groups/{cast.public.slug}/rankings/"
+    etag = api().get(url)["ETag"]
+    api().get(url, HTTP_IF_NONE_MATCH=etag)  # warms the group's cached facts
+    member = api(cast.member)  # a logged-in poller: its token is not even looked up
+    with CaptureQueriesContext(connection) as queries:
+        response = member.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert len(queries) == 0, [q["sql"] for q in queries]
+
+
+def test_a_stale_etag_gets_the_new_ranking_not_a_304(
+    cast, api, theories, django_capture_on_commit_callbacks
+) -> None:
+    url = f"/api/v1/groups/{cast.public.slug}/rankings/"
+    with django_capture_on_commit_callbacks(execute=True):
+        ranking_recompute(scope=cast.public.scope, force=True)
+    etag = api().get(url)["ETag"]
+    rate(Participant.objects.create(group=cast.public, name="b"), {2: 8}, theories)
+    with django_capture_on_commit_callbacks(execute=True):
+        ranking_recompute(scope=cast.public.scope)
+    response = api().get(url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert response.json()["results"][0]["theory"]["number"] == 2
+
+
+def test_a_private_group_is_never_answered_from_the_cache_to_outsiders(
+    cast, api, theories, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        ranking = ranking_recompute(scope=cast.private.scope, force=True)
+    from ratings.selectors import ranking_etag
+
+    etag = ranking_etag(cast.private.scope, ranking.version)
+    url = f"/api/v1/groups/{cast.private.slug}/rankings/"
+    assert api(cast.outsider).get(url, HTTP_IF_NONE_MATCH=etag).status_code == 404
+    assert api().get(url, HTTP_IF_NONE_MATCH=etag).status_code == 404
+    assert api(cast.member).get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_revealing_takes_effect_for_cached_polls_at_once(cast, api, hidden_group) -> None:
+    url = f"/api/v1/groups/{hidden_group.slug}/rankings/"
+    assert api().get(url).json()["hidden"] is True
+    group_update(group=hidden_group, results_hidden=False)
+    # group_update forgets the cached facts on commit; the test transaction never commits here,
+    # so forget them as the commit would.
+    from ratings.selectors import group_meta_forget
+
+    group_meta_forget(slug=hidden_group.slug)
+    assert api().get(url).json()["hidden"] is False
