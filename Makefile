@@ -28,8 +28,14 @@ browser:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); \
 	  else echo "Install Debian's chromium (sudo apt-get install chromium) for the browser tests"; exit 1; fi; }
 
+# With PostgreSQL and Redis configured, the fault-injection tests (they stop their own Redis and
+# PostgreSQL and kill workers) run afterwards in a session of their own.
 test: $(STAMP) browser
 	$(PY) -m pytest $(PYTEST_ARGS)
+	@if [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then \
+	  echo "== fault injection: Redis stopped, worker killed, PostgreSQL restarted"; \
+	  $(PY) -m pytest -m faults $(PYTEST_ARGS); \
+	fi
 
 worker: $(STAMP)
 	$(VENV)/bin/celery -A impactboard worker --beat --loglevel=info --concurrency=2

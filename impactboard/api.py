@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from rest_framework import status
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
@@ -35,6 +36,13 @@ class BoundedJSONParser(JSONParser):
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database is down: a retryable 503, not a 500 (see DatabaseUnavailableMiddleware).
+        return Response(
+            {"detail": "The database is unavailable; try again shortly."},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "5"},
+        )
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -1,6 +1,10 @@
+import logging
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+logger = logging.getLogger(__name__)
 
 # No inline script anywhere: every page's behaviour lives in static/js, and chart data arrives
 # through the API or json_script (a non-executable <script type="application/json">).
@@ -28,4 +32,33 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database is unreachable, answer 503 with Retry-After (JSON under /api/), not a
+    500: nothing is wrong with the request, and clients should simply try again."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning("database unavailable: %s", exception)
+        if request.path.startswith("/api/"):
+            response: HttpResponse = JsonResponse(
+                {"detail": "The database is unavailable; try again shortly."}, status=503
+            )
+        else:
+            response = HttpResponse(
+                "<!doctype html><title>Back soon</title><h1>Back in a moment</h1>"
+                "<p>ImpactBoard cannot reach its database right now. Nothing you sent was "
+                "half-saved: try again shortly.</p>",
+                status=503,
+            )
+        response["Retry-After"] = "5"
         return response

@@ -1,0 +1,114 @@
+"""Issue 7: races settled by the database. Real concurrent transactions on PostgreSQL."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from accounts.services import user_create
+from ratings.models import Membership, Participant, Rating, Submission, SubmissionItem
+from ratings.services import (
+    RatingItem,
+    membership_join,
+    participant_for_user,
+    rating_submission_create,
+)
+
+from .conftest import PASSWORD
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+def run_at_once(functions) -> list[BaseException]:  # type: ignore[no-untyped-def]
+    """Run each function in its own thread (own database connection), released together."""
+    barrier = threading.Barrier(len(functions))
+    errors: list[BaseException] = []
+
+    def wrap(fn):  # type: ignore[no-untyped-def]
+        def run() -> None:
+            try:
+                barrier.wait(timeout=10)
+                fn()
+            except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+                errors.append(exc)
+            finally:
+                connection.close()
+
+        return run
+
+    threads = [threading.Thread(target=wrap(fn)) for fn in functions]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return errors
+
+
+def test_two_submissions_for_the_same_rating_at_the_same_instant_both_land_in_history(
+    cast, theories
+) -> None:
+    participant = participant_for_user(group=cast.public, user=cast.member)
+    theory = theories[0]
+
+    def submit(score: int):  # type: ignore[no-untyped-def]
+        return lambda: rating_submission_create(
+            participant=participant,
+            items=[RatingItem(theory_id=theory.id, score=score)],
+            submitted_by=cast.member,
+            source="api",
+        )
+
+    for attempt in range(5):
+        errors = run_at_once([submit(3), submit(8)])
+        assert errors == []
+    rating = Rating.objects.get(participant=participant, theory=theory)
+    assert rating.score in (3, 8)
+    # The last transaction to commit wrote the current score; both are in the history.
+    assert Submission.objects.filter(participant=participant).count() == 10
+    scores = list(
+        SubmissionItem.objects.filter(submission__participant=participant).values_list(
+            "score", flat=True
+        )
+    )
+    assert sorted(scores) == [3] * 5 + [8] * 5
+    assert Rating.objects.filter(participant=participant).count() == 1
+
+
+def test_many_people_joining_and_rating_at_once(cast, theories) -> None:
+    users = [user_create(username=f"crowd{i}", password=PASSWORD) for i in range(16)]
+
+    def join_and_rate(user):  # type: ignore[no-untyped-def]
+        def run() -> None:
+            membership_join(group=cast.public, user=user)
+            membership_join(group=cast.public, user=user)  # a double click
+            participant = participant_for_user(group=cast.public, user=user)
+            rating_submission_create(
+                participant=participant,
+                items=[RatingItem(theory_id=t.id, score=(t.number % 10) + 1) for t in theories],
+                submitted_by=user,
+                source="api",
+            )
+
+        return run
+
+    assert run_at_once([join_and_rate(u) for u in users]) == []
+    crowd = Membership.objects.filter(group=cast.public, user__username__startswith="crowd")
+    assert crowd.count() == 16
+    assert Participant.objects.filter(group=cast.public, user__in=users).count() == 16
+    assert Rating.objects.filter(group=cast.public, participant__user__in=users).count() == 16 * 20
+
+
+def test_two_people_claiming_one_username_at_once_get_one_account(db) -> None:
+    from accounts.services import UsernameTaken
+
+    outcomes: list[str] = []
+
+    def claim():  # type: ignore[no-untyped-def]
+        try:
+            user_create(username="same-name", password=PASSWORD)
+            outcomes.append("created")
+        except UsernameTaken:
+            outcomes.append("taken")
+
+    assert run_at_once([claim, claim, claim]) == []
+    assert sorted(outcomes) == ["created", "taken", "taken"]
