@@ -58,7 +58,7 @@ def test_two_submissions_for_the_same_rating_at_the_same_instant_both_land_in_hi
             source="api",
         )
 
-    for attempt in range(5):
+    for _attempt in range(5):
         errors = run_at_once([submit(3), submit(8)])
         assert errors == []
     rating = Rating.objects.get(participant=participant, theory=theory)
