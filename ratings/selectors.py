@@ -20,7 +20,7 @@ from .models import (
     RankingRequest,
     Rating,
 )
-from .services import ranking_rows
+from .services import ranking_rows, ranking_summary
 from .statistics import kendall_tau_b
 
 
@@ -96,10 +96,12 @@ def ranking_get(*, scope: str) -> RankingView:
     (no rating ever) reads as every theory unrated."""
     stored = Ranking.objects.filter(scope=scope).first()
     if stored is not None:
+        summary = stored.summary or ranking_summary(stored.results)
         return RankingView(
-            scope, stored.version, stored.computed_at, stored.raters, stored.results, stored.summary
+            scope, stored.version, stored.computed_at, stored.raters, stored.results, summary
         )
-    return RankingView(scope, 0, None, 0, ranking_rows(list(Theory.objects.all()), []), {})
+    rows = ranking_rows(list(Theory.objects.all()), [])
+    return RankingView(scope, 0, None, 0, rows, ranking_summary(rows))
 
 
 def rankings_of_groups(*, groups: list[DiscussionGroup]) -> dict[int, RankingView]:

@@ -1,0 +1,48 @@
+"""OpenAPI post-processing: document the error answers every operation can give.
+
+Any endpoint may answer 401/403 (authentication, permission), 404 (unknown or private), 405,
+406 and 415 (method and content negotiation), 429 (throttled) and 503 (database unavailable);
+any endpoint with a body may answer 400. Listing them once here keeps the schema honest without
+repeating them on every view."""
+
+from typing import Any
+
+DETAIL = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+FIELD_ERRORS = {
+    "description": "Validation errors: {field: [messages]} (nested by item index for lists), "
+    "or {detail} for a body that cannot be parsed.",
+    "content": {"application/json": {"schema": {"type": "object", "additionalProperties": True}}},
+}
+COMMON = {
+    "401": "Authentication required (or a bad token).",
+    "403": "Not allowed for the caller.",
+    "404": "Not found, or private and the caller may not see it.",
+    "405": "Method not allowed.",
+    "406": "Cannot produce the requested media type.",
+    "415": "Unsupported media type.",
+    "429": "Throttled: see Retry-After.",
+    "503": "The database is unavailable: see Retry-After.",
+}
+
+
+def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool):  # type: ignore[no-untyped-def]
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("ErrorDetail", DETAIL)
+    ref = {"$ref": "#/components/schemas/ErrorDetail"}
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            responses = operation.setdefault("responses", {})
+            for code, description in COMMON.items():
+                responses.setdefault(
+                    code,
+                    {"description": description, "content": {"application/json": {"schema": ref}}},
+                )
+            if method in {"post", "put", "patch"} or operation.get("parameters"):
+                responses.setdefault("400", FIELD_ERRORS)
+    return result
