@@ -6,6 +6,9 @@ from rest_framework.routers import DefaultRouter
 
 from accounts import views as account_views
 from accounts.api import RegisterView, TokenView
+from discussion import urls as discussion_urls
+from exports import api as export_api
+from exports import views as export_views
 from ratings import views as rating_views
 from ratings.api import (
     GlobalRankingsView,
@@ -48,6 +51,28 @@ api_v1 = [
     path("rankings/", GlobalRankingsView.as_view(), name="api-rankings"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    *discussion_urls.api_urlpatterns,
+    path(
+        "groups/<slug:slug>/export/ratings.csv",
+        export_api.RatingsCSVView.as_view(),
+        name="api-export-ratings",
+    ),
+    path(
+        "groups/<slug:slug>/export/rankings.csv",
+        export_api.RankingsCSVView.as_view(),
+        name="api-export-rankings",
+    ),
+    path(
+        "groups/<slug:slug>/export/comments.csv",
+        export_api.CommentsCSVView.as_view(),
+        name="api-export-comments",
+    ),
+    path("groups/<slug:slug>/import/", export_api.ImportView.as_view(), name="api-group-import"),
+    path(
+        "groups/<slug:slug>/import/<int:job_id>/",
+        export_api.ImportJobView.as_view(),
+        name="api-group-import-job",
+    ),
     path("", include(router.urls)),
 ]
 
@@ -73,12 +98,19 @@ urlpatterns = [
         rating_views.group_ratings_open,
         name="group_ratings_open",
     ),
+    path("groups/<slug:slug>/import/", export_views.import_upload, name="group_import"),
+    path(
+        "groups/<slug:slug>/import/<int:job_id>/",
+        export_views.import_job_page,
+        name="group_import_job",
+    ),
     path("groups/<slug:slug>/invite/<str:code>/", rating_views.group_invite, name="group_invite"),
     path(
         "groups/<slug:slug>/results-hidden/",
         rating_views.group_results_hidden,
         name="group_results_hidden",
     ),
+    *discussion_urls.urlpatterns,
 ]
 
 handler404 = "impactboard.views.api_not_found"

@@ -109,7 +109,7 @@ def test_the_admin_is_for_staff_only(cast, make_user) -> None:
 
 
 def test_production_settings_pass_the_deploy_check_with_no_warning() -> None:
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(
         DJANGO_SETTINGS_MODULE="impactboard.settings.production",
         DJANGO_SECRET_KEY="x" * 20 + "-a-long-random-looking-production-secret-0123456789",
@@ -128,7 +128,11 @@ def test_production_settings_pass_the_deploy_check_with_no_warning() -> None:
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key() -> None:
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     env.update(
         DJANGO_SETTINGS_MODULE="impactboard.settings.production",
         DJANGO_ALLOWED_HOSTS="impactboard.example",

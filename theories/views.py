@@ -1,6 +1,8 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from discussion.views import public_thread_context
+
 from .models import Theory
 from .selectors import theory_list
 
@@ -11,6 +13,6 @@ def theory_index(request: HttpRequest) -> HttpResponse:
 
 def theory_detail(request: HttpRequest, slug: str) -> HttpResponse:
     theory = get_object_or_404(Theory, slug=slug)
-    return render(
-        request, "theories/theory_detail.html", {"theory": theory, "score_range": range(1, 11)}
-    )
+    context = {"theory": theory, "score_range": range(1, 11)}
+    context |= public_thread_context(request, theory=theory)
+    return render(request, "theories/theory_detail.html", context)

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "theories",
     "ratings",
     "accounts",
+    "discussion",
+    "exports",
 ]
 
 MIDDLEWARE = [
@@ -45,6 +47,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "impactboard.middleware.ContentSecurityPolicyMiddleware",
+    "impactboard.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "impactboard.urls"
@@ -167,6 +170,9 @@ REST_FRAMEWORK = {
         "token": env("THROTTLE_TOKEN", default="30/min"),
         "ratings": env("THROTTLE_RATINGS", default="60/min"),
         "writes": env("THROTTLE_WRITES", default="120/min"),
+        "exports": env("THROTTLE_EXPORTS", default="60/min"),
+        "imports": env("THROTTLE_IMPORTS", default="20/min"),
+        "comments": env("THROTTLE_COMMENTS", default="20/min"),
     },
     "EXCEPTION_HANDLER": "impactboard.api.exception_handler",
 }
@@ -182,6 +188,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Fields shown only to some callers (join_code to facilitators) are not promised to all.
+    "COMPONENT_NO_READ_ONLY_REQUIRED": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "impactboard.schema.add_error_responses",
+    ],
 }
 
 LOGGING = {

@@ -1,0 +1,178 @@
+"""Every read of comments: threads with their scores, the tree, stance counts, ratings beside."""
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from ratings.access import results_visible_to
+from ratings.models import DiscussionGroup, Rating
+
+from .access import ThreadAccess
+from .models import Comment, CommentVersion, CommentVote
+
+Ordering = Literal["oldest", "newest", "top"]
+ORDERINGS: dict[str, tuple[str, ...]] = {
+    "oldest": ("created_at", "id"),
+    "newest": ("-created_at", "-id"),
+    "top": ("-score", "created_at", "id"),
+}
+
+
+def _vote_total(kind: str, *, value: int | None = None) -> Coalesce:
+    """A correlated subquery, so that several totals never multiply each other's joins."""
+    votes = CommentVote.objects.filter(comment=OuterRef("pk"), kind=kind)
+    if value is None:
+        total = votes.values("comment").annotate(t=Sum("value")).values("t")
+    else:
+        total = votes.filter(value=value).values("comment").annotate(t=Count("id")).values("t")
+    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
+
+
+def comments_annotated() -> QuerySet[Comment]:
+    """Comments with `score` (sum of quality votes), `agree_count` and `disagree_count`."""
+    return Comment.objects.select_related("author", "group").annotate(
+        score=_vote_total(CommentVote.Kind.QUALITY),
+        agree_count=_vote_total(CommentVote.Kind.AGREEMENT, value=1),
+        disagree_count=_vote_total(CommentVote.Kind.AGREEMENT, value=-1),
+    )
+
+
+def thread_comments(*, thread: ThreadAccess, ordering: str = "oldest") -> QuerySet[Comment]:
+    return (
+        comments_annotated()
+        .filter(theory=thread.theory, group=thread.group)
+        .order_by(*ORDERINGS.get(ordering, ORDERINGS["oldest"]))
+    )
+
+
+def comment_get(*, pk: int) -> Comment:
+    return comments_annotated().get(pk=pk)
+
+
+@dataclass
+class ViewerContext:
+    """What a page of comments needs beyond the rows, each fetched in one query per page:
+    the caller's own votes, and the authors' current ratings of the theory in the group."""
+
+    viewer_id: int | None = None
+    can_moderate: bool = False
+    my_votes: dict[int, dict[str, int]] = field(default_factory=dict)
+    author_ratings: dict[int, int] | None = None  # None: a public thread, or results hidden
+
+
+def viewer_context(
+    *, thread: ThreadAccess, comments: list[Comment], user: User | AnonymousUser
+) -> ViewerContext:
+    ctx = ViewerContext(
+        viewer_id=user.pk if user.is_authenticated else None, can_moderate=thread.can_moderate
+    )
+    ids = [c.pk for c in comments]
+    if user.is_authenticated and ids:
+        for comment_id, kind, value in CommentVote.objects.filter(
+            user=user, comment_id__in=ids
+        ).values_list("comment_id", "kind", "value"):
+            ctx.my_votes.setdefault(comment_id, {})[kind] = value
+    if thread.group is not None and thread.group_access is not None:
+        # Hidden-until-rated covers individual ratings too: nobody anchors on them.
+        if results_visible_to(access=thread.group_access, user=user):
+            authors = {c.author_id for c in comments if c.author_id}
+            ctx.author_ratings = dict(
+                Rating.objects.filter(
+                    group=thread.group, theory=thread.theory, participant__user_id__in=authors
+                ).values_list("participant__user_id", "score")
+            )
+    return ctx
+
+
+def stance_counts(*, thread: ThreadAccess) -> dict[str, int]:
+    """Live (not deleted, hidden or retracted) comments per stance, in one GROUP BY."""
+    counts = dict.fromkeys(Comment.Stance.values, 0)
+    rows = (
+        Comment.objects.filter(
+            theory=thread.theory,
+            group=thread.group,
+            deleted=False,
+            hidden=False,
+            retracted=False,
+            stance__isnull=False,
+        )
+        .values("stance")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        counts[row["stance"]] = row["n"]
+    return counts
+
+
+@dataclass
+class TreeEntry:
+    comment: Comment
+    depth: int
+    has_replies: bool
+    closes: range  # how many levels of replies end right after this comment
+    descendants: int = 0
+
+
+def comment_tree(comments: list[Comment]) -> list[TreeEntry]:
+    """The thread in reading order (each comment followed by its replies, siblings in the
+    order given) as a flat list a template can walk without recursion, however deep."""
+    children: dict[int | None, list[Comment]] = {}
+    ids = {c.pk for c in comments}
+    for c in comments:
+        parent = c.parent_id if c.parent_id in ids else None
+        children.setdefault(parent, []).append(c)
+    entries: list[TreeEntry] = []
+    # Iterative depth-first walk: (comment, depth, number of enclosing lists it is the last of).
+    stack: list[tuple[Comment, int, int]] = [(c, 0, 0) for c in reversed(children.get(None, []))]
+    while stack:
+        comment, depth, ending = stack.pop()
+        replies = children.get(comment.pk, [])
+        entries.append(
+            TreeEntry(
+                comment=comment,
+                depth=depth,
+                has_replies=bool(replies),
+                closes=range(0 if replies else ending),
+            )
+        )
+        for index, reply in enumerate(reversed(replies)):
+            # The last reply closes its own list and every list its parent was last in.
+            stack.append((reply, depth + 1, ending + 1 if index == 0 else 0))
+    below: dict[int, int] = {}
+    for entry in reversed(entries):  # children before their parents
+        entry.descendants = below.get(entry.comment.pk, 0)
+        parent = entry.comment.parent_id
+        if entry.depth and parent is not None:
+            below[parent] = below.get(parent, 0) + 1 + entry.descendants
+    return entries
+
+
+def comment_versions(*, comment: Comment) -> QuerySet[CommentVersion]:
+    return comment.versions.order_by("-written_at", "-id")
+
+
+def user_public_comments(*, user: User) -> QuerySet[Comment]:
+    """What a person has said in public threads (never in groups), newest first."""
+    return (
+        comments_annotated()
+        .select_related("theory")
+        .filter(author=user, group__isnull=True, deleted=False, hidden=False)
+        .order_by("-created_at", "-id")
+    )
+
+
+def sides(*, comments: list[Comment]) -> dict[str, list[Comment]]:
+    """The live arguments for and against, best first (for the side-by-side view)."""
+    live = [c for c in comments if not (c.deleted or c.hidden or c.retracted) and c.stance]
+    live.sort(key=lambda c: (-c.score, c.created_at))
+    return {s: [c for c in live if c.stance == s] for s in Comment.Stance.values}
+
+
+def groups_of(*, user: User | AnonymousUser) -> QuerySet[DiscussionGroup]:
+    """The groups `user` belongs to: each has its own thread on every theory."""
+    if not user.is_authenticated:
+        return DiscussionGroup.objects.none()
+    return DiscussionGroup.objects.filter(memberships__user=user).order_by("name")

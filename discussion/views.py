@@ -1,0 +1,332 @@
+"""Pages for the discussion: the threads (public, on the theory page; a group's own, at
+/groups/<slug>/theories/<theory>/), "for and against", edit, versions, a person's comments, and
+the plain POST forms behind every button, so that all of it works without JavaScript."""
+
+from types import SimpleNamespace
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from impactboard.throttling import ScopedThrottle
+from theories.models import Theory
+
+from .access import CommentNeed, ThreadAccess, comment_access, thread_access
+from .models import Comment, CommentVote
+from .selectors import (
+    ORDERINGS,
+    comment_tree,
+    comment_versions,
+    groups_of,
+    sides,
+    stance_counts,
+    thread_comments,
+    user_public_comments,
+    viewer_context,
+)
+from .services import (
+    CommentInvalid,
+    comment_create,
+    comment_delete,
+    comment_edit,
+    comment_hide,
+    comment_report,
+    comment_retract,
+    comment_vote,
+)
+
+# A page shows a whole thread; beyond this many comments the oldest-first cut applies.
+THREAD_PAGE_LIMIT = 500
+SORT_LABELS = {"oldest": "Oldest", "newest": "Newest", "top": "Top"}
+
+
+def thread_url(*, theory: Theory, group_slug: str | None) -> str:
+    if group_slug:
+        return reverse("group_theory", kwargs={"slug": group_slug, "theory_slug": theory.slug})
+    return reverse("theory_detail", kwargs={"slug": theory.slug})
+
+
+def _comment_url(comment: Comment) -> str:
+    group_slug = comment.group.slug if comment.group_id else None
+    return f"{thread_url(theory=comment.theory, group_slug=group_slug)}#c-{comment.pk}"
+
+
+def _throttled(request: HttpRequest) -> bool:
+    """The API's per-user "comments" bucket, shared with the page forms."""
+    return not ScopedThrottle().allow_request(request, SimpleNamespace(throttle_scope="comments"))
+
+
+def _too_many() -> HttpResponse:
+    response = HttpResponse(
+        "Too many comments and votes in a short time: wait a minute and try again.",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = "60"
+    return response
+
+
+def _decorate(comments: list[Comment], *, thread: ThreadAccess, request: HttpRequest) -> None:
+    """Attach what the templates show beside each comment (fetched once per page)."""
+    viewer = viewer_context(thread=thread, comments=comments, user=request.user)
+    for c in comments:
+        mine = viewer.my_votes.get(c.pk, {})
+        c.my_vote = mine.get(CommentVote.Kind.QUALITY, 0)  # type: ignore[attr-defined]
+        c.my_agreement = mine.get(CommentVote.Kind.AGREEMENT, 0)  # type: ignore[attr-defined]
+        ratings = viewer.author_ratings
+        c.author_rating = ratings.get(c.author_id) if ratings and c.author_id else None  # type: ignore[attr-defined]
+        is_author = viewer.viewer_id is not None and viewer.viewer_id == c.author_id
+        c.is_mine = is_author  # type: ignore[attr-defined]
+        c.readable = not c.deleted and (not c.hidden or is_author or viewer.can_moderate)  # type: ignore[attr-defined]
+
+
+def thread_context(
+    request: HttpRequest, *, thread: ThreadAccess, form: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Everything templates/discussion/_thread.html needs, for any thread."""
+    sort = request.GET.get("sort", "oldest")
+    if sort not in ORDERINGS:
+        sort = "oldest"
+    comments = list(thread_comments(thread=thread, ordering=sort)[:THREAD_PAGE_LIMIT])
+    _decorate(comments, thread=thread, request=request)
+    group_slug = thread.group.slug if thread.group else None
+    base = thread_url(theory=thread.theory, group_slug=group_slug)
+    if group_slug:
+        post_url = reverse(
+            "group_theory_comment", kwargs={"slug": group_slug, "theory_slug": thread.theory.slug}
+        )
+        sides_url = reverse(
+            "group_theory_sides", kwargs={"slug": group_slug, "theory_slug": thread.theory.slug}
+        )
+    else:
+        post_url = reverse("theory_comment", kwargs={"slug": thread.theory.slug})
+        sides_url = reverse("theory_sides", kwargs={"slug": thread.theory.slug})
+    return {
+        "thread": thread,
+        "entries": comment_tree(comments),
+        "comment_count": len(comments),
+        "counts": stance_counts(thread=thread),
+        "sort": sort,
+        "sorts": [(key, SORT_LABELS[key]) for key in ORDERINGS],
+        "thread_url": base,
+        "post_url": post_url,
+        "sides_url": sides_url,
+        "stances": Comment.Stance.choices,
+        "form": form or {},
+    }
+
+
+def public_thread_context(request: HttpRequest, *, theory: Theory) -> dict[str, Any]:
+    """For the theory page: its public thread, and links to the caller's groups' threads.
+    Everything sits under one key, `discussion`, so that it cannot clash with the page's own."""
+    thread = thread_access(theory=theory, group_slug=None, user=request.user)
+    context = thread_context(request, thread=thread)
+    context["my_groups"] = list(groups_of(user=request.user))
+    return {"discussion": context}
+
+
+def _theory(slug: str) -> Theory:
+    return get_object_or_404(Theory, slug=slug)
+
+
+def group_theory(request: HttpRequest, slug: str, theory_slug: str) -> HttpResponse:
+    """A theory inside a group: the group's own thread (members only)."""
+    thread = thread_access(theory=_theory(theory_slug), group_slug=slug, user=request.user)
+    context = {"discussion": thread_context(request, thread=thread)}
+    return render(request, "discussion/thread_page.html", context)
+
+
+def _post(request: HttpRequest, thread: ThreadAccess) -> HttpResponse:
+    if _throttled(request):
+        return _too_many()
+    form = {
+        "body": request.POST.get("body", ""),
+        "stance": request.POST.get("stance", ""),
+        "parent": request.POST.get("parent", ""),
+    }
+    try:
+        comment = comment_create(
+            author=request.user,  # type: ignore[arg-type]
+            theory=thread.theory,
+            group=thread.group,
+            body=form["body"],
+            stance=form["stance"],
+            parent_id=form["parent"],
+        )
+    except CommentInvalid as exc:
+        # Keep what was typed: show the thread again with the errors beside the form.
+        form["errors"] = [m for messages_ in exc.errors.values() for m in messages_]
+        context = {"discussion": thread_context(request, thread=thread, form=form)}
+        return render(request, "discussion/thread_page.html", context, status=400)
+    messages.success(request, "Posted.")
+    return redirect(_comment_url(comment))
+
+
+@login_required
+@require_POST
+def theory_comment(request: HttpRequest, slug: str) -> HttpResponse:
+    return _post(request, thread_access(theory=_theory(slug), group_slug=None, user=request.user))
+
+
+@login_required
+@require_POST
+def group_theory_comment(request: HttpRequest, slug: str, theory_slug: str) -> HttpResponse:
+    thread = thread_access(theory=_theory(theory_slug), group_slug=slug, user=request.user)
+    return _post(request, thread)
+
+
+def _sides(request: HttpRequest, thread: ThreadAccess) -> HttpResponse:
+    comments = list(thread_comments(thread=thread, ordering="top")[:THREAD_PAGE_LIMIT])
+    _decorate(comments, thread=thread, request=request)
+    by_stance = sides(comments=comments)
+    group_slug = thread.group.slug if thread.group else None
+    return render(
+        request,
+        "discussion/sides.html",
+        {
+            "thread": thread,
+            "for_comments": by_stance["for"],
+            "against_comments": by_stance["against"],
+            "neutral_comments": by_stance["neutral"],
+            "thread_url": thread_url(theory=thread.theory, group_slug=group_slug),
+        },
+    )
+
+
+def theory_sides(request: HttpRequest, slug: str) -> HttpResponse:
+    return _sides(request, thread_access(theory=_theory(slug), group_slug=None, user=request.user))
+
+
+def group_theory_sides(request: HttpRequest, slug: str, theory_slug: str) -> HttpResponse:
+    thread = thread_access(theory=_theory(theory_slug), group_slug=slug, user=request.user)
+    return _sides(request, thread)
+
+
+def _done(request: HttpRequest, comment: Comment, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect(_comment_url(comment))
+
+
+def _refused(request: HttpRequest, comment: Comment, exc: CommentInvalid) -> HttpResponse:
+    for field_messages in exc.errors.values():
+        for message in field_messages:
+            messages.error(request, message)
+    return redirect(_comment_url(comment))
+
+
+@login_required
+@require_POST
+def comment_vote_page(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    if _throttled(request):
+        return _too_many()
+    comment, _ = comment_access(comment_id=pk, user=request.user)
+    try:
+        comment_vote(comment=comment, user=request.user, kind=kind, value=request.POST.get("value"))  # type: ignore[arg-type]
+    except CommentInvalid as exc:
+        return _refused(request, comment, exc)
+    return redirect(_comment_url(comment))
+
+
+@login_required
+@require_POST
+def comment_retract_page(request: HttpRequest, pk: int) -> HttpResponse:
+    comment, _ = comment_access(comment_id=pk, user=request.user, need=CommentNeed.AUTHOR)
+    retracted = request.POST.get("retracted", "1") != "0"
+    try:
+        comment_retract(comment=comment, retracted=retracted)
+    except CommentInvalid as exc:
+        return _refused(request, comment, exc)
+    return _done(request, comment, "Retracted." if retracted else "Retraction taken back.")
+
+
+@login_required
+@require_POST
+def comment_delete_page(request: HttpRequest, pk: int) -> HttpResponse:
+    comment, _ = comment_access(
+        comment_id=pk, user=request.user, need=CommentNeed.AUTHOR_OR_MODERATOR
+    )
+    comment_delete(comment=comment)
+    return _done(request, comment, "Deleted. Replies stay in place.")
+
+
+@login_required
+@require_POST
+def comment_hide_page(request: HttpRequest, pk: int) -> HttpResponse:
+    comment, _ = comment_access(comment_id=pk, user=request.user, need=CommentNeed.MODERATOR)
+    hidden = request.POST.get("hidden", "1") != "0"
+    comment_hide(comment=comment, hidden=hidden)
+    return _done(request, comment, "Hidden from readers." if hidden else "Shown again.")
+
+
+@login_required
+@require_POST
+def comment_report_page(request: HttpRequest, pk: int) -> HttpResponse:
+    comment, _ = comment_access(comment_id=pk, user=request.user)
+    try:
+        comment_report(comment=comment, reporter=request.user, reason=request.POST.get("reason"))  # type: ignore[arg-type]
+    except CommentInvalid as exc:
+        return _refused(request, comment, exc)
+    return _done(request, comment, "Reported. Thank you: the moderators will look at it.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
+    comment, thread = comment_access(comment_id=pk, user=request.user, need=CommentNeed.AUTHOR)
+    if comment.deleted:
+        raise Http404("This comment was deleted.")
+    form: dict[str, Any] = {"body": comment.body, "stance": comment.stance or ""}
+    status = 200
+    if request.method == "POST":
+        if _throttled(request):
+            return _too_many()
+        form = {"body": request.POST.get("body", ""), "stance": request.POST.get("stance", "")}
+        try:
+            comment_edit(comment=comment, body=form["body"], stance=form["stance"])
+        except CommentInvalid as exc:
+            form["errors"] = [m for field in exc.errors.values() for m in field]
+            status = 400
+        else:
+            return _done(request, comment, "Saved. Earlier versions are kept.")
+    return render(
+        request,
+        "discussion/comment_edit.html",
+        {
+            "comment": comment,
+            "thread": thread,
+            "form": form,
+            "stances": Comment.Stance.choices,
+            "back_url": _comment_url(comment),
+        },
+        status=status,
+    )
+
+
+def comment_versions_page(request: HttpRequest, pk: int) -> HttpResponse:
+    comment, thread = comment_access(comment_id=pk, user=request.user)
+    _decorate([comment], thread=thread, request=request)
+    versions = comment_versions(comment=comment) if comment.readable else []  # type: ignore[attr-defined]
+    return render(
+        request,
+        "discussion/comment_versions.html",
+        {
+            "comment": comment,
+            "thread": thread,
+            "versions": versions,
+            "back_url": _comment_url(comment),
+        },
+    )
+
+
+def user_comments(request: HttpRequest, username: str) -> HttpResponse:
+    """A person's page: what they have said in public threads."""
+    person = get_object_or_404(get_user_model(), username=username)
+    comments = list(user_public_comments(user=person)[:200])
+    return render(
+        request, "discussion/user_comments.html", {"person": person, "comments": comments}
+    )

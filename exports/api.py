@@ -1,0 +1,268 @@
+"""CSV exports and the spreadsheet import, over the API. Parse, call a service, shape the answer.
+
+The exports answer with a StreamingHttpResponse (rows are written as they are read); errors stay
+JSON like everywhere else, whatever the client's Accept header says.
+"""
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.http import Http404, StreamingHttpResponse
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from impactboard.throttling import ScopedThrottle
+from ratings.serializers import DetailSerializer
+
+from .access import export_access, import_access
+from .csvio import csv_bytes
+from .selectors import (
+    comments_exportable,
+    export_comments,
+    export_rankings,
+    export_ratings_long,
+    export_ratings_wide,
+    import_job_get,
+)
+from .serializers import (
+    ImportErrorSerializer,
+    ImportJobSerializer,
+    ImportPreviewSerializer,
+    ImportUploadSerializer,
+    job_data,
+    preview_data,
+)
+from .services import ImportInvalid, import_job_confirm, import_job_create, sheet_read
+from .sheets import MAX_UPLOAD_BYTES, SheetUnreadable
+
+NOT_FOUND = OpenApiResponse(DetailSerializer, description="No such group, or a private one.")
+HIDDEN = OpenApiResponse(
+    DetailSerializer, description="Results are hidden until the caller has rated in this group."
+)
+FORBIDDEN = OpenApiResponse(DetailSerializer, description="Facilitators only.")
+CSV_BODY = OpenApiResponse(OpenApiTypes.STR, description="UTF-8 CSV, streamed, as an attachment.")
+ANONYMISE = OpenApiParameter(
+    "anonymise",
+    bool,
+    description="1: raters become stable pseudonyms rater-1, rater-2, … (by participant id).",
+)
+BOM = OpenApiParameter(
+    "bom",
+    bool,
+    description="1: start with a UTF-8 byte-order mark (for older Excel). Default: none.",
+)
+
+
+def _flag(request: Request, name: str) -> bool:
+    return request.query_params.get(name, "").lower() in ("1", "true", "yes", "on")
+
+
+def csv_response(
+    rows: Iterable[Sequence[Any]], *, filename: str, bom: bool = False
+) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        csv_bytes(rows, bom=bom), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"  # group data: not for shared caches
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class CSVRenderer(BaseRenderer):
+    """Declares text/csv, so the schema says what the exports return. Bodies are streamed by
+    the views themselves; this renderer is never asked to render one."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context=None):  # type: ignore[no-untyped-def]
+        raise NotImplementedError
+
+
+class ExportView(APIView):
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "exports"
+    renderer_classes = [JSONRenderer, CSVRenderer]
+
+    def perform_content_negotiation(self, request: Request, force: bool = False):  # type: ignore[no-untyped-def]
+        # Success is a CSV stream that bypasses the renderers; anything else is a JSON error.
+        # So `Accept: text/csv` (or anything) never ends in 406.
+        return JSONRenderer(), JSONRenderer.media_type
+
+
+class RatingsCSVView(ExportView):
+    """A group's current ratings as CSV: wide (one row per rater, a column per theory) or long
+    (one row per rating). Same read rules as the group's rankings."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "layout",
+                str,
+                enum=["wide", "long"],
+                description="wide (default): rater,1,2,…,20. long: rater,theory,score,rationale,"
+                "updated_at.",
+            ),
+            ANONYMISE,
+            BOM,
+        ],
+        responses={(200, "text/csv"): CSV_BODY, 403: HIDDEN, 404: NOT_FOUND},
+    )
+    def get(self, request: Request, slug: str) -> StreamingHttpResponse:
+        access = export_access(slug=slug, user=request.user)
+        layout = request.query_params.get("layout", "wide")
+        if layout not in ("wide", "long"):
+            raise ValidationError({"layout": ["Must be 'wide' or 'long'."]})
+        exporter = export_ratings_wide if layout == "wide" else export_ratings_long
+        rows = exporter(group=access.group, anonymise=_flag(request, "anonymise"))
+        return csv_response(
+            rows, filename=f"{access.group.slug}-ratings-{layout}.csv", bom=_flag(request, "bom")
+        )
+
+
+class RankingsCSVView(ExportView):
+    """A group's stored ranking as CSV: rank,theory,title,n,mean,median,stdev,controversy."""
+
+    @extend_schema(
+        parameters=[BOM],
+        responses={(200, "text/csv"): CSV_BODY, 403: HIDDEN, 404: NOT_FOUND},
+    )
+    def get(self, request: Request, slug: str) -> StreamingHttpResponse:
+        access = export_access(slug=slug, user=request.user)
+        rows = export_rankings(group=access.group)
+        return csv_response(
+            rows, filename=f"{access.group.slug}-rankings.csv", bom=_flag(request, "bom")
+        )
+
+
+class CommentsCSVView(ExportView):
+    """A group's comments as CSV: author,theory,stance,created_at,body (oldest first, deleted
+    comments left out). 404 while the discussion app is not installed."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "anonymise", bool, description="1: authors become author-1, author-2, …"
+            ),
+            BOM,
+        ],
+        responses={(200, "text/csv"): CSV_BODY, 403: HIDDEN, 404: NOT_FOUND},
+    )
+    def get(self, request: Request, slug: str) -> StreamingHttpResponse:
+        if not comments_exportable():
+            raise Http404("Comments are not available.")
+        access = export_access(slug=slug, user=request.user)
+        rows = export_comments(group=access.group, anonymise=_flag(request, "anonymise"))
+        return csv_response(
+            rows, filename=f"{access.group.slug}-comments.csv", bom=_flag(request, "bom")
+        )
+
+
+def _status_url(request: Request, slug: str, job_id: int) -> str:
+    return request.build_absolute_uri(
+        reverse("api-group-import-job", kwargs={"slug": slug, "job_id": job_id})
+    )
+
+
+class ImportView(APIView):
+    """POST a CSV from the old spreadsheet into a group (facilitators only).
+
+    Without `confirm` (or with `confirm=false`) the answer is a preview: the columns and what
+    each is mapped to, the ignored columns, and every problem by row, column and reason.
+    Nothing is written. With `confirm=true` a sheet without problems is imported, all or nothing:
+    `201` with the job when done at once, `202` when a large sheet went to the worker (poll the
+    job's `status_url`). A sheet with problems answers `400` with them, and writes nothing.
+    """
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "imports"
+
+    @extend_schema(
+        request={"multipart/form-data": ImportUploadSerializer},
+        responses={
+            200: OpenApiResponse(ImportPreviewSerializer, description="Preview: nothing written."),
+            201: OpenApiResponse(ImportJobSerializer, description="Imported."),
+            202: OpenApiResponse(ImportJobSerializer, description="Queued for the worker."),
+            400: OpenApiResponse(
+                ImportErrorSerializer, description="Unreadable file or problems in the sheet."
+            ),
+            401: OpenApiResponse(DetailSerializer, description="Not logged in."),
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        length = request.META.get("CONTENT_LENGTH") or ""
+        access = import_access(slug=slug, user=request.user)
+        if length.isdigit() and int(length) > MAX_UPLOAD_BYTES + 64 * 1024:
+            # Refused before the body is read.
+            raise ValidationError({"file": [f"At most {MAX_UPLOAD_BYTES // 1_048_576} MB."]})
+        serializer = ImportUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError({"file": [f"At most {MAX_UPLOAD_BYTES // 1_048_576} MB."]})
+        data = upload.read()
+        mapping = serializer.validated_data.get("mapping")
+        file_name = upload.name or "upload.csv"
+        try:
+            if not serializer.validated_data["confirm"]:
+                sheet = sheet_read(data, mapping=mapping)
+                return Response(preview_data(sheet, file_name=file_name))
+            job, sheet = import_job_create(
+                group=access.group,
+                user=request.user,
+                file_name=file_name,
+                data=data,
+                mapping=mapping,
+            )
+        except SheetUnreadable as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            job = import_job_confirm(job=job, user=request.user)
+        except ImportInvalid as exc:
+            job.delete()  # nothing to keep: the client re-sends a fixed file
+            return Response(
+                {
+                    "detail": f"The sheet has {exc.sheet.problem_count} problem(s); nothing "
+                    "was imported.",
+                    "problem_count": exc.sheet.problem_count,
+                    "problems": [p.as_dict() for p in exc.sheet.problems],
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        code = (
+            status.HTTP_201_CREATED if job.status == job.Status.DONE else status.HTTP_202_ACCEPTED
+        )
+        return Response(job_data(job, status_url=_status_url(request, slug, job.pk)), status=code)
+
+
+class ImportJobView(APIView):
+    """The state of one import: status, people done out of total, problems, result. Polled by
+    the import page's progress bar."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: ImportJobSerializer, 403: FORBIDDEN, 404: NOT_FOUND})
+    def get(self, request: Request, slug: str, job_id: int) -> Response:
+        access = import_access(slug=slug, user=request.user)
+        job = import_job_get(group=access.group, job_id=job_id)
+        if job is None:
+            raise Http404("No such import.")
+        response = Response(job_data(job, status_url=_status_url(request, slug, job.pk)))
+        response["Cache-Control"] = "no-store"
+        return response

@@ -1,0 +1,154 @@
+"""The import pages: upload, preview with an editable column mapping, confirm, progress.
+
+Short views: parse, call a service, render. Nothing is written to the group before the
+facilitator confirms a preview without problems.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from .access import import_access
+from .forms import UploadForm
+from .models import ImportJob
+from .selectors import import_job_get, import_job_progress
+from .services import (
+    ImportInvalid,
+    import_job_confirm,
+    import_job_create,
+    import_job_remap,
+    import_job_sheet,
+    theory_titles,
+)
+from .sheets import MAX_UPLOAD_BYTES, Sheet, SheetUnreadable, column_letter
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    access = import_access(slug=slug, user=request.user)
+    group = access.group
+    form = UploadForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                job, _ = import_job_create(
+                    group=group,
+                    user=request.user,
+                    file_name=upload.name or "upload.csv",
+                    data=upload.read(MAX_UPLOAD_BYTES + 1),
+                )
+            except SheetUnreadable as exc:
+                form.add_error("file", str(exc))
+                status = 400
+            else:
+                return redirect("group_import_job", slug=group.slug, job_id=job.pk)
+        else:
+            status = 400
+    return render(
+        request, "exports/import_upload.html", {"group": group, "form": form}, status=status
+    )
+
+
+def _mapping_from_post(request: HttpRequest, columns: int) -> dict[str, str | None]:
+    return {str(i): request.POST.get(f"col-{i}") or None for i in range(columns)}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_job_page(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    access = import_access(slug=slug, user=request.user)
+    group = access.group
+    job = import_job_get(group=group, job_id=job_id)
+    if job is None:
+        raise Http404("No such import.")
+    here = reverse("group_import_job", kwargs={"slug": group.slug, "job_id": job.pk})
+    if job.status != ImportJob.Status.PREVIEW:
+        if request.method == "POST":
+            return redirect(here)  # already confirmed (a second click): show its progress
+        return _job_page(request, job)
+    try:
+        sheet = import_job_sheet(job=job)
+    except SheetUnreadable as exc:  # the longlist changed under the preview, say
+        messages.error(request, str(exc))
+        job.delete()
+        return redirect("group_import", slug=group.slug)
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "discard":
+            job.delete()
+            messages.info(request, "Import discarded: nothing was written.")
+            return redirect("group_detail", slug=group.slug)
+        if action == "remap":
+            import_job_remap(job=job, mapping=_mapping_from_post(request, len(sheet.headers)))
+            return redirect(here)
+        if action == "confirm":
+            try:
+                job = import_job_confirm(job=job, user=request.user)
+            except ImportInvalid as exc:
+                sheet = exc.sheet
+                messages.error(request, "The sheet still has problems: nothing was written.")
+                status = 400
+            else:
+                if job.status == ImportJob.Status.DONE:
+                    result = job.result
+                    messages.success(
+                        request,
+                        f"Imported {result['participants']} people ({result['created']} new, "
+                        f"{result['reused']} already here) and {result['ratings']} ratings "
+                        f"from {job.file_name}.",
+                    )
+                    return redirect("group_detail", slug=group.slug)
+                return redirect(here)
+    return _preview_page(request, job, sheet, status=status)
+
+
+def _preview_page(
+    request: HttpRequest, job: ImportJob, sheet: Sheet, *, status: int
+) -> HttpResponse:
+    titles = theory_titles()
+    columns = [
+        {
+            "index": i,
+            "letter": column_letter(i),
+            "header": header,
+            "target": "" if sheet.mapping.get(i) is None else str(sheet.mapping[i]),
+        }
+        for i, header in enumerate(sheet.headers)
+    ]
+    return render(
+        request,
+        "exports/import_preview.html",
+        {
+            "group": job.group,
+            "job": job,
+            "sheet": sheet,
+            "columns": columns,
+            "theory_choices": [(str(n), f"{n}. {t}") for n, t in titles.items()],
+            "more_problems": sheet.problem_count - len(sheet.problems),
+            "delimiter": {"\t": "tab", ",": "comma", ";": "semicolon"}[sheet.delimiter],
+        },
+        status=status,
+    )
+
+
+def _job_page(request: HttpRequest, job: ImportJob) -> HttpResponse:
+    return render(
+        request,
+        "exports/import_job.html",
+        {
+            "group": job.group,
+            "job": job,
+            "done": import_job_progress(job=job),
+            "running": job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING),
+            "status_url": reverse(
+                "api-group-import-job", kwargs={"slug": job.group.slug, "job_id": job.pk}
+            ),
+        },
+    )

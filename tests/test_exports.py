@@ -1,0 +1,333 @@
+"""CSV exports: the contract's shape, streaming, formula safety, anonymising, and who may read."""
+
+import csv
+import io
+
+import pytest
+from django.core.management import call_command
+from django.http import StreamingHttpResponse
+
+from accounts.services import user_create
+from exports.csvio import BOM, cell_safe
+from ratings.models import Participant
+from ratings.services import (
+    RatingItem,
+    group_update,
+    participant_for_user,
+    ranking_recompute,
+    rating_submission_create,
+)
+
+from .conftest import PASSWORD
+
+DANGEROUS = ["=", "+", "-", "@", "\t", "\r"]
+
+
+def rate(group, user, scores, rationale=None):  # type: ignore[no-untyped-def]
+    """Submit `scores` ({theory: score}) for `user` in `group` through the real service."""
+    participant = participant_for_user(group=group, user=user)
+    return rate_as(participant, scores, rationale)
+
+
+def rate_as(participant, scores, rationale=None):  # type: ignore[no-untyped-def]
+    items = [RatingItem(t.id, s, rationale) for t, s in scores.items()]
+    return rating_submission_create(
+        participant=participant, items=items, submitted_by=None, source="api"
+    )
+
+
+def body(response) -> bytes:  # type: ignore[no-untyped-def]
+    return b"".join(response.streaming_content)
+
+
+def rows_of(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    return list(csv.reader(io.StringIO(body(response).decode("utf-8"), newline="")))
+
+
+def url(group, what: str = "ratings") -> str:  # type: ignore[no-untyped-def]
+    return f"/api/v1/groups/{group.slug}/export/{what}.csv"
+
+
+# --- the contract ---------------------------------------------------------------------------------
+
+
+def test_the_wide_export_has_one_row_per_rater_and_a_column_per_theory(cast, api, theories) -> None:
+    rate(cast.public, cast.facilitator, {theories[0]: 8, theories[2]: 3})
+    rate(cast.public, cast.member, {theories[19]: 10})
+    rows = rows_of(api().get(url(cast.public)))
+    assert rows[0] == ["rater"] + [str(n) for n in range(1, 21)]
+    assert rows[1] == ["fay", "8", "", "3"] + [""] * 17
+    assert rows[2] == ["mo"] + [""] * 19 + ["10"]
+    assert len(rows) == 3
+
+
+def test_a_member_who_never_rated_has_no_row(cast, api, theories) -> None:
+    rate(cast.public, cast.member, {theories[0]: 5})
+    rows = rows_of(api().get(url(cast.public)))
+    assert [r[0] for r in rows[1:]] == ["mo"]  # fay is a participant (the creator) but no rater
+
+
+def test_the_long_export_has_one_row_per_rating(cast, api, theories) -> None:
+    rate(cast.public, cast.facilitator, {theories[4]: 7, theories[1]: 2}, rationale="why not")
+    rows = rows_of(api().get(url(cast.public) + "?layout=long"))
+    assert rows[0] == ["rater", "theory", "score", "rationale", "updated_at"]
+    assert [r[:4] for r in rows[1:]] == [["fay", "2", "2", "why not"], ["fay", "5", "7", "why not"]]
+    assert rows[1][4].startswith("20") and "T" in rows[1][4]  # ISO 8601
+
+
+def test_an_unknown_layout_is_a_400(cast, api, theories) -> None:
+    response = api().get(url(cast.public) + "?layout=tall")
+    assert response.status_code == 400
+    assert "layout" in response.json()
+
+
+def test_the_rankings_export_is_the_stored_ranking(cast, api, theories) -> None:
+    rate(cast.public, cast.facilitator, {theories[0]: 9, theories[1]: 4})
+    rate(cast.public, cast.member, {theories[0]: 7, theories[1]: 6})
+    ranking = ranking_recompute(scope=cast.public.scope)
+    rows = rows_of(api().get(url(cast.public, "rankings")))
+    assert rows[0] == ["rank", "theory", "title", "n", "mean", "median", "stdev", "controversy"]
+    assert len(rows) == 21
+    first = ranking.results[0]
+    assert rows[1] == [
+        "1",
+        "1",
+        theories[0].title,
+        "2",
+        repr(first["mean"]),
+        repr(first["median"]),
+        repr(first["stdev"]),
+        repr(first["controversy"]),
+    ]
+    assert rows[20][3] == "0" and rows[20][4] == ""  # unrated last, empty statistics
+
+
+def test_the_export_is_a_streamed_utf8_csv_attachment(cast, api, theories) -> None:
+    rate(cast.public, cast.member, {theories[0]: 5})
+    for what in ("ratings", "rankings", "comments"):
+        response = api().get(url(cast.public, what))
+        assert response.status_code == 200, what
+        assert isinstance(response, StreamingHttpResponse)
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert response["Content-Disposition"] == (
+            f'attachment; filename="{cast.public.slug}-{what}.csv"'
+            if what != "ratings"
+            else f'attachment; filename="{cast.public.slug}-ratings-wide.csv"'
+        )
+
+
+def test_asking_for_text_csv_is_not_refused_as_unacceptable(cast, api, theories) -> None:
+    response = api().get(url(cast.public), HTTP_ACCEPT="text/csv")
+    assert response.status_code == 200
+    assert api().get(url(cast.public), HTTP_ACCEPT="text/csv, */*;q=0.1").status_code == 200
+
+
+def test_errors_stay_json_even_when_csv_is_asked_for(cast, api, theories) -> None:
+    response = api().get(url(cast.private), HTTP_ACCEPT="text/csv")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert "detail" in response.json()
+
+
+def test_non_ascii_names_come_out_intact_in_utf8_without_a_bom_by_default(
+    cast, api, theories
+) -> None:
+    user = user_create(username="zoë_ñandú", password=PASSWORD)
+    from ratings.services import membership_join
+
+    membership_join(group=cast.public, user=user)
+    rate(cast.public, user, {theories[0]: 6}, rationale="très bien — 好")
+    raw = body(api().get(url(cast.public) + "?layout=long"))
+    assert not raw.startswith(BOM)
+    text = raw.decode("utf-8")
+    assert "zoë_ñandú" in text and "très bien — 好" in text
+
+
+def test_bom_1_writes_a_byte_order_mark(cast, api, theories) -> None:
+    raw = body(api().get(url(cast.public) + "?bom=1"))
+    assert raw.startswith(BOM)
+    assert raw[len(BOM) :].startswith(b"rater,1,2")
+
+
+# --- formula injection ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("char", DANGEROUS)
+def test_a_rationale_beginning_with_a_formula_character_is_neutralised(
+    char, cast, api, theories
+) -> None:
+    rate(cast.public, cast.member, {theories[0]: 5}, rationale=f"{char}SUM(A1:A9)")
+    rows = rows_of(api().get(url(cast.public) + "?layout=long"))
+    assert rows[1][3] == f"'{char}SUM(A1:A9)"
+
+
+@pytest.mark.parametrize("char", DANGEROUS)
+def test_a_rater_name_beginning_with_a_formula_character_is_neutralised(
+    char, cast, api, theories
+) -> None:
+    # Named participants come from spreadsheets; their names are whatever the sheet held.
+    participant = Participant.objects.create(group=cast.public, name=f"{char}HYPERLINK(x)")
+    rate_as(participant, {theories[0]: 5})
+    for layout in ("wide", "long"):
+        rows = rows_of(api().get(url(cast.public) + f"?layout={layout}"))
+        assert rows[1][0] == f"'{char}HYPERLINK(x)"
+
+
+@pytest.mark.parametrize("username", ["+plus", "-minus", "@at"])
+def test_usernames_that_begin_like_a_formula_are_neutralised(username, cast, api, theories) -> None:
+    user = user_create(username=username, password=PASSWORD)
+    from ratings.services import membership_join
+
+    membership_join(group=cast.public, user=user)
+    rate(cast.public, user, {theories[0]: 5})
+    assert rows_of(api().get(url(cast.public)))[1][0] == f"'{username}"
+
+
+def test_every_cell_goes_through_the_guard_and_safe_cells_are_untouched() -> None:
+    assert [cell_safe(v) for v in ("=1", "a=1", None, 7, 1.5, "")] == [
+        "'=1",
+        "a=1",
+        "",
+        "7",
+        "1.5",
+        "",
+    ]
+
+
+# --- anonymising ---------------------------------------------------------------------------------
+
+
+def test_anonymised_exports_use_stable_pseudonyms_by_participant_id(cast, api, theories) -> None:
+    rate(cast.public, cast.member, {theories[0]: 5})  # mo's participant is newer than fay's
+    rate(cast.public, cast.facilitator, {theories[0]: 6, theories[1]: 7})
+    wide = rows_of(api().get(url(cast.public) + "?anonymise=1"))
+    long = rows_of(api().get(url(cast.public) + "?layout=long&anonymise=1"))
+    assert [r[0] for r in wide[1:]] == ["rater-1", "rater-2"]
+    assert wide[1][1:3] == ["6", "7"]  # rater-1 is fay: the lower participant id
+    assert [r[0] for r in long[1:]] == ["rater-1", "rater-1", "rater-2"]
+    again = rows_of(api().get(url(cast.public) + "?anonymise=1"))
+    assert again == wide
+    text = body(api().get(url(cast.public) + "?layout=long&anonymise=1")).decode()
+    assert "fay" not in text and "mo," not in text
+
+
+# --- who may read ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("what", ["ratings", "rankings", "comments"])
+def test_a_private_groups_exports_are_404_to_outsiders_and_anonymous(
+    what, cast, api, theories
+) -> None:
+    assert api(cast.outsider).get(url(cast.private, what)).status_code == 404
+    assert api().get(url(cast.private, what)).status_code == 404
+    assert api(cast.member).get(url(cast.private, what)).status_code == 200
+
+
+@pytest.mark.parametrize("what", ["ratings", "rankings", "comments"])
+def test_a_public_groups_exports_are_readable_by_anyone(what, cast, api, theories) -> None:
+    assert api().get(url(cast.public, what)).status_code == 200
+    assert api(cast.outsider).get(url(cast.public, what)).status_code == 200
+
+
+@pytest.mark.parametrize("what", ["ratings", "rankings", "comments"])
+def test_hidden_results_refuse_the_export_with_403_until_the_caller_has_rated(
+    what, cast, api, theories
+) -> None:
+    group_update(group=cast.public, results_hidden=True)
+    response = api(cast.member).get(url(cast.public, what))
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Results are hidden until you have rated in this group."}
+    assert api().get(url(cast.public, what)).status_code == 403
+    rate(cast.public, cast.member, {theories[0]: 5})
+    assert api(cast.member).get(url(cast.public, what)).status_code == 200
+
+
+def test_an_unknown_group_is_404(api, theories) -> None:
+    assert api().get("/api/v1/groups/nope/export/ratings.csv").status_code == 404
+
+
+def test_session_auth_works_for_the_page_buttons(cast, client, theories) -> None:
+    client.force_login(cast.member)
+    response = client.get(url(cast.private))
+    assert response.status_code == 200
+    assert isinstance(response, StreamingHttpResponse)
+
+
+def test_the_group_page_offers_the_downloads_and_the_import_to_a_facilitator(
+    cast, client, theories
+) -> None:
+    client.force_login(cast.facilitator)
+    html = client.get(f"/groups/{cast.public.slug}/").content.decode()
+    assert url(cast.public) in html and url(cast.public, "rankings") in html
+    assert f"/groups/{cast.public.slug}/import/" in html
+    client.force_login(cast.member)
+    html = client.get(f"/groups/{cast.public.slug}/").content.decode()
+    assert url(cast.public) in html
+    assert f"/groups/{cast.public.slug}/import/" not in html
+
+
+def test_the_group_page_hides_the_downloads_while_results_are_hidden(
+    cast, client, theories
+) -> None:
+    group_update(group=cast.public, results_hidden=True)
+    client.force_login(cast.member)
+    html = client.get(f"/groups/{cast.public.slug}/").content.decode()
+    assert url(cast.public) not in html
+
+
+# --- comments --------------------------------------------------------------------------------------
+
+
+def test_the_comments_export_lists_the_groups_live_comments_oldest_first(
+    cast, api, theories
+) -> None:
+    from discussion.services import comment_create, comment_delete
+
+    comment_create(
+        author=cast.member,
+        theory=theories[2],
+        group=cast.public,
+        body="=cmd|' /C calc'!A0",
+        stance="for",
+    )
+    gone = comment_create(author=cast.facilitator, theory=theories[0], group=cast.public, body="x")
+    comment_delete(comment=gone)
+    comment_create(author=cast.facilitator, theory=theories[1], group=cast.public, body="Ünïcode")
+    comment_create(
+        author=cast.member, theory=theories[1], group=None, body="public, not the group's"
+    )
+    rows = rows_of(api().get(url(cast.public, "comments")))
+    assert rows[0] == ["author", "theory", "stance", "created_at", "body"]
+    assert [(r[0], r[1], r[2], r[4]) for r in rows[1:]] == [
+        ("mo", "3", "for", "'=cmd|' /C calc'!A0"),
+        ("fay", "2", "", "Ünïcode"),
+    ]
+    anonymous = rows_of(api().get(url(cast.public, "comments") + "?anonymise=1"))
+    assert [r[0] for r in anonymous[1:]] == ["author-1", "author-2"]
+
+
+# --- the management command ------------------------------------------------------------------------
+
+
+def test_the_export_group_command_writes_the_same_csv_as_the_api(
+    cast, api, theories, tmp_path
+) -> None:
+    rate(cast.public, cast.member, {theories[0]: 5, theories[3]: 9}, rationale="@risk")
+    for options, query in (
+        ({}, ""),
+        ({"layout": "long"}, "?layout=long"),
+        ({"what": "rankings"}, None),
+        ({"anonymise": True, "bom": True}, "?anonymise=1&bom=1"),
+    ):
+        out = tmp_path / "out.csv"
+        call_command("export_group", cast.public.slug, output=str(out), **options)
+        what = options.get("what", "ratings")
+        expected = body(api().get(url(cast.public, what) + (query or "")))
+        assert out.read_bytes() == expected, options
+
+
+def test_the_export_group_command_refuses_an_unknown_group(theories) -> None:
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("export_group", "no-such-group")
