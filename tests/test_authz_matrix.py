@@ -1,0 +1,266 @@
+"""Issue 7: who may do what, everywhere. Every endpoint and page × {anonymous, non-member,
+member, facilitator, facilitator of another group, staff} × {public group, private group}, with
+the exact status code the contract names. A route without a row here fails the test."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.test import APIClient
+
+from accounts.services import token_for
+from discussion.services import comment_create
+
+ROLES = ["anonymous", "outsider", "member", "facilitator", "other_facilitator", "staff"]
+
+
+@dataclass
+class Ctx:
+    cast: Any
+    group: Any
+    theory: Any
+    staff: Any
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    method: str
+    public: dict[str, int]  # role -> status, for the public group
+    private: dict[str, int] | None = None  # None: not group-scoped (one expectation)
+    kwargs: Callable[[Ctx], dict[str, Any]] = lambda ctx: {}
+    body: Callable[[Ctx, str], Any] = lambda ctx, role: None
+    api: bool = True  # token auth (API) or a logged-in session (pages)
+    query: Callable[[Ctx], str] = lambda ctx: ""
+
+
+def same(code: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, code)
+
+
+def codes(anonymous: int, outsider: int, member: int, facilitator: int, other: int, staff: int):  # type: ignore[no-untyped-def]
+    return dict(zip(ROLES, [anonymous, outsider, member, facilitator, other, staff], strict=True))
+
+
+slug = lambda ctx: {"slug": ctx.group.slug}  # noqa: E731
+pk = lambda ctx: {"pk": ctx.theory.pk}  # noqa: E731
+rating_body = lambda ctx, role: {"ratings": [{"theory": ctx.theory.pk, "score": 6}]}  # noqa: E731
+
+MATRIX: list[Row] = [
+    # --- API: auth, theories, service --------------------------------------------------------
+    Row("api-register", "post", same(201),
+        body=lambda ctx, role: {"username": f"new-{role}", "password": "a long passphrase 42"}),
+    Row("api-token", "post", codes(400, 200, 200, 200, 200, 200),
+        body=lambda ctx, role: {"username": getattr(ctx.cast, role).username if role in
+                                ("outsider", "member", "facilitator", "other_facilitator") else
+                                (ctx.staff.username if role == "staff" else "nobody"),
+                                "password": "correct horse battery staple"}),
+    Row("theory-list", "get", same(200)),
+    Row("theory-detail", "get", same(200), kwargs=pk),
+    Row("api-theory-distribution", "get", same(200), kwargs=pk),
+    Row("api-rankings", "get", same(200)),
+    Row("api-schema", "get", same(200)),
+    Row("api-docs", "get", same(200)),
+    # --- API: groups ----------------------------------------------------------------------------
+    Row("group-list", "get", same(200)),
+    Row("group-list", "post", codes(401, 201, 201, 201, 201, 201),
+        body=lambda ctx, role: {"name": f"Made by {role}", "visibility": "public"}),
+    Row("group-detail", "get", same(200), codes(404, 404, 200, 200, 404, 404), kwargs=slug),
+    Row("group-detail", "patch", codes(401, 403, 403, 200, 403, 403),
+        codes(401, 404, 403, 200, 404, 404), kwargs=slug,
+        body=lambda ctx, role: {"description": "changed"}),
+    Row("group-join", "post", codes(401, 200, 200, 200, 200, 200),
+        codes(401, 404, 200, 200, 404, 404), kwargs=slug, body=lambda ctx, role: {}),
+    Row("group-leave", "post", codes(401, 204, 204, 409, 204, 204),
+        codes(401, 404, 204, 409, 404, 404), kwargs=slug),
+    Row("group-members", "get", codes(401, 403, 200, 200, 403, 403),
+        codes(401, 404, 200, 200, 404, 404), kwargs=slug),
+    Row("api-member-role", "patch", codes(401, 403, 403, 200, 403, 403),
+        codes(401, 404, 403, 200, 404, 404),
+        kwargs=lambda ctx: {"slug": ctx.group.slug, "username": ctx.cast.member.username},
+        body=lambda ctx, role: {"role": "facilitator"}),
+    Row("api-ratings-mine", "get", codes(401, 403, 200, 200, 403, 403),
+        codes(401, 404, 200, 200, 404, 404), kwargs=slug),
+    Row("api-ratings-mine", "put", codes(401, 403, 200, 200, 403, 403),
+        codes(401, 404, 200, 200, 404, 404), kwargs=slug, body=rating_body),
+    Row("api-group-rankings", "get", same(200), codes(404, 404, 200, 200, 404, 404), kwargs=slug),
+    Row("api-group-compare", "get", same(200), codes(404, 404, 200, 200, 404, 404), kwargs=slug),
+    # --- pages ----------------------------------------------------------------------------------
+    Row("home", "get", same(200), api=False),
+    Row("health", "get", same(200), api=False),
+    Row("theory_list", "get", same(200), api=False),
+    Row("theory_detail", "get", same(200), api=False,
+        kwargs=lambda ctx: {"slug": ctx.theory.slug}),
+    Row("signup", "get", same(200), api=False),
+    Row("login", "get", same(200), api=False),
+    Row("logout", "post", same(302), api=False),
+    Row("group_list", "get", same(200), api=False),
+    Row("group_new", "get", codes(302, 200, 200, 200, 200, 200), api=False),
+    Row("group_detail", "get", same(200), codes(404, 404, 200, 200, 404, 404), api=False,
+        kwargs=slug),
+    Row("group_rate", "get", codes(302, 403, 200, 200, 403, 403),
+        codes(302, 404, 200, 200, 404, 404), api=False, kwargs=slug),
+    Row("group_members", "get", codes(302, 403, 200, 200, 403, 403),
+        codes(302, 404, 200, 200, 404, 404), api=False, kwargs=slug),
+    Row("group_join", "post", codes(302, 302, 302, 302, 302, 302),
+        codes(302, 404, 302, 302, 404, 404), api=False, kwargs=slug),
+    Row("group_leave", "post", codes(302, 403, 302, 302, 403, 403),
+        codes(302, 404, 302, 302, 404, 404), api=False, kwargs=slug),
+    Row("group_ratings_open", "post", codes(302, 403, 403, 302, 403, 403),
+        codes(302, 404, 403, 302, 404, 404), api=False, kwargs=slug,
+        body=lambda ctx, role: {"open": "0"}),
+    Row("group_results_hidden", "post", codes(302, 403, 403, 302, 403, 403),
+        codes(302, 404, 403, 302, 404, 404), api=False, kwargs=slug,
+        body=lambda ctx, role: {"hidden": "0"}),
+    # The invite link carries the join code: with it, anyone logged in joins.
+    Row("group_invite", "get", codes(302, 302, 302, 302, 302, 302), api=False,
+        private=codes(302, 302, 302, 302, 302, 302),
+        kwargs=lambda ctx: {"slug": ctx.group.slug, "code": ctx.group.join_code}),
+]  # fmt: skip
+
+# The group thread's comment by the facilitator (author), and one by a plain member.
+cmt = lambda ctx: {"pk": ctx.extra["comment"].pk}  # noqa: E731
+member_cmt = lambda ctx: {"pk": ctx.extra["member_comment"].pk}  # noqa: E731
+theory_slugs = lambda ctx: {"slug": ctx.group.slug, "theory_slug": ctx.theory.slug}  # noqa: E731
+in_group = lambda ctx: f"?group={ctx.group.slug}"  # noqa: E731
+READ = (codes(403, 403, 200, 200, 403, 403), codes(404, 404, 200, 200, 404, 404))
+PAGE_READ = READ
+AUTHOR_ONLY = (codes(401, 403, 403, 200, 403, 403), codes(401, 404, 403, 200, 404, 404))
+MEMBER_WRITE = (codes(401, 403, 200, 200, 403, 403), codes(401, 404, 200, 200, 404, 404))
+PAGE_AUTHOR = (codes(302, 403, 403, 302, 403, 403), codes(302, 404, 403, 302, 404, 404))
+PAGE_MEMBER = (codes(302, 403, 302, 302, 403, 403), codes(302, 404, 302, 302, 404, 404))
+FACILITATOR_PAGE = (codes(302, 403, 403, 200, 403, 403), codes(302, 404, 403, 200, 404, 404))
+CSV = (same(200), codes(404, 404, 200, 200, 404, 404))
+
+MATRIX += [
+    # --- discussion API -------------------------------------------------------------------------
+    Row("api-theory-comments", "get", same(200), kwargs=pk),  # the public thread
+    Row("api-theory-comments", "get", *READ, kwargs=pk, query=in_group),
+    Row("api-theory-comments", "post", codes(401, 403, 201, 201, 403, 403),
+        codes(401, 404, 201, 201, 404, 404), kwargs=pk,
+        body=lambda ctx, role: {"body": "An argument.", "group": ctx.group.slug, "stance": "for"}),
+    Row("api-comment-preview", "post", codes(401, 200, 200, 200, 200, 200),
+        body=lambda ctx, role: {"body": "*emphasis*"}),
+    Row("api-comment", "get", *READ, kwargs=cmt),
+    Row("api-comment", "patch", *AUTHOR_ONLY, kwargs=cmt, body=lambda ctx, role: {"body": "Edited."}),
+    Row("api-comment", "delete", codes(401, 403, 403, 204, 403, 403),
+        codes(401, 404, 403, 204, 404, 404), kwargs=cmt),
+    # A facilitator deletes a member's comment in their own group; nobody else but its author.
+    Row("api-comment", "delete", codes(401, 403, 204, 204, 403, 403),
+        codes(401, 404, 204, 204, 404, 404), kwargs=member_cmt),
+    Row("api-comment-retract", "post", *AUTHOR_ONLY, kwargs=cmt),
+    Row("api-comment-unretract", "post", *AUTHOR_ONLY, kwargs=cmt),
+    Row("api-comment-vote", "post", *MEMBER_WRITE, kwargs=cmt, body=lambda ctx, role: {"value": 1}),
+    Row("api-comment-agree", "post", *MEMBER_WRITE, kwargs=cmt, body=lambda ctx, role: {"value": -1}),
+    Row("api-comment-hide", "post", *AUTHOR_ONLY, kwargs=member_cmt, body=lambda ctx, role: {}),
+    Row("api-comment-report", "post", codes(401, 403, 201, 201, 403, 403),
+        codes(401, 404, 201, 201, 404, 404), kwargs=cmt,
+        body=lambda ctx, role: {"reason": "off topic"}),
+    Row("api-comment-versions", "get", *READ, kwargs=cmt),
+    # --- CSV export and import API --------------------------------------------------------------
+    Row("api-export-ratings", "get", *CSV, kwargs=slug),
+    Row("api-export-rankings", "get", *CSV, kwargs=slug),
+    Row("api-export-comments", "get", *CSV, kwargs=slug),
+    Row("api-group-import", "post", codes(401, 403, 403, 400, 403, 403),
+        codes(401, 404, 403, 400, 404, 404), kwargs=slug),
+    Row("api-group-import-job", "get", codes(401, 403, 403, 404, 403, 403),
+        codes(401, 404, 403, 404, 404, 404),
+        kwargs=lambda ctx: {"slug": ctx.group.slug, "job_id": 999999}),
+    # --- discussion pages -----------------------------------------------------------------------
+    Row("theory_sides", "get", same(200), api=False, kwargs=lambda ctx: {"slug": ctx.theory.slug}),
+    Row("theory_comment", "post", same(302), api=False,
+        kwargs=lambda ctx: {"slug": ctx.theory.slug}, body=lambda ctx, role: {"body": "Hello."}),
+    Row("group_theory", "get", *PAGE_READ, api=False, kwargs=theory_slugs),
+    Row("group_theory_sides", "get", *PAGE_READ, api=False, kwargs=theory_slugs),
+    Row("group_theory_comment", "post", *PAGE_MEMBER, api=False, kwargs=theory_slugs,
+        body=lambda ctx, role: {"body": "Hello."}),
+    Row("comment_vote", "post", *PAGE_MEMBER, api=False, kwargs=cmt,
+        body=lambda ctx, role: {"value": "1"}),
+    Row("comment_agree", "post", *PAGE_MEMBER, api=False, kwargs=cmt,
+        body=lambda ctx, role: {"value": "1"}),
+    Row("comment_report", "post", *PAGE_MEMBER, api=False, kwargs=cmt,
+        body=lambda ctx, role: {"reason": "spam"}),
+    Row("comment_retract", "post", *PAGE_AUTHOR, api=False, kwargs=cmt),
+    Row("comment_delete", "post", *PAGE_AUTHOR, api=False, kwargs=cmt),
+    Row("comment_hide", "post", *PAGE_AUTHOR, api=False, kwargs=member_cmt),
+    Row("comment_edit", "get", *FACILITATOR_PAGE, api=False, kwargs=cmt),
+    Row("comment_versions", "get", *PAGE_READ, api=False, kwargs=cmt),
+    Row("discussion_user", "get", same(200), api=False,
+        kwargs=lambda ctx: {"username": ctx.cast.member.username}),
+    # --- import pages ---------------------------------------------------------------------------
+    Row("group_import", "get", *FACILITATOR_PAGE, api=False, kwargs=slug),
+    Row("group_import_job", "get", codes(302, 403, 403, 404, 403, 403),
+        codes(302, 404, 403, 404, 404, 404), api=False,
+        kwargs=lambda ctx: {"slug": ctx.group.slug, "job_id": 999999}),
+]  # fmt: skip
+
+# Routes deliberately outside the matrix, with the test that covers them.
+EXEMPT = {
+    "api-root": "DRF's browsable index of the router",
+    "admin": "staff only: tests/test_security.py::test_the_admin_is_for_staff_only",
+}
+
+
+def route_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns, namespace: str | None) -> None:  # type: ignore[no-untyped-def]
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, p.namespace or namespace)
+            elif isinstance(p, URLPattern) and p.name:
+                names.add(namespace if namespace else p.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def test_every_route_has_a_row_in_the_matrix() -> None:
+    covered = {row.name for row in MATRIX} | set(EXEMPT)
+    missing = sorted(route_names() - covered)
+    assert not missing, f"routes with no authorisation row: {missing}"
+
+
+CASES = [
+    pytest.param(row, role, visibility, id=f"{row.method}-{row.name}-{visibility}-{role}")
+    for row in MATRIX
+    for visibility in (["public", "private"] if row.private is not None else ["public"])
+    for role in ROLES
+]
+
+
+@pytest.mark.parametrize("row, role, visibility", CASES)
+def test_the_status_code_is_exactly_the_contracts(
+    row: Row, role: str, visibility: str, cast, theories, make_user
+) -> None:  # type: ignore[no-untyped-def]
+    staff = make_user("stan")
+    staff.is_staff = True
+    staff.save()
+    ctx = Ctx(cast=cast, group=getattr(cast, visibility), theory=theories[2], staff=staff)
+    for key, author in (("comment", cast.facilitator), ("member_comment", cast.member)):
+        ctx.extra[key] = comment_create(
+            author=author, theory=ctx.theory, group=ctx.group, body=f"By {author.username}."
+        )
+    user = {"anonymous": None, "staff": staff}.get(role, None) or (
+        getattr(cast, role) if role not in ("anonymous", "staff") else None
+    )
+    url = reverse(row.name, kwargs=row.kwargs(ctx)) + row.query(ctx)
+    body = row.body(ctx, role)
+    if row.api:
+        client: Any = APIClient()
+        if user is not None:
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user=user)}")
+        response = getattr(client, row.method)(url, body, format="json")
+    else:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        response = getattr(client, row.method)(url, body or {})
+    expected = (row.private if visibility == "private" else row.public)[role]  # type: ignore[index]
+    assert response.status_code == expected, (
+        f"{row.method.upper()} {url} as {role}: {response.status_code}, expected {expected}"
+    )
