@@ -50,6 +50,24 @@ def pytest_report_header(config: pytest.Config) -> str:
     )
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache() -> Iterator[None]:
+    """Each test starts with an empty application cache. With Redis the cache outlives a test
+    (and slugs are reused across tests), so delete our prefixed keys only: the broker's queues
+    live in the same Redis database and are left alone."""
+    if os.environ.get("REDIS_URL"):
+        import redis
+
+        client = redis.Redis.from_url(os.environ["REDIS_URL"])
+        for key in client.scan_iter(match="ib:*", count=1000):
+            client.delete(key)
+    else:
+        from django.core.cache import cache
+
+        cache.clear()
+    yield
+
+
 # --- data -----------------------------------------------------------------------------------------
 
 
