@@ -32,7 +32,10 @@ class BoundedJSONParser(JSONParser):
             raise ParseError("JSON parse error - NUL bytes are not allowed.")
         import io
 
-        return super().parse(io.BytesIO(body), media_type, parser_context)
+        try:
+            return super().parse(io.BytesIO(body), media_type, parser_context)
+        except RecursionError as exc:  # deeply nested JSON: refuse it, do not crash on it
+            raise ParseError("JSON parse error - nested too deeply.") from exc
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -154,3 +154,18 @@ def test_every_page_sends_a_content_security_policy_without_inline_script(cast, 
         policy = client.get(url)["Content-Security-Policy"]
         script_src = next(p for p in policy.split(";") if p.strip().startswith("script-src"))
         assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/auth/register/", "/api/v1/auth/token/", "/api/v1/groups/"]
+)
+def test_hostile_bodies_get_a_4xx_never_a_5xx(db, cast, url) -> None:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user=cast.member)}")
+    deep = "[" * 50_000 + "]" * 50_000
+    assert client.post(url, data=deep, content_type="application/json").status_code == 400
+    assert client.post(url, data="a=b", content_type="text/plain").status_code == 415
+    nul = b'{"username": "a\\u0000b", "password": "x\x00y", "name": "n"}'
+    assert client.post(url, data=nul, content_type="application/json").status_code == 400
+    huge = '{"username": 1e999999, "password": 123456789012345678901234567890, "name": 1e400}'
+    assert client.post(url, data=huge, content_type="application/json").status_code == 400
