@@ -70,6 +70,7 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "invite_url": invite_url,
             "results_visible": results_visible_to(access=access, user=request.user),
             "score_range": range(1, 11),
+            "theories": Theory.objects.order_by("number") if access.is_member else [],
         },
     )
 

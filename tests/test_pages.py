@@ -739,3 +739,14 @@ def test_a_private_groups_ratings_stay_out_of_the_home_page_ranking(cast, theori
     response = Client().get("/")
     assert row_for_theory(response, theories[0])[2] == "0"
     assert row_for_theory(response, theories[1])[2:4] == ["1", "4.00"]
+
+
+def test_the_group_page_links_members_to_each_theorys_group_thread(cast, theories) -> None:
+    client = Client()
+    client.force_login(cast.member)
+    page = client.get(f"/groups/{cast.public.slug}/").content.decode()
+    for theory in theories:
+        assert f"/groups/{cast.public.slug}/theories/{theory.slug}/" in page
+    client.force_login(cast.outsider)
+    page = client.get(f"/groups/{cast.public.slug}/").content.decode()
+    assert f"/groups/{cast.public.slug}/theories/" not in page
