@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install browser worker check-deploy bench lint
+.PHONY: run test install browser worker check-deploy bench bench-small lint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,18 @@ check-deploy: $(STAMP)
 	DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-enough-random-looking-secret-value-xyz \
 	DJANGO_ALLOWED_HOSTS=impactboard.example \
 	$(PY) manage.py check --deploy --fail-level WARNING
+
+# The benchmark (issue 6): seeds its own database (impactboard_bench) and Redis DB 8, starts
+# gunicorn and a Celery worker, drives them over loopback and prints each figure beside its
+# baseline. See docs/PERFORMANCE.md. `bench-small` finishes in a couple of minutes.
+BENCH_DB ?= impactboard_bench
+bench: $(STAMP)
+	@psql -h 127.0.0.1 -U postgres -lqt | cut -d'|' -f1 | grep -qw $(BENCH_DB) || createdb -h 127.0.0.1 -U postgres $(BENCH_DB)
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+bench-small: $(STAMP)
+	@psql -h 127.0.0.1 -U postgres -lqt | cut -d'|' -f1 | grep -qw $(BENCH_DB) || createdb -h 127.0.0.1 -U postgres $(BENCH_DB)
+	$(PY) bench/run.py --small $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

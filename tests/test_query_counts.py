@@ -1,0 +1,159 @@
+"""Issue 6: the hot endpoints cost a fixed number of queries, so an N+1 cannot creep back in.
+
+Each test measures the same request at two sizes (1 item vs 20, a few groups vs many, a small
+group vs a crowded one) and asserts the count did not grow, plus a ceiling: today's count, so a
+new query on a hot path is a decision someone makes on purpose (raise the ceiling here, with the
+reason in the commit), never an accident.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.services import user_create
+from ratings.models import Participant
+from ratings.services import (
+    RatingItem,
+    group_create,
+    group_update,
+    membership_join,
+    participant_for_user,
+    ranking_recompute,
+    rating_submission_create,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_of(request) -> list[str]:  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as captured:
+        response = request()
+    assert response.status_code in (200, 304), (response.status_code, response.content[:300])
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def crowd(group, theories, n: int) -> None:  # type: ignore[no-untyped-def]
+    """`n` more members of `group`, each with 20 ratings."""
+    for i in range(n):
+        user = user_create(username=f"crowd-{group.pk}-{i}", password="correct horse battery")
+        membership_join(group=group, user=user)
+        rating_submission_create(
+            participant=participant_for_user(group=group, user=user),
+            items=[RatingItem(theory_id=t.id, score=1 + (i + t.number) % 10) for t in theories],
+            submitted_by=user,
+            source="api",
+        )
+
+
+def ratings_body(theories, n: int, score: int = 7) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    return {
+        "ratings": [{"theory": t.id, "score": score, "rationale": "why not"} for t in theories[:n]]
+    }
+
+
+# --- submission ---------------------------------------------------------------------------------
+
+
+SUBMISSION_MAX = 14  # token, group, membership, participant, group, theories, BEGIN/savepoint,
+# submission, items, ratings, outbox, COMMIT/release, read back (the ratings just saved)
+
+
+def test_a_submission_of_twenty_ratings_costs_the_queries_of_one(cast, api, theories) -> None:
+    url = f"/api/v1/groups/{cast.public.slug}/ratings/mine/"
+    client = api(cast.member)
+    client.put(url, ratings_body(theories, 20, score=3), format="json")  # the participant exists
+    one = queries_of(lambda: client.put(url, ratings_body(theories, 1), format="json"))
+    twenty = queries_of(lambda: client.put(url, ratings_body(theories, 20), format="json"))
+    assert len(twenty) == len(one), twenty
+    assert len(twenty) <= SUBMISSION_MAX, twenty
+
+
+def test_a_submission_costs_the_same_in_a_crowded_group(cast, api, theories) -> None:
+    url = f"/api/v1/groups/{cast.public.slug}/ratings/mine/"
+    client = api(cast.member)
+    client.put(url, ratings_body(theories, 20, score=3), format="json")
+    before = queries_of(lambda: client.put(url, ratings_body(theories, 20), format="json"))
+    crowd(cast.public, theories, 5)
+    after = queries_of(lambda: client.put(url, ratings_body(theories, 20, 4), format="json"))
+    assert len(after) == len(before), after
+
+
+# --- rankings: read and poll ----------------------------------------------------------------------
+
+
+def test_reading_a_ranking_costs_at_most_three_queries_whatever_the_group_size(
+    cast, api, theories
+) -> None:
+    url = f"/api/v1/groups/{cast.public.slug}/rankings/"
+    ranking_recompute(scope=cast.public.scope, force=True)
+    cold = queries_of(lambda: api().get(url))  # fills the group's cached facts
+    small = queries_of(lambda: api().get(url))
+    crowd(cast.public, theories, 5)
+    ranking_recompute(scope=cast.public.scope, force=True)
+    large = queries_of(lambda: api().get(url))
+    # The group and its stored ranking (plus the group's facts on a cache miss): never the ratings.
+    assert len(cold) <= 3, cold
+    assert len(large) == len(small) <= 2, large
+    assert not any("ratings_rating" in sql for sql in large), large
+
+
+def test_reading_the_global_ranking_is_one_query(cast, api, theories) -> None:
+    crowd(cast.public, theories, 3)
+    ranking_recompute(scope="global", force=True)
+    sqls = queries_of(lambda: api().get("/api/v1/rankings/"))
+    assert len(sqls) <= 1, sqls
+
+
+def test_a_poll_with_a_current_etag_costs_no_query_once_the_cache_is_warm(
+    cast, api, theories, django_capture_on_commit_callbacks
+) -> None:
+    rating_submission_create(
+        participant=Participant.objects.create(group=cast.public, name="early"),
+        items=[RatingItem(theory_id=theories[0].id, score=5)],
+        submitted_by=None,
+        source="api",
+    )
+    with django_capture_on_commit_callbacks(execute=True):  # the recompute remembers the ETag
+        ranking_recompute(scope=cast.public.scope)
+    url = f"/api/v1/groups/{cast.public.slug}/rankings/"
+    etag = api().get(url)["ETag"]
+    api().get(url, HTTP_IF_NONE_MATCH=etag)  # warms the group's cached facts
+    for client in (api(), api(cast.member)):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, HTTP_IF_NONE_MATCH=etag)
+        assert response.status_code == 304
+        assert len(captured) == 0, [q["sql"] for q in captured.captured_queries]
+
+
+# --- theories, groups -------------------------------------------------------------------------------
+
+
+def test_the_theory_list_is_the_page_and_its_count(cast, api, theories) -> None:
+    sqls = queries_of(lambda: api().get("/api/v1/theories/"))
+    assert len(sqls) <= 2, sqls  # the page count and the page: never one per theory
+    client = api(cast.member)
+    member = queries_of(lambda: client.get("/api/v1/theories/"))
+    assert len(member) <= 3, member  # plus the token
+
+
+def test_the_group_list_costs_the_same_for_three_groups_or_fifteen(cast, api, theories) -> None:
+    client = api(cast.member)
+    few = queries_of(lambda: client.get("/api/v1/groups/"))
+    for i in range(12):
+        group = group_create(user=cast.facilitator, name=f"Extra {i}", visibility="public")
+        group_update(group=group, results_hidden=False)
+        membership_join(group=group, user=cast.member)
+    many = queries_of(lambda: client.get("/api/v1/groups/"))
+    assert len(many) == len(few) <= 3, many  # token, count, page (roles and sizes annotated)
+
+
+def test_the_group_page_costs_the_same_in_a_crowded_group(cast, client, theories) -> None:
+    client.force_login(cast.member)
+    url = f"/groups/{cast.public.slug}/"
+    ranking_recompute(scope=cast.public.scope, force=True)
+    small = queries_of(lambda: client.get(url))
+    crowd(cast.public, theories, 6)
+    ranking_recompute(scope=cast.public.scope, force=True)
+    large = queries_of(lambda: client.get(url))
+    assert len(large) == len(small), large
+    assert len(large) <= 15, large
