@@ -3,12 +3,13 @@
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,9 +24,10 @@ from .selectors import (
     group_members,
     group_meta_cached,
     participant_of,
+    ranking_cached,
     ranking_comparison,
-    ranking_etag_cached,
     ranking_get,
+    ranking_read_remember,
     ratings_current,
     theory_distribution,
 )
@@ -246,7 +248,9 @@ class RatingsMineView(APIView):
         return Response({"ratings": RatingReadSerializer(current, many=True).data})
 
 
-def _ranking_response(request: Request, scope: str, *, hidden: bool = False) -> Response:
+def _ranking_response(
+    request: Request, scope: str, *, hidden: bool = False, cacheable: bool = False
+) -> Response | HttpResponse:
     ranking = ranking_get(scope=scope)
     if hidden:
         # Hidden until the caller has rated: no aggregates at all, not even through the ETag.
@@ -261,30 +265,42 @@ def _ranking_response(request: Request, scope: str, *, hidden: bool = False) -> 
         )
     if request.headers.get("If-None-Match") == ranking.etag:
         response = Response(status=status.HTTP_304_NOT_MODIFIED)
+        if cacheable:
+            ranking_read_remember(scope=scope, etag=ranking.etag)
     else:
-        response = Response(
-            {
-                "computed_at": ranking.computed_at,
-                "raters": ranking.raters,
-                "hidden": False,
-                "results": ranking.results,
-                "summary": ranking.summary,
-            }
-        )
+        data = {
+            "computed_at": ranking.computed_at,
+            "raters": ranking.raters,
+            "hidden": False,
+            "results": ranking.results,
+            "summary": ranking.summary,
+        }
+        if cacheable:
+            body = JSONRenderer().render(data)
+            ranking_read_remember(scope=scope, etag=ranking.etag, body=body)
+            response = HttpResponse(body, content_type="application/json")
+        else:
+            response = Response(data)
     response["ETag"] = ranking.etag
     response["Cache-Control"] = "no-cache"
     return response
 
 
-def _cached_not_modified(request: Request, scope: str) -> Response | None:
-    """304 straight from the cache when the caller's ETag is current: no database query."""
-    tag = request.headers.get("If-None-Match")
-    if tag and tag == ranking_etag_cached(scope=scope):
+def _cached_not_modified(request: Request, scope: str) -> Response | HttpResponse | None:
+    """304 (or the 200 body) straight from the cache when the ETag is current: no query."""
+    current, body = ranking_cached(scope=scope)
+    if not current:
+        return None
+    response: Response | HttpResponse
+    if request.headers.get("If-None-Match") == current:
         response = Response(status=status.HTTP_304_NOT_MODIFIED)
-        response["ETag"] = tag
-        response["Cache-Control"] = "no-cache"
-        return response
-    return None
+    elif body is not None:
+        response = HttpResponse(body, content_type="application/json")
+    else:
+        return None
+    response["ETag"] = current
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 class LazyAuthMixin:
@@ -310,7 +326,8 @@ class GroupRankingsView(LazyAuthMixin, APIView):
                 return cached
         access = group_access(slug=slug, user=request.user)
         hidden = not results_visible_to(access=access, user=request.user)
-        return _ranking_response(request, access.group.scope, hidden=hidden)
+        public = access.group.is_public and not access.group.results_hidden
+        return _ranking_response(request, access.group.scope, hidden=hidden, cacheable=public)
 
 
 class GlobalRankingsView(LazyAuthMixin, APIView):
@@ -322,7 +339,7 @@ class GlobalRankingsView(LazyAuthMixin, APIView):
     def get(self, request: Request) -> Response:
         if (cached := _cached_not_modified(request, GLOBAL_SCOPE)) is not None:
             return cached
-        return _ranking_response(request, GLOBAL_SCOPE)
+        return _ranking_response(request, GLOBAL_SCOPE, cacheable=True)
 
 
 class GroupComparisonView(APIView):

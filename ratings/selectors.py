@@ -162,6 +162,32 @@ def ranking_etag_remember(*, scope: str, version: int) -> None:
         pass
 
 
+def _body_key(scope: str) -> str:
+    return f"rankings:body:{scope}"
+
+
+def ranking_cached(*, scope: str) -> tuple[str | None, bytes | None]:
+    """The current ETag of `scope` and, if the cache holds it, the rendered JSON of exactly that
+    version; one round trip. (None, None) when nothing is cached or the cache is unreachable."""
+    try:
+        found = cache.get_many([_etag_key(scope), _body_key(scope)])
+    except Exception:
+        return None, None
+    etag, cached = found.get(_etag_key(scope)), found.get(_body_key(scope))
+    return etag, (cached[1] if etag and cached and cached[0] == etag else None)
+
+
+def ranking_read_remember(*, scope: str, etag: str, body: bytes | None = None) -> None:
+    """After a read from the database: the ETag only if none is cached (a recompute's newer one
+    wins), and the body paired with its ETag, so it is only ever served for that version."""
+    try:
+        cache.add(_etag_key(scope), etag, timeout=60)
+        if body is not None:
+            cache.set(_body_key(scope), (etag, body), timeout=60)
+    except Exception:
+        pass
+
+
 def ranking_global() -> RankingView:
     return ranking_get(scope=GLOBAL_SCOPE)
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import Count, Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -160,6 +160,7 @@ def participant_for_user(*, group: DiscussionGroup, user: User) -> Participant:
     participant, _ = Participant.objects.get_or_create(
         group=group, user=user, defaults={"name": user.username}
     )
+    participant.group = group  # saves the query that participant.group would otherwise cost
     return participant
 
 
@@ -283,7 +284,8 @@ def rankings_enqueue(scopes: Iterable[str]) -> None:
     a task is queued, and the task deletes it when it starts. While a recompute is waiting in the
     queue, further submissions find the key and queue nothing: the waiting task will read their
     ratings too. The task is queued with a short countdown (RANKINGS_COALESCE_SECONDS) so that a
-    burst arriving within that window is covered by one recompute. So a scope has at most one
+    burst arriving within that window is covered by one recompute (the global scope, which every
+    public submission touches, has the wider RANKINGS_GLOBAL_COALESCE_SECONDS). So a scope has at most one
     waiting recompute, and at most one recompute per window, however many submissions arrive.
 
     If Redis is unreachable this logs and returns: the submission has already committed its
@@ -296,9 +298,14 @@ def rankings_enqueue(scopes: Iterable[str]) -> None:
         try:
             if cache.add(key, 1, timeout=30):
                 try:
-                    rankings_recompute.apply_async(
-                        (scope,), countdown=settings.RANKINGS_COALESCE_SECONDS
+                    # The global ranking spans every public group: a wider window keeps it
+                    # from being recomputed back-to-back under a busy workshop.
+                    window = (
+                        settings.RANKINGS_GLOBAL_COALESCE_SECONDS
+                        if scope == GLOBAL_SCOPE
+                        else settings.RANKINGS_COALESCE_SECONDS
                     )
+                    rankings_recompute.apply_async((scope,), countdown=window)
                 except Exception:
                     cache.delete(key)
                     raise
@@ -411,10 +418,19 @@ def ranking_recompute(*, scope: str, force: bool = False) -> Ranking | None:
             else Rating.objects.filter(group__visibility=DiscussionGroup.Visibility.PUBLIC)
         )
         counts = ratings.values_list("theory_id", "score").annotate(count=Count("id")).order_by()
-        theories = list(Theory.objects.order_by("number"))
+        theories = list(Theory.objects.order_by("number").only("id", "number", "title"))
         ranking.results = ranking_rows(theories, counts)
         ranking.summary = ranking_summary(ranking.results)
-        ranking.raters = ratings.values("participant_id").distinct().count()
+        # Raters: participants with at least one rating, each found through the rating_unique
+        # index (participant, theory), instead of a DISTINCT over every rating of the scope.
+        participants = (
+            Participant.objects.filter(group=group)
+            if group is not None
+            else Participant.objects.filter(group__visibility=DiscussionGroup.Visibility.PUBLIC)
+        )
+        ranking.raters = participants.filter(
+            Exists(Rating.objects.filter(participant=OuterRef("pk")))
+        ).count()
         ranking.computed_at = timezone.now()
         ranking.version = F("version") + 1
         ranking.save()

@@ -53,7 +53,10 @@ def stats_from_histogram(histogram: Sequence[int]) -> TheoryStats:
         median = Fraction(_value_at(histogram, n // 2 - 1) + _value_at(histogram, n // 2), 2)
     if n < 2:
         return TheoryStats(n, float(mean), float(median), None, None)
-    squares = sum(c * (s - mean) ** 2 for s, c in zip(SCORES, histogram, strict=True))
+    # Σc(s − mean)² = (nΣcs² − (Σcs)²) / n: exact, in integers, without a Fraction per term.
+    total = sum(s * c for s, c in zip(SCORES, histogram, strict=True))
+    total_sq = sum(s * s * c for s, c in zip(SCORES, histogram, strict=True))
+    squares = Fraction(n * total_sq - total * total, n)
     stdev = math.sqrt(squares / (n - 1))
     pair_gaps = sum(
         ci * cj * abs(si - sj)

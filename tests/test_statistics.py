@@ -4,7 +4,7 @@ import statistics
 from collections import Counter
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ratings.services import ranking_rows
@@ -68,6 +68,7 @@ def test_it_rejects_a_histogram_that_is_not_ten_counts() -> None:
         stats_from_histogram([-1] + [0] * 9)
 
 
+@settings(deadline=None)  # the reference pairwise mean is O(n^2): no timing here
 @given(st.lists(st.integers(min_value=1, max_value=10), min_size=1, max_size=300))
 def test_statistics_agree_with_pythons_statistics_module(scores: list[int]) -> None:
     stats = stats_from_histogram(histogram_of(scores))
@@ -120,6 +121,7 @@ def test_unrated_theories_come_last_with_null_statistics() -> None:
     assert [r["theory"]["number"] for r in rows[1:]] == [1, 3, 4, 5]
 
 
+@settings(deadline=None)
 @given(st.dictionaries(st.integers(1, 5), st.lists(st.integers(1, 10), min_size=1, max_size=20)))
 def test_any_ranking_respects_the_contract_order(ratings: dict[int, list[int]]) -> None:
     rows = rows_for(ratings)

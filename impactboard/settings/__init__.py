@@ -141,7 +141,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 RANKINGS_SWEEP_SECONDS = env.float("RANKINGS_SWEEP_SECONDS", default=3.0)
 # How long a burst of submissions to one scope is gathered before one recompute runs.
-RANKINGS_COALESCE_SECONDS = env.float("RANKINGS_COALESCE_SECONDS", default=0.4)
+# 0.5 s apart at least: at most 2 recomputes per second and scope, by construction.
+RANKINGS_COALESCE_SECONDS = env.float("RANKINGS_COALESCE_SECONDS", default=0.5)
+RANKINGS_GLOBAL_COALESCE_SECONDS = env.float("RANKINGS_GLOBAL_COALESCE_SECONDS", default=1.0)
 CELERY_BEAT_SCHEDULE = {
     "rankings-recompute-stale": {
         "task": "ratings.tasks.rankings_recompute_stale",
