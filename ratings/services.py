@@ -285,8 +285,9 @@ def rankings_enqueue(scopes: Iterable[str]) -> None:
     queue, further submissions find the key and queue nothing: the waiting task will read their
     ratings too. The task is queued with a short countdown (RANKINGS_COALESCE_SECONDS) so that a
     burst arriving within that window is covered by one recompute (the global scope, which every
-    public submission touches, has the wider RANKINGS_GLOBAL_COALESCE_SECONDS). So a scope has at most one
-    waiting recompute, and at most one recompute per window, however many submissions arrive.
+    public submission touches, has the wider RANKINGS_GLOBAL_COALESCE_SECONDS). So a scope has at
+    most one waiting recompute, and at most one recompute per window, however many submissions
+    arrive.
 
     If Redis is unreachable this logs and returns: the submission has already committed its
     RankingRequest rows, and `rankings_recompute_stale` recomputes them once Redis is back.
