@@ -437,9 +437,11 @@ def big_sheet(people: int) -> str:
 @pytest.fixture
 def eager(monkeypatch):  # type: ignore[no-untyped-def]
     """Celery in its embedded mode (no REDIS_URL): tasks run inline, in this process."""
-    from impactboard.celery import app
+    from django.conf import settings
 
-    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    # Celery reads its namespaced settings from Django's settings object on each access.
+    monkeypatch.setattr(settings, "CELERY_TASK_ALWAYS_EAGER", True, raising=False)
+    monkeypatch.setattr(settings, "CELERY_TASK_EAGER_PROPAGATES", True, raising=False)
 
 
 def test_a_large_sheet_goes_to_the_task_which_runs_inline_in_eager_mode(
