@@ -39,18 +39,17 @@ class GroupAccess:
         return self.membership.role if self.membership else None
 
 
-def membership_of(group: DiscussionGroup, user: User | AnonymousUser) -> Membership | None:
-    if not user.is_authenticated:
-        return None
-    return Membership.objects.filter(group=group, user=user).first()
-
-
 def group_access(*, slug: str, user: User | AnonymousUser, need: Need = Need.VIEW) -> GroupAccess:
-    """The group `slug` with the caller's membership, or Http404 / PermissionDenied."""
-    group = DiscussionGroup.objects.filter(slug=slug).first()
+    """The group `slug` with the caller's membership, or Http404 / PermissionDenied.
+    A member's request (every write) costs one query: the membership with its group."""
+    membership = None
+    if user.is_authenticated:
+        membership = (
+            Membership.objects.select_related("group").filter(group__slug=slug, user=user).first()
+        )
+    group = membership.group if membership else DiscussionGroup.objects.filter(slug=slug).first()
     if group is None:
         raise Http404("No such group.")
-    membership = membership_of(group, user)
     access = GroupAccess(group=group, membership=membership)
     if not group.is_public and membership is None:
         raise Http404("No such group.")

@@ -4,7 +4,7 @@ from django import forms
 
 from theories.models import Theory
 
-from .models import DiscussionGroup, Rating
+from .models import DiscussionGroup
 from .services import RatingItem
 
 SCORE_CHOICES = [("", "Not rated")] + [(str(s), str(s)) for s in range(1, 11)]
@@ -29,7 +29,7 @@ class RatingForm(forms.Form):
     optional one-line rationale each. Saving it is one submission."""
 
     def __init__(
-        self, *args: Any, theories: list[Theory], current: dict[int, Rating], **kwargs: Any
+        self, *args: Any, theories: list[Theory], current: dict[int, Any], **kwargs: Any
     ) -> None:
         initial = {}
         for theory in theories:

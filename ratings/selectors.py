@@ -63,13 +63,15 @@ def participant_of(*, group: DiscussionGroup, user: User | AnonymousUser) -> Par
     return Participant.objects.filter(group=group, user=user).first()
 
 
-def ratings_current(*, participant: Participant | None) -> list[Rating]:
+def ratings_current(*, participant: Participant | None) -> list[Any]:
+    """The participant's current ratings in theory order, as rows with `theory_id`, `score`,
+    `rationale` and `updated_at` (plain rows: the submission reads them back on its hot path)."""
     if participant is None:
         return []
     return list(
         Rating.objects.filter(participant=participant)
-        .select_related("theory")
         .order_by("theory__number")
+        .values_list("theory_id", "score", "rationale", "updated_at", named=True)
     )
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ratings.models import GLOBAL_SCOPE, Participant, Ranking, RankingRequest
+from ratings.models import GLOBAL_SCOPE, Participant, Ranking, RankingRequest, Rating
 from ratings.services import (
     RatingItem,
     group_update,
@@ -183,3 +183,69 @@ def test_the_recompute_command_rebuilds_every_ranking(cast, theories) -> None:
     call_command("recompute_rankings")
     assert Ranking.objects.get(scope=cast.public.scope).results[0]["n"] == 1
     assert Ranking.objects.get(scope=GLOBAL_SCOPE).results[0]["n"] == 1
+
+
+def from_scratch(group, theories):  # type: ignore[no-untyped-def]
+    from ratings.services import ranking_rows_from_histograms, scope_histograms_from_ratings
+
+    histograms, raters = scope_histograms_from_ratings(group=group)
+    return ranking_rows_from_histograms(theories, histograms), raters
+
+
+def test_the_global_ranking_summed_from_group_rankings_equals_a_scan_of_every_rating(
+    cast, theories
+) -> None:
+    import random
+
+    rng = random.Random(6)
+    groups = [cast.public, cast.other, cast.private]
+    people = [named(g, f"{g.slug}-{i}") for g in groups for i in range(6)]
+    for _ in range(40):  # new ratings, changed ratings and removed ones, in every group
+        person = rng.choice(people)
+        picks = rng.sample(range(1, 21), rng.randint(1, 8))
+        rate(person, {n: rng.choice([None, *range(1, 11)]) for n in picks}, theories)
+        if rng.random() < 0.3:  # some group rankings are brought up to date along the way
+            ranking_recompute(scope=rng.choice(groups).scope)
+    ranking = ranking_recompute(scope=GLOBAL_SCOPE)
+    rows, raters = from_scratch(None, theories)
+    assert ranking.results == rows
+    assert ranking.raters == raters
+    assert raters == len({r.participant_id for r in Rating.objects.exclude(group=cast.private)})
+
+
+def test_the_global_ranking_first_computes_the_group_rankings_still_owed(cast, theories) -> None:
+    rate(named(cast.public, "a"), {1: 2}, theories)
+    assert RankingRequest.objects.filter(scope=cast.public.scope).exists()
+    ranking_recompute(scope=GLOBAL_SCOPE)
+    assert not RankingRequest.objects.filter(scope=cast.public.scope).exists()
+    assert row_for(Ranking.objects.get(scope=cast.public.scope), 1)["n"] == 1
+
+
+def test_the_global_ranking_includes_a_public_group_whose_ranking_was_never_stored(
+    cast, theories
+) -> None:
+    rate(named(cast.public, "a"), {1: 2}, theories)
+    rate(named(cast.other, "b"), {1: 6}, theories)
+    ranking_recompute(scope=GLOBAL_SCOPE)
+    # As if its ratings had been loaded by SQL: no stored ranking and no outbox request.
+    Ranking.objects.filter(scope=cast.other.scope).delete()
+    RankingRequest.objects.all().delete()
+    ranking = ranking_recompute(scope=GLOBAL_SCOPE, force=True)
+    assert row_for(ranking, 1)["n"] == 2 and row_for(ranking, 1)["mean"] == 4.0
+    assert ranking.raters == 2
+
+
+def test_a_submission_marks_its_group_and_the_groups_recompute_marks_the_global_ranking(
+    cast, theories
+) -> None:
+    rate(named(cast.public, "a"), {1: 2}, theories)
+    assert set(RankingRequest.objects.values_list("scope", flat=True)) == {cast.public.scope}
+    ranking_recompute(scope=cast.public.scope)
+    assert set(RankingRequest.objects.values_list("scope", flat=True)) == {GLOBAL_SCOPE}
+    assert row_for(ranking_recompute(scope=GLOBAL_SCOPE), 1)["n"] == 1
+
+
+def test_a_private_groups_recompute_leaves_the_global_ranking_alone(cast, theories) -> None:
+    rate(named(cast.private, "a"), {1: 2}, theories)
+    ranking_recompute(scope=cast.private.scope)
+    assert not RankingRequest.objects.exists()
