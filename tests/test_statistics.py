@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ratings.services import ranking_rows
-from ratings.statistics import stats_from_histogram
+from ratings.statistics import pair_gap_sums, stats_from_histogram
 
 
 def histogram_of(scores: list[int]) -> list[int]:
@@ -132,3 +132,19 @@ def test_any_ranking_respects_the_contract_order(ratings: dict[int, list[int]]) 
     for row in rows:
         expected = ratings.get(row["theory"]["number"], [])
         assert row["histogram"] == histogram_of(expected)
+
+
+@given(st.lists(st.integers(0, 50), min_size=10, max_size=10))
+def test_the_one_pass_pair_sums_equal_the_sums_over_every_pair_of_bins(
+    histogram: list[int],
+) -> None:
+    scores = range(1, 11)
+    pairs = [
+        (si, ci, sj, cj)
+        for si, ci in zip(scores, histogram, strict=True)
+        for sj, cj in zip(scores, histogram, strict=True)
+    ]
+    assert pair_gap_sums(histogram) == (
+        sum(ci * cj * abs(si - sj) for si, ci, sj, cj in pairs),
+        sum(ci * cj * (si - sj) ** 2 for si, ci, sj, cj in pairs),
+    )

@@ -141,8 +141,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 RANKINGS_SWEEP_SECONDS = env.float("RANKINGS_SWEEP_SECONDS", default=3.0)
 # How long a burst of submissions to one scope is gathered before one recompute runs.
-# 0.5 s apart at least: at most 2 recomputes per second and scope, by construction.
-RANKINGS_COALESCE_SECONDS = env.float("RANKINGS_COALESCE_SECONDS", default=0.5)
+# Starts of two recomputes of one scope are at least this far apart: at most 1.7 per second and
+# scope, by construction (bench/run.py measured 2.00/s with 0.5 s, right at the goal's limit).
+RANKINGS_COALESCE_SECONDS = env.float("RANKINGS_COALESCE_SECONDS", default=0.6)
 RANKINGS_GLOBAL_COALESCE_SECONDS = env.float("RANKINGS_GLOBAL_COALESCE_SECONDS", default=1.0)
 CELERY_BEAT_SCHEDULE = {
     "rankings-recompute-stale": {
