@@ -23,7 +23,7 @@ def ranking_row(scope: str, number: int) -> dict | None:
     ranking = Ranking.objects.filter(scope=scope).first()
     if ranking is None:
         return None
-    return next(r for r in ranking.results if r["theory"]["number"] == number)
+    return next((r for r in ranking.results if r["theory"]["number"] == number), None)
 
 
 def test_a_submission_through_the_api_reaches_the_rankings_through_the_worker(
