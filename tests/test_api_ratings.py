@@ -203,3 +203,50 @@ def test_rating_after_ratings_closed_is_409_and_saves_nothing(cast, api, theorie
 def test_an_unknown_group_is_404(cast, api, theories) -> None:
     response = api(cast.member).put(URL.format("no-such-group"), {"ratings": []}, format="json")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {"theory": 3, "score": 7},
+        {"theory": 3, "score": None},
+        {"theory": 3, "score": 7, "rationale": "  because  "},
+        {"theory": 3, "score": 7, "rationale": None},
+        {"theory": 3, "score": 7, "rationale": ""},
+        {"theory": 3, "score": 7, "rationale": "x" * 280},
+        {"theory": 3, "score": 7, "rationale": " " + "x" * 280 + " "},
+        {"theory": 3, "score": 7, "rationale": "x" * 281},
+        {"theory": 3, "score": 7, "rationale": "café"},
+        {"theory": 3, "score": 7, "rationale": "a\x00b"},
+        {"theory": 3, "score": 7, "rationale": 5},
+        {"theory": 3, "score": 7, "rationale": True},
+        {"theory": 3, "score": 7, "extra": "ignored"},
+        {"theory": 3},
+        {"score": 7},
+        {"theory": True, "score": 7},
+        {"theory": 0, "score": 7},
+        {"theory": 2**31, "score": 7},
+        {"theory": 3, "score": 0},
+        {"theory": 3, "score": 10},
+        {"theory": 3, "score": 7.0},
+        {"theory": 3, "score": False},
+        [3, 7],
+        "3:7",
+    ],
+    ids=lambda v: repr(v)[:40],
+)
+def test_the_items_fast_path_validates_exactly_as_the_fields_do(item) -> None:
+    from rest_framework import serializers
+
+    from ratings.serializers import RatingItemSerializer
+
+    def outcome(validate):  # type: ignore[no-untyped-def]
+        try:
+            return "valid", dict(validate(item))
+        except serializers.ValidationError as exc:
+            return "invalid", exc.detail
+
+    fields_only = outcome(
+        lambda d: serializers.Serializer.run_validation(RatingItemSerializer(), d)
+    )
+    assert outcome(RatingItemSerializer().run_validation) == fields_only
