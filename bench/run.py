@@ -873,6 +873,7 @@ def main() -> None:
     scale = seed.Scale(groups=args.groups, members=args.members)
 
     started = time.perf_counter()
+    log(f"app code: {Path(ratings.__file__).resolve().parent.parent}")
     call_command("migrate", verbosity=0)
     seed.reset_run_state(DSN)  # first: the probes' ratings of the last run are not the seed's
     seeding = seed.seed(DSN, scale, reseed=args.reseed, log=log)
