@@ -23,7 +23,7 @@ from .models import GLOBAL_SCOPE, DiscussionGroup, Membership, Submission
 from .selectors import (
     group_list_visible_to,
     group_members,
-    group_meta_cached,
+    group_ranking_cached,
     participant_of,
     ranking_cached,
     ranking_comparison,
@@ -304,9 +304,10 @@ def _ranking_response(
     return response
 
 
-def _cached_not_modified(request: Request, scope: str) -> Response | HttpResponse | None:
+def _cached_answer(
+    request: Request, current: str | None, body: bytes | None
+) -> Response | HttpResponse | None:
     """304 (or the 200 body) straight from the cache when the ETag is current: no query."""
-    current, body = ranking_cached(scope=scope)
     if not current:
         return None
     response: Response | HttpResponse
@@ -337,10 +338,10 @@ class GroupRankingsView(LazyAuthMixin, APIView):
 
     @extend_schema(responses={200: RankingSerializer, 304: None, 404: NOT_FOUND})
     def get(self, request: Request, slug: str) -> Response:
-        meta = group_meta_cached(slug=slug)
+        meta, current, body = group_ranking_cached(slug=slug)
         if meta and meta["public"] and not meta["hidden"]:
             # Readable by anyone: the caller's identity cannot change the answer.
-            if (cached := _cached_not_modified(request, meta["scope"])) is not None:
+            if (cached := _cached_answer(request, current, body)) is not None:
                 return cached
         access = group_access(slug=slug, user=request.user)
         hidden = not results_visible_to(access=access, user=request.user)
@@ -355,7 +356,7 @@ class GlobalRankingsView(LazyAuthMixin, APIView):
 
     @extend_schema(responses={200: RankingSerializer, 304: None})
     def get(self, request: Request) -> Response:
-        if (cached := _cached_not_modified(request, GLOBAL_SCOPE)) is not None:
+        if (cached := _cached_answer(request, *ranking_cached(scope=GLOBAL_SCOPE))) is not None:
             return cached
         return _ranking_response(request, GLOBAL_SCOPE, cacheable=True)
 

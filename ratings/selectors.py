@@ -175,6 +175,37 @@ def ranking_cached(*, scope: str) -> tuple[str | None, bytes | None]:
         found = cache.get_many([_etag_key(scope), _body_key(scope)])
     except Exception:
         return None, None
+    return _current_body(found, scope)
+
+
+# slug -> scope ("group:<id>"): neither ever changes for a group, so a process learns it once;
+# the cached meta, fetched alongside, confirms it (a group deleted and re-created under the
+# same slug has another id, and the mismatch sends the read the long way).
+_group_scopes: dict[str, str] = {}
+
+
+def group_ranking_cached(*, slug: str) -> tuple[dict[str, Any] | None, str | None, bytes | None]:
+    """The group's cached meta (see group_meta_cached), its ranking's current ETag and the body
+    of exactly that version: one round trip once this process has seen the group."""
+    scope = _group_scopes.get(slug)
+    if scope is not None:
+        meta_key = _group_meta_key(slug)
+        try:
+            found = cache.get_many([meta_key, _etag_key(scope), _body_key(scope)])
+        except Exception:
+            return None, None, None
+        meta = found.get(meta_key)
+        if meta is not None and meta["scope"] == scope:
+            return meta, *_current_body(found, scope)
+        _group_scopes.pop(slug, None)
+    meta = group_meta_cached(slug=slug)
+    if meta is None:
+        return None, None, None
+    _group_scopes[slug] = meta["scope"]
+    return meta, *ranking_cached(scope=meta["scope"])
+
+
+def _current_body(found: dict[str, Any], scope: str) -> tuple[str | None, bytes | None]:
     etag, cached = found.get(_etag_key(scope)), found.get(_body_key(scope))
     return etag, (cached[1] if etag and cached and cached[0] == etag else None)
 

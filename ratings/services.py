@@ -81,6 +81,8 @@ def group_create(
                     created_by=user,
                 )
                 membership_join(group=group, user=user, role=Membership.Role.FACILITATOR)
+                # A deleted group's cached facts may still sit under this slug.
+                transaction.on_commit(partial(_forget_group_meta, slug=slug), robust=True)
                 return group
         except IntegrityError:
             continue  # the slug was taken (perhaps at this very instant): try another

@@ -254,3 +254,24 @@ def test_a_private_groups_recompute_leaves_the_global_ranking_alone(cast, theori
     rate(named(cast.private, "a"), {1: 2}, theories)
     ranking_recompute(scope=cast.private.scope)
     assert not RankingRequest.objects.exists()
+
+
+def test_a_group_recreated_under_the_same_slug_never_gets_the_old_groups_cached_ranking(
+    cast, api, theories, django_capture_on_commit_callbacks
+) -> None:
+    from ratings.services import group_create
+
+    url = f"/api/v1/groups/{cast.other.slug}/rankings/"
+    rate(named(cast.other, "a"), {1: 9}, theories)
+    with django_capture_on_commit_callbacks(execute=True):
+        ranking_recompute(scope=cast.other.scope)
+    assert api().get(url).json()["results"][0]["n"] == 1  # read, and cached, once
+    name, slug = cast.other.name, cast.other.slug
+    cast.other.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = group_create(user=cast.facilitator, name=name, visibility="public")
+        group_update(group=again, results_hidden=False)
+        ranking_recompute(scope=again.scope, force=True)
+    assert again.slug == slug
+    body = api().get(url).json()
+    assert body["raters"] == 0 and body["results"][0]["n"] == 0
