@@ -4,7 +4,6 @@ The exports answer with a StreamingHttpResponse (rows are written as they are re
 JSON like everywhere else, whatever the client's Accept header says.
 """
 
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.http import Http404, StreamingHttpResponse
@@ -24,7 +23,7 @@ from impactboard.throttling import ScopedThrottle
 from ratings.serializers import DetailSerializer
 
 from .access import export_access, import_access
-from .csvio import csv_bytes
+from .csvio import Rows, csv_bytes
 from .selectors import (
     comments_exportable,
     export_comments,
@@ -66,9 +65,7 @@ def _flag(request: Request, name: str) -> bool:
     return request.query_params.get(name, "").lower() in ("1", "true", "yes", "on")
 
 
-def csv_response(
-    rows: Iterable[Sequence[Any]], *, filename: str, bom: bool = False
-) -> StreamingHttpResponse:
+def csv_response(rows: Rows, *, filename: str, bom: bool = False) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         csv_bytes(rows, bom=bom), content_type="text/csv; charset=utf-8"
     )

@@ -2,14 +2,25 @@
 
 import csv
 import io
+from datetime import UTC, datetime
 
 import pytest
 from django.core.management import call_command
+from django.db import NotSupportedError
 from django.http import StreamingHttpResponse
 
 from accounts.services import user_create
-from exports.csvio import BOM, cell_safe
-from ratings.models import Participant
+from exports import csvio, selectors
+from exports.csvio import (
+    BOM,
+    IsoFormat,
+    cell_safe,
+    sql_cell_safe,
+    sql_csv_line,
+    sql_csv_number,
+    sql_csv_text,
+)
+from ratings.models import Participant, Rating
 from ratings.services import (
     RatingItem,
     group_update,
@@ -17,6 +28,7 @@ from ratings.services import (
     ranking_recompute,
     rating_submission_create,
 )
+from theories.models import Theory
 
 from .conftest import PASSWORD
 
@@ -331,3 +343,195 @@ def test_the_export_group_command_refuses_an_unknown_group(theories) -> None:
 
     with pytest.raises(CommandError):
         call_command("export_group", "no-such-group")
+
+
+# --- the ratings exports are made in SQL: the same bytes as cell by cell in Python -------------
+
+# Cells a spreadsheet could misread, and cells it could not: every formula start, alone and
+# followed by text; near misses; CSV's own special characters; non-ASCII at the start.
+TRICKY_TEXTS = [
+    *DANGEROUS,
+    *(f"{char}SUM(A1:A9)" for char in DANGEROUS),
+    "",
+    "plain",
+    "a=1",
+    " =SUM(1)",
+    "'=already quoted",
+    "\n=after a newline",
+    "comma, inside",
+    'a "quoted" word',
+    "two\r\nlines",
+    "ünïcödé — 好",
+    "😀=emoji first",
+    "=ünïcode formula",
+]
+
+
+def reference_ratings_rows(group, *, layout: str, anonymise: bool):  # type: ignore[no-untyped-def]
+    """The ratings rows as they were built before the export moved into SQL: one ORM row at a
+    time, raw values, left to `csv_bytes` to guard cell by cell."""
+    raters: dict[int, str] = {}
+
+    def rater(participant_id: int, name: str) -> str:
+        label = raters.setdefault(participant_id, f"rater-{len(raters) + 1}")
+        return label if anonymise else name
+
+    ratings = Rating.objects.filter(group=group).order_by("participant_id", "theory__number")
+    if layout == "long":
+        yield ["rater", "theory", "score", "rationale", "updated_at"]
+        for pid, name, number, score, rationale, updated_at in ratings.values_list(
+            "participant_id",
+            "participant__name",
+            "theory__number",
+            "score",
+            "rationale",
+            "updated_at",
+        ):
+            yield [rater(pid, name), number, score, rationale, updated_at]
+        return
+    numbers = list(Theory.objects.order_by("number").values_list("number", flat=True))
+    yield ["rater", *numbers]
+    rows: dict[int, list] = {}  # type: ignore[type-arg]
+    for pid, name, number, score in ratings.values_list(
+        "participant_id", "participant__name", "theory__number", "score"
+    ):
+        row = rows.setdefault(pid, [rater(pid, name)] + [None] * len(numbers))
+        row[numbers.index(number) + 1] = score
+    yield from rows.values()
+
+
+@pytest.fixture
+def tricky_group(cast, theories):  # type: ignore[no-untyped-def]
+    """A group whose raters and rationales are every tricky text, with gaps (unrated theories),
+    a participant who never rated and another group's ratings (neither is exported), and
+    timestamps with and without a fraction of a second."""
+    for i, text in enumerate(TRICKY_TEXTS):
+        participant = Participant.objects.create(group=cast.public, name=text)
+        items = [
+            RatingItem(theory.id, 1 + (i + k) % 10, TRICKY_TEXTS[(i + k) % len(TRICKY_TEXTS)])
+            for k, theory in enumerate(theories)
+            if (i + k) % 3  # a third of the cells stay empty
+        ]
+        rating_submission_create(
+            participant=participant, items=items, submitted_by=None, source="api"
+        )
+    Participant.objects.create(group=cast.public, name="=never rated")
+    rate(cast.other, cast.other_facilitator, {theories[0]: 3}, rationale="=other group")
+    whole_second = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
+    Rating.objects.filter(group=cast.public, theory=theories[0]).update(updated_at=whole_second)
+    Rating.objects.filter(group=cast.public, theory=theories[1]).update(
+        updated_at=whole_second.replace(microsecond=120000)
+    )
+    return cast.public
+
+
+def test_the_sql_guard_neutralises_exactly_the_cells_cell_safe_does(cast, theories) -> None:
+    for text in TRICKY_TEXTS:
+        Participant.objects.create(group=cast.other, name=text)
+    guarded = Participant.objects.filter(group=cast.other, user=None).values_list(
+        "name", sql_cell_safe("name")
+    )
+    assert len(guarded) == len(TRICKY_TEXTS)
+    for name, in_sql in guarded:
+        assert in_sql == cell_safe(name), repr(name)
+
+
+def test_a_line_the_database_writes_is_the_line_the_csv_module_writes(cast, theories) -> None:
+    for i, text in enumerate(TRICKY_TEXTS):
+        participant = Participant.objects.create(group=cast.other, name=text)
+        rate_as(participant, {theories[i % 20]: 1 + i % 10}, rationale=TRICKY_TEXTS[-1 - i])
+    ratings = Rating.objects.filter(participant__user=None).annotate(
+        line=sql_csv_line(
+            sql_csv_text("rationale"),
+            sql_csv_number("theory__number"),
+            sql_csv_text("participant__name"),
+            IsoFormat("updated_at"),
+            sql_csv_number("score"),
+        )
+    )
+    assert len(ratings) == len(TRICKY_TEXTS)
+    for rating in ratings.select_related("participant", "theory"):
+        buffer = io.StringIO()
+        csv.writer(buffer).writerow(
+            [
+                cell_safe(v)
+                for v in (
+                    rating.rationale,
+                    rating.theory.number,
+                    rating.participant.name,
+                    rating.updated_at,
+                    rating.score,
+                )
+            ]
+        )
+        assert rating.line == buffer.getvalue(), repr(rating.rationale)
+
+
+def test_datetimes_formatted_in_sql_are_pythons_isoformat(tricky_group) -> None:
+    pairs = Rating.objects.filter(group=tricky_group).values_list(
+        "updated_at", IsoFormat("updated_at")
+    )
+    fractions = {updated_at.microsecond == 0 for updated_at, _ in pairs}
+    assert fractions == {True, False}  # both forms are checked
+    for updated_at, in_sql in pairs:
+        assert in_sql == updated_at.isoformat()
+
+
+def test_formatting_datetimes_in_sql_is_refused_when_the_database_is_not_in_utc(
+    tricky_group, settings
+) -> None:
+
+    settings.USE_TZ = False  # naive datetimes: isoformat would have no offset
+    with pytest.raises(NotSupportedError):
+        list(Rating.objects.values_list(IsoFormat("updated_at")))
+
+
+@pytest.mark.parametrize("layout", ["wide", "long"])
+@pytest.mark.parametrize("anonymise", [False, True])
+def test_the_ratings_exports_are_byte_for_byte_the_cell_by_cell_reference(
+    layout, anonymise, tricky_group, api, monkeypatch
+) -> None:
+    # Small chunks, so that rows and bytes cross many chunk boundaries.
+    monkeypatch.setattr(selectors, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(csvio, "CHUNK_BYTES", 100)
+    query = f"?layout={layout}" + ("&anonymise=1" if anonymise else "")
+    for bom in (False, True):
+        response = api().get(url(tricky_group) + query + ("&bom=1" if bom else ""))
+        assert response.status_code == 200
+        chunks = list(response.streaming_content)
+        expected = csvio.csv_bytes(
+            reference_ratings_rows(tricky_group, layout=layout, anonymise=anonymise), bom=bom
+        )
+        assert b"".join(chunks) == b"".join(expected)
+        assert len(chunks) >= 3  # streamed, not built whole
+    rows = rows_of(api().get(url(tricky_group) + query))
+    raters = {r[0] for r in rows[1:]}
+    assert len(raters) == len(TRICKY_TEXTS)  # not the one who never rated, nor the other group
+    assert len(rows) == 1 + (len(raters) if layout == "wide" else tricky_group.ratings.count())
+
+
+def test_the_ratings_rows_come_from_the_database_a_chunk_at_a_time(
+    tricky_group, monkeypatch
+) -> None:
+    from exports import selectors
+
+    monkeypatch.setattr(selectors, "CHUNK_ROWS", 10)
+    rows = selectors.export_ratings_long(group=tricky_group)
+    sizes = [len(chunk) for chunk in rows.chunks]
+    assert len(sizes) > 10 and max(sizes) == 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_download_stopped_half_way_leaves_the_database_connection_usable(
+    tricky_group, api, monkeypatch
+) -> None:
+    monkeypatch.setattr(selectors, "CHUNK_ROWS", 5)
+    monkeypatch.setattr(csvio, "CHUNK_BYTES", 100)
+    for layout in ("long", "wide"):
+        response = api().get(url(tricky_group) + f"?layout={layout}")
+        content = iter(response.streaming_content)
+        next(content), next(content)  # the client reads a little, then goes away
+        response.close()
+        assert Rating.objects.filter(group=tricky_group).exists()
+    rows = rows_of(api().get(url(tricky_group) + "?layout=long"))
+    assert len(rows) == 1 + tricky_group.ratings.count()
