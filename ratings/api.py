@@ -10,7 +10,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.fields import DateTimeField
 from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,9 +24,11 @@ from .selectors import (
     group_members,
     group_ranking_cached,
     participant_of,
+    ranking_body,
     ranking_cached,
     ranking_comparison,
     ranking_get,
+    ranking_payload,
     ranking_read_remember,
     ratings_current,
     theory_distribution,
@@ -285,20 +286,12 @@ def _ranking_response(
         response = Response(status=status.HTTP_304_NOT_MODIFIED)
         if cacheable:
             ranking_read_remember(scope=scope, etag=ranking.etag)
+    elif cacheable:
+        body = ranking_body(ranking)
+        ranking_read_remember(scope=scope, etag=ranking.etag, body=body)
+        response = HttpResponse(body, content_type="application/json")
     else:
-        data = {
-            "computed_at": ranking.computed_at,
-            "raters": ranking.raters,
-            "hidden": False,
-            "results": ranking.results,
-            "summary": ranking.summary,
-        }
-        if cacheable:
-            body = JSONRenderer().render(data)
-            ranking_read_remember(scope=scope, etag=ranking.etag, body=body)
-            response = HttpResponse(body, content_type="application/json")
-        else:
-            response = Response(data)
+        response = Response(ranking_payload(ranking))
     response["ETag"] = ranking.etag
     response["Cache-Control"] = "no-cache"
     return response

@@ -157,11 +157,35 @@ def ranking_etag_cached(*, scope: str) -> str | None:
         return None
 
 
-def ranking_etag_remember(*, scope: str, version: int) -> None:
+def ranking_etag_remember(*, scope: str, version: int, body: bytes | None = None) -> None:
+    """After a recompute: the new ETag and, when given, the rendered body of that version, so
+    the first reads after it are answered from the cache too (one round trip)."""
+    etag = ranking_etag(scope, version)
+    values: dict[str, Any] = {_etag_key(scope): etag}
+    if body is not None:
+        values[_body_key(scope)] = (etag, body)
     try:
-        cache.set(_etag_key(scope), ranking_etag(scope, version), timeout=60)
+        cache.set_many(values, timeout=60)
     except Exception:
         pass
+
+
+def ranking_payload(ranking: RankingView) -> dict[str, Any]:
+    """A ranking's 200 answer in the rankings API, when it is not hidden."""
+    return {
+        "computed_at": ranking.computed_at,
+        "raters": ranking.raters,
+        "hidden": False,
+        "results": ranking.results,
+        "summary": ranking.summary,
+    }
+
+
+def ranking_body(ranking: RankingView) -> bytes:
+    """`ranking_payload` rendered as the API renders JSON: what the cache serves."""
+    from rest_framework.renderers import JSONRenderer
+
+    return JSONRenderer().render(ranking_payload(ranking))
 
 
 def _body_key(scope: str) -> str:

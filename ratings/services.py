@@ -490,9 +490,7 @@ def ranking_recompute(*, scope: str, force: bool = False) -> Ranking | None:
         ranking.save(update_fields=["results", "summary", "raters", "computed_at", "version"])
         if group is not None and group.is_public:
             rankings_mark_stale(scopes=[GLOBAL_SCOPE])
-        transaction.on_commit(
-            partial(_remember_etag, scope=scope, version=ranking.version), robust=True
-        )
+        transaction.on_commit(partial(_remember_ranking, ranking=ranking), robust=True)
     return ranking
 
 
@@ -575,7 +573,17 @@ def _derived_data_commit_lazily() -> None:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
-def _remember_etag(*, scope: str, version: int) -> None:
-    from .selectors import ranking_etag_remember
+def _remember_ranking(*, ranking: Ranking) -> None:
+    """Publish the committed version's ETag, with its rendered body: the reads that follow a
+    recompute are the ones a live dashboard makes, and none of them needs the database."""
+    from .selectors import RankingView, ranking_body, ranking_etag_remember
 
-    ranking_etag_remember(scope=scope, version=version)
+    view = RankingView(
+        ranking.scope,
+        ranking.version,
+        ranking.computed_at,
+        ranking.raters,
+        ranking.results,
+        ranking.summary,
+    )
+    ranking_etag_remember(scope=ranking.scope, version=ranking.version, body=ranking_body(view))

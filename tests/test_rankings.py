@@ -275,3 +275,22 @@ def test_a_group_recreated_under_the_same_slug_never_gets_the_old_groups_cached_
     assert again.slug == slug
     body = api().get(url).json()
     assert body["raters"] == 0 and body["results"][0]["n"] == 0
+
+
+def test_the_first_read_after_a_recompute_is_served_from_the_cache_with_the_stored_ranking(
+    cast, api, theories, django_capture_on_commit_callbacks
+) -> None:
+    from django.core.cache import cache
+
+    url = f"/api/v1/groups/{cast.public.slug}/rankings/"
+    rate(named(cast.public, "a"), {1: 9, 2: 3}, theories)
+    api().get(url)  # the group's facts are cached, as on any live dashboard
+    with django_capture_on_commit_callbacks(execute=True):
+        ranking = ranking_recompute(scope=cast.public.scope)
+    with CaptureQueriesContext(connection) as queries:
+        cached = api().get(url)
+    assert cached.status_code == 200 and not queries.captured_queries
+    assert cached["ETag"] == f'"group-{cast.public.pk}-v{ranking.version}"'
+    cache.clear()  # the same read the long way, from the database
+    assert cached.json() == api().get(url).json()
+    assert cached.json()["results"][0]["mean"] == 9.0
