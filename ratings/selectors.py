@@ -92,6 +92,17 @@ class RankingView:
     def etag(self) -> str:
         return ranking_etag(self.scope, self.version)
 
+    @classmethod
+    def of(cls, stored: Ranking) -> "RankingView":
+        return cls(
+            stored.scope,
+            stored.version,
+            stored.computed_at,
+            stored.raters,
+            stored.results,
+            stored.summary,
+        )
+
 
 def ranking_get(*, scope: str) -> RankingView:
     """The stored ranking of `scope`. Never aggregates: a scope that has not been computed yet
@@ -109,10 +120,7 @@ def ranking_get(*, scope: str) -> RankingView:
 def rankings_of_groups(*, groups: list[DiscussionGroup]) -> dict[int, RankingView]:
     """Stored rankings of several groups in one query, keyed by group id."""
     stored = Ranking.objects.filter(group__in=groups)
-    return {
-        r.group_id: RankingView(r.scope, r.version, r.computed_at, r.raters, r.results, r.summary)
-        for r in stored
-    }
+    return {r.group_id: RankingView.of(r) for r in stored}
 
 
 # --- cached facts for polling: a poll that finds nothing new should touch no database -------------
@@ -150,20 +158,13 @@ def group_meta_forget(*, slug: str) -> None:
         pass
 
 
-def ranking_etag_cached(*, scope: str) -> str | None:
-    try:
-        return cache.get(_etag_key(scope))
-    except Exception:
-        return None
-
-
-def ranking_etag_remember(*, scope: str, version: int, body: bytes | None = None) -> None:
-    """After a recompute: the new ETag and, when given, the rendered body of that version, so
-    the first reads after it are answered from the cache too (one round trip)."""
-    etag = ranking_etag(scope, version)
-    values: dict[str, Any] = {_etag_key(scope): etag}
-    if body is not None:
-        values[_body_key(scope)] = (etag, body)
+def ranking_etag_remember(*, ranking: RankingView) -> None:
+    """After a recompute: the new ETag with the rendered body of that version, so the first
+    reads after it are answered from the cache too (one round trip)."""
+    values = {
+        _etag_key(ranking.scope): ranking.etag,
+        _body_key(ranking.scope): (ranking.etag, ranking_body(ranking)),
+    }
     try:
         cache.set_many(values, timeout=60)
     except Exception:

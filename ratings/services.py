@@ -576,14 +576,6 @@ def _derived_data_commit_lazily() -> None:
 def _remember_ranking(*, ranking: Ranking) -> None:
     """Publish the committed version's ETag, with its rendered body: the reads that follow a
     recompute are the ones a live dashboard makes, and none of them needs the database."""
-    from .selectors import RankingView, ranking_body, ranking_etag_remember
+    from .selectors import RankingView, ranking_etag_remember
 
-    view = RankingView(
-        ranking.scope,
-        ranking.version,
-        ranking.computed_at,
-        ranking.raters,
-        ranking.results,
-        ranking.summary,
-    )
-    ranking_etag_remember(scope=ranking.scope, version=ranking.version, body=ranking_body(view))
+    ranking_etag_remember(ranking=RankingView.of(ranking))

@@ -68,12 +68,10 @@ def stats_from_histogram(histogram: Sequence[int]) -> TheoryStats:
         median = Fraction(_value_at(histogram, n // 2 - 1) + _value_at(histogram, n // 2), 2)
     if n < 2:
         return TheoryStats(n, float(mean), float(median), None, None)
-    # Σc(s − mean)² = (nΣcs² − (Σcs)²) / n: exact, in integers, without a Fraction per term.
-    total = sum(s * c for s, c in zip(SCORES, histogram, strict=True))
-    total_sq = sum(s * s * c for s, c in zip(SCORES, histogram, strict=True))
-    squares = Fraction(n * total_sq - total * total, n)
-    stdev = math.sqrt(squares / (n - 1))
-    controversy = Fraction(pair_gap_sums(histogram)[0], n * (n - 1))
+    absolute, squared = pair_gap_sums(histogram)
+    # Σc(s − mean)² = Σ over ordered pairs (sᵢ − sⱼ)² / 2n: exact, in integers.
+    stdev = math.sqrt(Fraction(squared, 2 * n * (n - 1)))
+    controversy = Fraction(absolute, n * (n - 1))
     return TheoryStats(n, float(mean), float(median), stdev, float(controversy))
 
 
