@@ -5,6 +5,7 @@ These start their own Redis, PostgreSQL cluster, web server and workers, so they
 session of their own (`-m faults`, see the Makefile) in which no other worker is running.
 """
 
+import contextlib
 import json
 import os
 import signal
@@ -61,19 +62,29 @@ class Process:
     def __init__(self, name: str, args: list[str], env: dict[str, str], ready: str) -> None:
         self.log = ARTIFACTS / f"{name}.log"
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        # A session of its own, so that a kill reaches its children too: a worker's embedded
+        # beat is a child process, which outlived a SIGKILLed worker and went on sending tasks
+        # to the tests' broker from then on.
         self.proc = subprocess.Popen(
-            args, cwd=ROOT, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT
+            args,
+            cwd=ROOT,
+            env=env,
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         wait_for_line(self.log, ready, self.proc, timeout=60)
 
     def kill(self, sig: int = signal.SIGTERM) -> None:
         if self.proc.poll() is None:
-            self.proc.send_signal(sig)
+            os.killpg(self.proc.pid, sig)
             try:
                 self.proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
+                os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
+        with contextlib.suppress(ProcessLookupError):  # what is left of the group
+            os.killpg(self.proc.pid, signal.SIGKILL)
 
 
 def start_web(env: dict[str, str]) -> tuple[Process, str]:
