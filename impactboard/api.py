@@ -10,6 +10,8 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .errors import DomainError
+
 
 class BoundedJSONParser(JSONParser):
     """JSONParser that refuses oversized bodies (400) instead of reading them whole.
@@ -39,6 +41,8 @@ class BoundedJSONParser(JSONParser):
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DomainError):
+        return Response(exc.body, status=exc.status_code)
     if isinstance(exc, OperationalError | InterfaceError):
         # The database is down: a retryable 503, not a 500 (see DatabaseUnavailableMiddleware).
         return Response(

@@ -1,30 +1,67 @@
-"""Django's Redis cache backend, reusing one `redis.Redis` client per connection pool.
+"""The one fail-open wrapper around the application cache (Redis in production).
 
-Django builds a new `redis.Redis` for every cache call, and redis-py's constructor builds its
-table of response callbacks each time: a measurable share of a cached poll's CPU (bench/run.py).
-A client is a thin, thread-safe handle on its pool, so one per pool serves every call.
+The cache only ever holds derived or advisory data (ranking bodies, ETags, throttle counters,
+coalescing markers), so an unreachable cache must never fail a request: the caller gets its
+`default` and goes the long way. Only the cache's own errors are swallowed: a database error
+raised inside the block propagates. The first failure of an outage is logged as a warning, the
+rest at debug level, until the cache answers again.
 """
 
-from typing import Any
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
 
-from django.core.cache.backends import redis as django_redis
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import RedisError
+
+logger = logging.getLogger("impactboard.cache")
+
+T = TypeVar("T")
+
+# What an unreachable or misbehaving cache raises: redis-py's errors, the socket errors of a
+# connection that died under it, and kombu's error for a broker (the same Redis) that is down.
+# Django's database errors are none of these, so they always propagate.
+CACHE_ERRORS: tuple[type[BaseException], ...] = (RedisError, OSError, BrokerError)
 
 
-class _ReusingClient(django_redis.RedisCacheClient):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._clients: dict[int, Any] = {}
+class _Outage:
+    """Whether the last cache call of this process failed: log once per outage, not per call."""
 
-    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        index = self._get_connection_pool_index(write)
-        client = self._clients.get(index)
-        if client is None:
-            client = self._client(connection_pool=self._get_connection_pool(write))
-            self._clients[index] = client
-        return client
+    failing = False
 
 
-class RedisCache(django_redis.RedisCache):
-    def __init__(self, server: str, params: dict[str, Any]) -> None:
-        super().__init__(server, params)
-        self._class = _ReusingClient
+def _failed(what: str, exc: BaseException) -> None:
+    if _Outage.failing:
+        logger.debug("cache unavailable (%s): %s", what, exc)
+    else:
+        _Outage.failing = True
+        logger.warning("cache unavailable (%s), going on without it: %s", what, exc)
+
+
+def _succeeded() -> None:
+    if _Outage.failing:
+        _Outage.failing = False
+        logger.warning("cache available again")
+
+
+def fail_open(what: str, call: Callable[[], T], default: T) -> T:
+    """`call()`, or `default` if the cache is unreachable."""
+    try:
+        result = call()
+    except CACHE_ERRORS as exc:
+        _failed(what, exc)
+        return default
+    _succeeded()
+    return result
+
+
+@contextmanager
+def cache_guard(what: str) -> Iterator[None]:
+    """A block of cache calls whose failure is ignored (writes of advisory data)."""
+    try:
+        yield
+    except CACHE_ERRORS as exc:
+        _failed(what, exc)
+    else:
+        _succeeded()
