@@ -4,6 +4,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from celery import signature
 from django.conf import settings
@@ -210,8 +211,7 @@ def import_job_confirm(*, job: ImportJob, user: User) -> ImportJob:
             status=ImportJob.Status.QUEUED, total=len(sheet.people)
         )
         if claimed:
-            job_id = job.pk
-            transaction.on_commit(lambda: _enqueue("exports.tasks.import_job_run", job_id))
+            transaction.on_commit(partial(_enqueue, "exports.tasks.import_job_run", job.pk))
     job.refresh_from_db()
     return job
 
