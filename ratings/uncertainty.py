@@ -46,6 +46,10 @@ def _as_matrix(
     numbers = list(range(1, m.shape[1] + 1)) if theory_numbers is None else list(theory_numbers)
     if len(numbers) != m.shape[1] or len(set(numbers)) != len(numbers):
         raise ValueError("theory_numbers must name each column once")
+    # Columns in theory-number order: the canonical form (hence the seed) must not depend on
+    # the order the columns arrive in.
+    by_number = np.argsort(numbers)
+    m, numbers = m[:, by_number], [numbers[i] for i in by_number]
     rated = ~np.isnan(m)
     values = m[rated]
     if np.any((values < 1) | (values > 10) | (values != np.round(values))):
@@ -565,6 +569,8 @@ def rbo_ext(first: Sequence[int], second: Sequence[int], p: float = 0.9) -> floa
         raise ValueError("p must be between 0 and 1")
     if len(set(first)) != len(first) or len(set(second)) != len(second):
         raise ValueError("a ranking lists each item once")
+    if list(first) == list(second):
+        return 1.0  # exactly, rather than 1 up to rounding in the sums below
     short, long_ = sorted((list(first), list(second)), key=len)
     s, big = len(short), len(long_)
     if s == 0:
@@ -691,7 +697,7 @@ def _tau_interval(
     return float(low), float(high)
 
 
-_NUMBER_WORDS = {1: "top theory", 2: "top two", 3: "top three", 4: "top four", 5: "top five"}
+_NUMBER_WORDS = {1: "top theory", 2: "top two", 3: "top three"}
 
 
 def _comparison_sentence(
@@ -701,10 +707,10 @@ def _comparison_sentence(
     name: str,
 ) -> str:
     agree = 0
-    for k in range(1, min(5, len(group)) + 1):
+    for k in range(1, min(3, len(group)) + 1):
         if set(group[:k]) == set(reference[:k]):
             agree = k
-    if agree >= 2 or (agree == 1 and len(group) >= 1):
+    if agree:
         opening = f"Your group agrees with {name} on the {_NUMBER_WORDS[agree]}"
     else:
         opening = f"Your group puts {group[0]} first where {name} puts {reference[0]} first"
