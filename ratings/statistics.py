@@ -6,6 +6,7 @@ rank correlations come from scipy; tests check the exact code against numpy, sci
 `krippendorff` package. Rank intervals, tiers and flags live in `uncertainty`.
 """
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -80,6 +81,7 @@ def stats_from_histogram(histogram: Sequence[int]) -> TheoryStats:
     return TheoryStats(n, float(mean), float(median), stdev, float(controversy))
 
 
+@functools.lru_cache(maxsize=1024)  # scipy's ppf costs tens of µs; a recompute asks per theory
 def t_critical_95(df: int) -> float:
     """Student's t quantile 0.975 for `df` degrees of freedom (scipy.stats.t.ppf), the
     multiplier of a two-sided 95% interval. Exact for every df; it replaces a hand-typed table

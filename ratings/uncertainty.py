@@ -169,6 +169,10 @@ class RankIntervals:
     resamples: int
     method: str
     reason: str | None = None
+    #: resamples × theories ranks behind the intervals, columns in the order of `ranks`' keys
+    #: (theory number order); `compare_orders` reuses them for its τ-b interval. None when
+    #: there are no intervals.
+    resampled_ranks: NDArray | None = field(default=None, compare=False, repr=False)
 
 
 def _too_few_raters(n_raters: int) -> str:
@@ -230,7 +234,7 @@ def rank_intervals(
         n: (int(lo), int(hi)) if ok else None
         for n, (lo, hi), ok in zip(numbers, bounds, rated, strict=True)
     }
-    return RankIntervals(ranks, intervals, n_raters, resamples, "bootstrap")
+    return RankIntervals(ranks, intervals, n_raters, resamples, "bootstrap", None, boot)
 
 
 def rank_intervals_from_histograms(
@@ -309,7 +313,7 @@ def rank_intervals_from_histograms(
         num: (int(lo), int(hi)) if ok else None
         for num, (lo, hi), ok in zip(numbers, bounds, rated, strict=True)
     }
-    return RankIntervals(ranks, intervals, most, resamples, "normal")
+    return RankIntervals(ranks, intervals, most, resamples, "normal", None, boot)
 
 
 # --- 2. tiers -------------------------------------------------------------------------------------
@@ -612,10 +616,8 @@ def compare_orders(
     group_order: Sequence[int],
     reference_order: Sequence[int],
     *,
-    matrix: ArrayLike | None = None,
-    theory_numbers: Sequence[int] | None = None,
+    resampled: RankIntervals | None = None,
     reference_name: str = "the reference",
-    resamples: int = RESAMPLES,
     confidence: float = CONFIDENCE,
     p: float = 0.9,
     most: int = 3,
@@ -626,10 +628,12 @@ def compare_orders(
 
     - Kendall's τ-b (scipy.stats.kendalltau) between the two orders' positions: 1 = same order,
       −1 = reversed, 0 = unrelated.
-    - Its percentile-bootstrap 95% interval when the group's raters × theories `matrix` is given
-      (columns named by `theory_numbers`): the group's order is recomputed on each resample of
-      its raters (as in `rank_intervals`, same seeding rule) and compared with the fixed
-      reference. None below 3 raters.
+    - Its percentile-bootstrap 95% interval when `resampled` (the group's `rank_intervals`
+      result) is given: the group's order in each of those resamples of its raters is compared
+      with the fixed reference, and the interval is the 2.5th–97.5th percentile of those τ-b.
+      Reusing the rank intervals' resamples keeps the two figures consistent, and costs one
+      bootstrap per recompute however many references there are. None when `resampled` has no
+      resamples (below 3 raters).
     - Extrapolated rank-biased overlap with `p` (`rbo_ext`), which weighs the top of the list.
     - The `most` theories whose places differ most (at least 3 places), and a sentence such as
       "Your group agrees with the post's group on the top three; you rate 5 much higher."
@@ -656,10 +660,8 @@ def compare_orders(
     y = [reference_pos[t] for t in group]
     tau = float(sps.kendalltau(x, y, variant="b").statistic)
     interval = None
-    if matrix is not None:
-        interval = _tau_interval(
-            matrix, theory_numbers, group, reference_pos, resamples, confidence
-        )
+    if resampled is not None and resampled.resampled_ranks is not None:
+        interval = _tau_interval(resampled, group, reference_pos, confidence)
     rbo = rbo_ext(group, reference, p)
     differences = sorted(
         (RankDifference(t, group_pos[t], reference_pos[t]) for t in group),
@@ -671,21 +673,17 @@ def compare_orders(
 
 
 def _tau_interval(
-    matrix: ArrayLike,
-    theory_numbers: Sequence[int] | None,
+    resampled: RankIntervals,
     common: Sequence[int],
     reference_pos: Mapping[int, int],
-    resamples: int,
     confidence: float,
-) -> tuple[float, float] | None:
-    m, numbers = _as_matrix(matrix, theory_numbers)
-    if m.shape[0] < MIN_RATERS:
-        return None
-    m = _canonical(m)
-    rng = _rng("compare_orders", m, numbers, resamples, [reference_pos[t] for t in common])
-    boot = _bootstrap_ranks(m, numbers, resamples, rng)
-    columns = [numbers.index(t) for t in common]
-    group_ranks = boot[:, columns]  # resamples × common theories; strict, no ties
+) -> tuple[float, float]:
+    numbers = list(resampled.ranks)
+    missing = [t for t in common if t not in resampled.ranks]
+    if missing:
+        raise ValueError(f"theories {missing} are not in the resampled ranking")
+    assert resampled.resampled_ranks is not None
+    group_ranks = resampled.resampled_ranks[:, [numbers.index(t) for t in common]]
     reference_ranks = np.array([reference_pos[t] for t in common])
     i, j = np.triu_indices(len(common), k=1)
     g = np.sign(group_ranks[:, i] - group_ranks[:, j])

@@ -391,13 +391,23 @@ def test_the_tau_b_interval_resamples_the_groups_raters_and_is_deterministic() -
     m = post_shaped()
     result = rank_intervals(m)
     order = sorted((t for t in result.ranks if result.ranks[t]), key=lambda t: result.ranks[t])
-    comparison = compare_orders(order, POST_ORDER, matrix=m, theory_numbers=range(1, 21))
+    comparison = compare_orders(order, POST_ORDER, resampled=result)
     assert comparison.kendall_tau_b == 1.0
     low, high = comparison.kendall_tau_b_interval
     assert 0.5 < low < high <= 1.0
-    again = compare_orders(order, POST_ORDER, matrix=m[::-1], theory_numbers=range(1, 21))
+    # Independently: τ-b of each resample's order against the reference, with scipy.
+    positions = [POST_ORDER.index(t) for t in POST_ORDER]
+    columns = [list(result.ranks).index(t) for t in POST_ORDER]
+    taus = [
+        sps.kendalltau(row[columns], positions, variant="b").statistic
+        for row in result.resampled_ranks
+    ]
+    assert (low, high) == pytest.approx(tuple(np.quantile(taus, [0.025, 0.975])), abs=1e-12)
+    again = compare_orders(order, POST_ORDER, resampled=rank_intervals(m[::-1]))
     assert again.kendall_tau_b_interval == comparison.kendall_tau_b_interval
-    assert compare_orders(order, POST_ORDER, matrix=m[:2]).kendall_tau_b_interval is None
+    too_few = compare_orders(order, POST_ORDER, resampled=rank_intervals(m[:2]))
+    assert too_few.kendall_tau_b_interval is None
+    assert too_few.kendall_tau_b == 1.0
 
 
 def rbo_by_summation(short: list[int], long_: list[int], p: float, depth: int = 3000) -> float:
