@@ -71,7 +71,9 @@ def _rng(*parts: object) -> np.random.Generator:
     digest = hashlib.sha256()
     for part in parts:
         if isinstance(part, np.ndarray):
-            digest.update(np.ascontiguousarray(part, dtype=np.float64).tobytes())
+            # NaN as 0 (never a score): NaNs from different sources may differ in their bits.
+            filled = np.nan_to_num(np.asarray(part, dtype=np.float64), nan=0.0)
+            digest.update(np.ascontiguousarray(filled).tobytes())
             digest.update(repr(part.shape).encode())
         else:
             digest.update(repr(part).encode())
