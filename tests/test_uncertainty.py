@@ -136,8 +136,10 @@ def test_the_post_shaped_group_gets_the_published_order_and_theory_3_the_widest_
     assert all(width[3] > width[t] for t in top if t != 3)
     assert width[3] == max(width.values())
     assert result.intervals[3][0] == 1  # resampling can make the split theory first
-    # Most theories move by one or two places at most.
-    assert sum(w <= 2 for w in width.values()) >= 14
+    # The others stay within a few places; the typical one moves a place either way.
+    others = sorted(w for t, w in width.items() if t != 3)
+    assert others[-1] <= 3
+    assert others[len(others) // 2] <= 2
 
 
 def test_the_same_ratings_in_any_rater_order_give_the_same_intervals() -> None:
