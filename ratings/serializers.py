@@ -236,10 +236,14 @@ class HistogramSerializer(serializers.Serializer):
     histogram = serializers.ListField(child=serializers.IntegerField(), allow_null=True)
 
 
-class GroupHistogramSerializer(HistogramSerializer):
+class GroupHistogramSerializer(serializers.Serializer):
+    # The group first, then its histogram: the order the answer has always had.
     slug = serializers.CharField()
     name = serializers.CharField()
     hidden = serializers.BooleanField()
+    n = serializers.IntegerField(allow_null=True)
+    mean = serializers.FloatField(allow_null=True)
+    histogram = serializers.ListField(child=serializers.IntegerField(), allow_null=True)
 
 
 class DistributionSerializer(serializers.Serializer):

@@ -124,14 +124,16 @@ class GroupComparisonView(APIView):
     def get(self, request: Request, slug: str) -> Response:
         access = group_access(slug=slug, user=request.user)
         if not results_visible_to(access=access, user=request.user):
-            return Response({"hidden": True, "rank_correlation": None, "results": []})
+            hidden = {"hidden": True, "rank_correlation": None, "results": []}
+            return Response(ComparisonSerializer(hidden).data)
         group = ranking_get(scope=access.group.scope)
         world = ranking_get(scope=GLOBAL_SCOPE)
         etag = f'"cmp-{access.group.pk}-{group.version}-{world.version}"'
         if request.headers.get("If-None-Match") == etag:
             response = Response(status=status.HTTP_304_NOT_MODIFIED)
         else:
-            response = Response(ranking_comparison(group=group, world=world))
+            comparison = ranking_comparison(group=group, world=world)
+            response = Response(ComparisonSerializer(comparison).data)
         response["ETag"] = etag
         return response
 
@@ -147,4 +149,5 @@ class TheoryDistributionView(APIView):
         theory = Theory.objects.filter(pk=pk).first()
         if theory is None:
             raise Http404("No such theory.")
-        return Response(theory_distribution(theory=theory, user=request.user))
+        distribution = theory_distribution(theory=theory, user=request.user)
+        return Response(DistributionSerializer(distribution).data)
