@@ -135,6 +135,12 @@ class RatingItemSerializer(serializers.Serializer):
     rationale = serializers.CharField(
         max_length=280, required=False, allow_blank=True, allow_null=True, trim_whitespace=True
     )
+    moved_by = StrictIdField(
+        required=False,
+        allow_null=True,
+        help_text="The comment (id) whose argument moved this change: a live comment on this "
+        "theory, public or in this group.",
+    )
 
 
 class RatingsSubmitSerializer(serializers.Serializer):
@@ -146,7 +152,7 @@ class RatingReadSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Rating
-        fields = ["theory", "score", "rationale", "updated_at"]
+        fields = ["theory", "score", "rationale", "updated_at", "round"]
 
 
 class RatingsMineSerializer(serializers.Serializer):

@@ -14,6 +14,7 @@ from theories.models import Theory
 from .access import Need, group_access, group_joinable, results_visible_to, role_parse
 from .forms import GroupCreateForm, RatingForm
 from .models import Membership, Submission
+from .round_views import rounds_context
 from .selectors import (
     group_list_visible_to,
     group_member_count,
@@ -59,6 +60,7 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
         invite_url = request.build_absolute_uri(
             reverse("group_invite", kwargs={"slug": group.slug, "code": group.join_code})
         )
+    visible = results_visible_to(access=access, user=request.user)
     return render(
         request,
         "ratings/group_detail.html",
@@ -68,9 +70,10 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "ranking": ranking,
             "member_count": group_member_count(group=group),
             "invite_url": invite_url,
-            "results_visible": results_visible_to(access=access, user=request.user),
+            "results_visible": visible,
             "score_range": range(1, 11),
             "theories": Theory.objects.order_by("number") if access.is_member else [],
+            **rounds_context(group=group, visible=visible),
         },
     )
 

@@ -22,8 +22,9 @@ from ..ranking_cache import (
     ranking_read_remember,
 )
 from ..selectors import ranking_comparison, ranking_get, theory_distribution
+from ..selectors.rounds import round_exists, round_scope
 from ..serializers import ComparisonSerializer, DistributionSerializer, RankingSerializer
-from .schema import NOT_FOUND
+from .schema import BAD_REQUEST, NOT_FOUND, ROUND_PARAMETER, round_number_param
 
 
 def _ranking_response(
@@ -89,8 +90,14 @@ class GroupRankingsView(LazyAuthMixin, APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: RankingSerializer, 304: None, 404: NOT_FOUND})
+    @extend_schema(
+        parameters=[ROUND_PARAMETER],
+        responses={200: RankingSerializer, 304: None, 400: BAD_REQUEST, 404: NOT_FOUND},
+    )
     def get(self, request: Request, slug: str) -> Response | HttpResponse:
+        number = round_number_param(request, "round")
+        if number is not None:
+            return self._round(request, slug, number)
         meta, current, body = group_ranking_cached(slug=slug)
         if meta and meta["public"] and not meta["hidden"]:
             # Readable by anyone: the caller's identity cannot change the answer.
@@ -100,6 +107,16 @@ class GroupRankingsView(LazyAuthMixin, APIView):
         hidden = not results_visible_to(access=access, user=request.user)
         public = access.group.is_public and not access.group.results_hidden
         return _ranking_response(request, access.group.scope, hidden=hidden, cacheable=public)
+
+    def _round(self, request: Request, slug: str, number: int) -> Response | HttpResponse:
+        """Round `number`'s stored ranking: same shape, order and read rules."""
+        access = group_access(slug=slug, user=request.user)
+        if not round_exists(group=access.group, number=number):
+            raise Http404("No such round in this group.")
+        hidden = not results_visible_to(access=access, user=request.user)
+        return _ranking_response(
+            request, round_scope(group=access.group, number=number), hidden=hidden
+        )
 
 
 class GlobalRankingsView(LazyAuthMixin, APIView):

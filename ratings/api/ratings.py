@@ -1,6 +1,7 @@
 """The caller's ratings in a group. RatingsClosed (409) and SubmissionInvalid (400, by item) are
 answered by the project's exception handler."""
 
+from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -12,9 +13,17 @@ from impactboard.throttling import WriteThrottle
 from ..access import Need, group_access
 from ..models import Submission
 from ..selectors import participant_of, ratings_current
+from ..selectors.rounds import ratings_of_round, round_exists
 from ..serializers import DetailSerializer, RatingsMineSerializer, RatingsSubmitSerializer
 from ..services import RatingItem, participant_for_user, rating_submission_create
-from .schema import BAD_REQUEST, FORBIDDEN, NOT_FOUND, UNAUTHENTICATED
+from .schema import (
+    BAD_REQUEST,
+    FORBIDDEN,
+    NOT_FOUND,
+    ROUND_PARAMETER,
+    UNAUTHENTICATED,
+    round_number_param,
+)
 
 
 class RatingsMineView(APIView):
@@ -24,10 +33,20 @@ class RatingsMineView(APIView):
     throttle_classes = [WriteThrottle]
     throttle_scope = "ratings"
 
-    @extend_schema(responses={200: RatingsMineSerializer, 403: FORBIDDEN, 404: NOT_FOUND})
+    @extend_schema(
+        parameters=[ROUND_PARAMETER],
+        responses={200: RatingsMineSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
     def get(self, request: Request, slug: str) -> Response:
         access = group_access(slug=slug, user=request.user, need=Need.MEMBER)
-        current = ratings_current(participant=participant_of(group=access.group, user=request.user))
+        participant = participant_of(group=access.group, user=request.user)
+        number = round_number_param(request, "round")
+        if number is None:
+            current = ratings_current(participant=participant)
+        elif round_exists(group=access.group, number=number):
+            current = ratings_of_round(participant=participant, number=number)
+        else:
+            raise Http404("No such round in this group.")
         return Response(RatingsMineSerializer({"ratings": current}).data)
 
     @extend_schema(
@@ -50,6 +69,7 @@ class RatingsMineView(APIView):
                 theory_id=item["theory"],
                 score=item["score"],
                 rationale=item.get("rationale"),
+                moved_by=item.get("moved_by"),
             )
             for item in serializer.validated_data["ratings"]
         ]

@@ -9,7 +9,7 @@ from django.utils.text import slugify
 
 from impactboard.errors import Conflict
 
-from ..models import GLOBAL_SCOPE, DiscussionGroup, Membership, Participant
+from ..models import GLOBAL_SCOPE, DiscussionGroup, Membership, Participant, Round
 from ..ranking_cache import group_meta_forget
 from .outbox import rankings_mark_stale
 
@@ -35,6 +35,9 @@ def group_create(
                     created_by=user,
                 )
                 membership_join(group=group, user=user, role=Membership.Role.FACILITATOR)
+                Round.objects.create(
+                    group=group, number=1, opened_at=group.created_at, opened_by=user
+                )
                 # A deleted group's cached facts may still sit under this slug.
                 transaction.on_commit(partial(group_meta_forget, slug=slug), robust=True)
                 return group

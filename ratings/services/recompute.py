@@ -11,6 +11,7 @@ from theories.models import Theory
 from ..models import GLOBAL_SCOPE, DiscussionGroup, Ranking, RankingRequest, Rating
 from ..ranking_cache import RankingView, ranking_etag_remember
 from ..rankmath import ranking_rows_from_histograms, ranking_summary
+from ..selectors.rounds import open_round_scope, round_histograms, round_scope_parse
 from .outbox import rankings_mark_stale, rankings_queued
 
 
@@ -28,17 +29,19 @@ def ranking_recompute(*, scope: str, force: bool = False) -> Ranking | None:
     owed it equals a scan of every public rating (bench/run.py checks this after a workshop).
     """
     group: DiscussionGroup | None = None
+    round_number: int | None = None
     if scope == GLOBAL_SCOPE:
         _public_rankings_catch_up()
     else:
-        group = DiscussionGroup.objects.filter(pk=int(scope.removeprefix("group:"))).first()
+        group_id, round_number = round_scope_parse(scope)
+        group = DiscussionGroup.objects.filter(pk=group_id).first()
         if group is None:  # deleted meanwhile
             RankingRequest.objects.filter(scope=scope).delete()
             return None
     with transaction.atomic():
         _derived_data_commit_lazily()
         ranking, created = Ranking.objects.select_for_update().get_or_create(
-            scope=scope, defaults={"group": group}
+            scope=scope, defaults={"group": group if round_number is None else None}
         )
         # The outbox first: what it still holds after this DELETE arrived later, and is left
         # for the next run; everything this run reads below was committed before it.
@@ -48,7 +51,9 @@ def ranking_recompute(*, scope: str, force: bool = False) -> Ranking | None:
         theories = list(
             Theory.objects.order_by("number").values_list("id", "number", "title", named=True)
         )
-        if group is not None:
+        if group is not None and round_number is not None:
+            histograms, ranking.raters = round_histograms(group=group, number=round_number)
+        elif group is not None:
             histograms, ranking.raters = _group_histograms(group=group)
         else:
             histograms, ranking.raters = _global_histograms_from_group_rankings()
@@ -57,8 +62,13 @@ def ranking_recompute(*, scope: str, force: bool = False) -> Ranking | None:
         ranking.computed_at = timezone.now()
         ranking.version += 1  # the row is locked: no other run can bump it meanwhile
         ranking.save(update_fields=["results", "summary", "raters", "computed_at", "version"])
-        if group is not None and group.is_public:
-            rankings_mark_stale(scopes=[GLOBAL_SCOPE])
+        if group is not None and round_number is None:
+            # The open round's results move with the current ones (from round 2 on; before,
+            # they are the group's own ranking), and the global ranking sums public groups.
+            stale = [open_round_scope(group=group)] if group.current_round > 1 else []
+            stale += [GLOBAL_SCOPE] if group.is_public else []
+            if stale:
+                rankings_mark_stale(scopes=stale)
         # Publish the committed version's ETag with its rendered body: the reads that follow a
         # recompute are the ones a live dashboard makes, and none of them needs the database.
         transaction.on_commit(

@@ -5,12 +5,14 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from discussion.models import Comment
 from impactboard.errors import Conflict, DomainError
 from theories.models import Theory
 
-from ..models import Participant, Rating, Submission, SubmissionItem
+from ..models import DiscussionGroup, Participant, Rating, Submission, SubmissionItem
 from .outbox import rankings_mark_stale
 
 
@@ -33,13 +35,31 @@ class RatingItem:
     theory_id: int
     score: int | None  # None removes the rating
     rationale: str | None = None  # None keeps the stored rationale
+    moved_by: int | None = None  # the comment (id) that moved this change, if the rater named one
 
 
-def rating_items_validate(items: Sequence[RatingItem]) -> None:
+def _citable(items: Sequence[RatingItem], group: DiscussionGroup | None) -> set[tuple[int, int]]:
+    """(comment id, theory id) of the comments named as `moved_by` that may be cited: live (not
+    deleted, hidden or retracted), public or in this group. One query, and none without any."""
+    wanted = {i.moved_by for i in items if i.moved_by is not None}
+    if not wanted:
+        return set()
+    scope = Q(group__isnull=True) | Q(group=group) if group is not None else Q(group__isnull=True)
+    live = Comment.objects.filter(
+        scope, pk__in=wanted, deleted=False, hidden=False, retracted=False
+    )
+    return set(live.values_list("pk", "theory_id"))
+
+
+def rating_items_validate(
+    items: Sequence[RatingItem], group: DiscussionGroup | None = None
+) -> None:
     """Raise SubmissionInvalid naming every bad item: unknown theory, repeated theory, score
-    outside 1..10. At most one query, whatever the number of items."""
+    outside 1..10, a `moved_by` that is not a live comment on that theory that the group can
+    see. One query, and one more when an item names a comment."""
     ids = {i.theory_id for i in items}
     known = set(Theory.objects.filter(id__in=ids).values_list("id", flat=True)) if ids else set()
+    citable = _citable(items, group)
     errors: dict[int, dict[str, list[str]]] = {}
     seen: set[int] = set()
     for index, item in enumerate(items):
@@ -52,6 +72,11 @@ def rating_items_validate(items: Sequence[RatingItem]) -> None:
         seen.add(item.theory_id)
         if item.score is not None and not (type(item.score) is int and 1 <= item.score <= 10):
             errors.setdefault(index, {})["score"] = ["A score is a whole number from 1 to 10."]
+        if item.moved_by is not None and (item.moved_by, item.theory_id) not in citable:
+            errors.setdefault(index, {})["moved_by"] = [
+                f"Comment {item.moved_by} is not a live comment on this theory that this group "
+                "can see."
+            ]
     if errors:
         raise SubmissionInvalid(errors)
 
@@ -74,7 +99,7 @@ def rating_submission_create(
     group = participant.group
     if check_open and not group.ratings_open:
         raise RatingsClosed("Ratings are closed in this group.")
-    rating_items_validate(items)
+    rating_items_validate(items, group)
     try:
         return _submission_write(
             participant=participant,
@@ -85,7 +110,7 @@ def rating_submission_create(
         )
     except IntegrityError:
         # A theory deleted between the validation and the write: name the item (400).
-        rating_items_validate(items)
+        rating_items_validate(items, group)
         raise
 
 
@@ -106,6 +131,7 @@ def _submission_write(
             submitted_by=submitted_by,
             source=source,
             note=note[:255],
+            round=group.current_round,
         )
         SubmissionItem.objects.bulk_create(
             SubmissionItem(
@@ -113,6 +139,7 @@ def _submission_write(
                 theory_id=i.theory_id,
                 score=i.score,
                 rationale=i.rationale or "",
+                moved_by_id=i.moved_by,
             )
             for i in items
         )
@@ -126,6 +153,7 @@ def _submission_write(
                     score=i.score,
                     rationale=i.rationale or "",
                     updated_at=now,
+                    round=group.current_round,
                 )
                 for i in items
                 if i.score is not None and (i.rationale is None) == keep_rationale
@@ -136,9 +164,9 @@ def _submission_write(
                     update_conflicts=True,
                     unique_fields=["participant", "theory"],
                     update_fields=(
-                        ["score", "updated_at"]
+                        ["score", "updated_at", "round"]
                         if keep_rationale
-                        else ["score", "rationale", "updated_at"]
+                        else ["score", "rationale", "updated_at", "round"]
                     ),
                 )
         removed = [i.theory_id for i in items if i.score is None]
