@@ -72,6 +72,11 @@ api_v1 = [
         name="api-export-rankings",
     ),
     path(
+        "groups/<slug:slug>/export/changes.csv",
+        export_api.ChangesCSVView.as_view(),
+        name="api-export-changes",
+    ),
+    path(
         "groups/<slug:slug>/export/comments.csv",
         export_api.CommentsCSVView.as_view(),
         name="api-export-comments",

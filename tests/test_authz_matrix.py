@@ -165,6 +165,7 @@ MATRIX += [
     Row("api-export-ratings", "get", *CSV, kwargs=slug),
     Row("api-export-rankings", "get", *CSV, kwargs=slug),
     Row("api-export-comments", "get", *CSV, kwargs=slug),
+    Row("api-export-changes", "get", *CSV, kwargs=slug),
     Row("api-group-import", "post", codes(401, 403, 403, 400, 403, 403),
         codes(401, 404, 403, 400, 404, 404), kwargs=slug),
     Row("api-group-import-job", "get", codes(401, 403, 403, 404, 403, 403),
