@@ -326,8 +326,8 @@ def test_my_history_names_my_most_unusual_rating_and_asks_why(room, theories):  
 def test_a_comment_says_how_many_ratings_it_moved_and_flags_citations_before_an_edit(
     room, theories
 ):  # type: ignore[no-untyped-def]
+    from discussion.selectors import citations_of
     from discussion.services import comment_edit
-    from ratings.selectors.changes import citations_of
 
     t1 = theories[0]
     argument = comment_create(author=room.third, theory=t1, group=None, body="Strong point.")
@@ -337,14 +337,14 @@ def test_a_comment_says_how_many_ratings_it_moved_and_flags_citations_before_an_
     room.public.refresh_from_db()
     submit(room.public, room.member, {t1: 6}, moved_by={t1.id: argument.pk})
     submit(room.public, room.facilitator, {t1: 7}, moved_by={t1.id: argument.pk})
-    cited = citations_of(comments=[argument], group_ids=None)[argument.pk]
+    cited = citations_of(comments=[argument], groups=None)[argument.pk]
     assert (cited.moved, cited.mean_change, cited.to_earlier_version) == (2, 0.5, 0)
     assert cited.sentence == "moved 2 ratings, mean +0.5"
     comment_edit(comment=argument, body="Strong point, restated.")
     argument.refresh_from_db()
-    cited = citations_of(comments=[argument], group_ids=None)[argument.pk]
+    cited = citations_of(comments=[argument], groups=None)[argument.pk]
     assert cited.to_earlier_version == 2
-    assert citations_of(comments=[argument], group_ids=[room.private.pk])[argument.pk].moved == 0
+    assert citations_of(comments=[argument], groups=[room.private.pk])[argument.pk].moved == 0
 
 
 # --- exports -------------------------------------------------------------------------------------
@@ -460,3 +460,32 @@ def test_a_put_naming_a_dead_comment_is_a_400_naming_the_item_and_saves_nothing(
     assert response.status_code == 400
     assert list(response.json()["ratings"]["0"]) == ["moved_by"]
     assert not Submission.objects.filter(group=room.public).exists()
+
+
+def test_the_thread_says_what_a_comment_moved_without_naming_who(room, theories):  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    t1 = theories[0]
+    argument = comment_create(author=room.third, theory=t1, group=None, body="Decisive point.")
+    submit(room.public, room.member, {t1: 4})
+    round_open_next(group=room.public, user=room.facilitator)
+    room.public.refresh_from_db()
+    submit(room.public, room.member, {t1: 6}, moved_by={t1.id: argument.pk})
+    html = Client().get(f"/theories/{t1.slug}/").content.decode()
+    assert "moved 1 rating, mean +2.0" in html
+    body = api_client().get(f"/api/v1/theories/{t1.id}/comments/").json()
+    found = next(c for c in body["results"] if c["id"] == argument.pk)
+    assert (found["moved"], found["moved_mean_change"], found["moved_before_edit"]) == (1, 2.0, 0)
+
+
+def test_a_hidden_groups_citations_are_not_counted_for_outsiders(room, theories):  # type: ignore[no-untyped-def]
+    from ratings.services import group_update
+
+    t1 = theories[0]
+    group_update(group=room.public, results_hidden=True)
+    argument = comment_create(author=room.third, theory=t1, group=None, body="Quiet point.")
+    submit(room.public, room.member, {t1: 4}, moved_by={t1.id: argument.pk})
+    body = api_client(room.outsider).get(f"/api/v1/theories/{t1.id}/comments/").json()
+    assert next(c for c in body["results"] if c["id"] == argument.pk)["moved"] == 0
+    body = api_client(room.member).get(f"/api/v1/theories/{t1.id}/comments/").json()
+    assert next(c for c in body["results"] if c["id"] == argument.pk)["moved"] == 1
