@@ -93,7 +93,7 @@ def viewer_context(
     return ctx
 
 
-def _groups_revealed_to(user: User | AnonymousUser) -> QuerySet[DiscussionGroup]:
+def _groups_revealed_to(user: User | AnonymousUser) -> QuerySet[DiscussionGroup, int]:
     """The groups whose results `user` may see: public ones that show them to everyone, and the
     user's own groups that show them, or where the user has rated (the hiding rule)."""
     revealed = Q(visibility=DiscussionGroup.Visibility.PUBLIC, results_hidden=False)
@@ -102,7 +102,7 @@ def _groups_revealed_to(user: User | AnonymousUser) -> QuerySet[DiscussionGroup]
             Q(results_hidden=False) | Q(ratings__participant__user=user)
         )
         revealed |= mine
-    return DiscussionGroup.objects.filter(revealed).values("pk")
+    return DiscussionGroup.objects.filter(revealed).values_list("pk", flat=True)
 
 
 def stance_counts(*, thread: ThreadAccess) -> dict[str, int]:
@@ -121,7 +121,9 @@ def stance_counts(*, thread: ThreadAccess) -> dict[str, int]:
         .annotate(n=Count("id"))
     )
     for row in rows:
-        counts[row["stance"]] = row["n"]
+        stance = row["stance"]
+        assert stance is not None  # filtered on stance__isnull=False above
+        counts[stance] = row["n"]
     return counts
 
 
@@ -185,7 +187,8 @@ def user_public_comments(*, user: User) -> QuerySet[Comment]:
 def sides(*, comments: list[Comment]) -> dict[str, list[Comment]]:
     """The live arguments for and against, best first (for the side-by-side view)."""
     live = [c for c in comments if not (c.deleted or c.hidden or c.retracted) and c.stance]
-    live.sort(key=lambda c: (-c.score, c.created_at))
+    # `score` is the annotation comments_annotated() adds; the stubs know only the columns.
+    live.sort(key=lambda c: (-c.score, c.created_at))  # type: ignore[attr-defined]
     return {s: [c for c in live if c.stance == s] for s in Comment.Stance.values}
 
 

@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from impactboard.request_types import AuthedRequest
 from impactboard.throttling import ScopedThrottle
 from ratings.access import GroupAccess
 from ratings.api.schema import ROUND_PARAMETER, round_number_param
@@ -247,7 +248,7 @@ class ImportView(APIView):
             404: NOT_FOUND,
         },
     )
-    def post(self, request: Request, slug: str) -> Response:
+    def post(self, request: AuthedRequest, slug: str) -> Response:
         length = request.META.get("CONTENT_LENGTH") or ""
         access = import_access(slug=slug, user=request.user)
         if length.isdigit() and int(length) > MAX_UPLOAD_BYTES + 64 * 1024:

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from impactboard.request_types import AuthedHttpRequest
 from theories.models import Theory
 
 from .access import Need, group_access, group_joinable, results_visible_to, role_parse
@@ -42,7 +43,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def group_new(request: HttpRequest) -> HttpResponse:
+def group_new(request: AuthedHttpRequest) -> HttpResponse:
     form = GroupCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         group = group_create(user=request.user, **form.cleaned_data)
@@ -80,7 +81,7 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def group_rate(request: HttpRequest, slug: str) -> HttpResponse:
+def group_rate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     access = group_access(slug=slug, user=request.user, need=Need.MEMBER)
     group = access.group
     participant = participant_for_user(group=group, user=request.user)
@@ -123,7 +124,7 @@ def group_rate(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def group_invite(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+def group_invite(request: AuthedHttpRequest, slug: str, code: str) -> HttpResponse:
     """The invite link: opening it while logged in joins the group."""
     group = group_joinable(slug=slug, user=request.user, join_code=code)
     membership_join(group=group, user=request.user)
@@ -133,7 +134,7 @@ def group_invite(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def group_join(request: HttpRequest, slug: str) -> HttpResponse:
+def group_join(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     access = group_access(slug=slug, user=request.user)
     membership_join(group=access.group, user=request.user)
     messages.success(request, f"You have joined “{access.group.name}”.")
@@ -142,7 +143,7 @@ def group_join(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def group_leave(request: HttpRequest, slug: str) -> HttpResponse:
+def group_leave(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     access = group_access(slug=slug, user=request.user, need=Need.MEMBER)
     try:
         membership_leave(group=access.group, user=request.user)
@@ -155,7 +156,7 @@ def group_leave(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def group_ratings_open(request: HttpRequest, slug: str) -> HttpResponse:
+def group_ratings_open(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     access = group_access(slug=slug, user=request.user, need=Need.FACILITATOR)
     is_open = request.POST.get("open") == "1"
     group_update(group=access.group, ratings_open=is_open)
@@ -165,7 +166,7 @@ def group_ratings_open(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def group_results_hidden(request: HttpRequest, slug: str) -> HttpResponse:
+def group_results_hidden(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     access = group_access(slug=slug, user=request.user, need=Need.FACILITATOR)
     hidden = request.POST.get("hidden") == "1"
     group_update(group=access.group, results_hidden=hidden)
@@ -180,7 +181,7 @@ def group_results_hidden(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def group_member_list(request: HttpRequest, slug: str) -> HttpResponse:
+def group_member_list(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     access = group_access(slug=slug, user=request.user, need=Need.MEMBER)
     if request.method == "POST":
         if not access.is_facilitator:

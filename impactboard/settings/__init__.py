@@ -6,6 +6,7 @@ code uses PostgreSQL (psycopg 3), Redis as broker and cache, and a real Celery w
 """
 
 from pathlib import Path
+from typing import Any
 
 import environ
 
@@ -95,7 +96,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT: Path | None = BASE_DIR / "staticfiles"  # None under the test settings
 
 # --- Redis: broker and cache, or the embedded default -------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
@@ -153,7 +154,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- REST framework -------------------------------------------------------------------------------
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     # Token first, so that an anonymous write gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

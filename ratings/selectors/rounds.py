@@ -252,6 +252,8 @@ def round_rating_rows(*, group: DiscussionGroup, number: int) -> list[tuple[Any,
 
 def _aware(value: Any) -> datetime:
     moment = parse_datetime(value) if isinstance(value, str) else value
+    if not isinstance(moment, datetime):
+        raise TypeError(f"expected a timestamp, got {value!r}")
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, UTC)
     return moment
