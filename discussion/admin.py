@@ -7,7 +7,6 @@ from django.http import HttpRequest
 from .models import Comment, CommentReport, CommentVersion
 from .services import comment_hide
 
-
 VERSION_FIELDS = ("written_at", "replaced_at", "stance", "body")
 
 

@@ -3,7 +3,7 @@
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
@@ -14,6 +14,18 @@ from ratings.models import DiscussionGroup, Rating, SubmissionItem
 
 from .access import ThreadAccess
 from .models import Comment, CommentVersion, CommentVote
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class CommentTallies(TypedDict):
+    """What comments_annotated() adds to each comment (typed, so reads of them are checked)."""
+
+    score: int
+    agree_count: int
+    disagree_count: int
+
 
 Ordering = Literal["oldest", "newest", "top"]
 ORDERINGS: dict[str, tuple[str, ...]] = {
@@ -33,7 +45,7 @@ def _vote_total(kind: str, *, value: int | None = None) -> Coalesce:
     return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
 
 
-def comments_annotated() -> QuerySet[Comment]:
+def comments_annotated() -> "QuerySet[WithAnnotations[Comment, CommentTallies]]":
     """Comments with `score` (sum of quality votes), `agree_count` and `disagree_count`."""
     return Comment.objects.select_related("author", "group").annotate(
         score=_vote_total(CommentVote.Kind.QUALITY),

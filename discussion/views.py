@@ -76,6 +76,8 @@ def _too_many() -> HttpResponse:
 def _decorate(comments: list[Comment], *, thread: ThreadAccess, request: HttpRequest) -> None:
     """Attach what the templates show beside each comment (fetched once per page)."""
     viewer = viewer_context(thread=thread, comments=comments, user=request.user)
+    # The templates read these as attributes of the comment, which the model does not declare:
+    # hence the attr-defined ignores below (and where `readable` is read back).
     for c in comments:
         mine = viewer.my_votes.get(c.pk, {})
         c.my_vote = mine.get(CommentVote.Kind.QUALITY, 0)  # type: ignore[attr-defined]
@@ -324,6 +326,7 @@ def comment_edit_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def comment_versions_page(request: HttpRequest, pk: int) -> HttpResponse:
     comment, thread = comment_access(comment_id=pk, user=request.user)
     _decorate([comment], thread=thread, request=request)
+    # `readable` was set by _decorate just above.
     versions = comment_versions(comment=comment) if comment.readable else []  # type: ignore[attr-defined]
     return render(
         request,

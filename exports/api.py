@@ -4,6 +4,7 @@ The exports answer with a StreamingHttpResponse (rows are written as they are re
 JSON like everywhere else, whatever the client's Accept header says.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.http import Http404, StreamingHttpResponse
@@ -98,7 +99,12 @@ class CSVRenderer(BaseRenderer):
     format = "csv"
     charset = "utf-8"
 
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context=None):  # type: ignore[no-untyped-def]
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
         raise NotImplementedError
 
 
@@ -108,7 +114,9 @@ class ExportView(APIView):
     throttle_scope = "exports"
     renderer_classes = [JSONRenderer, CSVRenderer]
 
-    def perform_content_negotiation(self, request: Request, force: bool = False):  # type: ignore[no-untyped-def]
+    def perform_content_negotiation(
+        self, request: Request, force: bool = False
+    ) -> tuple[BaseRenderer, str]:
         # Success is a CSV stream that bypasses the renderers; anything else is a JSON error.
         # So `Accept: text/csv` (or anything) never ends in 406.
         return JSONRenderer(), JSONRenderer.media_type

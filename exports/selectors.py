@@ -9,11 +9,13 @@ as finished CSV lines (`csvio.CsvLines`): no Python runs per row or per cell.
 from collections.abc import Iterator
 from contextlib import closing
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import CharField, F, Max, Q, QuerySet, Window
 from django.db.models.functions import DenseRank
+from django.db.models.sql.compiler import SQLCompiler
 
 from discussion.models import Comment
 from ratings.models import DiscussionGroup, Rating
@@ -24,6 +26,9 @@ from theories.models import Theory
 from .csvio import CsvLines, IsoFormat, sql_csv_line, sql_csv_number, sql_csv_text
 from .models import ImportJob
 from .progress import import_progress_read
+
+if TYPE_CHECKING:
+    from django.db.models.sql.compiler import _AsSqlType  # the stubs' alias, not at run time
 
 CHUNK_ROWS = 2000
 RATINGS_WIDE_LEAD = "rater"
@@ -61,8 +66,10 @@ class _Pseudonym(Window):
     def get_group_by_cols(self) -> list[Any]:
         return []
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
-        sql, params = super().as_sql(compiler, connection, **extra)
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, template: str | None = None
+    ) -> "_AsSqlType":
+        sql, params = super().as_sql(compiler, connection, template=template)
         return f"('rater-' || CAST({sql} AS text))", params
 
 

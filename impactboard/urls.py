@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -30,7 +30,7 @@ router = DefaultRouter(trailing_slash=True)
 router.register("theories", TheoryViewSet, basename="theory")
 router.register("groups", GroupViewSet, basename="group")
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("auth/register/", RegisterView.as_view(), name="api-register"),
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("groups/<slug:slug>/ratings/mine/", RatingsMineView.as_view(), name="api-ratings-mine"),

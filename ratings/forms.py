@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -29,14 +30,18 @@ class RatingForm(forms.Form):
     optional one-line rationale each. Saving it is one submission."""
 
     def __init__(
-        self, *args: Any, theories: list[Theory], current: dict[int, Any], **kwargs: Any
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        theories: list[Theory],
+        current: dict[int, Any],
     ) -> None:
         initial = {}
         for theory in theories:
             rating = current.get(theory.id)
             initial[f"score_{theory.id}"] = str(rating.score) if rating else ""
             initial[f"rationale_{theory.id}"] = rating.rationale if rating else ""
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(data, initial=initial)
         self.theories = theories
         self.current = current
         for theory in theories:

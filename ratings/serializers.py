@@ -37,8 +37,10 @@ class GroupSerializer(serializers.ModelSerializer):
         return self.context.get("role")
 
     def get_member_count(self, group: DiscussionGroup) -> int:
-        if getattr(group, "member_count", None) is not None:
-            return group.member_count
+        # Annotated by the list's selector; a single group read elsewhere counts here.
+        member_count: int | None = getattr(group, "member_count", None)
+        if member_count is not None:
+            return member_count
         return group.memberships.count()
 
     def get_is_member(self, group: DiscussionGroup) -> bool:
@@ -144,7 +146,9 @@ class RatingItemSerializer(serializers.Serializer):
 
 
 class RatingsSubmitSerializer(serializers.Serializer):
-    ratings = RatingItemSerializer(many=True, allow_empty=True, max_length=200)
+    # many=True passes max_length on to the ListSerializer it builds; the stubs type only the
+    # child's own arguments.
+    ratings = RatingItemSerializer(many=True, allow_empty=True, max_length=200)  # type: ignore[call-arg]
 
 
 class RatingReadSerializer(serializers.ModelSerializer):

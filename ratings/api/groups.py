@@ -4,6 +4,7 @@ errors (LastFacilitator: 409) are answered by the project's exception handler.""
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -59,7 +60,7 @@ class GroupViewSet(
     throttle_classes = [WriteThrottle]
     throttle_scope = "writes"
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[DiscussionGroup]:
         return group_list_visible_to(user=self.request.user)
 
     def retrieve(self, request: Request, slug: str) -> Response:

@@ -10,7 +10,7 @@ from theories.models import Theory
 
 from ..models import GLOBAL_SCOPE, DiscussionGroup, Ranking, RankingRequest, Rating
 from ..ranking_cache import RankingView, ranking_etag_remember
-from ..rankmath import ranking_rows_from_histograms, ranking_summary
+from ..rankmath import TheoryLike, ranking_rows_from_histograms, ranking_summary
 from ..selectors.rounds import open_round_scope, round_histograms, round_scope_parse
 from .outbox import rankings_mark_stale, rankings_queued
 
@@ -48,7 +48,7 @@ def ranking_recompute(*, scope: str, force: bool = False) -> Ranking | None:
         covered, _ = RankingRequest.objects.filter(scope=scope).delete()
         if not (created or covered or force):
             return ranking
-        theories = list(
+        theories: list[TheoryLike] = list(
             Theory.objects.order_by("number").values_list("id", "number", "title", named=True)
         )
         if group is not None and round_number is not None:
