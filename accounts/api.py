@@ -51,6 +51,6 @@ class TokenView(APIView):
         responses={200: TokenResponseSerializer, 400: OpenApiResponse(description="Wrong.")},
     )
     def post(self, request: Request) -> Response:
-        serializer = TokenRequestSerializer(data=request.data)
+        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         return Response({"token": token_for(user=serializer.validated_data["user"])})

@@ -21,6 +21,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             return render(request, "registration/signup.html", {"form": form}, status=429)
         if form.is_valid():
             user = form.save()
-            login(request, user)
+            # Named: django-axes' backend comes first (it only refuses, never logs in).
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect(next_url or "home")
     return render(request, "registration/signup.html", {"form": form, "next": next_url})
