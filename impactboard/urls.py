@@ -24,7 +24,10 @@ from theories.api import TheoryViewSet
 
 from . import views
 
+# No `.json` suffix routes: they are not in the contract (`?format=` is), and views that take
+# only `slug` answered them with a 500.
 router = DefaultRouter(trailing_slash=True)
+router.include_format_suffixes = False
 router.register("theories", TheoryViewSet, basename="theory")
 router.register("groups", GroupViewSet, basename="group")
 
