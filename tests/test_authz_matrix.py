@@ -116,8 +116,12 @@ MATRIX: list[Row] = [
     Row("group_results_hidden", "post", codes(302, 403, 403, 302, 403, 403),
         codes(302, 404, 403, 302, 404, 404), api=False, kwargs=slug,
         body=lambda ctx, role: {"hidden": "0"}),
-    # The invite link carries the join code: with it, anyone logged in joins.
-    Row("group_invite", "get", codes(302, 302, 302, 302, 302, 302), api=False,
+    # The invite link carries the join code: with it, anyone logged in sees the group's name
+    # and a Join button (GET), and joins with the button (POST).
+    Row("group_invite", "get", codes(302, 200, 200, 200, 200, 200), api=False,
+        private=codes(302, 200, 200, 200, 200, 200),
+        kwargs=lambda ctx: {"slug": ctx.group.slug, "code": ctx.group.join_code}),
+    Row("group_invite", "post", codes(302, 302, 302, 302, 302, 302), api=False,
         private=codes(302, 302, 302, 302, 302, 302),
         kwargs=lambda ctx: {"slug": ctx.group.slug, "code": ctx.group.join_code}),
 ]  # fmt: skip
