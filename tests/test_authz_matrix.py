@@ -59,6 +59,8 @@ MATRIX: list[Row] = [
                                 ("outsider", "member", "facilitator", "other_facilitator") else
                                 (ctx.staff.username if role == "staff" else "nobody"),
                                 "password": "correct horse battery staple"}),
+    # Revokes the caller's own token (staff included); anonymous has none.
+    Row("api-token-revoke", "post", codes(401, 204, 204, 204, 204, 204)),
     Row("theory-list", "get", same(200)),
     Row("theory-detail", "get", same(200), kwargs=pk),
     Row("api-theory-distribution", "get", same(200), kwargs=pk),
@@ -98,6 +100,8 @@ MATRIX: list[Row] = [
     Row("signup", "get", same(200), api=False),
     Row("login", "get", same(200), api=False),
     Row("logout", "post", same(302), api=False),
+    Row("api_token", "get", codes(302, 200, 200, 200, 200, 200), api=False),
+    Row("api_token", "post", same(302), api=False),
     Row("group_list", "get", same(200), api=False),
     Row("group_new", "get", codes(302, 200, 200, 200, 200, 200), api=False),
     Row("group_detail", "get", same(200), codes(404, 404, 200, 200, 404, 404), api=False,
