@@ -54,7 +54,13 @@ api_v1 = [
     ),
     path("rankings/", GlobalRankingsView.as_view(), name="api-rankings"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # The docs page is the same for everyone, so it authenticates no one: a bad token must not
+    # turn its error pages (rendered with the user in their context) into a 500.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", authentication_classes=[]),
+        name="api-docs",
+    ),
     *discussion_urls.api_urlpatterns,
     path(
         "groups/<slug:slug>/export/ratings.csv",
