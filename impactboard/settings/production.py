@@ -1,7 +1,9 @@
 """Production: everything secret or site-specific comes from the environment; no defaults for it."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from . import *  # noqa: F403
-from . import env
+from . import REDIS_URL, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -11,6 +13,14 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 # bounded, and reuse saves a connection setup per request.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)  # noqa: F405
+
+# Without Redis each gunicorn worker would keep its own local-memory cache, and a worker could
+# serve a ranking body for minutes after a newer version was computed by another: refuse.
+if not REDIS_URL:
+    raise ImproperlyConfigured(
+        "Set REDIS_URL (e.g. redis://redis:6379/0): production needs Redis as the shared cache "
+        "and the task broker; a per-process cache would serve stale rankings."
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
