@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts import views as account_views
 from accounts.api import RegisterView, TokenView
+from charts import urls as chart_urls
 from discussion import urls as discussion_urls
 from exports import api as export_api
 from exports import views as export_views
@@ -52,6 +53,7 @@ api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     *discussion_urls.api_urlpatterns,
+    *chart_urls.api_urlpatterns,
     path(
         "groups/<slug:slug>/export/ratings.csv",
         export_api.RatingsCSVView.as_view(),

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "accounts",
     "discussion",
     "exports",
+    # Issue 14: chart figures built in Python (plotly).
+    "charts",
 ]
 
 MIDDLEWARE = [
