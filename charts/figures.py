@@ -43,7 +43,12 @@ def _label(row: dict[str, Any], max_len: int = 38) -> str:
 
 
 def _code(row: dict[str, Any]) -> str:
-    # A category name that cannot be read as a number, unique per theory.
+    # The category name: unique per theory (it starts with the number) and drawn as the tick on
+    # wide screens; phones show `_short` as the tick text instead.
+    return _label(row)
+
+
+def _short(row: dict[str, Any]) -> str:
     return f"#{row['theory']['number']}"
 
 
@@ -199,10 +204,13 @@ def ranking_bars(payload: dict[str, Any]) -> dict[str, Any]:
                 "tickvals": SCORES,
                 "zeroline": False,
             },
-            yaxis=_category_axis(codes, [_label(r) for r in rows]),
+            yaxis=_category_axis(codes, codes),
         ),
     )
-    narrow = {"yaxis": {"ticktext": codes}, "margin": {"l": 4, "r": 4}}
+    narrow = {
+        "yaxis": {"ticktext": [_short(r) for r in rows]},
+        "margin": {"l": 4, "r": 4, "t": 10, "b": 50},
+    }
     return _figure(fig, narrow=narrow, message=_unrated_note(payload["results"]))
 
 
@@ -242,12 +250,12 @@ def ranking_heatmap(payload: dict[str, Any]) -> dict[str, Any]:
                 "title": {"text": "Score"},
                 "side": "bottom",
             },
-            yaxis=_category_axis(codes, [_label(r) for r in rows]),
+            yaxis=_category_axis(codes, codes),
         ),
     )
     narrow = {
-        "yaxis": {"ticktext": codes},
-        "margin": {"l": 4, "r": 4},
+        "yaxis": {"ticktext": [_short(r) for r in rows]},
+        "margin": {"l": 4, "r": 4, "t": 10, "b": 50},
     }
     return _figure(fig, narrow=narrow, message=_unrated_note(payload["results"]))
 
@@ -311,7 +319,7 @@ def agreement_map(payload: dict[str, Any]) -> dict[str, Any]:
             },
         ),
     )
-    return _figure(fig, narrow={"height": 320, "margin": {"l": 50, "r": 6}})
+    return _figure(fig, narrow={"height": 320, "margin": {"l": 50, "r": 6, "t": 10, "b": 50}})
 
 
 def ranking_figures(payload: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -373,7 +381,7 @@ def comparison_figure(payload: dict[str, Any]) -> dict[str, Any]:
             },
         ),
     )
-    return _figure(fig, narrow={"height": 320, "margin": {"l": 50, "r": 6}})
+    return _figure(fig, narrow={"height": 320, "margin": {"l": 50, "r": 6, "t": 10, "b": 50}})
 
 
 def distribution_figure(payload: dict[str, Any]) -> dict[str, Any]:
@@ -417,4 +425,4 @@ def distribution_figure(payload: dict[str, Any]) -> dict[str, Any]:
             legend={"orientation": "h", "y": -0.25},
         ),
     )
-    return _figure(fig, narrow={"margin": {"l": 50, "r": 6}})
+    return _figure(fig, narrow={"margin": {"l": 50, "r": 6, "t": 10, "b": 50}})
