@@ -37,7 +37,8 @@
       num.textContent = row.theory.number + ".";
       title.append(num, " " + row.theory.title);
       tr.append(
-        cell(row.n === 0 ? "–" : String(row.rank)), // nobody rated it: not ranked title, cell(String(row.n), true), cell(fmt(row.mean, 2), true),
+        cell(row.n === 0 ? "–" : String(row.rank)), // nobody rated it: not ranked
+        title, cell(String(row.n), true), cell(fmt(row.mean, 2), true),
         cell(fmt(row.median, 1), true), cell(fmt(row.stdev, 2), true),
         cell(fmt(row.controversy, 2), true),
       );
@@ -143,7 +144,7 @@
         const response = await fetch(url, { headers, credentials: "same-origin" });
         if (response.status === 200) {
           etag = response.headers.get("ETag");
-          onData(await response.json());
+          await onData(await response.json());
         }
       } catch (err) {
         // Offline for a moment: keep showing the last data and try again.
@@ -167,25 +168,34 @@
     };
   }
 
-  function drawFigures(root) {
+  // The figures of the ranking just fetched (null when unchanged, hidden or unreachable).
+  function figuresOf(root) {
     const charts = root.querySelector("[data-figures-url]");
-    if (!charts) return () => {};
+    if (!charts) return async () => null;
     const get = conditionalGet(charts.dataset.figuresUrl);
-    return () => get((answer) => {
-      if (answer.hidden) return;
-      Object.entries(answer.figures).forEach(([name, figure]) => drawFigure(root, name, figure));
-    }).catch(() => {});
+    return async () => {
+      let figures = null;
+      try {
+        await get((answer) => { if (!answer.hidden) figures = answer.figures; });
+      } catch (err) {
+        // Keep the charts drawn; the table still updates.
+      }
+      return figures;
+    };
   }
 
   document.querySelectorAll("[data-rankings-url]").forEach((table) => {
     const root = table.closest("[data-dashboard]") || table.parentElement;
-    const refreshFigures = drawFigures(root);
+    const fetchFigures = figuresOf(root);
     let previous = null;
-    poller(table.dataset.rankingsUrl, POLL_MS, (data) => {
+    poller(table.dataset.rankingsUrl, POLL_MS, async (data) => {
       if (data.hidden) return;
+      // The ranking changed, so did its figures: fetch them first so that the table and the
+      // charts change together.
+      const figures = await fetchFigures();
       renderTable(root, data, previous !== null);
       renderMeta(root, data);
-      refreshFigures(); // the ranking changed, so its figures did too
+      if (figures) Object.entries(figures).forEach(([name, figure]) => drawFigure(root, name, figure));
       pulse(root, previous, data);
       previous = data;
     });
