@@ -37,7 +37,7 @@
       num.textContent = row.theory.number + ".";
       title.append(num, " " + row.theory.title);
       tr.append(
-        cell(row.n === 0 ? "–" : String(row.rank)), // nobody rated it: not ranked
+        cell(String(row.rank)),
         title, cell(String(row.n), true), cell(fmt(row.mean, 2), true),
         cell(fmt(row.median, 1), true), cell(fmt(row.stdev, 2), true),
         cell(fmt(row.controversy, 2), true),
