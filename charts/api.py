@@ -40,7 +40,13 @@ FiguresSerializer = inline_serializer(
     },
 )
 OneFigureSerializer = inline_serializer(
-    "Figure", {"hidden": serializers.BooleanField(), "figure": FIGURE}
+    "Figure",
+    {
+        "hidden": serializers.BooleanField(),
+        "figure": serializers.DictField(
+            allow_null=True, help_text="A plotly figure; null while the results are hidden."
+        ),
+    },
 )
 NOT_FOUND = OpenApiResponse(description="No such group, or a private one.")
 
