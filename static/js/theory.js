@@ -40,9 +40,13 @@
       const el = section.querySelector('[data-chart="distribution"]');
       if (!window.Plotly || !answer.figure) return;
       const figure = answer.figure;
+      section.querySelector('[data-chart-note="distribution"]').textContent = figure.message || "";
+      if (figure.empty) {
+        el.hidden = true; // nobody rated it: the message says so, an empty plot would not
+        return;
+      }
       const layout = el.clientWidth < 560 ? Object.assign({}, figure.layout, figure.narrow) : figure.layout;
       window.Plotly.react(el, figure.data, layout, figure.config);
-      section.querySelector('[data-chart-note="distribution"]').textContent = figure.message || "";
     })
     .catch(() => {});
 })();
