@@ -1,6 +1,5 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,7 +13,7 @@ from .serializers import (
     TokenRequestSerializer,
     TokenResponseSerializer,
 )
-from .services import UsernameTaken, token_for, user_create
+from .services import token_for, user_create
 
 
 class RegisterView(APIView):
@@ -30,14 +29,11 @@ class RegisterView(APIView):
     def post(self, request: Request) -> Response:
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            user = user_create(**serializer.validated_data)
-        except UsernameTaken as exc:
-            raise ValidationError({"username": ["That username is taken."]}) from exc
-        return Response(
-            {"username": user.username, "token": token_for(user=user)},
-            status=status.HTTP_201_CREATED,
+        user = user_create(**serializer.validated_data)  # UsernameTaken: the handler's 400
+        body = RegisterResponseSerializer(
+            {"username": user.username, "token": token_for(user=user)}
         )
+        return Response(body.data, status=status.HTTP_201_CREATED)
 
 
 class TokenView(APIView):
@@ -53,4 +49,5 @@ class TokenView(APIView):
     def post(self, request: Request) -> Response:
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return Response({"token": token_for(user=serializer.validated_data["user"])})
+        token = token_for(user=serializer.validated_data["user"])
+        return Response(TokenResponseSerializer({"token": token}).data)

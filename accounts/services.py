@@ -2,9 +2,14 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from rest_framework.authtoken.models import Token
 
+from impactboard.errors import DomainError
 
-class UsernameTaken(Exception):
-    pass
+
+class UsernameTaken(DomainError):
+    """Someone else signed up with this name first: the API's 400 on `username`."""
+
+    def __init__(self) -> None:
+        super().__init__({"username": ["That username is taken."]})
 
 
 def user_create(*, username: str, password: str) -> User:
@@ -13,7 +18,7 @@ def user_create(*, username: str, password: str) -> User:
         with transaction.atomic():
             return User.objects.create_user(username=username, password=password)
     except IntegrityError as exc:  # two sign-ups for one name at the same instant
-        raise UsernameTaken(username) from exc
+        raise UsernameTaken from exc
 
 
 def token_for(*, user: User) -> str:

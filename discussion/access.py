@@ -80,3 +80,14 @@ def comment_access(
     if need is CommentNeed.MODERATOR and not thread.can_moderate:
         raise PermissionDenied("Only a facilitator of this group may do that.")
     return comment, thread
+
+
+def comment_readable(*, comment: Comment, viewer_id: int | None, can_moderate: bool) -> bool:
+    """Whether a reader may see the text of `comment` (body, stance, earlier versions): never
+    once it is deleted; while a moderator hides it, only its author and the thread's
+    moderators. Everyone else sees a placeholder."""
+    if comment.deleted:
+        return False
+    if comment.hidden:
+        return can_moderate or (viewer_id is not None and viewer_id == comment.author_id)
+    return True

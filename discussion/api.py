@@ -1,10 +1,10 @@
 """REST endpoints for comments. Parse, check access (discussion.access), call a service, shape
-the answer. Writes share the per-user "comments" throttle; reading is never throttled."""
+the answer. A service's CommentInvalid is a domain error: DRF's exception handler answers its
+400. Writes share the per-user "comments" throttle; reading is never throttled."""
 
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
@@ -14,7 +14,7 @@ from impactboard.throttling import WriteThrottle
 from ratings.serializers import DetailSerializer
 from theories.models import Theory
 
-from .access import CommentNeed, ThreadAccess, comment_access, thread_access
+from .access import CommentNeed, ThreadAccess, comment_access, comment_readable, thread_access
 from .markdown import render_markdown
 from .models import CommentVote
 from .selectors import ORDERINGS, comment_get, comment_versions, thread_comments, viewer_context
@@ -31,7 +31,6 @@ from .serializers import (
 )
 from .services import (
     UNSET,
-    CommentInvalid,
     comment_create,
     comment_delete,
     comment_edit,
@@ -63,10 +62,6 @@ def _comment_response(
     comment = comment_get(pk=pk)
     viewer = viewer_context(thread=thread, comments=[comment], user=request.user)
     return Response(CommentSerializer(comment, context={"viewer": viewer}).data, status=code)
-
-
-def _invalid(exc: CommentInvalid) -> ValidationError:
-    return ValidationError(exc.errors)
 
 
 class CommentWriteMixin:
@@ -123,17 +118,14 @@ class ThreadCommentsView(CommentWriteMixin, GenericAPIView):
             group_slug=data.get("group") or request.query_params.get("group"),
             user=request.user,
         )
-        try:
-            comment = comment_create(
-                author=request.user,
-                theory=theory,
-                group=thread.group,
-                body=data["body"],
-                stance=data.get("stance"),
-                parent_id=data.get("parent"),
-            )
-        except CommentInvalid as exc:
-            raise _invalid(exc) from exc
+        comment = comment_create(
+            author=request.user,
+            theory=theory,
+            group=thread.group,
+            body=data["body"],
+            stance=data.get("stance"),
+            parent_id=data.get("parent"),
+        )
         return _comment_response(request, pk=comment.pk, thread=thread, code=201)
 
 
@@ -161,12 +153,9 @@ class CommentDetailView(CommentWriteMixin, GenericAPIView):
         serializer = CommentEditSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            comment_edit(
-                comment=comment, body=data.get("body", UNSET), stance=data.get("stance", UNSET)
-            )
-        except CommentInvalid as exc:
-            raise _invalid(exc) from exc
+        comment_edit(
+            comment=comment, body=data.get("body", UNSET), stance=data.get("stance", UNSET)
+        )
         return _comment_response(request, pk=comment.pk, thread=thread)
 
     @extend_schema(responses={204: None, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND})
@@ -201,10 +190,7 @@ class CommentRetractView(CommentWriteMixin, GenericAPIView):
         comment, thread = comment_access(comment_id=pk, user=request.user, need=CommentNeed.AUTHOR)
         serializer = RetractSerializer(data=request.data or {"retracted": self.retracted})
         serializer.is_valid(raise_exception=True)
-        try:
-            comment_retract(comment=comment, retracted=serializer.validated_data["retracted"])
-        except CommentInvalid as exc:
-            raise _invalid(exc) from exc
+        comment_retract(comment=comment, retracted=serializer.validated_data["retracted"])
         return _comment_response(request, pk=comment.pk, thread=thread)
 
 
@@ -233,15 +219,12 @@ class CommentVoteView(CommentWriteMixin, GenericAPIView):
         comment, thread = comment_access(comment_id=pk, user=request.user)
         serializer = VoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            comment_vote(
-                comment=comment,
-                user=request.user,
-                kind=self.kind,
-                value=serializer.validated_data["value"],
-            )
-        except CommentInvalid as exc:
-            raise _invalid(exc) from exc
+        comment_vote(
+            comment=comment,
+            user=request.user,
+            kind=self.kind,
+            value=serializer.validated_data["value"],
+        )
         return _comment_response(request, pk=comment.pk, thread=thread)
 
 
@@ -295,13 +278,11 @@ class CommentReportView(CommentWriteMixin, GenericAPIView):
         comment, _ = comment_access(comment_id=pk, user=request.user)
         serializer = ReportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            comment_report(
-                comment=comment, reporter=request.user, reason=serializer.validated_data["reason"]
-            )
-        except CommentInvalid as exc:
-            raise _invalid(exc) from exc
-        return Response({"detail": "Reported. Thank you."}, status=status.HTTP_201_CREATED)
+        comment_report(
+            comment=comment, reporter=request.user, reason=serializer.validated_data["reason"]
+        )
+        body = DetailSerializer({"detail": "Reported. Thank you."})
+        return Response(body.data, status=status.HTTP_201_CREATED)
 
 
 class CommentVersionSerializer(serializers.Serializer):
@@ -322,10 +303,11 @@ class CommentVersionsView(GenericAPIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         comment, thread = comment_access(comment_id=pk, user=request.user)
-        if comment.hidden and not (thread.can_moderate or comment.author_id == request.user.pk):
-            versions = comment_versions(comment=comment).none()
-        else:
-            versions = comment_versions(comment=comment)
+        versions = comment_versions(comment=comment)
+        if not comment_readable(
+            comment=comment, viewer_id=request.user.pk, can_moderate=thread.can_moderate
+        ):
+            versions = versions.none()
         page = self.paginate_queryset(versions)
         return self.get_paginated_response(CommentVersionSerializer(page, many=True).data)
 
@@ -345,4 +327,5 @@ class CommentPreviewView(GenericAPIView):
     def post(self, request: Request) -> Response:
         serializer = PreviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return Response({"body_html": render_markdown(serializer.validated_data["body"])})
+        html = render_markdown(serializer.validated_data["body"])
+        return Response(PreviewResultSerializer({"body_html": html}).data)

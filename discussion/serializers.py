@@ -3,6 +3,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .access import comment_readable
 from .models import BODY_MAX_CHARS, Comment, CommentVote
 from .selectors import ViewerContext
 from .services import REASON_MAX_CHARS
@@ -56,13 +57,10 @@ class CommentSerializer(serializers.ModelSerializer):
         return self.context.get("viewer") or ViewerContext()
 
     def _readable(self, c: Comment) -> bool:
-        if c.deleted:
-            return False
-        if c.hidden:
-            viewer = self._viewer
-            is_author = viewer.viewer_id is not None and viewer.viewer_id == c.author_id
-            return viewer.can_moderate or is_author
-        return True
+        viewer = self._viewer
+        return comment_readable(
+            comment=c, viewer_id=viewer.viewer_id, can_moderate=viewer.can_moderate
+        )
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_author(self, c: Comment) -> str | None:
@@ -150,7 +148,3 @@ class PreviewSerializer(serializers.Serializer):
 
 class PreviewResultSerializer(serializers.Serializer):
     body_html = serializers.CharField()
-
-
-class CommentReportResultSerializer(serializers.Serializer):
-    detail = serializers.CharField()

@@ -1,10 +1,15 @@
-"""Every write to comments, their versions, votes and reports."""
+"""Every write to comments, their versions, votes and reports.
+
+The services take typed values (page forms and API serializers parse the requests) and judge
+them: what makes a comment, a vote or a report acceptable is written here once, for both.
+"""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from impactboard.errors import DomainError
 from ratings.models import DiscussionGroup
 from theories.models import Theory
 
@@ -14,11 +19,12 @@ from .models import BODY_MAX_CHARS, Comment, CommentReport, CommentVersion, Comm
 REASON_MAX_CHARS = 500
 
 
-class CommentInvalid(Exception):
-    """The request cannot be carried out as asked; `errors` maps field -> messages (a 400)."""
+class CommentInvalid(DomainError):
+    """The request cannot be carried out as asked; `errors` maps field -> messages, and is the
+    API's 400 body as it stands."""
 
     def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__("invalid comment")
+        super().__init__(errors)
         self.errors = errors
 
 
@@ -29,8 +35,8 @@ class _Unset:
 UNSET = _Unset()
 
 
-def _clean_body(body: object) -> str:
-    if not isinstance(body, str) or not body.strip():
+def _clean_body(body: str) -> str:
+    if not body.strip():
         raise CommentInvalid({"body": ["A comment needs some text."]})
     if "\x00" in body:
         raise CommentInvalid({"body": ["A comment cannot contain NUL characters."]})
@@ -42,12 +48,12 @@ def _clean_body(body: object) -> str:
     return body
 
 
-def _clean_stance(stance: object) -> str | None:
-    if stance in (None, ""):
+def _clean_stance(stance: str | None) -> str | None:
+    if not stance:
         return None
     if stance not in Comment.Stance.values:
         raise CommentInvalid({"stance": ["A stance is 'for', 'against', 'neutral' or null."]})
-    return str(stance)
+    return stance
 
 
 def _ensure_not_gone(comment: Comment) -> None:
@@ -60,12 +66,13 @@ def comment_create(
     author: User,
     theory: Theory,
     group: DiscussionGroup | None,
-    body: object,
-    stance: object = None,
-    parent_id: object = None,
+    body: str,
+    stance: str | None = None,
+    parent_id: int | None = None,
 ) -> Comment:
     """A new comment in the thread (theory, group). The caller has checked that `author` may
-    post there (discussion.access). A parent must be a live comment of the very same thread."""
+    post there (discussion.access). A parent must be a live comment of the very same thread.
+    Every problem is reported at once, by field."""
     errors: dict[str, list[str]] = {}
     try:
         body = _clean_body(body)
@@ -76,24 +83,20 @@ def comment_create(
     except CommentInvalid as exc:
         errors |= exc.errors
     parent = None
-    if parent_id not in (None, ""):
-        if type(parent_id) is not int and not (isinstance(parent_id, str) and parent_id.isdigit()):
-            errors["parent"] = ["A parent is a comment id."]
-        else:
-            parent = Comment.objects.filter(pk=int(parent_id)).first()
-            # The same message for "no such comment" and "a comment elsewhere": a reply must
-            # not reveal whether a comment exists in a group the author cannot see.
-            if (
-                parent is None
-                or parent.theory_id != theory.pk
-                or parent.group_id != (group.pk if group else None)
-            ):
-                errors["parent"] = ["No such comment in this thread."]
-            elif parent.deleted or parent.hidden:
-                errors["parent"] = ["That comment was removed: it cannot be replied to."]
+    if parent_id is not None:
+        parent = Comment.objects.filter(pk=parent_id).first()
+        # The same message for "no such comment" and "a comment elsewhere": a reply must
+        # not reveal whether a comment exists in a group the author cannot see.
+        if (
+            parent is None
+            or parent.theory_id != theory.pk
+            or parent.group_id != (group.pk if group else None)
+        ):
+            errors["parent"] = ["No such comment in this thread."]
+        elif parent.deleted or parent.hidden:
+            errors["parent"] = ["That comment was removed: it cannot be replied to."]
     if errors:
         raise CommentInvalid(errors)
-    assert isinstance(body, str)
     return Comment.objects.create(
         theory=theory,
         group=group,
@@ -105,10 +108,13 @@ def comment_create(
     )
 
 
-def comment_edit(*, comment: Comment, body: object = UNSET, stance: object = UNSET) -> Comment:
-    """Change the body and/or stance; the text as it was is kept as a version."""
-    new_body = comment.body if body is UNSET else _clean_body(body)
-    new_stance = comment.stance if stance is UNSET else _clean_stance(stance)
+def comment_edit(
+    *, comment: Comment, body: str | _Unset = UNSET, stance: str | None | _Unset = UNSET
+) -> Comment:
+    """Change the body and/or stance (UNSET: keep it); the text as it was is kept as a
+    version."""
+    new_body = comment.body if isinstance(body, _Unset) else _clean_body(body)
+    new_stance = comment.stance if isinstance(stance, _Unset) else _clean_stance(stance)
     with transaction.atomic():
         # Lock the row: two edits at once must each keep the version they replaced.
         current = Comment.objects.select_for_update().get(pk=comment.pk)
@@ -158,18 +164,12 @@ def comment_hide(*, comment: Comment, hidden: bool = True) -> Comment:
     return comment
 
 
-def _clean_vote_value(value: object) -> int:
-    if type(value) is not int or value not in (-1, 0, 1):
-        if isinstance(value, str) and value in ("-1", "0", "1"):
-            return int(value)
-        raise CommentInvalid({"value": ["A vote is 1, 0 (no vote) or -1."]})
-    return value
-
-
-def comment_vote(*, comment: Comment, user: User, kind: str, value: object) -> None:
+def comment_vote(*, comment: Comment, user: User, kind: str, value: int) -> None:
     """Set `user`'s vote of `kind` on `comment` (1 or -1; 0 removes it). A repeat replaces:
     the unique (comment, user, kind) row is upserted, so two clicks at once leave one vote."""
-    number = _clean_vote_value(value)
+    if value not in (-1, 0, 1):
+        raise CommentInvalid({"value": ["A vote is 1, 0 (no vote) or -1."]})
+    number = value
     _ensure_not_gone(comment)
     if number == 0:
         CommentVote.objects.filter(comment=comment, user=user, kind=kind).delete()
@@ -182,9 +182,9 @@ def comment_vote(*, comment: Comment, user: User, kind: str, value: object) -> N
     )
 
 
-def comment_report(*, comment: Comment, reporter: User, reason: object) -> CommentReport:
+def comment_report(*, comment: Comment, reporter: User, reason: str) -> CommentReport:
     """Flag a comment for moderation; reporting again replaces the reason."""
-    if not isinstance(reason, str) or not reason.strip():
+    if not reason.strip():
         raise CommentInvalid({"reason": ["Say briefly what is wrong with it."]})
     reason = reason.strip()
     if len(reason) > REASON_MAX_CHARS or "\x00" in reason:

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from impactboard.throttling import ScopedThrottle
 from theories.models import Theory
 
-from .access import CommentNeed, ThreadAccess, comment_access, thread_access
+from .access import CommentNeed, ThreadAccess, comment_access, comment_readable, thread_access
+from .forms import CommentCreateForm, CommentForm, ReportForm, VoteForm, form_messages
 from .models import Comment, CommentVote
 from .selectors import (
     ORDERINGS,
@@ -80,9 +81,10 @@ def _decorate(comments: list[Comment], *, thread: ThreadAccess, request: HttpReq
         c.my_agreement = mine.get(CommentVote.Kind.AGREEMENT, 0)  # type: ignore[attr-defined]
         ratings = viewer.author_ratings
         c.author_rating = ratings.get(c.author_id) if ratings and c.author_id else None  # type: ignore[attr-defined]
-        is_author = viewer.viewer_id is not None and viewer.viewer_id == c.author_id
-        c.is_mine = is_author  # type: ignore[attr-defined]
-        c.readable = not c.deleted and (not c.hidden or is_author or viewer.can_moderate)  # type: ignore[attr-defined]
+        c.is_mine = viewer.viewer_id is not None and viewer.viewer_id == c.author_id  # type: ignore[attr-defined]
+        c.readable = comment_readable(  # type: ignore[attr-defined]
+            comment=c, viewer_id=viewer.viewer_id, can_moderate=viewer.can_moderate
+        )
 
 
 def thread_context(
@@ -116,7 +118,6 @@ def thread_context(
         "thread_url": base,
         "post_url": post_url,
         "sides_url": sides_url,
-        "stances": Comment.Stance.choices,
         "form": form or {},
     }
 
@@ -144,27 +145,32 @@ def group_theory(request: HttpRequest, slug: str, theory_slug: str) -> HttpRespo
 def _post(request: HttpRequest, thread: ThreadAccess) -> HttpResponse:
     if _throttled(request):
         return _too_many()
-    form = {
+    # What was typed, shown again beside the errors if the comment is refused.
+    form: dict[str, Any] = {
         "body": request.POST.get("body", ""),
         "stance": request.POST.get("stance", ""),
         "parent": request.POST.get("parent", ""),
     }
-    try:
-        comment = comment_create(
-            author=request.user,  # type: ignore[arg-type]
-            theory=thread.theory,
-            group=thread.group,
-            body=form["body"],
-            stance=form["stance"],
-            parent_id=form["parent"],
-        )
-    except CommentInvalid as exc:
-        # Keep what was typed: show the thread again with the errors beside the form.
-        form["errors"] = [m for messages_ in exc.errors.values() for m in messages_]
-        context = {"discussion": thread_context(request, thread=thread, form=form)}
-        return render(request, "discussion/thread_page.html", context, status=400)
-    messages.success(request, "Posted.")
-    return redirect(_comment_url(comment))
+    parsed = CommentCreateForm(request.POST)
+    if not parsed.is_valid():
+        form["errors"] = form_messages(parsed)
+    else:
+        try:
+            comment = comment_create(
+                author=request.user,  # type: ignore[arg-type]
+                theory=thread.theory,
+                group=thread.group,
+                body=parsed.cleaned_data["body"],
+                stance=parsed.cleaned_data["stance"],
+                parent_id=parsed.cleaned_data["parent"],
+            )
+        except CommentInvalid as exc:
+            form["errors"] = exc.messages
+        else:
+            messages.success(request, "Posted.")
+            return redirect(_comment_url(comment))
+    context = {"discussion": thread_context(request, thread=thread, form=form)}
+    return render(request, "discussion/thread_page.html", context, status=400)
 
 
 @login_required
@@ -212,10 +218,9 @@ def _done(request: HttpRequest, comment: Comment, message: str) -> HttpResponse:
     return redirect(_comment_url(comment))
 
 
-def _refused(request: HttpRequest, comment: Comment, exc: CommentInvalid) -> HttpResponse:
-    for field_messages in exc.errors.values():
-        for message in field_messages:
-            messages.error(request, message)
+def _refused(request: HttpRequest, comment: Comment, refusals: list[str]) -> HttpResponse:
+    for message in refusals:
+        messages.error(request, message)
     return redirect(_comment_url(comment))
 
 
@@ -225,10 +230,14 @@ def comment_vote_page(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if _throttled(request):
         return _too_many()
     comment, _ = comment_access(comment_id=pk, user=request.user)
+    parsed = VoteForm(request.POST)
+    if not parsed.is_valid():
+        return _refused(request, comment, form_messages(parsed))
+    value = parsed.cleaned_data["value"]
     try:
-        comment_vote(comment=comment, user=request.user, kind=kind, value=request.POST.get("value"))  # type: ignore[arg-type]
+        comment_vote(comment=comment, user=request.user, kind=kind, value=value)  # type: ignore[arg-type]
     except CommentInvalid as exc:
-        return _refused(request, comment, exc)
+        return _refused(request, comment, exc.messages)
     return redirect(_comment_url(comment))
 
 
@@ -240,7 +249,7 @@ def comment_retract_page(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         comment_retract(comment=comment, retracted=retracted)
     except CommentInvalid as exc:
-        return _refused(request, comment, exc)
+        return _refused(request, comment, exc.messages)
     return _done(request, comment, "Retracted." if retracted else "Retraction taken back.")
 
 
@@ -267,10 +276,12 @@ def comment_hide_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def comment_report_page(request: HttpRequest, pk: int) -> HttpResponse:
     comment, _ = comment_access(comment_id=pk, user=request.user)
+    reason = ReportForm(request.POST)
+    reason.is_valid()  # a string, whatever was sent: the service judges it
     try:
-        comment_report(comment=comment, reporter=request.user, reason=request.POST.get("reason"))  # type: ignore[arg-type]
+        comment_report(comment=comment, reporter=request.user, reason=reason.cleaned_data["reason"])  # type: ignore[arg-type]
     except CommentInvalid as exc:
-        return _refused(request, comment, exc)
+        return _refused(request, comment, exc.messages)
     return _done(request, comment, "Reported. Thank you: the moderators will look at it.")
 
 
@@ -286,23 +297,23 @@ def comment_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
         if _throttled(request):
             return _too_many()
         form = {"body": request.POST.get("body", ""), "stance": request.POST.get("stance", "")}
+        parsed = CommentForm(request.POST)
+        parsed.is_valid()  # strings, whatever was sent: the service judges them
         try:
-            comment_edit(comment=comment, body=form["body"], stance=form["stance"])
+            comment_edit(
+                comment=comment,
+                body=parsed.cleaned_data["body"],
+                stance=parsed.cleaned_data["stance"],
+            )
         except CommentInvalid as exc:
-            form["errors"] = [m for field in exc.errors.values() for m in field]
+            form["errors"] = exc.messages
             status = 400
         else:
             return _done(request, comment, "Saved. Earlier versions are kept.")
     return render(
         request,
         "discussion/comment_edit.html",
-        {
-            "comment": comment,
-            "thread": thread,
-            "form": form,
-            "stances": Comment.Stance.choices,
-            "back_url": _comment_url(comment),
-        },
+        {"thread": thread, "form": form, "back_url": _comment_url(comment)},
         status=status,
     )
 

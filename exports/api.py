@@ -24,8 +24,8 @@ from ratings.serializers import DetailSerializer
 
 from .access import export_access, import_access
 from .csvio import Rows, csv_bytes
+from .models import ImportJob
 from .selectors import (
-    comments_exportable,
     export_comments,
     export_rankings,
     export_ratings_long,
@@ -40,8 +40,8 @@ from .serializers import (
     job_data,
     preview_data,
 )
-from .services import ImportInvalid, import_job_confirm, import_job_create, sheet_read
-from .sheets import MAX_UPLOAD_BYTES, SheetUnreadable
+from .services import import_job_create_confirmed, sheet_read
+from .sheet_file import MAX_UPLOAD_BYTES
 
 NOT_FOUND = OpenApiResponse(DetailSerializer, description="No such group, or a private one.")
 HIDDEN = OpenApiResponse(
@@ -146,7 +146,7 @@ class RankingsCSVView(ExportView):
 
 class CommentsCSVView(ExportView):
     """A group's comments as CSV: author,theory,stance,created_at,body (oldest first, deleted
-    comments left out). 404 while the discussion app is not installed."""
+    comments left out)."""
 
     @extend_schema(
         parameters=[
@@ -158,8 +158,6 @@ class CommentsCSVView(ExportView):
         responses={(200, "text/csv"): CSV_BODY, 403: HIDDEN, 404: NOT_FOUND},
     )
     def get(self, request: Request, slug: str) -> StreamingHttpResponse:
-        if not comments_exportable():
-            raise Http404("Comments are not available.")
         access = export_access(slug=slug, user=request.user)
         rows = export_comments(group=access.group, anonymise=_flag(request, "anonymise"))
         return csv_response(
@@ -167,10 +165,11 @@ class CommentsCSVView(ExportView):
         )
 
 
-def _status_url(request: Request, slug: str, job_id: int) -> str:
-    return request.build_absolute_uri(
-        reverse("api-group-import-job", kwargs={"slug": slug, "job_id": job_id})
+def _job_body(request: Request, slug: str, job: ImportJob) -> dict[str, Any]:
+    status_url = request.build_absolute_uri(
+        reverse("api-group-import-job", kwargs={"slug": slug, "job_id": job.pk})
     )
+    return job_data(job, status_url=status_url)
 
 
 class ImportView(APIView):
@@ -216,36 +215,17 @@ class ImportView(APIView):
         data = upload.read()
         mapping = serializer.validated_data.get("mapping")
         file_name = upload.name or "upload.csv"
-        try:
-            if not serializer.validated_data["confirm"]:
-                sheet = sheet_read(data, mapping=mapping)
-                return Response(preview_data(sheet, file_name=file_name))
-            job, sheet = import_job_create(
-                group=access.group,
-                user=request.user,
-                file_name=file_name,
-                data=data,
-                mapping=mapping,
-            )
-        except SheetUnreadable as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            job = import_job_confirm(job=job, user=request.user)
-        except ImportInvalid as exc:
-            job.delete()  # nothing to keep: the client re-sends a fixed file
-            return Response(
-                {
-                    "detail": f"The sheet has {exc.sheet.problem_count} problem(s); nothing "
-                    "was imported.",
-                    "problem_count": exc.sheet.problem_count,
-                    "problems": [p.as_dict() for p in exc.sheet.problems],
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+        # SheetUnreadable and ImportInvalid are domain errors: their 400 is the handler's.
+        if not serializer.validated_data["confirm"]:
+            sheet = sheet_read(data, mapping=mapping)
+            return Response(preview_data(sheet, file_name=file_name))
+        job = import_job_create_confirmed(
+            group=access.group, user=request.user, file_name=file_name, data=data, mapping=mapping
+        )
         code = (
             status.HTTP_201_CREATED if job.status == job.Status.DONE else status.HTTP_202_ACCEPTED
         )
-        return Response(job_data(job, status_url=_status_url(request, slug, job.pk)), status=code)
+        return Response(_job_body(request, slug, job), status=code)
 
 
 class ImportJobView(APIView):
@@ -260,6 +240,6 @@ class ImportJobView(APIView):
         job = import_job_get(group=access.group, job_id=job_id)
         if job is None:
             raise Http404("No such import.")
-        response = Response(job_data(job, status_url=_status_url(request, slug, job.pk)))
+        response = Response(_job_body(request, slug, job))
         response["Cache-Control"] = "no-store"
         return response

@@ -1,6 +1,6 @@
 from django import forms
 
-from .sheets import MAX_UPLOAD_BYTES
+from .sheet_file import MAX_UPLOAD_BYTES
 
 
 class UploadForm(forms.Form):

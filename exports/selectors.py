@@ -11,18 +11,18 @@ from contextlib import closing
 from itertools import islice
 from typing import Any
 
-from django.apps import apps
-from django.core.cache import cache
 from django.db import connections
 from django.db.models import CharField, F, Max, Q, QuerySet, Window
 from django.db.models.functions import DenseRank
 
+from discussion.models import Comment
 from ratings.models import DiscussionGroup, Rating
 from ratings.selectors import ranking_get
 from theories.models import Theory
 
 from .csvio import CsvLines, IsoFormat, sql_csv_line, sql_csv_number, sql_csv_text
 from .models import ImportJob
+from .progress import import_progress_read
 
 CHUNK_ROWS = 2000
 RATINGS_WIDE_LEAD = "rater"
@@ -136,22 +136,14 @@ def export_rankings(*, group: DiscussionGroup) -> Iterator[Row]:
         ]
 
 
-def comments_exportable() -> bool:
-    """Comments can be exported once the discussion app is part of the project."""
-    return apps.is_installed("discussion")
-
-
 def export_comments(*, group: DiscussionGroup, anonymise: bool = False) -> Iterator[Row]:
     """`author,theory,stance,created_at,body`: the group's comments, oldest first, without the
     deleted (or moderator-hidden) ones. Anonymised authors are `author-1`, `author-2`, … in
     the order of their first comment."""
-    comment_model = apps.get_model("discussion", "Comment")
     yield list(COMMENTS_HEADER)
-    shown = {"group": group, "deleted": False}
-    if any(f.name == "hidden" for f in comment_model._meta.get_fields()):
-        shown["hidden"] = False  # hidden by a moderator: not for export either
     comments = (
-        comment_model.objects.filter(**shown)
+        # Hidden by a moderator: not for export either.
+        Comment.objects.filter(group=group, deleted=False, hidden=False)
         .order_by("created_at", "id")
         .values_list(
             "author_id", "author__username", "theory__number", "stance", "created_at", "body"
@@ -170,17 +162,10 @@ def export_comments(*, group: DiscussionGroup, anonymise: bool = False) -> Itera
 # --- import jobs -----------------------------------------------------------------------------
 
 
-def _progress_key(job_id: int) -> str:
-    return f"exports:import:{job_id}:done"
-
-
 def import_job_progress(*, job: ImportJob) -> int:
     """Rows done so far: from the cache while the job runs (its transaction hides the row)."""
     if job.status == ImportJob.Status.RUNNING:
-        try:
-            return max(job.done, int(cache.get(_progress_key(job.pk)) or 0))
-        except Exception:
-            return job.done
+        return max(job.done, import_progress_read(job_id=job.pk))
     return job.done
 
 

@@ -1,4 +1,8 @@
-"""Shapes of the import API (the CSV exports have no JSON body)."""
+"""Shapes of the import API (the CSV exports have no JSON body).
+
+Each shape is defined once, by its serializer: the schema is generated from it, and the views
+answer with its `.data` (`preview_data`, `job_data` only gather the values it renders).
+"""
 
 import json
 from typing import Any
@@ -7,7 +11,8 @@ from rest_framework import serializers
 
 from .models import ImportJob
 from .selectors import import_job_progress
-from .sheets import Sheet, column_letter
+from .sheet_columns import column_letter
+from .sheets import Sheet
 
 
 class ImportUploadSerializer(serializers.Serializer):
@@ -98,41 +103,45 @@ class ImportJobSerializer(serializers.Serializer):
 
 
 def preview_data(sheet: Sheet, *, file_name: str) -> dict[str, Any]:
-    return {
-        "file_name": file_name,
-        "encoding": sheet.encoding,
-        "delimiter": {"\t": "tab"}.get(sheet.delimiter, sheet.delimiter),
-        "columns": [
-            {
-                "index": i,
-                "letter": column_letter(i),
-                "header": h,
-                "target": None if sheet.mapping.get(i) is None else str(sheet.mapping[i]),
-            }
-            for i, h in enumerate(sheet.headers)
-        ],
-        "ignored": sheet.ignored,
-        "people": len(sheet.people),
-        "ratings": sheet.ratings,
-        "skipped_rows": sheet.skipped,
-        "problem_count": sheet.problem_count,
-        "problems": [p.as_dict() for p in sheet.problems],
-        "can_import": sheet.ok,
-        "rows": sheet.preview,
-    }
+    return ImportPreviewSerializer(
+        {
+            "file_name": file_name,
+            "encoding": sheet.encoding,
+            "delimiter": {"\t": "tab"}.get(sheet.delimiter, sheet.delimiter),
+            "columns": [
+                {
+                    "index": i,
+                    "letter": column_letter(i),
+                    "header": h,
+                    "target": None if sheet.mapping.get(i) is None else str(sheet.mapping[i]),
+                }
+                for i, h in enumerate(sheet.headers)
+            ],
+            "ignored": sheet.ignored,
+            "people": len(sheet.people),
+            "ratings": sheet.ratings,
+            "skipped_rows": sheet.skipped,
+            "problem_count": sheet.problem_count,
+            "problems": [p.as_dict() for p in sheet.problems],
+            "can_import": sheet.ok,
+            "rows": sheet.preview,
+        }
+    ).data
 
 
 def job_data(job: ImportJob, *, status_url: str) -> dict[str, Any]:
-    return {
-        "id": job.pk,
-        "status": job.status,
-        "file_name": job.file_name,
-        "total": job.total,
-        "done": import_job_progress(job=job),
-        "errors": [{"row": None, "column": None, "header": "", **e} for e in job.errors],
-        "result": job.result,
-        "created_by": job.created_by.username if job.created_by else None,
-        "created_at": job.created_at,
-        "finished_at": job.finished_at,
-        "status_url": status_url,
-    }
+    return ImportJobSerializer(
+        {
+            "id": job.pk,
+            "status": job.status,
+            "file_name": job.file_name,
+            "total": job.total,
+            "done": import_job_progress(job=job),
+            "errors": [{"row": None, "column": None, "header": "", **e} for e in job.errors],
+            "result": job.result,
+            "created_by": job.created_by.username if job.created_by else None,
+            "created_at": job.created_at,
+            "finished_at": job.finished_at,
+            "status_url": status_url,
+        }
+    ).data

@@ -6,20 +6,22 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
+from celery import signature
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from impactboard.errors import DomainError
 from ratings.models import DiscussionGroup, Participant, Submission
 from ratings.services import RatingItem, rating_submission_create
 from theories.models import Theory
 
 from .models import ImportJob
-from .selectors import _progress_key
-from .sheets import Sheet, SheetUnreadable, sheet_parse
+from .progress import import_progress_record
+from .sheet_file import SheetUnreadable
+from .sheets import Sheet, sheet_parse
 
 logger = logging.getLogger(__name__)
 
@@ -30,11 +32,18 @@ IMPORT_STALE_AFTER = timedelta(minutes=35)
 PREVIEW_JOBS_KEPT_FOR = timedelta(days=1)
 
 
-class ImportInvalid(Exception):
-    """The sheet has problems (named in `sheet.problems`): nothing was written."""
+class ImportInvalid(DomainError):
+    """The sheet has problems (named in `sheet.problems`): nothing was written. The API answers
+    400 with the count and the problems kept."""
 
     def __init__(self, sheet: Sheet) -> None:
-        super().__init__(f"{sheet.problem_count} problem(s) in the sheet")
+        super().__init__(
+            {
+                "detail": f"The sheet has {sheet.problem_count} problem(s); nothing was imported.",
+                "problem_count": sheet.problem_count,
+                "problems": [p.as_dict() for p in sheet.problems],
+            }
+        )
         self.sheet = sheet
 
 
@@ -197,16 +206,41 @@ def import_job_confirm(*, job: ImportJob, user: User) -> ImportJob:
             _job_finish(job, status=ImportJob.Status.DONE, result=result.as_dict(), done=job.total)
         job.refresh_from_db()
         return job
-    from .tasks import import_job_run
-
     with transaction.atomic():
         claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEW).update(
             status=ImportJob.Status.QUEUED, total=len(sheet.people)
         )
         if claimed:
-            transaction.on_commit(partial(import_job_run.delay, job.pk))
+            transaction.on_commit(partial(_enqueue, "exports.tasks.import_job_run", job.pk))
     job.refresh_from_db()
     return job
+
+
+def import_job_create_confirmed(
+    *,
+    group: DiscussionGroup,
+    user: User,
+    file_name: str,
+    data: bytes,
+    mapping: Mapping[object, object] | None = None,
+) -> ImportJob:
+    """Upload and confirm in one step (the API's `confirm=true`). Raises SheetUnreadable, or
+    ImportInvalid after dropping the job: the client sends a fixed file again, there is no
+    preview to come back to."""
+    job, _ = import_job_create(
+        group=group, user=user, file_name=file_name, data=data, mapping=mapping
+    )
+    try:
+        return import_job_confirm(job=job, user=user)
+    except ImportInvalid:
+        job.delete()
+        raise
+
+
+def _enqueue(task_name: str, *args: object) -> None:
+    """Send a task by its name: this module never imports the tasks (they import it). The task
+    is registered in every process (ExportsConfig.ready), so eager mode still runs it inline."""
+    signature(task_name, args=args).delay()
 
 
 def import_job_execute(*, job_id: int) -> None:
@@ -222,13 +256,9 @@ def import_job_execute(*, job_id: int) -> None:
     if not claimed:
         return
     job = ImportJob.objects.select_related("group", "created_by").get(pk=job_id)
-    key = _progress_key(job.pk)
 
     def progress(done: int) -> None:
-        try:
-            cache.set(key, done, timeout=3600)
-        except Exception as exc:  # progress is a nicety; the import goes on without it
-            logger.warning("could not record import progress: %s", exc)
+        import_progress_record(job_id=job_id, done=done)
 
     try:
         sheet = import_job_sheet(job=job)

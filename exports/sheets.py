@@ -5,24 +5,19 @@ column mapping the facilitator edited) into a `Sheet`: the columns and what each
 the people and their scores, and every problem named by row, column and reason. Nothing here
 writes; `services.sheet_import` does, and only for a sheet without errors.
 
-What real sheets look like, and what is accepted:
-- UTF-8 with or without a byte-order mark, UTF-16 with one (Excel's "Unicode text"), or
-  Windows-1252 (an older Excel's "CSV"); comma, semicolon or tab delimited (the header line
-  decides); blank lines before the header.
-- Theory columns headed `3`, `Theory 3`, `T3`, `#3`, `3. Auditing`, `3: Auditing` or the
-  theory's title, in any case. The name column is headed `name`, `rater`, `participant`, …, or
-  is otherwise the first column that is not a theory. Other columns are ignored (and listed).
-- Scores `7`, ` 7 `, `7.0` (and `7,0` in a semicolon file); a blank cell means not rated.
+The file is read as text by `sheet_file`; which column is what is `sheet_columns`' business.
+Scores are `7`, ` 7 `, `7.0` (and `7,0` in a semicolon file); a blank cell means not rated.
 """
 
 import csv
 import io
 import re
-import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+from .sheet_columns import NAME, Target, column_letter, fold, mapping_clean, mapping_guess
+from .sheet_file import CONTROL, SheetUnreadable, sheet_decode, sheet_delimiter
+
 MAX_COLUMNS = 200
 MAX_ROWS = 200_000
 MAX_CELL_CHARS = 1_000
@@ -30,34 +25,8 @@ MAX_NAME_CHARS = 150  # Participant.name
 MAX_ERRORS = 500  # problems kept and shown; the count says how many there were in all
 PREVIEW_ROWS = 50
 
-NAME = "name"
-NAME_HEADERS = {
-    "name",
-    "names",
-    "rater",
-    "raters",
-    "participant",
-    "person",
-    "who",
-    "member",
-    "full name",
-    "username",
-    "user",
-    "reader",
-}
-THEORY_HEADER = re.compile(
-    r"^(?:theory|toi|t|#|no\.?|nr\.?|number)?\s*#?\s*(\d{1,3})\s*(?:[.:)\-–—]\s*(.*)|\s+(.*))?$",
-    re.IGNORECASE,
-)
 SCORE = re.compile(r"^\+?(\d{1,6})(?:[.,](\d{1,6}))?$")
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not tab, LF, CR
 FORMULA_CALL = re.compile(r"[(!|]")
-
-Target = str | int | None  # "name", a theory number, or None (ignored)
-
-
-class SheetUnreadable(Exception):
-    """The file as a whole cannot be read as a sheet (empty, binary, too large, too wide)."""
 
 
 @dataclass(frozen=True)
@@ -127,132 +96,6 @@ class Sheet:
             self.problems.append(Problem(row, column, header, reason))
 
 
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA: the column as a spreadsheet names it."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(re.sub(r"[^\w/]+", " ", text).split())
-
-
-# --- the file ---------------------------------------------------------------------------------
-
-
-def sheet_decode(data: bytes) -> tuple[str, str]:
-    """The text of the upload and the encoding it was read with, or SheetUnreadable."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise SheetUnreadable(
-            f"The file is {len(data) / 1_048_576:.1f} MB; at most "
-            f"{MAX_UPLOAD_BYTES // 1_048_576} MB can be imported."
-        )
-    if not data.strip():
-        raise SheetUnreadable("The file is empty.")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            raise SheetUnreadable("The file claims to be UTF-16 but is not.") from None
-    if b"\x00" in data:
-        raise SheetUnreadable(
-            "This is not a CSV text file (it contains binary data). Save the sheet as CSV first."
-        )
-    try:
-        text, encoding = data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        text, encoding = data.decode("cp1252", errors="replace"), "windows-1252"
-    sample = text[:65536]
-    controls = len(CONTROL.findall(sample)) + sample.count("\ufffd")
-    if controls > max(8, len(sample) // 100):
-        raise SheetUnreadable(
-            "This is not a CSV text file (it is mostly binary data). Save the sheet as CSV first."
-        )
-    return text, encoding
-
-
-def _delimiter(text: str) -> str:
-    """The delimiter of the header line: whichever of `,` `;` tab it holds most of (outside
-    quotes), a comma when none."""
-    for line in text.splitlines():
-        if line.strip(" \t,;"):
-            unquoted = re.sub(r'"[^"]*"', "", line)
-            counts = {d: unquoted.count(d) for d in (",", ";", "\t")}
-            best = max(counts, key=lambda d: counts[d])
-            return best if counts[best] else ","
-    return ","
-
-
-def _theory_of(header: str, theories: Mapping[int, str]) -> int | None:
-    text = header.strip()
-    match = THEORY_HEADER.match(text)
-    if match and int(match.group(1)) in theories:
-        return int(match.group(1))
-    folded = _fold(text)
-    for number, title in theories.items():
-        if folded and folded == _fold(title):
-            return number
-    return None
-
-
-def mapping_guess(headers: Sequence[str], theories: Mapping[int, str]) -> dict[int, Target]:
-    """Each column's target, guessed from its header: the name column, a theory, or ignored."""
-    mapping: dict[int, Target] = {}
-    taken: set[int] = set()
-    for index, header in enumerate(headers):
-        number = _theory_of(header, theories)
-        if number is not None and number not in taken:
-            mapping[index] = number
-            taken.add(number)
-        else:
-            mapping[index] = None
-    named = [i for i, h in enumerate(headers) if _fold(h) in NAME_HEADERS and mapping[i] is None]
-    if named:
-        mapping[named[0]] = NAME
-    else:
-        free = [i for i in range(len(headers)) if mapping[i] is None]
-        if free and free[0] == 0:  # the leftmost column, unheaded or headed oddly: the names
-            mapping[0] = NAME
-    return mapping
-
-
-def mapping_clean(
-    raw: Mapping[object, object], headers: Sequence[str], theories: Mapping[int, str]
-) -> tuple[dict[int, Target], list[str]]:
-    """A mapping sent by a client or a form ({column index: "name" | theory number | null}),
-    checked. Returns the cleaned entries and the messages for the bad ones."""
-    cleaned: dict[int, Target] = {}
-    messages: list[str] = []
-    for key, value in raw.items():
-        try:
-            index = int(str(key))
-        except ValueError:
-            messages.append(f"Mapping key {str(key)[:20]!r} is not a column index.")
-            continue
-        if not 0 <= index < len(headers):
-            messages.append(f"Mapping column {index} is outside the sheet.")
-            continue
-        if value in (None, "", "ignore", "ignored"):
-            cleaned[index] = None
-        elif value == NAME:
-            cleaned[index] = NAME
-        else:
-            try:
-                number = int(str(value))
-            except ValueError:
-                number = -1
-            if number not in theories:
-                messages.append(f"Column {column_letter(index)}: no theory {str(value)[:20]!r}.")
-                continue
-            cleaned[index] = number
-    return cleaned, messages
-
-
 def _score(raw: str, decimal_comma: bool) -> tuple[int | None, str | None]:
     text = raw.strip()
     if text.startswith("'"):
@@ -302,7 +145,7 @@ def sheet_parse(
     guessed target of the columns it names. Raises SheetUnreadable for a file that cannot be
     read at all; every other problem is recorded on the Sheet, by row and column."""
     text, encoding = sheet_decode(data)
-    delimiter = _delimiter(text)
+    delimiter = sheet_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header_row: list[str] | None = None
@@ -402,7 +245,7 @@ def _read_people(sheet: Sheet, reader: "csv._reader", header_line: int) -> None:
             if scores:
                 sheet.problem(row, name_column, "scores without a name")
             continue
-        key = _fold(name) or name.casefold()
+        key = fold(name) or name.casefold()
         if key in seen:
             sheet.problem(row, name_column, f"duplicate name: {name!r} is also on row {seen[key]}")
             continue

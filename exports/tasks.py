@@ -1,11 +1,15 @@
-"""Thin tasks: take an id, call one service, safe to run twice."""
+"""Thin tasks: take an id, call one service, safe to run twice.
+
+Services never import this module: they enqueue by the task's name (`services.enqueue`), and
+the task imports its service inside its body, so the import graph runs one way.
+"""
 
 from celery import shared_task
-
-from .services import import_job_execute
 
 
 # The import runs in one transaction; a 50,000-person sheet takes minutes, not hours.
 @shared_task(acks_late=True, time_limit=30 * 60, soft_time_limit=29 * 60)
 def import_job_run(job_id: int) -> None:
+    from .services import import_job_execute
+
     import_job_execute(job_id=job_id)

@@ -23,7 +23,9 @@ from .services import (
     import_job_sheet,
     theory_titles,
 )
-from .sheets import MAX_UPLOAD_BYTES, Sheet, SheetUnreadable, column_letter
+from .sheet_columns import column_letter
+from .sheet_file import MAX_UPLOAD_BYTES, SheetUnreadable
+from .sheets import Sheet
 
 
 @login_required

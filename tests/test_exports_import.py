@@ -266,9 +266,9 @@ def test_a_name_that_only_begins_with_a_sign_is_a_name(cast, api, theories) -> N
 
 
 def test_an_upload_over_the_size_limit_is_refused(cast, api, theories, monkeypatch) -> None:
-    from exports import sheets
+    from exports import sheet_file
 
-    monkeypatch.setattr(sheets, "MAX_UPLOAD_BYTES", 100)
+    monkeypatch.setattr(sheet_file, "MAX_UPLOAD_BYTES", 100)
     response = commit(api, cast.facilitator, cast.public, "Name,1\n" + "Ada,5\n" * 50)
     assert response.status_code == 400
     assert "at most 0 MB" in response.json()["detail"] or "MB" in response.json()["detail"]

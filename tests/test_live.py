@@ -43,11 +43,11 @@ def rate(participant, scores: dict[int, int], theories) -> None:  # type: ignore
 
 
 def test_the_95_percent_interval_of_the_mean_is_the_t_interval() -> None:
-    # 6, 7, 8, 9: mean 7.5, sd = sqrt(5/3) = 1.29099; t(0.975, 3) = 3.182
-    # half-width = 3.182 * 1.29099 / 2 = 2.05397
+    # 6, 7, 8, 9: mean 7.5, sd = sqrt(5/3) = 1.290994; t(0.975, 3) = 3.182446
+    # half-width = 3.182446 * 1.290994 / 2 = 2.054260
     low, high = mean_interval_95(stats_from_histogram(hist([6, 7, 8, 9])))
-    assert low == pytest.approx(5.44603, abs=1e-4)
-    assert high == pytest.approx(9.55397, abs=1e-4)
+    assert low == pytest.approx(5.445740, abs=1e-5)
+    assert high == pytest.approx(9.554260, abs=1e-5)
 
 
 def test_the_interval_is_clipped_to_the_scale_and_absent_below_two_ratings() -> None:
@@ -55,10 +55,15 @@ def test_the_interval_is_clipped_to_the_scale_and_absent_below_two_ratings() -> 
     assert mean_interval_95(stats_from_histogram(hist([7]))) is None
 
 
-def test_t_critical_values_come_from_the_table_and_tend_to_the_normal() -> None:
-    assert t_critical_95(1) == 12.706
-    assert t_critical_95(35) == 2.042  # between rows: the next lower df, conservative
-    assert t_critical_95(1000) == 1.96
+def test_t_critical_values_are_exact_for_every_df_and_tend_to_the_normal() -> None:
+    # Published table values (e.g. NIST/SEMATECH e-Handbook, table of t critical values).
+    assert t_critical_95(1) == pytest.approx(12.706, abs=5e-4)
+    assert t_critical_95(30) == pytest.approx(2.042, abs=5e-4)
+    # df 35 is not a table row: its own quantile, no longer df 30's (issue 13).
+    assert t_critical_95(35) == pytest.approx(2.030, abs=5e-4)
+    assert t_critical_95(35) < t_critical_95(30)
+    assert t_critical_95(1000) == pytest.approx(1.962, abs=5e-4)
+    assert t_critical_95(10**7) == pytest.approx(1.959964, abs=1e-6)
 
 
 def test_krippendorffs_alpha_matches_the_published_worked_example() -> None:
@@ -91,7 +96,7 @@ def test_stored_rows_carry_intervals_and_thin_evidence_flags(cast, theories) -> 
     rate(Participant.objects.create(group=cast.public, name="solo"), {2: 5}, theories)
     ranking = ranking_recompute(scope=cast.public.scope)
     first = ranking.results[0]
-    assert first["ci_low"] == pytest.approx(5.44603, abs=1e-4) and first["thin"] is False
+    assert first["ci_low"] == pytest.approx(5.445740, abs=1e-5) and first["thin"] is False
     second = ranking.results[1]
     assert (second["n"], second["thin"], second["ci_low"]) == (1, True, None)
     agreement = ranking.summary["agreement"]

@@ -1,14 +1,25 @@
-"""Statistics from ten-bin histograms, checked by hand and against Python's statistics module."""
+"""Statistics from ten-bin histograms, checked by hand, against Python's statistics module, and
+against numpy, scipy and the krippendorff package (to 1e-9)."""
 
+import math
 import statistics
 from collections import Counter
 
+import krippendorff
+import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from scipy import stats as scipy_stats
 
 from ratings.services import ranking_rows
-from ratings.statistics import pair_gap_sums, stats_from_histogram
+from ratings.statistics import (
+    kendall_tau_b,
+    krippendorff_alpha_interval,
+    pair_gap_sums,
+    stats_from_histogram,
+    t_critical_95,
+)
 
 
 def histogram_of(scores: list[int]) -> list[int]:
@@ -148,3 +159,81 @@ def test_the_one_pass_pair_sums_equal_the_sums_over_every_pair_of_bins(
         sum(ci * cj * abs(si - sj) for si, ci, sj, cj in pairs),
         sum(ci * cj * (si - sj) ** 2 for si, ci, sj, cj in pairs),
     )
+
+
+# --- the exact code against the libraries, to 1e-9 -------------------------------------------------
+
+
+@settings(deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=10), min_size=2, max_size=400))
+def test_exact_histogram_statistics_agree_with_numpy_to_1e_9(scores: list[int]) -> None:
+    values = np.array(scores, dtype=float)
+    stats = stats_from_histogram(histogram_of(scores))
+    assert stats.mean == pytest.approx(np.mean(values), abs=1e-9)
+    assert stats.median == pytest.approx(np.median(values), abs=1e-9)
+    assert stats.stdev == pytest.approx(np.std(values, ddof=1), abs=1e-9)
+    # Gini's mean difference: the mean |a − b| over ordered pairs of different raters.
+    gaps = np.abs(values[:, None] - values[None, :]).sum() / (len(values) * (len(values) - 1))
+    assert stats.controversy == pytest.approx(gaps, abs=1e-9)
+
+
+@settings(deadline=None)
+@given(
+    st.integers(2, 8).flatmap(
+        lambda coders: st.integers(2, 25).flatmap(
+            lambda units: st.lists(
+                st.lists(
+                    st.one_of(st.integers(1, 10).map(float), st.just(math.nan)),
+                    min_size=units,
+                    max_size=units,
+                ),
+                min_size=coders,
+                max_size=coders,
+            )
+        )
+    )
+)
+def test_krippendorffs_alpha_agrees_with_the_krippendorff_package_to_1e_9(
+    rows: list[list[float]],
+) -> None:
+    data = np.array(rows)  # coders × units, NaN = missing
+    histograms = [
+        histogram_of([int(v) for v in data[:, u] if not math.isnan(v)])
+        for u in range(data.shape[1])
+    ]
+    ours = krippendorff_alpha_interval(histograms)
+    pairable = [h for h in histograms if sum(h) >= 2]
+    values = {s for h in pairable for s, c in zip(range(1, 11), h, strict=True) if c}
+    assume(len(values) >= 2)  # the package needs variation among pairable values
+    reference = krippendorff.alpha(reliability_data=data, level_of_measurement="interval")
+    assert ours == pytest.approx(reference, abs=1e-9)
+
+
+@given(st.integers(1, 10**6))
+def test_t_critical_values_are_scipys_quantiles(df: int) -> None:
+    assert t_critical_95(df) == pytest.approx(scipy_stats.t.ppf(0.975, df), abs=1e-12)
+
+
+@given(st.lists(st.tuples(st.integers(1, 10), st.integers(1, 10)), min_size=2, max_size=40))
+def test_kendall_tau_b_agrees_with_a_direct_count_of_pairs(pairs: list[tuple[int, int]]) -> None:
+    x, y = [p[0] for p in pairs], [p[1] for p in pairs]
+    c = d = tx = ty = 0
+    for i in range(len(x)):
+        for j in range(i + 1, len(x)):
+            dx, dy = x[i] - x[j], y[i] - y[j]
+            if dx == 0 and dy == 0:
+                continue
+            if dx == 0:
+                tx += 1
+            elif dy == 0:
+                ty += 1
+            elif (dx > 0) == (dy > 0):
+                c += 1
+            else:
+                d += 1
+    denominator = math.sqrt((c + d + tx) * (c + d + ty))
+    tau = kendall_tau_b(x, y)
+    if denominator == 0:
+        assert tau is None
+    else:
+        assert tau == pytest.approx((c - d) / denominator, abs=1e-9)

@@ -10,7 +10,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from exports.csvio import csv_bytes
 from exports.selectors import (
-    comments_exportable,
     export_comments,
     export_rankings,
     export_ratings_long,
@@ -43,8 +42,6 @@ class Command(BaseCommand):
         elif what == "rankings":
             rows = export_rankings(group=group)
         else:
-            if not comments_exportable():
-                raise CommandError("Comments are not available: no discussion app installed.")
             rows = export_comments(group=group, anonymise=anonymise)
         chunks = csv_bytes(rows, bom=options["bom"])
         if options["output"]:
