@@ -6,14 +6,8 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from charts.figures import (
-    agreement_map,
-    comparison_figure,
-    distribution_figure,
-    ranking_bars,
-    ranking_figures,
-    ranking_heatmap,
-)
+from charts.figures import agreement_map, ranking_bars, ranking_figures, ranking_heatmap
+from charts.more_figures import comparison_figure, distribution_figure
 from ratings.models import GLOBAL_SCOPE
 from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT = ("impactboard", "theories", "ratings", "accounts", "discussion", "exports")
-CHECKED = ("accounts", "discussion", "exports")
+PROJECT = ("impactboard", "theories", "ratings", "accounts", "discussion", "exports", "charts")
+CHECKED = ("accounts", "discussion", "exports", "charts")
 MAX_LINES = 400
 
 
