@@ -104,14 +104,20 @@ def test_an_empty_group_has_no_heatmap_block_no_colour_bar_and_no_ranked_bars() 
         assert fig["layout"]["xaxis"]["visible"] is False
 
 
-def test_the_heatmap_has_score_columns_as_categories_and_a_colour_scale_from_zero() -> None:
+def test_the_score_map_has_score_columns_as_categories_and_a_colour_scale_from_zero() -> None:
     fig = ranking_heatmap(MANY)
     trace = fig["data"][0]
     assert fig["layout"]["xaxis"]["type"] == "category"
     assert fig["layout"]["xaxis"]["categoryarray"] == [str(s) for s in range(1, 11)]
     assert fig["layout"]["yaxis"]["type"] == "category"
-    assert trace["zmin"] == 0 and trace["zmax"] == 2
-    assert trace["z"][0] == MANY["results"][0]["histogram"]
+    assert trace["marker"]["cmin"] == 0 and trace["marker"]["cmax"] == 2
+    # Theory 18 (rank 1) scored 9, 9, 8: two raters at 9, one at 8; empty cells get no marker.
+    first = [
+        (x, c)
+        for x, y, c in zip(trace["x"], trace["y"], trace["marker"]["color"], strict=True)
+        if y.startswith("18.")
+    ]
+    assert first == [("8", 1), ("9", 2)]
 
 
 def test_coinciding_theories_on_the_agreement_map_share_one_labelled_point() -> None:
