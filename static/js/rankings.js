@@ -187,12 +187,23 @@
   document.querySelectorAll("[data-rankings-url]").forEach((table) => {
     const root = table.closest("[data-dashboard]") || table.parentElement;
     const fetchFigures = figuresOf(root);
+    // The first figures are asked for at once, beside the first poll, not a round trip after it.
+    let pending = fetchFigures();
     let previous = null;
     poller(table.dataset.rankingsUrl, POLL_MS, async (data) => {
       if (data.hidden) return;
       // The ranking changed, so did its figures: fetch them first so that the table and the
       // charts change together.
-      const figures = await fetchFigures();
+      const first = pending !== null;
+      const figures = await (pending || fetchFigures());
+      pending = null;
+      if (first) {
+        // The early figures may predate this ranking by one recompute: a conditional GET
+        // (a 304 when they match) settles it.
+        fetchFigures().then((newer) => {
+          if (newer) Object.entries(newer).forEach(([name, figure]) => drawFigure(root, name, figure));
+        });
+      }
       renderTable(root, data, previous !== null);
       renderMeta(root, data);
       if (figures) Object.entries(figures).forEach(([name, figure]) => drawFigure(root, name, figure));
