@@ -13,9 +13,10 @@ COPY . /app
 RUN pip install --no-cache-dir . \
     && rm -rf /app/build /app/*.egg-info
 
-# Production settings require a secret key and allowed hosts even to collect static files;
-# these build-time values never reach the running containers.
+# Production settings require a secret key, allowed hosts and Redis even to collect static files;
+# these build-time values never reach the running containers (nothing connects to Redis here).
 RUN DJANGO_SECRET_KEY=build-only-not-secret DJANGO_ALLOWED_HOSTS=localhost \
+    REDIS_URL=redis://build-only:6379/0 \
     python manage.py collectstatic --noinput
 
 # Code and static files stay root-owned (read-only to the app); the app runs unprivileged.

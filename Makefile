@@ -47,6 +47,7 @@ check-deploy: $(STAMP)
 	DJANGO_SETTINGS_MODULE=impactboard.settings.production \
 	DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-enough-random-looking-secret-value-xyz \
 	DJANGO_ALLOWED_HOSTS=impactboard.example \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 # The benchmark (issue 6): seeds its own database (impactboard_bench) and Redis DB 8, starts

@@ -27,6 +27,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from ratings.agreement import compare_orders, kendall_w, theory_flags  # noqa: E402
 from ratings.statistics import (  # noqa: E402
     krippendorff_alpha_interval,
     mean_interval_95,
@@ -34,11 +35,8 @@ from ratings.statistics import (  # noqa: E402
 )
 from ratings.uncertainty import (  # noqa: E402
     POST_ORDER,
-    compare_orders,
-    kendall_w,
     rank_intervals,
     rank_intervals_from_histograms,
-    theory_flags,
     tiers,
 )
 

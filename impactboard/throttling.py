@@ -1,21 +1,23 @@
 """Throttles that fail open: their counters live in the cache (Redis), and an unreachable Redis
 must not turn a rating submission into a 500. Availability wins over rate limiting here."""
 
-import logging
 from typing import Any
 
-from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle, SimpleRateThrottle
 
-logger = logging.getLogger(__name__)
+from .cache import fail_open
 
 
-class ScopedThrottle(ScopedRateThrottle):
+class FailOpenThrottleMixin(BaseThrottle):
+    """Allow the request when the throttle's cache is unreachable (logged once per outage)."""
+
     def allow_request(self, request: Any, view: Any) -> bool:
-        try:
-            return super().allow_request(request, view)
-        except Exception as exc:  # the cache is down
-            logger.warning("throttle cache unavailable, allowing the request: %s", exc)
-            return True
+        allow = super().allow_request
+        return fail_open("throttle", lambda: allow(request, view), True)
+
+
+class ScopedThrottle(FailOpenThrottleMixin, ScopedRateThrottle):
+    pass
 
 
 class WriteThrottle(ScopedThrottle):
@@ -27,17 +29,10 @@ class WriteThrottle(ScopedThrottle):
         return super().allow_request(request, view)
 
 
-class SignUpPageThrottle(SimpleRateThrottle):
+class SignUpPageThrottle(FailOpenThrottleMixin, SimpleRateThrottle):
     """The API's sign-up throttle for the sign-up page: the same bucket, per client address."""
 
     scope = "register"
 
     def get_cache_key(self, request: Any, view: Any) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-    def allow_request(self, request: Any, view: Any) -> bool:
-        try:
-            return super().allow_request(request, view)
-        except Exception as exc:
-            logger.warning("throttle cache unavailable, allowing the request: %s", exc)
-            return True

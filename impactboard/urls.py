@@ -10,6 +10,7 @@ from charts import urls as chart_urls
 from discussion import urls as discussion_urls
 from exports import api as export_api
 from exports import views as export_views
+from ratings import round_views
 from ratings import views as rating_views
 from ratings.api import (
     GlobalRankingsView,
@@ -20,6 +21,7 @@ from ratings.api import (
     RatingsMineView,
     TheoryDistributionView,
 )
+from ratings.api import rounds as rounds_api
 from theories import views as theory_views
 from theories.api import TheoryViewSet
 
@@ -49,6 +51,13 @@ api_v1 = [
         MemberRoleView.as_view(),
         name="api-member-role",
     ),
+    path("groups/<slug:slug>/rounds/", rounds_api.RoundsView.as_view(), name="api-rounds"),
+    path("groups/<slug:slug>/changes/", rounds_api.ChangesView.as_view(), name="api-changes"),
+    path(
+        "groups/<slug:slug>/ratings/mine/history/",
+        rounds_api.HistoryView.as_view(),
+        name="api-ratings-history",
+    ),
     path("rankings/", GlobalRankingsView.as_view(), name="api-rankings"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
@@ -63,6 +72,11 @@ api_v1 = [
         "groups/<slug:slug>/export/rankings.csv",
         export_api.RankingsCSVView.as_view(),
         name="api-export-rankings",
+    ),
+    path(
+        "groups/<slug:slug>/export/changes.csv",
+        export_api.ChangesCSVView.as_view(),
+        name="api-export-changes",
     ),
     path(
         "groups/<slug:slug>/export/comments.csv",
@@ -92,6 +106,9 @@ urlpatterns = [
     path("groups/new/", rating_views.group_new, name="group_new"),
     path("groups/<slug:slug>/", rating_views.group_detail, name="group_detail"),
     path("groups/<slug:slug>/rate/", rating_views.group_rate, name="group_rate"),
+    path("groups/<slug:slug>/rounds/", round_views.round_open, name="group_round_open"),
+    path("groups/<slug:slug>/changes/", round_views.changes_page, name="group_changes"),
+    path("groups/<slug:slug>/me/", round_views.my_history, name="group_me"),
     path("groups/<slug:slug>/join/", rating_views.group_join, name="group_join"),
     path("groups/<slug:slug>/leave/", rating_views.group_leave, name="group_leave"),
     path("groups/<slug:slug>/members/", rating_views.group_member_list, name="group_members"),

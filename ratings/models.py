@@ -29,6 +29,9 @@ class DiscussionGroup(models.Model):
     # "Hide results until you have rated": nobody anchors on the group's answers. On for new
     # groups; the facilitator can reveal the results to all by turning it off.
     results_hidden = models.BooleanField(default=True)
+    # The open round's number (see Round): kept on the group so that a submission, which has
+    # the group in hand already, knows its round without a query.
+    current_round = models.PositiveSmallIntegerField(default=1, db_default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -52,6 +55,32 @@ class DiscussionGroup(models.Model):
     @property
     def scope(self) -> str:
         return f"group:{self.pk}"
+
+
+class Round(models.Model):
+    """A phase of a group's rating, as in a Delphi study: rate, see the feedback, argue, rate
+    again. Every group has round 1 from its creation; at most one round is open at a time."""
+
+    group = models.ForeignKey(DiscussionGroup, on_delete=models.CASCADE, related_name="rounds")
+    number = models.PositiveSmallIntegerField()
+    opened_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "number"], name="round_number_unique"),
+            models.UniqueConstraint(
+                fields=["group"], condition=Q(closed_at__isnull=True), name="round_one_open"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="round_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"round {self.number} of {self.group}"
 
 
 class Membership(models.Model):
@@ -123,6 +152,8 @@ class Rating(models.Model):
     score = models.PositiveSmallIntegerField()
     rationale = models.CharField(max_length=280, blank=True, default="")
     updated_at = models.DateTimeField()
+    # The round it was submitted in.
+    round = models.PositiveSmallIntegerField(default=1, db_default=1)
 
     class Meta:
         constraints = [
@@ -151,10 +182,15 @@ class Submission(models.Model):
     )
     source = models.CharField(max_length=6, choices=Source.choices)
     note = models.CharField(max_length=255, blank=True, default="")
+    # The group's round open at the time.
+    round = models.PositiveSmallIntegerField(default=1, db_default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["group", "round", "participant"], name="submission_round"),
+        ]
 
 
 class SubmissionItem(models.Model):
@@ -164,6 +200,11 @@ class SubmissionItem(models.Model):
     theory = models.ForeignKey(Theory, on_delete=models.PROTECT, related_name="+")
     score = models.PositiveSmallIntegerField(null=True)
     rationale = models.CharField(max_length=280, blank=True, default="")
+    # The argument that moved this change, if the rater named one. Comments are only ever
+    # soft-deleted; SET_NULL covers the rare hard delete (an account or a group removed).
+    moved_by = models.ForeignKey(
+        "discussion.Comment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints = [

@@ -3,7 +3,6 @@ from typing import Any
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.fields import empty
 
 from .models import DiscussionGroup, Membership, Rating
 
@@ -136,33 +135,12 @@ class RatingItemSerializer(serializers.Serializer):
     rationale = serializers.CharField(
         max_length=280, required=False, allow_blank=True, allow_null=True, trim_whitespace=True
     )
-
-    def run_validation(self, data: Any = empty) -> Any:
-        """A plainly valid item (every item of a normal submission) is checked here directly:
-        the same result as the fields' validation, without DRF's per-field machinery, which
-        cost a 20-item submission a tenth of its CPU (bench/run.py). Anything else, every
-        error included, goes through the fields themselves."""
-        if type(data) is dict and "score" in data:
-            theory, score, rationale = data.get("theory"), data["score"], data.get("rationale")
-            if (
-                type(theory) is int
-                and 0 < theory < 2**31
-                and (score is None or (type(score) is int and 1 <= score <= 10))
-                and (
-                    rationale is None
-                    or (
-                        type(rationale) is str
-                        and rationale.isascii()
-                        and "\x00" not in rationale
-                        and len(rationale.strip()) <= 280
-                    )
-                )
-            ):
-                item = {"theory": theory, "score": score}
-                if "rationale" in data:
-                    item["rationale"] = rationale.strip() if rationale is not None else None
-                return item
-        return super().run_validation(data)
+    moved_by = StrictIdField(
+        required=False,
+        allow_null=True,
+        help_text="The comment (id) whose argument moved this change: a live comment on this "
+        "theory, public or in this group.",
+    )
 
 
 class RatingsSubmitSerializer(serializers.Serializer):
@@ -174,7 +152,7 @@ class RatingReadSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Rating
-        fields = ["theory", "score", "rationale", "updated_at"]
+        fields = ["theory", "score", "rationale", "updated_at", "round"]
 
 
 class RatingsMineSerializer(serializers.Serializer):
@@ -264,10 +242,14 @@ class HistogramSerializer(serializers.Serializer):
     histogram = serializers.ListField(child=serializers.IntegerField(), allow_null=True)
 
 
-class GroupHistogramSerializer(HistogramSerializer):
+class GroupHistogramSerializer(serializers.Serializer):
+    # The group first, then its histogram: the order the answer has always had.
     slug = serializers.CharField()
     name = serializers.CharField()
     hidden = serializers.BooleanField()
+    n = serializers.IntegerField(allow_null=True)
+    mean = serializers.FloatField(allow_null=True)
+    histogram = serializers.ListField(child=serializers.IntegerField(), allow_null=True)
 
 
 class DistributionSerializer(serializers.Serializer):

@@ -1,15 +1,15 @@
-"""Thin tasks: take a scope, call one service, safe to run twice."""
+"""Thin tasks: take a scope, call one service, safe to run twice. Each imports its service
+inside its body: tasks depend on services, never the other way (services send them by name)."""
 
 from datetime import timedelta
 
 from celery import shared_task
 
-from .selectors import ranking_scopes_stale
-from .services import ranking_recompute, rankings_queued_clear
-
 
 @shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
 def rankings_recompute(scope: str) -> None:
+    from .services import ranking_recompute, rankings_queued_clear
+
     rankings_queued_clear(scope=scope)
     ranking_recompute(scope=scope)
 
@@ -17,6 +17,9 @@ def rankings_recompute(scope: str) -> None:
 @shared_task(time_limit=300, soft_time_limit=280)
 def rankings_recompute_stale() -> int:
     """Periodic safety net (celery beat): recompute scopes whose requests have waited too long."""
+    from .selectors import ranking_scopes_stale
+    from .services import ranking_recompute
+
     scopes = ranking_scopes_stale(older_than=timedelta(seconds=2))
     for scope in scopes:
         ranking_recompute(scope=scope)

@@ -4,16 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from theories.models import Theory
 
-from .access import Need, group_access, results_visible_to
+from .access import Need, group_access, group_joinable, results_visible_to, role_parse
 from .forms import GroupCreateForm, RatingForm
-from .models import DiscussionGroup, Membership, Submission
+from .models import Membership, Submission
+from .round_views import rounds_context
 from .selectors import (
     group_list_visible_to,
     group_member_count,
@@ -59,6 +60,7 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
         invite_url = request.build_absolute_uri(
             reverse("group_invite", kwargs={"slug": group.slug, "code": group.join_code})
         )
+    visible = results_visible_to(access=access, user=request.user)
     return render(
         request,
         "ratings/group_detail.html",
@@ -68,9 +70,10 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "ranking": ranking,
             "member_count": group_member_count(group=group),
             "invite_url": invite_url,
-            "results_visible": results_visible_to(access=access, user=request.user),
+            "results_visible": visible,
             "score_range": range(1, 11),
             "theories": Theory.objects.order_by("number") if access.is_member else [],
+            **rounds_context(group=group, visible=visible),
         },
     )
 
@@ -122,9 +125,7 @@ def group_rate(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def group_invite(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """The invite link: opening it while logged in joins the group."""
-    group = DiscussionGroup.objects.filter(slug=slug).first()
-    if group is None or (not group.is_public and code != group.join_code):
-        raise Http404("No such group.")
+    group = group_joinable(slug=slug, user=request.user, join_code=code)
     membership_join(group=group, user=request.user)
     messages.success(request, f"You have joined “{group.name}”.")
     return redirect("group_detail", slug=group.slug)
@@ -184,9 +185,9 @@ def group_member_list(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if not access.is_facilitator:
             raise PermissionDenied("Only facilitators may change roles.")
-        role = request.POST.get("role")
+        role = role_parse(request.POST.get("role"))
         user = User.objects.filter(username=request.POST.get("username", "")).first()
-        if role not in Membership.Role.values or user is None:
+        if role is None or user is None:
             messages.error(request, "Choose a member and a role.")
         else:
             try:

@@ -172,6 +172,7 @@ MATRIX += [
     Row("api-export-ratings", "get", *CSV, kwargs=slug),
     Row("api-export-rankings", "get", *CSV, kwargs=slug),
     Row("api-export-comments", "get", *CSV, kwargs=slug),
+    Row("api-export-changes", "get", *CSV, kwargs=slug),
     Row("api-group-import", "post", codes(401, 403, 403, 400, 403, 403),
         codes(401, 404, 403, 400, 404, 404), kwargs=slug),
     Row("api-group-import-job", "get", codes(401, 403, 403, 404, 403, 403),
@@ -203,6 +204,22 @@ MATRIX += [
     Row("group_import_job", "get", codes(302, 403, 403, 404, 403, 403),
         codes(302, 404, 403, 404, 404, 404), api=False,
         kwargs=lambda ctx: {"slug": ctx.group.slug, "job_id": 999999}),
+]  # fmt: skip
+
+MATRIX += [
+    # --- rounds and changes of mind (issue 12) ----------------------------------------------------
+    Row("api-rounds", "get", same(200), codes(404, 404, 200, 200, 404, 404), kwargs=slug),
+    Row("api-rounds", "post", codes(401, 403, 403, 201, 403, 403),
+        codes(401, 404, 403, 201, 404, 404), kwargs=slug),
+    Row("api-changes", "get", same(200), codes(404, 404, 200, 200, 404, 404), kwargs=slug),
+    Row("api-ratings-history", "get", codes(401, 403, 200, 200, 403, 403),
+        codes(401, 404, 200, 200, 404, 404), kwargs=slug),
+    Row("group_changes", "get", same(200), codes(404, 404, 200, 200, 404, 404), api=False,
+        kwargs=slug),
+    Row("group_me", "get", codes(302, 403, 200, 200, 403, 403),
+        codes(302, 404, 200, 200, 404, 404), api=False, kwargs=slug),
+    Row("group_round_open", "post", codes(302, 403, 403, 302, 403, 403),
+        codes(302, 404, 403, 302, 404, 404), api=False, kwargs=slug),
 ]  # fmt: skip
 
 # Routes deliberately outside the matrix, with the test that covers them.

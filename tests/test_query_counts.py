@@ -54,8 +54,9 @@ def ratings_body(theories, n: int, score: int = 7) -> dict:  # type: ignore[no-u
 # --- submission ---------------------------------------------------------------------------------
 
 
-SUBMISSION_MAX = 10  # token, membership with its group, participant, savepoint, submission,
-# items, ratings, outbox, release, read back (the ratings just saved); theory ids are cached
+SUBMISSION_MAX = 11  # token, membership with its group, participant, theory ids, savepoint,
+# submission, items, ratings, outbox, release, read back (the ratings just saved). The theory ids
+# are read on every submission (one indexed query): the per-process cache of them was removed.
 
 
 def test_a_submission_of_twenty_ratings_costs_the_queries_of_one(cast, api, theories) -> None:
@@ -157,3 +158,42 @@ def test_the_group_page_costs_the_same_in_a_crowded_group(cast, client, theories
     large = queries_of(lambda: client.get(url))
     assert len(large) == len(small), large
     assert len(large) <= 15, large
+
+
+# --- group detail, theory distribution ----------------------------------------------------------
+
+
+def test_the_group_detail_reads_the_callers_access_once(cast, api, theories) -> None:
+    client = api(cast.member)
+    sqls = queries_of(lambda: client.get(f"/api/v1/groups/{cast.public.slug}/"))
+    access = [s for s in sqls if "ratings_membership" in s and "ratings_discussiongroup" in s]
+    assert len(access) == 1, sqls
+    # token, the membership with its group (the access), the member count
+    assert len(sqls) == 3, sqls
+
+
+def test_a_theorys_distribution_costs_four_queries_however_many_hidden_groups(
+    cast, api, theories
+) -> None:
+    """The global ranking, the caller's memberships, their stored rankings, and one query for
+    which of the hiding groups the caller has rated in: never one per group."""
+    url = f"/api/v1/theories/{theories[0].id}/distribution/"
+    client = api(cast.member)
+    ranking_recompute(scope="global", force=True)
+    group_update(group=cast.public, results_hidden=True)
+    one = queries_of(lambda: client.get(url))
+    for i in range(5):
+        group = group_create(user=cast.facilitator, name=f"Hidden {i}", visibility="public")
+        membership_join(group=group, user=cast.member)  # created hidden until rated
+    six = queries_of(lambda: client.get(url))
+    assert client.get(url).json()["groups"][0]["hidden"] is True
+    assert len(one) == len(six) == 6, six  # the token and the theory, then the four
+
+
+def test_a_theorys_distribution_with_no_hidden_group_costs_three(cast, api, theories) -> None:
+    url = f"/api/v1/theories/{theories[0].id}/distribution/"
+    client = api(cast.member)
+    ranking_recompute(scope="global", force=True)
+    sqls = queries_of(lambda: client.get(url))
+    # the token, the theory, the global ranking, the memberships, their rankings
+    assert len(sqls) == 5, sqls

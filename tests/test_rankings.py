@@ -294,3 +294,31 @@ def test_the_first_read_after_a_recompute_is_served_from_the_cache_with_the_stor
     cache.clear()  # the same read the long way, from the database
     assert cached.json() == api().get(url).json()
     assert cached.json()["results"][0]["mean"] == 9.0
+
+
+def test_the_cached_body_is_byte_for_byte_what_the_api_renders(cast, api, theories) -> None:
+    """The cache renders the ranking with `json`, the API (for a private group) with DRF's
+    JSONRenderer: the same bytes, also for non-ASCII titles, U+2028 and microseconds."""
+    from datetime import UTC, datetime
+
+    from rest_framework.renderers import JSONRenderer
+
+    from ratings.ranking_cache import ranking_body, ranking_payload
+    from ratings.selectors import ranking_get
+
+    theory = theories[0]
+    theory.title = "Ünïcode — “quoted” \u2028 line\u2029break </script>"
+    theory.save()
+    rate(named(cast.private, "a"), {1: 9, 2: 4}, theories)
+    rate(named(cast.private, "b"), {1: 2, 2: 5}, theories)
+    stored = ranking_recompute(scope=cast.private.scope)
+    stored.computed_at = datetime(2026, 1, 2, 3, 4, 5, 123456, tzinfo=UTC)
+    stored.save(update_fields=["computed_at"])
+    # Read back as the API reads it (PostgreSQL's jsonb orders the keys of the stored rows).
+    view = ranking_get(scope=cast.private.scope)
+    raw = dict(ranking_payload(view), computed_at=stored.computed_at)  # as DRF would get it
+    assert ranking_body(view) == JSONRenderer().render(raw)
+    answered = api(cast.member).get(f"/api/v1/groups/{cast.private.slug}/rankings/")
+    assert answered.status_code == 200
+    assert answered.content == ranking_body(view)
+    assert b'"computed_at":"2026-01-02T03:04:05.123456Z"' in answered.content

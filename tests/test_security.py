@@ -114,6 +114,7 @@ def test_production_settings_pass_the_deploy_check_with_no_warning() -> None:
         DJANGO_SETTINGS_MODULE="impactboard.settings.production",
         DJANGO_SECRET_KEY="x" * 20 + "-a-long-random-looking-production-secret-0123456789",
         DJANGO_ALLOWED_HOSTS="impactboard.example",
+        REDIS_URL=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -169,3 +170,25 @@ def test_hostile_bodies_get_a_4xx_never_a_5xx(db, cast, url) -> None:
     assert client.post(url, data=nul, content_type="application/json").status_code == 400
     huge = '{"username": 1e999999, "password": 123456789012345678901234567890, "name": 1e400}'
     assert client.post(url, data=huge, content_type="application/json").status_code == 400
+
+
+def test_production_settings_refuse_to_start_without_a_shared_cache() -> None:
+    """Without REDIS_URL each worker would keep its own cache and serve stale rankings."""
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="impactboard.settings.production",
+        DJANGO_SECRET_KEY="x" * 20 + "-a-long-random-looking-production-secret-0123456789",
+        DJANGO_ALLOWED_HOSTS="impactboard.example",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: Set REDIS_URL" in result.stderr

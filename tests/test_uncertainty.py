@@ -9,15 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats as sps
 
+from ratings.agreement import compare_orders, kendall_w, rbo_ext, theory_flags
 from ratings.statistics import stats_from_histogram
 from ratings.uncertainty import (
     POST_ORDER,
-    compare_orders,
-    kendall_w,
     rank_intervals,
     rank_intervals_from_histograms,
-    rbo_ext,
-    theory_flags,
     tier_of,
     tier_sentence,
     tiers,

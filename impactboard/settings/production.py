@@ -1,11 +1,21 @@
 """Production: everything secret or site-specific comes from the environment; no defaults for it."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from . import *  # noqa: F403
-from . import env
+from . import REDIS_URL, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+
+# Without Redis each gunicorn worker would keep its own local-memory cache, and a worker could
+# serve a ranking body for minutes after a newer version was computed by another: refuse.
+if not REDIS_URL:
+    raise ImproperlyConfigured(
+        "Set REDIS_URL (e.g. redis://redis:6379/0): production needs Redis as the shared cache "
+        "and the task broker; a per-process cache would serve stale rankings."
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

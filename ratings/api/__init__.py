@@ -1,0 +1,23 @@
+"""REST endpoints of the ratings app, by concern: `groups` (groups and memberships), `ratings`
+(the caller's ratings), `rankings` (stored rankings, comparison, distribution)."""
+
+from .groups import GroupViewSet, MemberRoleView
+from .rankings import (
+    GlobalRankingsView,
+    GroupComparisonView,
+    GroupRankingsView,
+    LazyAuthMixin,
+    TheoryDistributionView,
+)
+from .ratings import RatingsMineView
+
+__all__ = [
+    "GlobalRankingsView",
+    "GroupComparisonView",
+    "GroupRankingsView",
+    "GroupViewSet",
+    "LazyAuthMixin",
+    "MemberRoleView",
+    "RatingsMineView",
+    "TheoryDistributionView",
+]

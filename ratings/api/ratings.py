@@ -1,0 +1,84 @@
+"""The caller's ratings in a group. RatingsClosed (409) and SubmissionInvalid (400, by item) are
+answered by the project's exception handler."""
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from impactboard.throttling import WriteThrottle
+
+from ..access import Need, group_access
+from ..models import Submission
+from ..selectors import participant_of, ratings_current
+from ..selectors.rounds import ratings_of_round, round_exists
+from ..serializers import DetailSerializer, RatingsMineSerializer, RatingsSubmitSerializer
+from ..services import RatingItem, participant_for_user, rating_submission_create
+from .schema import (
+    BAD_REQUEST,
+    FORBIDDEN,
+    NOT_FOUND,
+    ROUND_PARAMETER,
+    UNAUTHENTICATED,
+    round_number_param,
+)
+
+
+class RatingsMineView(APIView):
+    """The caller's current ratings in a group; PUT is one all-or-nothing submission."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [WriteThrottle]
+    throttle_scope = "ratings"
+
+    @extend_schema(
+        parameters=[ROUND_PARAMETER],
+        responses={200: RatingsMineSerializer, 400: BAD_REQUEST, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        access = group_access(slug=slug, user=request.user, need=Need.MEMBER)
+        participant = participant_of(group=access.group, user=request.user)
+        number = round_number_param(request, "round")
+        if number is None:
+            current = ratings_current(participant=participant)
+        elif round_exists(group=access.group, number=number):
+            current = ratings_of_round(participant=participant, number=number)
+        else:
+            raise Http404("No such round in this group.")
+        return Response(RatingsMineSerializer({"ratings": current}).data)
+
+    @extend_schema(
+        request=RatingsSubmitSerializer,
+        responses={
+            200: RatingsMineSerializer,
+            400: BAD_REQUEST,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: OpenApiResponse(DetailSerializer, description="Ratings are closed."),
+        },
+    )
+    def put(self, request: Request, slug: str) -> Response:
+        access = group_access(slug=slug, user=request.user, need=Need.MEMBER)
+        serializer = RatingsSubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        items = [
+            RatingItem(
+                theory_id=item["theory"],
+                score=item["score"],
+                rationale=item.get("rationale"),
+                moved_by=item.get("moved_by"),
+            )
+            for item in serializer.validated_data["ratings"]
+        ]
+        participant = participant_for_user(group=access.group, user=request.user)
+        rating_submission_create(
+            participant=participant,
+            items=items,
+            submitted_by=request.user,
+            source=Submission.Source.API,
+        )
+        current = ratings_current(participant=participant)
+        return Response(RatingsMineSerializer({"ratings": current}).data)

@@ -1,0 +1,147 @@
+"""REST endpoints of rounds and changes of mind (the contract's "Rounds and changes of mind")."""
+
+from typing import Any
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from impactboard.throttling import WriteThrottle
+
+from ..access import Need, group_access, results_visible_to
+from ..selectors.changes import changes_between
+from ..selectors.groups import participant_of
+from ..selectors.rounds import round_exists, round_list, submission_history
+from ..services.rounds import round_open_next
+from .schema import round_number_param
+
+HIDDEN = "Results are hidden until you have rated in this group."
+
+
+class RoundSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    opened_at = serializers.DateTimeField()
+    closed_at = serializers.DateTimeField(allow_null=True)
+    raters = serializers.IntegerField()
+
+
+class ChangeRowSerializer(serializers.Serializer):
+    theory = serializers.DictField()
+    pairs = serializers.IntegerField()
+    moved = serializers.IntegerField()
+    mean_change = serializers.FloatField(allow_null=True)
+    toward = serializers.IntegerField()
+    away = serializers.IntegerField()
+    cited = serializers.IntegerField()
+    mean_from = serializers.FloatField(allow_null=True)
+    mean_to = serializers.FloatField(allow_null=True)
+    median_from = serializers.FloatField(allow_null=True)
+    lines = serializers.ListField(child=serializers.ListField(child=serializers.IntegerField()))
+
+
+class ChangesSerializer(serializers.Serializer):
+    hidden = serializers.BooleanField()
+    detail = serializers.CharField(required=False)
+    summary = serializers.DictField(allow_null=True)
+    results = ChangeRowSerializer(many=True)
+
+    def to_representation(self, instance: dict[str, Any]) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["from"], data["to"] = instance["from"], instance["to"]
+        return data
+
+
+class HistoryItemSerializer(serializers.Serializer):
+    theory = serializers.IntegerField()
+    score = serializers.IntegerField(allow_null=True)
+    previous = serializers.IntegerField(allow_null=True)
+    rationale = serializers.CharField(allow_blank=True)
+    moved_by = serializers.IntegerField(allow_null=True)
+
+
+class HistorySerializer(serializers.Serializer):
+    created_at = serializers.DateTimeField()
+    round = serializers.IntegerField()
+    source = serializers.CharField()
+    items = HistoryItemSerializer(many=True)
+
+
+class RoundsView(APIView):
+    """The group's rounds (read rules as for its rankings); a facilitator opens the next one."""
+
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    throttle_classes = [WriteThrottle]
+    throttle_scope = "writes"
+
+    @extend_schema(responses={200: RoundSerializer(many=True)})
+    def get(self, request: Request, slug: str) -> Response:
+        access = group_access(slug=slug, user=request.user)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(round_list(group=access.group), request, view=self)
+        return paginator.get_paginated_response(RoundSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=None,
+        responses={
+            201: RoundSerializer,
+            403: OpenApiResponse(description="Only facilitators open rounds."),
+            404: OpenApiResponse(description="No such group, or a private one."),
+            409: OpenApiResponse(description="Someone opened the next round a moment ago."),
+        },
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        access = group_access(slug=slug, user=request.user, need=Need.FACILITATOR)
+        opened = round_open_next(group=access.group, user=request.user)
+        body = {
+            "number": opened.number,
+            "opened_at": opened.opened_at,
+            "closed_at": None,
+            "raters": 0,
+        }
+        return Response(RoundSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+class ChangesView(APIView):
+    """Who changed their mind between two rounds, per theory (read rules as for rankings)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", int, description="Round A (default: the one before B)."),
+            OpenApiParameter("to", int, description="Round B (default: the open round)."),
+        ],
+        responses={200: ChangesSerializer, 400: OpenApiResponse(description="Bad round.")},
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        access = group_access(slug=slug, user=request.user)
+        group = access.group
+        last = round_number_param(request, "to") or group.current_round
+        first = round_number_param(request, "from") or max(1, last - 1)
+        for number in (first, last):
+            if not round_exists(group=group, number=number):
+                raise Http404(f"No round {number} in this group.")
+        if not results_visible_to(access=access, user=request.user):
+            body = {"hidden": True, "detail": HIDDEN, "from": first, "to": last}
+            return Response({**body, "summary": None, "results": []})
+        changes = changes_between(group=group, first=first, last=last)
+        return Response(ChangesSerializer({"hidden": False, **changes}).data)
+
+
+class HistoryView(APIView):
+    """The caller's submissions in the group, newest first, each item with the score it replaced."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: HistorySerializer(many=True)})
+    def get(self, request: Request, slug: str) -> Response:
+        access = group_access(slug=slug, user=request.user, need=Need.MEMBER)
+        participant = participant_of(group=access.group, user=request.user)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(
+            submission_history(participant=participant), request, view=self
+        )
+        return paginator.get_paginated_response(HistorySerializer(page, many=True).data)

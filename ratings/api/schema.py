@@ -1,0 +1,27 @@
+"""The error answers the ratings endpoints document, shared by their schemas."""
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+
+from ..serializers import DetailSerializer
+
+NOT_FOUND = OpenApiResponse(DetailSerializer, description="No such group, or a private one.")
+FORBIDDEN = OpenApiResponse(DetailSerializer, description="Not allowed (members/facilitators).")
+UNAUTHENTICATED = OpenApiResponse(DetailSerializer, description="Not logged in.")
+BAD_REQUEST = OpenApiResponse(description="Validation errors, by field.")
+LAST_FACILITATOR = OpenApiResponse(DetailSerializer, description="The last facilitator.")
+
+ROUND_PARAMETER = OpenApiParameter(
+    "round", int, description="A round of the group (1, 2, …); default: the current ratings."
+)
+
+
+def round_number_param(request: Request, name: str) -> int | None:
+    """`?<name>=N` as a positive integer, None when absent; anything else is a 400 naming it."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= 32767:
+        raise ValidationError({name: ["A round is a positive whole number."]})
+    return int(raw)

@@ -1,0 +1,153 @@
+"""The ranking cache: a group's facts (meta), each scope's current ETag, and the rendered JSON body
+of exactly that version. A poll that finds nothing new is answered from here with no query.
+
+Every call fails open through `impactboard.cache`: with the cache down a read finds nothing and
+the caller goes the long way (the database); a write is skipped. Database errors propagate.
+"""
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.core.cache import cache
+
+from impactboard.cache import cache_guard, fail_open
+
+from .models import DiscussionGroup, Ranking
+
+META_TIMEOUT = 300
+ETAG_TIMEOUT = 60
+_DOWN = object()  # what a read returns when the cache is unreachable (unlike a miss: None)
+
+
+def ranking_etag(scope: str, version: int) -> str:
+    return f'"{scope.replace(":", "-")}-v{version}"'
+
+
+@dataclass(frozen=True)
+class RankingView:
+    """One stored version of a scope's ranking, as the API and pages read it."""
+
+    scope: str
+    version: int
+    computed_at: datetime | None
+    raters: int
+    results: list[dict[str, Any]]
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def etag(self) -> str:
+        return ranking_etag(self.scope, self.version)
+
+    @classmethod
+    def of(cls, stored: Ranking) -> "RankingView":
+        return cls(
+            stored.scope,
+            stored.version,
+            stored.computed_at,
+            stored.raters,
+            stored.results,
+            stored.summary,
+        )
+
+
+def _timestamp(value: datetime | None) -> str | None:
+    """ISO 8601 with "Z" for UTC: what DRF's JSON encoder writes for a datetime."""
+    if value is None:
+        return None
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def ranking_payload(ranking: RankingView) -> dict[str, Any]:
+    """A ranking's 200 answer in the rankings API, when it is not hidden (see RankingSerializer)."""
+    return {
+        "computed_at": _timestamp(ranking.computed_at),
+        "raters": ranking.raters,
+        "hidden": False,
+        "results": ranking.results,
+        "summary": ranking.summary,
+    }
+
+
+def ranking_body(ranking: RankingView) -> bytes:
+    """`ranking_payload` as JSON, byte for byte what the API's JSONRenderer answers for it (UTF-8,
+    compact, no NaN, U+2028/U+2029 escaped; tests/test_rankings.py checks it): the cached body."""
+    text = json.dumps(
+        ranking_payload(ranking), ensure_ascii=False, allow_nan=False, separators=(",", ":")
+    )
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode()
+
+
+def _group_meta_key(slug: str) -> str:
+    return f"group:meta:{slug}"
+
+
+def _etag_key(scope: str) -> str:
+    return f"rankings:etag:{scope}"
+
+
+def _body_key(scope: str) -> str:
+    return f"rankings:body:{scope}"
+
+
+def group_meta_cached(*, slug: str) -> dict[str, Any] | None:
+    """{"scope", "public", "hidden"} of a group, from the cache (filled from the database on a
+    miss). None if there is no such group or the cache is unreachable."""
+    key = _group_meta_key(slug)
+    meta = fail_open("group meta", lambda: cache.get(key), _DOWN)
+    if meta is _DOWN:
+        return None
+    if meta is None:
+        group = DiscussionGroup.objects.filter(slug=slug).first()  # outside the guard: may raise
+        if group is None:
+            return None
+        meta = {"scope": group.scope, "public": group.is_public, "hidden": group.results_hidden}
+        with cache_guard("group meta"):
+            cache.set(key, meta, timeout=META_TIMEOUT)
+    return meta  # type: ignore[no-any-return]
+
+
+def group_meta_forget(*, slug: str) -> None:
+    with cache_guard("group meta"):
+        cache.delete(_group_meta_key(slug))
+
+
+def ranking_etag_remember(*, ranking: RankingView) -> None:
+    """After a recompute: the new ETag with the rendered body of that version, so the first
+    reads after it are answered from the cache too (one round trip)."""
+    values = {
+        _etag_key(ranking.scope): ranking.etag,
+        _body_key(ranking.scope): (ranking.etag, ranking_body(ranking)),
+    }
+    with cache_guard("ranking etag"):
+        cache.set_many(values, timeout=ETAG_TIMEOUT)
+
+
+def ranking_cached(*, scope: str) -> tuple[str | None, bytes | None]:
+    """The current ETag of `scope` and, if the cache holds it, the rendered JSON of exactly that
+    version; one round trip. (None, None) when nothing is cached or the cache is unreachable."""
+    found = fail_open(
+        "ranking etag", lambda: cache.get_many([_etag_key(scope), _body_key(scope)]), {}
+    )
+    etag, cached = found.get(_etag_key(scope)), found.get(_body_key(scope))
+    return etag, (cached[1] if etag and cached and cached[0] == etag else None)
+
+
+def group_ranking_cached(*, slug: str) -> tuple[dict[str, Any] | None, str | None, bytes | None]:
+    """The group's cached meta (see group_meta_cached), its ranking's current ETag and the body
+    of exactly that version: two round trips (the meta names the scope)."""
+    meta = group_meta_cached(slug=slug)
+    if meta is None:
+        return None, None, None
+    return meta, *ranking_cached(scope=meta["scope"])
+
+
+def ranking_read_remember(*, scope: str, etag: str, body: bytes | None = None) -> None:
+    """After a read from the database: the ETag only if none is cached (a recompute's newer one
+    wins), and the body paired with its ETag, so it is only ever served for that version."""
+    with cache_guard("ranking etag"):
+        cache.add(_etag_key(scope), etag, timeout=ETAG_TIMEOUT)
+        if body is not None:
+            cache.set(_body_key(scope), (etag, body), timeout=ETAG_TIMEOUT)

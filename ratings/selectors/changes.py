@@ -1,0 +1,174 @@
+"""Reads of changes of mind: who moved between two rounds, what an argument moved, and the
+feedback a group sees between rounds. Built on the rounds' results (`selectors.rounds`)."""
+
+import statistics
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+
+from discussion.models import Comment
+from discussion.selectors import comments_annotated
+from theories.models import Theory
+
+from ..models import DiscussionGroup
+from .rankings import ranking_get
+from .rounds import round_scope, round_scores
+
+# --- changes of mind ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Move:
+    participant: int
+    theory: int
+    before: int
+    after: int
+    median_before: float
+    cited: bool
+
+    @property
+    def change(self) -> int:
+        return self.after - self.before
+
+    @property
+    def toward(self) -> bool:
+        return abs(self.after - self.median_before) < abs(self.before - self.median_before)
+
+    @property
+    def away(self) -> bool:
+        return abs(self.after - self.median_before) > abs(self.before - self.median_before)
+
+
+def changes_between(*, group: DiscussionGroup, first: int, last: int) -> dict[str, Any]:
+    """The contract's changes of mind from round `first` to round `last`: one row per theory (in
+    theory-number order) over the pairs (participants who rated it in both rounds), and a summary
+    that tells conformity (moves toward round `first`'s median) from persuasion (moves that name
+    an argument). The per-round results come from one windowed SQL query over the history."""
+    scores = round_scores(group=group, rounds=[first, last])
+    before: dict[tuple[int, int], int] = {}
+    after: dict[tuple[int, int], tuple[int, bool]] = {}
+    by_theory_first: dict[int, list[int]] = {}
+    for participant, theory, number, score, cited in scores:
+        if number == first:
+            before[(participant, theory)] = score
+            by_theory_first.setdefault(theory, []).append(score)
+        if number == last:
+            after[(participant, theory)] = (score, cited)
+    medians = {t: float(statistics.median(s)) for t, s in by_theory_first.items()}
+    pairs: dict[int, list[Move]] = {}
+    for key, score_before in before.items():
+        if key not in after:
+            continue
+        score_after, cited = after[key]
+        pairs.setdefault(key[1], []).append(
+            Move(
+                participant=key[0],
+                theory=key[1],
+                before=score_before,
+                after=score_after,
+                median_before=medians[key[1]],
+                cited=cited and score_after != score_before,
+            )
+        )
+    rows = []
+    for theory in Theory.objects.order_by("number").only("id", "number", "title"):
+        theory_pairs = pairs.get(theory.id, [])
+        moves = [m for m in theory_pairs if m.change != 0]
+        rows.append(
+            {
+                "theory": {"id": theory.id, "number": theory.number, "title": theory.title},
+                "pairs": len(theory_pairs),
+                "moved": len(moves),
+                "mean_change": (
+                    statistics.fmean(m.change for m in theory_pairs) if theory_pairs else None
+                ),
+                "toward": sum(m.toward for m in moves),
+                "away": sum(m.away for m in moves),
+                "cited": sum(m.cited for m in moves),
+                "mean_from": (
+                    statistics.fmean(m.before for m in theory_pairs) if theory_pairs else None
+                ),
+                "mean_to": statistics.fmean(m.after for m in theory_pairs)
+                if theory_pairs
+                else None,
+                "median_from": medians.get(theory.id),
+                "lines": [[m.before, m.after] for m in theory_pairs],
+            }
+        )
+    every_move = [m for ms in pairs.values() for m in ms if m.change != 0]
+    summary = {
+        "pairs": sum(r["pairs"] for r in rows),
+        "moved": len(every_move),
+        "movers": len({m.participant for m in every_move}),
+        "toward": sum(r["toward"] for r in rows),
+        "away": sum(r["away"] for r in rows),
+        "cited": sum(r["cited"] for r in rows),
+        "mean_abs_change": (
+            statistics.fmean(abs(m.change) for m in every_move) if every_move else None
+        ),
+    }
+    summary["sentences"] = changes_sentences(summary, first=first, last=last)
+    return {"from": first, "to": last, "summary": summary, "results": rows}
+
+
+def changes_sentences(summary: dict[str, Any], *, first: int, last: int) -> list[str]:
+    """Plain words for the changes summary. Conformity (a move toward the median) and
+    persuasion (a move that names an argument) are counted apart: they are not the same."""
+    if first == last:
+        return [f"Only round {first} so far: nothing to compare yet."]
+    if not summary["pairs"]:
+        return [f"Nobody has rated a theory in both round {first} and round {last} yet."]
+    moved, pairs = summary["moved"], summary["pairs"]
+    if not moved:
+        return [f"Of {pairs} ratings given in both rounds, none changed."]
+    people = summary["movers"]
+    return [
+        f"{people} {'person' if people == 1 else 'people'} changed {moved} of {pairs} ratings "
+        f"between round {first} and round {last}, by {summary['mean_abs_change']:.1f} points on "
+        "average.",
+        f"{summary['toward']} of the {moved} moves went toward round {first}'s median and "
+        f"{summary['away']} away from it.",
+        f"{summary['cited']} of the {moved} moves named an argument that moved them.",
+    ]
+
+
+# --- feedback between rounds ---------------------------------------------------------------
+
+
+def round_feedback(*, group: DiscussionGroup, number: int) -> list[dict[str, Any]]:
+    """What the group sees of round `number` before rating again, per theory in theory order:
+    its distribution (ten-bin histogram), n and median, and the top argument for and against
+    (by quality votes) among the live comments on the theory, this group's and public ones.
+    Two queries: the stored round ranking and the comments."""
+    scope = round_scope(group=group, number=number)
+    rows = {r["theory"]["id"]: r for r in ranking_get(scope=scope).results}
+    top: dict[tuple[int, str], Any] = {}
+    arguments = (
+        comments_annotated()
+        .filter(
+            Q(group__isnull=True) | Q(group=group),
+            stance__in=[Comment.Stance.FOR, Comment.Stance.AGAINST],
+            deleted=False,
+            hidden=False,
+            retracted=False,
+        )
+        .select_related("author")
+        .order_by("-score", "created_at")
+    )
+    for comment in arguments:
+        top.setdefault((comment.theory_id, comment.stance), comment)
+    feedback = []
+    for theory in Theory.objects.order_by("number"):
+        row = rows.get(theory.id, {})
+        feedback.append(
+            {
+                "theory": theory,
+                "n": row.get("n", 0),
+                "median": row.get("median"),
+                "histogram": row.get("histogram", [0] * 10),
+                "for": top.get((theory.id, Comment.Stance.FOR)),
+                "against": top.get((theory.id, Comment.Stance.AGAINST)),
+            }
+        )
+    return feedback

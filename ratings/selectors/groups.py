@@ -1,0 +1,45 @@
+"""Reads of groups, memberships and participants."""
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+
+from ..models import DiscussionGroup, Membership, Participant
+
+
+def group_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[DiscussionGroup]:
+    """Every public group, plus the private groups `user` belongs to, each annotated with
+    `member_count` and the caller's `caller_role` (None when not a member)."""
+    groups = DiscussionGroup.objects.all()
+    if user.is_authenticated:
+        role = Membership.objects.filter(group=OuterRef("pk"), user=user).values("role")[:1]
+        groups = groups.annotate(caller_role=Subquery(role)).filter(
+            Q(visibility=DiscussionGroup.Visibility.PUBLIC) | Q(memberships__user=user)
+        )
+    else:
+        groups = groups.filter(visibility=DiscussionGroup.Visibility.PUBLIC)
+    member_count = (
+        Membership.objects.filter(group=OuterRef("pk"))
+        .order_by()
+        .values("group")
+        .annotate(c=Count("*"))
+        .values("c")
+    )
+    return groups.annotate(member_count=Subquery(member_count)).distinct().order_by("name")
+
+
+def group_member_count(*, group: DiscussionGroup) -> int:
+    return Membership.objects.filter(group=group).count()
+
+
+def group_members(*, group: DiscussionGroup) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(group=group)
+        .select_related("user")
+        .order_by("role", "user__username")
+    )
+
+
+def participant_of(*, group: DiscussionGroup, user: User | AnonymousUser) -> Participant | None:
+    if not user.is_authenticated:
+        return None
+    return Participant.objects.filter(group=group, user=user).first()

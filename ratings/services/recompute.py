@@ -1,0 +1,151 @@
+"""The recompute of a stored ranking from the truth (ratings, or the stored group rankings)."""
+
+from functools import partial
+
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from theories.models import Theory
+
+from ..models import GLOBAL_SCOPE, DiscussionGroup, Ranking, RankingRequest, Rating
+from ..ranking_cache import RankingView, ranking_etag_remember
+from ..rankmath import ranking_rows_from_histograms, ranking_summary
+from ..selectors.rounds import open_round_scope, round_histograms, round_scope_parse
+from .outbox import rankings_mark_stale, rankings_queued
+
+
+def ranking_recompute(*, scope: str, force: bool = False) -> Ranking | None:
+    """Recompute the stored ranking of `scope`. Idempotent, safe to run twice.
+
+    Locks the scope's Ranking row, so concurrent runs for one scope take turns; deletes the
+    outbox requests it covers (in the same transaction: if the run dies they come back). A run
+    that finds no request left (another run covered them) does nothing unless `force`.
+
+    A group's ranking comes from its ratings: one GROUP BY (theory, score) query, statistics from
+    those counts; a public group's recompute then marks the global ranking stale. The global
+    ranking is the sum of the stored rankings of the public groups (their histograms and raters:
+    a participant belongs to one group), so it never scans every rating. Once no recompute is
+    owed it equals a scan of every public rating (bench/run.py checks this after a workshop).
+    """
+    group: DiscussionGroup | None = None
+    round_number: int | None = None
+    if scope == GLOBAL_SCOPE:
+        _public_rankings_catch_up()
+    else:
+        group_id, round_number = round_scope_parse(scope)
+        group = DiscussionGroup.objects.filter(pk=group_id).first()
+        if group is None:  # deleted meanwhile
+            RankingRequest.objects.filter(scope=scope).delete()
+            return None
+    with transaction.atomic():
+        _derived_data_commit_lazily()
+        ranking, created = Ranking.objects.select_for_update().get_or_create(
+            scope=scope, defaults={"group": group if round_number is None else None}
+        )
+        # The outbox first: what it still holds after this DELETE arrived later, and is left
+        # for the next run; everything this run reads below was committed before it.
+        covered, _ = RankingRequest.objects.filter(scope=scope).delete()
+        if not (created or covered or force):
+            return ranking
+        theories = list(
+            Theory.objects.order_by("number").values_list("id", "number", "title", named=True)
+        )
+        if group is not None and round_number is not None:
+            histograms, ranking.raters = round_histograms(group=group, number=round_number)
+        elif group is not None:
+            histograms, ranking.raters = _group_histograms(group=group)
+        else:
+            histograms, ranking.raters = _global_histograms_from_group_rankings()
+        ranking.results = ranking_rows_from_histograms(theories, histograms)
+        ranking.summary = ranking_summary(ranking.results)
+        ranking.computed_at = timezone.now()
+        ranking.version += 1  # the row is locked: no other run can bump it meanwhile
+        ranking.save(update_fields=["results", "summary", "raters", "computed_at", "version"])
+        if group is not None and round_number is None:
+            # The open round's results move with the current ones (from round 2 on; before,
+            # they are the group's own ranking), and the global ranking sums public groups.
+            stale = [open_round_scope(group=group)] if group.current_round > 1 else []
+            stale += [GLOBAL_SCOPE] if group.is_public else []
+            if stale:
+                rankings_mark_stale(scopes=stale)
+        # Publish the committed version's ETag with its rendered body: the reads that follow a
+        # recompute are the ones a live dashboard makes, and none of them needs the database.
+        transaction.on_commit(
+            partial(ranking_etag_remember, ranking=RankingView.of(ranking)), robust=True
+        )
+    return ranking
+
+
+def _group_histograms(*, group: DiscussionGroup) -> tuple[dict[int, list[int]], int]:
+    """Ten-bin histograms by theory id, and the number of raters (participants with a rating),
+    of one group's ratings: one GROUP BY over the rating_histogram index (group, theory, score)
+    and one count. Plain SQL that PostgreSQL and SQLite both take: the ORM's compilation of
+    these two aggregates cost the worker several times what the database spent on them. (Two
+    statements, not one UNION ALL: PostgreSQL ran that as a Parallel Append, and starting its
+    workers took 8 of its 9 ms; EXPLAIN ANALYZE in docs/PERFORMANCE.md.)"""
+    table = Rating._meta.db_table
+    histograms: dict[int, list[int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT theory_id, score, COUNT(*) FROM {table} WHERE group_id = %s "
+            "GROUP BY theory_id, score",
+            [group.pk],
+        )
+        for theory_id, score, count in cursor.fetchall():
+            histograms.setdefault(theory_id, [0] * 10)[score - 1] = count
+        cursor.execute(
+            f"SELECT COUNT(DISTINCT participant_id) FROM {table} WHERE group_id = %s", [group.pk]
+        )
+        (raters,) = cursor.fetchone()
+    return histograms, raters
+
+
+def _global_histograms_from_group_rankings() -> tuple[dict[int, list[int]], int]:
+    histograms: dict[int, list[int]] = {}
+    raters = 0
+    stored = Ranking.objects.filter(group__visibility=DiscussionGroup.Visibility.PUBLIC)
+    for results, group_raters in stored.values_list("results", "raters").iterator(chunk_size=200):
+        raters += group_raters
+        for row in results:
+            if row["n"]:
+                total = histograms.setdefault(row["theory"]["id"], [0] * 10)
+                for i, count in enumerate(row["histogram"]):
+                    total[i] += count
+    return histograms, raters
+
+
+def _public_rankings_catch_up() -> None:
+    """Recompute first the public groups whose ranking is owed with no recompute queued (its
+    enqueue was lost, or it is called directly), and those with ratings but no stored ranking at
+    all (loaded by SQL), so that the sum covers them. A group whose recompute is queued is left
+    to it: that run marks the global ranking stale again, and a hot group is not recomputed
+    more often than its coalescing window allows."""
+    owed_scopes = list(
+        RankingRequest.objects.filter(scope__startswith="group:")
+        .values_list("scope", flat=True)
+        .distinct()
+    )
+    queued = rankings_queued(scopes=owed_scopes)
+    owed = {int(s.removeprefix("group:")) for s in owed_scopes if s not in queued}
+    public = DiscussionGroup.objects.filter(visibility=DiscussionGroup.Visibility.PUBLIC)
+    never = public.filter(ranking__isnull=True).filter(
+        Exists(Rating.objects.filter(group=OuterRef("pk")))
+    )
+    ids = set(public.filter(pk__in=owed).values_list("pk", flat=True)) if owed else set()
+    ids.update(never.values_list("pk", flat=True))
+    for group_id in sorted(ids):
+        ranking_recompute(scope=f"group:{group_id}")
+
+
+def _derived_data_commit_lazily() -> None:
+    """A ranking is derived data, so its commit need not wait for the WAL flush (on this machine
+    the flush made a recompute 22 ms instead of 8 ms of wall time, holding a worker process).
+    If PostgreSQL crashed before the flush, the outbox rows this run deleted come back with the
+    old ranking, and the sweeper recomputes it. The ratings it then reads are the same: WAL is
+    flushed in order, so a rating committed (durably) after this run would have flushed this
+    run too; the recomputed version therefore has the same number and the same content, and an
+    ETag already handed out stays true. PostgreSQL only; this transaction only."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")

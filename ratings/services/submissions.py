@@ -1,0 +1,178 @@
+"""The one submission path (API, page, import, seed): validate every item, save all or nothing."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from discussion.models import Comment
+from impactboard.errors import Conflict, DomainError
+from theories.models import Theory
+
+from ..models import DiscussionGroup, Participant, Rating, Submission, SubmissionItem
+from .outbox import rankings_mark_stale
+
+
+class RatingsClosed(Conflict):
+    """The facilitator has closed ratings in this group."""
+
+
+class SubmissionInvalid(DomainError):
+    """Some items of a submission are invalid; `errors` maps item index -> field -> messages.
+    The API answers 400 with `{"ratings": errors}`: the shape of the serializer's own item
+    errors."""
+
+    def __init__(self, errors: dict[int, dict[str, list[str]]]) -> None:
+        super().__init__({"ratings": errors})
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class RatingItem:
+    theory_id: int
+    score: int | None  # None removes the rating
+    rationale: str | None = None  # None keeps the stored rationale
+    moved_by: int | None = None  # the comment (id) that moved this change, if the rater named one
+
+
+def _citable(items: Sequence[RatingItem], group: DiscussionGroup | None) -> set[tuple[int, int]]:
+    """(comment id, theory id) of the comments named as `moved_by` that may be cited: live (not
+    deleted, hidden or retracted), public or in this group. One query, and none without any."""
+    wanted = {i.moved_by for i in items if i.moved_by is not None}
+    if not wanted:
+        return set()
+    scope = Q(group__isnull=True) | Q(group=group) if group is not None else Q(group__isnull=True)
+    live = Comment.objects.filter(
+        scope, pk__in=wanted, deleted=False, hidden=False, retracted=False
+    )
+    return set(live.values_list("pk", "theory_id"))
+
+
+def rating_items_validate(
+    items: Sequence[RatingItem], group: DiscussionGroup | None = None
+) -> None:
+    """Raise SubmissionInvalid naming every bad item: unknown theory, repeated theory, score
+    outside 1..10, a `moved_by` that is not a live comment on that theory that the group can
+    see. One query, and one more when an item names a comment."""
+    ids = {i.theory_id for i in items}
+    known = set(Theory.objects.filter(id__in=ids).values_list("id", flat=True)) if ids else set()
+    citable = _citable(items, group)
+    errors: dict[int, dict[str, list[str]]] = {}
+    seen: set[int] = set()
+    for index, item in enumerate(items):
+        if item.theory_id not in known:
+            errors.setdefault(index, {})["theory"] = [f"Unknown theory id {item.theory_id}."]
+        elif item.theory_id in seen:
+            errors.setdefault(index, {})["theory"] = [
+                f"Theory {item.theory_id} appears more than once in this submission."
+            ]
+        seen.add(item.theory_id)
+        if item.score is not None and not (type(item.score) is int and 1 <= item.score <= 10):
+            errors.setdefault(index, {})["score"] = ["A score is a whole number from 1 to 10."]
+        if item.moved_by is not None and (item.moved_by, item.theory_id) not in citable:
+            errors.setdefault(index, {})["moved_by"] = [
+                f"Comment {item.moved_by} is not a live comment on this theory that this group "
+                "can see."
+            ]
+    if errors:
+        raise SubmissionInvalid(errors)
+
+
+def rating_submission_create(
+    *,
+    participant: Participant,
+    items: Sequence[RatingItem],
+    submitted_by: User | None,
+    source: str,
+    note: str = "",
+    check_open: bool = True,
+) -> Submission:
+    """Save one submission: all of it or none of it.
+
+    Upserts the participant's ratings (INSERT … ON CONFLICT), deletes those set to None, appends
+    the submission and its items to the history, and marks the rankings stale. The recompute is
+    enqueued after commit; the write never waits on the broker.
+    """
+    group = participant.group
+    if check_open and not group.ratings_open:
+        raise RatingsClosed("Ratings are closed in this group.")
+    rating_items_validate(items, group)
+    try:
+        return _submission_write(
+            participant=participant,
+            items=items,
+            submitted_by=submitted_by,
+            source=source,
+            note=note,
+        )
+    except IntegrityError:
+        # A theory deleted between the validation and the write: name the item (400).
+        rating_items_validate(items, group)
+        raise
+
+
+def _submission_write(
+    *,
+    participant: Participant,
+    items: Sequence[RatingItem],
+    submitted_by: User | None,
+    source: str,
+    note: str,
+) -> Submission:
+    group = participant.group
+    now = timezone.now()
+    with transaction.atomic():
+        submission = Submission.objects.create(
+            participant=participant,
+            group=group,
+            submitted_by=submitted_by,
+            source=source,
+            note=note[:255],
+            round=group.current_round,
+        )
+        SubmissionItem.objects.bulk_create(
+            SubmissionItem(
+                submission=submission,
+                theory_id=i.theory_id,
+                score=i.score,
+                rationale=i.rationale or "",
+                moved_by_id=i.moved_by,
+            )
+            for i in items
+        )
+        # Two upserts at most: an item without a rationale keeps the stored one.
+        for keep_rationale in (False, True):
+            rows = [
+                Rating(
+                    participant=participant,
+                    group=group,
+                    theory_id=i.theory_id,
+                    score=i.score,
+                    rationale=i.rationale or "",
+                    updated_at=now,
+                    round=group.current_round,
+                )
+                for i in items
+                if i.score is not None and (i.rationale is None) == keep_rationale
+            ]
+            if rows:
+                Rating.objects.bulk_create(
+                    rows,
+                    update_conflicts=True,
+                    unique_fields=["participant", "theory"],
+                    update_fields=(
+                        ["score", "updated_at", "round"]
+                        if keep_rationale
+                        else ["score", "rationale", "updated_at", "round"]
+                    ),
+                )
+        removed = [i.theory_id for i in items if i.score is None]
+        if removed:
+            Rating.objects.filter(participant=participant, theory_id__in=removed).delete()
+        # The group's ranking only: the global one is summed from the group rankings, so the
+        # group's recompute marks it stale in turn (see ranking_recompute).
+        rankings_mark_stale(scopes=[group.scope])
+    return submission

@@ -1,0 +1,17 @@
+// The changes view: draws the slope chart of the theory chosen in the select (figures built on
+// the server with plotly, embedded with json_script), and redraws it in place on a new choice.
+(function () {
+  "use strict";
+  const data = document.getElementById("slope-figures");
+  const select = document.querySelector("[data-slope-select]");
+  const box = document.querySelector("[data-slope-chart]");
+  if (!data || !select || !box || !window.Plotly) return;
+  const figures = new Map(JSON.parse(data.textContent).map((f) => [String(f.id), f.figure]));
+  const config = { responsive: true, displayModeBar: false };
+  function draw() {
+    const figure = figures.get(select.value);
+    if (figure) window.Plotly.react(box, figure.data, figure.layout, config);
+  }
+  select.addEventListener("change", draw);
+  draw();
+})();
