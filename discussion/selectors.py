@@ -275,3 +275,25 @@ def citations_of(*, comments: Iterable[Any], groups: Any) -> dict[int, Citations
         )
         for pk in by_id
     }
+
+
+def citable_comments(*, group: DiscussionGroup) -> dict[int, list[tuple[int, str]]]:
+    """Per theory id, the comments a member of `group` may name as the argument that moved a
+    change (live: not deleted, hidden or retracted; public or in this group), best first, each
+    as (id, a short label). One query."""
+    live = (
+        comments_annotated()
+        .filter(Q(group__isnull=True) | Q(group=group), deleted=False, hidden=False)
+        .filter(retracted=False)
+        .select_related("author")
+        .order_by("theory_id", "-score", "created_at")
+    )
+    found: dict[int, list[tuple[int, str]]] = {}
+    for c in live:
+        author = c.author.username if c.author else "someone"
+        stance = f"{c.get_stance_display().lower()}, " if c.stance else ""
+        text = " ".join(c.body.split())
+        text = text if len(text) <= 70 else text[:69] + "…"
+        where = "this group" if c.group_id else "public"
+        found.setdefault(c.theory_id, []).append((c.pk, f"{author} ({stance}{where}): {text}"))
+    return found

@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts import views as account_views
 from accounts.api import RegisterView, TokenRevokeView, TokenView
+from charts import urls as chart_urls
 from discussion import urls as discussion_urls
 from exports import api as export_api
 from exports import views as export_views
@@ -71,6 +72,7 @@ api_v1: list[URLPattern | URLResolver] = [
         name="api-docs",
     ),
     *discussion_urls.api_urlpatterns,
+    *chart_urls.api_urlpatterns,
     path(
         "groups/<slug:slug>/export/ratings.csv",
         export_api.RatingsCSVView.as_view(),

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from discussion.selectors import citable_comments
 from impactboard.request_types import AuthedHttpRequest
 from theories.models import Theory
 
@@ -23,6 +24,7 @@ from .selectors import (
     ranking_get,
     ratings_current,
 )
+from .selectors.changes import round_feedback
 from .services import (
     LastFacilitator,
     RatingsClosed,
@@ -87,7 +89,20 @@ def group_rate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     participant = participant_for_user(group=group, user=request.user)
     theories = list(Theory.objects.order_by("number"))
     current = {r.theory_id: r for r in ratings_current(participant=participant)}
-    form = RatingForm(request.POST or None, theories=theories, current=current)
+    later_round = group.current_round > 1
+    visible = later_round and results_visible_to(access=access, user=request.user)
+    form = RatingForm(
+        request.POST or None,
+        theories=theories,
+        current=current,
+        current_round=group.current_round,
+        citable=citable_comments(group=group) if later_round else None,
+        feedback=(
+            {f["theory"].id: f for f in round_feedback(group=group, number=group.current_round - 1)}
+            if visible
+            else None
+        ),
+    )
     status = 200
     if request.method == "POST":
         if not group.ratings_open:
@@ -118,7 +133,14 @@ def group_rate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "ratings/group_rate.html",
-        {"group": group, "form": form, "rated": rated, "total": len(theories), "saved": current},
+        {
+            "group": group,
+            "form": form,
+            "rated": rated,
+            "total": len(theories),
+            "saved": current,
+            "previous_round": group.current_round - 1,
+        },
         status=status,
     )
 

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "discussion",
     "exports",
     "axes",
+    # Issue 14: chart figures built in Python (plotly).
+    "charts",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +113,14 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT: Path | None = BASE_DIR / "staticfiles"  # None under the test settings
+# Issue 14: the same compressed, fingerprinted, long-cached files in `make run` as in production
+# (served by WhiteNoise from STATIC_ROOT after collectstatic, never from the finders).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "impactboard.static_storage.FingerprintedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = False
+WHITENOISE_AUTOREFRESH = False
 
 # --- Redis: broker and cache, or the embedded default -------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
