@@ -27,7 +27,20 @@ from .progress import import_progress_read
 CHUNK_ROWS = 2000
 RATINGS_WIDE_LEAD = "rater"
 RATINGS_LONG_HEADER = ["rater", "theory", "score", "rationale", "updated_at"]
-RANKINGS_HEADER = ["rank", "theory", "title", "n", "mean", "median", "stdev", "controversy"]
+# rank_low, rank_high and tier (issue 13) come last so that the earlier columns keep their place.
+RANKINGS_HEADER = [
+    "rank",
+    "theory",
+    "title",
+    "n",
+    "mean",
+    "median",
+    "stdev",
+    "controversy",
+    "rank_low",
+    "rank_high",
+    "tier",
+]
 COMMENTS_HEADER = ["author", "theory", "stance", "created_at", "body"]
 
 Row = list[Any]
@@ -124,6 +137,8 @@ def export_rankings(*, group: DiscussionGroup) -> Iterator[Row]:
     yield list(RANKINGS_HEADER)
     for r in ranking_get(scope=group.scope).results:
         theory = r["theory"]
+        # .get: a ranking stored before issue 13 has no interval until it is recomputed.
+        interval = r.get("rank_interval") or [None, None]
         yield [
             r["rank"],
             theory["number"],
@@ -133,6 +148,9 @@ def export_rankings(*, group: DiscussionGroup) -> Iterator[Row]:
             r["median"],
             r["stdev"],
             r["controversy"],
+            interval[0],
+            interval[1],
+            r.get("tier"),
         ]
 
 
