@@ -194,7 +194,7 @@ class RankingRowSerializer(serializers.Serializer):
             "[low, high]: the ranks (1 = best) the theory could plausibly hold given these "
             "raters (95%, by resampling the raters; the global ranking uses a normal "
             "approximation of the means); low ≤ rank ≤ high. Null when nobody rated the theory "
-            "or there are fewer than 3 raters. See /methods/#rank-interval."
+            "or there are fewer than 3 raters. See /methods/#rank-intervals."
         ),
     )
     tier = serializers.IntegerField(
