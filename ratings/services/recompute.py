@@ -99,7 +99,9 @@ def ranking_recompute(*, scope: str, force: bool = False) -> Ranking | None:
 def _references(*, group: DiscussionGroup | None, round_number: int | None) -> list[Reference]:
     """The orders a group's (or round's) order is compared with: the source post's, the stored
     global ranking's, and from round 2 on the group's previous round's (as stored). None for the
-    global ranking itself."""
+    global ranking itself. The global order is the one stored when this scope is recomputed: a
+    move of the global ranking alone does not recompute every group (that would undo the
+    coalescing); the group's next rating brings it up to date."""
     if group is None:
         return []
     references: list[Reference] = [("post", "the post's group", POST_ORDER)]
