@@ -123,12 +123,17 @@ def group_rate(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def group_invite(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    """The invite link: opening it while logged in joins the group."""
+    """The invite link shows the group and a Join button; only the button's POST (with its CSRF
+    token) joins. Opening a link never joins: a link in a comment could be followed by anyone."""
     group = group_joinable(slug=slug, user=request.user, join_code=code)
-    membership_join(group=group, user=request.user)
-    messages.success(request, f"You have joined “{group.name}”.")
-    return redirect("group_detail", slug=group.slug)
+    if request.method == "POST":
+        membership_join(group=group, user=request.user)
+        messages.success(request, f"You have joined “{group.name}”.")
+        return redirect("group_detail", slug=group.slug)
+    is_member = group.memberships.filter(user=request.user).exists()
+    return render(request, "ratings/group_invite.html", {"group": group, "is_member": is_member})
 
 
 @login_required
