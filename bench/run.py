@@ -72,6 +72,7 @@ from django.db import connection  # noqa: E402
 
 import ratings  # noqa: E402
 from ratings.models import GLOBAL_SCOPE, DiscussionGroup, Ranking, Rating, Submission  # noqa: E402
+from ratings.rankmath import ranking_uncertainty_add  # noqa: E402
 from ratings.selectors import ranking_etag  # noqa: E402
 from ratings.services import ranking_recompute, ranking_rows  # noqa: E402
 from theories.models import Theory  # noqa: E402
@@ -265,8 +266,14 @@ def from_scratch(group_pk: int | None) -> tuple[list[dict[str, Any]], int]:
         counts = cursor.fetchall()
         cursor.execute(f"SELECT count(DISTINCT r.participant_id) {ratings}", params)
         raters = cursor.fetchone()[0]
+        scores = None
+        if group_pk:  # a group's rank intervals resample its raters' rows
+            cursor.execute(f"SELECT r.participant_id, r.theory_id, r.score {ratings}", params)
+            scores = cursor.fetchall()
     theories = list(Theory.objects.order_by("number").only("id", "number", "title"))
-    return ranking_rows(theories, counts), raters
+    rows = ranking_rows(theories, counts)
+    ranking_uncertainty_add(rows, {}, scores=scores)  # pure: the same figures from the same data
+    return rows, raters
 
 
 def median_seconds(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]

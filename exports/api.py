@@ -166,7 +166,8 @@ class RatingsCSVView(ExportView):
 
 
 class RankingsCSVView(ExportView):
-    """A group's stored ranking as CSV: rank,theory,title,n,mean,median,stdev,controversy."""
+    """A group's stored ranking as CSV: rank,theory,title,n,mean,median,stdev,controversy,
+    rank_low,rank_high,tier."""
 
     @extend_schema(
         parameters=[BOM, ROUND_PARAMETER],

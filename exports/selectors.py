@@ -33,7 +33,20 @@ if TYPE_CHECKING:
 CHUNK_ROWS = 2000
 RATINGS_WIDE_LEAD = "rater"
 RATINGS_LONG_HEADER = ["rater", "theory", "score", "rationale", "updated_at"]
-RANKINGS_HEADER = ["rank", "theory", "title", "n", "mean", "median", "stdev", "controversy"]
+# rank_low, rank_high and tier (issue 13) come last so that the earlier columns keep their place.
+RANKINGS_HEADER = [
+    "rank",
+    "theory",
+    "title",
+    "n",
+    "mean",
+    "median",
+    "stdev",
+    "controversy",
+    "rank_low",
+    "rank_high",
+    "tier",
+]
 COMMENTS_HEADER = ["author", "theory", "stance", "created_at", "body"]
 CHANGES_HEADER = [
     "rater",
@@ -186,6 +199,8 @@ def export_rankings(*, group: DiscussionGroup, number: int | None = None) -> Ite
     scope = group.scope if number is None else round_scope(group=group, number=number)
     for r in ranking_get(scope=scope).results:
         theory = r["theory"]
+        # .get: a ranking stored before issue 13 has no interval until it is recomputed.
+        interval = r.get("rank_interval") or [None, None]
         yield [
             r["rank"],
             theory["number"],
@@ -195,6 +210,9 @@ def export_rankings(*, group: DiscussionGroup, number: int | None = None) -> Ite
             r["median"],
             r["stdev"],
             r["controversy"],
+            interval[0],
+            interval[1],
+            r.get("tier"),
         ]
 
 

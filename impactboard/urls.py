@@ -105,6 +105,7 @@ api_v1: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("methods/", views.methods, name="methods"),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
     path("accounts/signup/", account_views.signup, name="signup"),

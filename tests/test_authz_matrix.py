@@ -101,6 +101,7 @@ MATRIX: list[Row] = [
     # --- pages ----------------------------------------------------------------------------------
     Row("home", "get", same(200), api=False),
     Row("health", "get", same(200), api=False),
+    Row("methods", "get", same(200), api=False),
     Row("theory_list", "get", same(200), api=False),
     Row("theory_detail", "get", same(200), api=False,
         kwargs=lambda ctx: {"slug": ctx.theory.slug}),

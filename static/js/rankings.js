@@ -19,6 +19,62 @@
     return td;
   }
 
+  // "3 (1–6)": the rank and the range of places it could plausibly hold (issue 13).
+  function rankCell(row) {
+    const td = cell(String(row.rank));
+    if (row.rank_interval) {
+      const range = document.createElement("span");
+      range.className = "rank-interval";
+      range.textContent = `(${row.rank_interval[0]}–${row.rank_interval[1]})`;
+      td.append(" ", range);
+    }
+    return td;
+  }
+
+  // Split / spread / consensus as a small label, with the counts behind it in words.
+  function patternCell(row) {
+    const td = cell("");
+    td.className = "pattern";
+    (row.flags || []).forEach((flag) => {
+      const label = document.createElement("span");
+      label.className = `flag flag-${flag}`;
+      label.textContent = flag;
+      const words = document.createElement("span");
+      words.className = "flag-words";
+      words.textContent = row.in_words || "";
+      td.append(label, " ", words);
+    });
+    return td;
+  }
+
+  function renderUncertainty(root, summary) {
+    const tiers = root.querySelector('[data-field="tier-sentence"]');
+    if (tiers && summary.tier_sentence !== undefined) tiers.textContent = summary.tier_sentence;
+    const w = root.querySelector('[data-field="kendall-w"]');
+    if (w && summary.kendall_w) {
+      const k = summary.kendall_w;
+      w.textContent = (k.value === null ? "" : `Kendall's W = ${fmt(k.value, 2)} (n = ${k.n_raters} raters). `) + k.reading;
+    }
+    const refs = root.querySelector('[data-field="references"]');
+    if (refs && summary.references) {
+      refs.replaceChildren(...summary.references.map((ref) => {
+        const li = document.createElement("li");
+        li.dataset.reference = ref.key;
+        li.append(ref.sentence + " ");
+        if (ref.kendall_tau_b !== null) {
+          const detail = document.createElement("span");
+          detail.className = "hint";
+          const ci = ref.kendall_tau_b_interval;
+          detail.textContent = `Kendall's τ-b = ${fmt(ref.kendall_tau_b, 2)}` +
+            (ci ? ` (95%: ${fmt(ci[0], 2)} to ${fmt(ci[1], 2)})` : "") +
+            `, rank-biased overlap ${fmt(ref.rbo, 2)}, over n = ${ref.n} theories.`;
+          li.append(detail);
+        }
+        return li;
+      }));
+    }
+  }
+
   function renderTable(root, data, highlight) {
     const tbody = root.querySelector(".ranking-table tbody");
     if (!tbody) return;
@@ -36,11 +92,12 @@
       num.className = "theory-number";
       num.textContent = row.theory.number + ".";
       title.append(num, " " + row.theory.title);
+      if (row.tier) tr.dataset.tier = String(row.tier);
       tr.append(
-        cell(String(row.rank)),
+        rankCell(row),
         title, cell(String(row.n), true), cell(fmt(row.mean, 2), true),
         cell(fmt(row.median, 1), true), cell(fmt(row.stdev, 2), true),
-        cell(fmt(row.controversy, 2), true),
+        cell(fmt(row.controversy, 2), true), patternCell(row),
       );
       return tr;
     });
@@ -66,8 +123,9 @@
       const a = summary.agreement;
       agreement.textContent = a.value === null
         ? "not enough ratings yet."
-        : `${a.method} = ${fmt(a.value, 2)}. ${a.reading}`;
+        : `${a.method} = ${fmt(a.value, 2)}${a.n ? ` (n = ${a.n} ratings)` : ""}. ${a.reading}`;
     }
+    renderUncertainty(root, summary);
     const hist = root.querySelector('[data-table="histograms"] tbody');
     if (hist) {
       hist.replaceChildren(...data.results.map((row) => {
