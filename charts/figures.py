@@ -196,6 +196,7 @@ def ranking_bars(payload: dict[str, Any]) -> dict[str, Any]:
         trace,
         layout=_base_layout(
             height=height,
+            shapes=_tier_bands(rows),
             xaxis={
                 "type": "linear",
                 "range": x_range,
@@ -212,6 +213,37 @@ def ranking_bars(payload: dict[str, Any]) -> dict[str, Any]:
         "margin": {"l": 4, "r": 4, "t": 10, "b": 50},
     }
     return _figure(fig, narrow=narrow, message=_unrated_note(payload["results"]))
+
+
+def _tier_bands(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A shaded band behind every other tier (theories whose rank intervals overlap, so their
+    order cannot be told apart; see /methods/#tiers), drawn on the category axis by position.
+    None when the ranking has no tiers (fewer than three raters)."""
+    tiers = [r.get("tier") for r in rows]
+    if not rows or any(t is None for t in tiers):
+        return []
+    bands = []
+    start = 0
+    for index in range(1, len(rows) + 1):
+        if index == len(rows) or tiers[index] != tiers[start]:
+            if tiers[start] % 2 == 1:  # odd tiers shaded: bands alternate down the list
+                bands.append(
+                    {
+                        "type": "rect",
+                        "xref": "paper",
+                        "x0": 0,
+                        "x1": 1,
+                        "yref": "y",
+                        "y0": start - 0.5,
+                        "y1": index - 0.5,
+                        "fillcolor": "rgba(0, 114, 178, 0.08)",
+                        "line": {"width": 0},
+                        "layer": "below",
+                        "name": f"tier {tiers[start]}",
+                    }
+                )
+            start = index
+    return bands
 
 
 def ranking_heatmap(payload: dict[str, Any]) -> dict[str, Any]:

@@ -226,3 +226,33 @@ def test_hidden_results_hide_the_figures_too(cast, theories) -> None:
     body = client.get(f"/api/v1/groups/{cast.public.slug}/rankings/figures/").json()
     assert body["hidden"] is True
     assert body["figures"] == {}
+
+
+def test_the_bar_chart_shades_alternate_tiers_behind_the_bars() -> None:
+    from charts.figures import ranking_bars
+
+    def row(rank: int, tier: int) -> dict:  # type: ignore[type-arg]
+        return {
+            "rank": rank,
+            "theory": {"id": rank, "number": rank, "title": f"Theory {rank}"},
+            "n": 9,
+            "mean": 10 - rank * 0.5,
+            "median": 5.0,
+            "stdev": 1.0,
+            "histogram": [0] * 9 + [9],
+            "controversy": 1.0,
+            "ci_low": 4.0,
+            "ci_high": 6.0,
+            "thin": False,
+            "tier": tier,
+            "rank_interval": [rank, rank + 1],
+        }
+
+    payload = {"raters": 9, "results": [row(1, 1), row(2, 1), row(3, 2), row(4, 3)]}
+    shapes = ranking_bars(payload)["layout"]["shapes"]
+    assert [(s["name"], s["y0"], s["y1"]) for s in shapes] == [
+        ("tier 1", -0.5, 1.5),
+        ("tier 3", 2.5, 3.5),
+    ]
+    no_tiers = {"raters": 2, "results": [dict(row(1, 1), tier=None)]}
+    assert ranking_bars(no_tiers)["layout"].get("shapes", []) == []
