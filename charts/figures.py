@@ -219,9 +219,9 @@ def _tier_bands(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A shaded band behind every other tier (theories whose rank intervals overlap, so their
     order cannot be told apart; see /methods/#tiers), drawn on the category axis by position.
     None when the ranking has no tiers (fewer than three raters)."""
-    tiers = [r.get("tier") for r in rows]
-    if not rows or any(t is None for t in tiers):
+    if not rows or any(r.get("tier") is None for r in rows):
         return []
+    tiers: list[int] = [r["tier"] for r in rows]
     bands = []
     start = 0
     for index in range(1, len(rows) + 1):
