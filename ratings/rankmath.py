@@ -208,6 +208,12 @@ def _score_matrix(scores: Iterable[tuple[int, int, int]], columns: dict[int, int
     return matrix
 
 
+#: Above this many raters a scope's rank intervals come from the normal approximation of the
+#: means (as the global ranking's do) instead of the bootstrap over raters: with that many the
+#: two agree (tests/test_uncertainty.py) and the bootstrap's cost grows with every rater.
+BOOTSTRAP_MAX_RATERS = 60
+
+
 def ranking_uncertainty_add(
     rows: list[dict[str, Any]],
     summary: dict[str, Any],
@@ -226,13 +232,21 @@ def ranking_uncertainty_add(
     there are no intervals. Deterministic: the same ratings give the same figures."""
     numbers = [r["theory"]["number"] for r in rows]
     concordance = None
-    if scores is None:
+    matrix = (
+        None
+        if scores is None
+        else _score_matrix(scores, {r["theory"]["id"]: j for j, r in enumerate(rows)})
+    )
+    if matrix is None or matrix.shape[0] > BOOTSTRAP_MAX_RATERS:
+        # Many raters: the normal approximation of the means says the same thing for a
+        # fraction of the bootstrap's cost (158 ms of CPU at 500 raters, recomputed up to twice
+        # a second in a busy workshop); see /methods/#rank-intervals.
         result = rank_intervals_from_histograms(
             {r["theory"]["number"]: r["histogram"] for r in rows}
         )
     else:
-        matrix = _score_matrix(scores, {r["theory"]["id"]: j for j, r in enumerate(rows)})
         result = rank_intervals(matrix, numbers)
+    if matrix is not None:
         concordance = kendall_w(matrix)
     tier_list = tiers([(n, result.ranks[n], result.intervals[n]) for n in numbers])
     tier_by_number = tier_of(tier_list)

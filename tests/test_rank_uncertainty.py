@@ -309,3 +309,20 @@ def test_the_methods_page_has_an_anchor_for_every_figure_and_follows_docs_method
     ]
     assert headings == [unescape(h) for h in shown]
     assert 'href="/methods/"' in Client().get("/").content.decode()  # the footer links it
+
+
+def test_a_group_of_more_than_sixty_raters_takes_the_normal_approximation(cast, theories) -> None:
+    """The bootstrap's cost grows with every rater; past 60 the means' normal approximation
+    (the global ranking's method) gives the intervals, and Kendall's W is still computed."""
+    from ratings.rankmath import BOOTSTRAP_MAX_RATERS, RANK_INTERVAL_METHODS
+    from ratings.services import ranking_recompute
+
+    from .factories import rate
+
+    for i in range(BOOTSTRAP_MAX_RATERS + 1):
+        person = Participant.objects.create(group=cast.public, name=f"p{i}")
+        rate(person, {1: 9 - i % 3, 2: 5 + i % 4, 3: 2 + i % 2})
+    summary = ranking_recompute(scope=cast.public.scope, force=True).summary
+    assert summary["rank_intervals"]["method"] == RANK_INTERVAL_METHODS["normal"]
+    assert summary["rank_intervals"]["n"] == BOOTSTRAP_MAX_RATERS + 1
+    assert summary["kendall_w"]["value"] is not None
