@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 
 from accounts.services import token_for, user_create
 from ratings.models import DiscussionGroup
-from ratings.services import group_create, group_update, membership_join
+from ratings.services import group_create, group_listing_decide, group_update, membership_join
 from theories.longlist import seed
 from theories.models import Theory
 
@@ -105,8 +105,13 @@ def cast(make_user, theories):  # type: ignore[no-untyped-def]
     # rule has its own tests.
     for group in (Cast.public, Cast.private, Cast.other):
         group_update(group=group, results_hidden=False)
-    membership_join(group=Cast.public, user=Cast.member)
-    membership_join(group=Cast.private, user=Cast.member)
+    # The public groups are real ones that staff have listed, so they count in the global
+    # ranking; the member joined both groups through their invitations. Self-joins and
+    # unlisted groups have their own tests (tests/test_integrity.py).
+    for group in (Cast.public, Cast.other):
+        group_listing_decide(group=group, listed=True)
+    membership_join(group=Cast.public, user=Cast.member, via_invite=True)
+    membership_join(group=Cast.private, user=Cast.member, via_invite=True)
     return Cast
 
 
