@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 from impactboard.throttling import ScopedThrottle
 from ratings.serializers import DetailSerializer
 
-from .access import export_access, import_access
+from .access import comments_export_access, export_access, import_access
 from .csvio import Rows, csv_bytes
 from .models import ImportJob
 from .selectors import (
@@ -158,7 +158,7 @@ class CommentsCSVView(ExportView):
         responses={(200, "text/csv"): CSV_BODY, 403: HIDDEN, 404: NOT_FOUND},
     )
     def get(self, request: Request, slug: str) -> StreamingHttpResponse:
-        access = export_access(slug=slug, user=request.user)
+        access = comments_export_access(slug=slug, user=request.user)
         rows = export_comments(group=access.group, anonymise=_flag(request, "anonymise"))
         return csv_response(
             rows, filename=f"{access.group.slug}-comments.csv", bom=_flag(request, "bom")
