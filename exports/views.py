@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from impactboard.throttling import ImportPageThrottle
+
 from .access import import_access
 from .forms import UploadForm
 from .models import ImportJob
@@ -27,6 +29,8 @@ from .sheet_columns import column_letter
 from .sheet_file import MAX_UPLOAD_BYTES, SheetUnreadable
 from .sheets import Sheet
 
+THROTTLED = "Too many imports in a short time: wait a minute and try again."
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -36,6 +40,14 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
+        if not ImportPageThrottle().allow_request(request, None):
+            messages.error(request, THROTTLED)
+            return render(
+                request,
+                "exports/import_upload.html",
+                {"group": group, "form": UploadForm()},
+                status=429,
+            )
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
@@ -83,6 +95,10 @@ def import_job_page(request: HttpRequest, slug: str, job_id: int) -> HttpRespons
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
+        if action in ("remap", "confirm") and not ImportPageThrottle().allow_request(request, None):
+            # Each reads the whole sheet again, as an upload does.
+            messages.error(request, THROTTLED)
+            return _preview_page(request, job, sheet, status=429)
         if action == "discard":
             job.delete()
             messages.info(request, "Import discarded: nothing was written.")
