@@ -416,3 +416,23 @@ def test_an_anonymous_differ_recovers_nothing_from_a_hidden_groups_new_rating(
     # Revealing the results (or closing ratings) feeds the aggregates at once.
     group_update(group=hiding, results_hidden=False)
     wait_until(lambda: api().get("/api/v1/rankings/").json()["raters"] == 2, timeout=5)
+
+
+def test_staff_list_and_refuse_from_the_admin_queue(cast, client, make_user, theories) -> None:
+    admin_user = make_user("root")
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    asking = group_create(user=cast.facilitator, name="Asking admin", visibility="public")
+    DiscussionGroup.objects.filter(pk=asking.pk).update(listing="requested")
+    client.force_login(admin_user)
+    changelist = "/admin/ratings/discussiongroup/"
+    page = client.get(changelist + "?listing__exact=requested").content.decode()
+    assert "Asking admin" in page and "Open Reading Group" not in page
+    action = {"action": "approve_listing", "_selected_action": [asking.pk]}
+    assert client.post(changelist, action).status_code == 302
+    asking.refresh_from_db()
+    assert asking.listing == "listed"
+    action = {"action": "refuse_listing", "_selected_action": [asking.pk]}
+    client.post(changelist, action)
+    asking.refresh_from_db()
+    assert asking.listing == "unlisted"
