@@ -19,6 +19,9 @@ install: $(STAMP)
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	# The static files as production serves them (compressed, fingerprinted, cached a year);
+	# run it again after editing a file under static/.
+	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # Headless Chromium for the browser tests: Debian's package, never a downloaded browser.

@@ -1,11 +1,11 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from impactboard.throttling import ScopedThrottle
+from impactboard.throttling import ScopedThrottle, WriteThrottle
 
 from .serializers import (
     RegisterResponseSerializer,
@@ -13,7 +13,7 @@ from .serializers import (
     TokenRequestSerializer,
     TokenResponseSerializer,
 )
-from .services import token_for, user_create
+from .services import token_for, token_revoke, user_create
 
 
 class RegisterView(APIView):
@@ -47,7 +47,26 @@ class TokenView(APIView):
         responses={200: TokenResponseSerializer, 400: OpenApiResponse(description="Wrong.")},
     )
     def post(self, request: Request) -> Response:
-        serializer = TokenRequestSerializer(data=request.data)
+        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         token = token_for(user=serializer.validated_data["user"])
         return Response(TokenResponseSerializer({"token": token}).data)
+
+
+class TokenRevokeView(APIView):
+    """Revoke the caller's own API token (by that token, or a signed-in session with CSRF)."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [WriteThrottle]
+    throttle_scope = "writes"
+
+    @extend_schema(
+        request=None,
+        responses={
+            204: OpenApiResponse(description="Revoked: the token no longer authenticates."),
+            401: OpenApiResponse(description="Not logged in."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        token_revoke(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -31,7 +31,10 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(max_length=128, trim_whitespace=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        user = authenticate(username=attrs["username"], password=attrs["password"])
+        # The Django request (not DRF's wrapper) so that django-axes counts the failure and
+        # marks a locked-out attempt for its middleware, as on the sign-in pages.
+        request = self.context["request"]._request
+        user = authenticate(request, username=attrs["username"], password=attrs["password"])
         if user is None:
             raise serializers.ValidationError(
                 {"non_field_errors": ["Unable to log in with those credentials."]}

@@ -24,3 +24,10 @@ def user_create(*, username: str, password: str) -> User:
 def token_for(*, user: User) -> str:
     token, _ = Token.objects.get_or_create(user=user)
     return token.key
+
+
+def token_revoke(*, user: User) -> bool:
+    """Delete the user's API token, so that it authenticates nothing from now on; the next
+    POST /api/v1/auth/token/ issues a new one. True if there was a token to revoke."""
+    deleted, _ = Token.objects.filter(user=user).delete()
+    return deleted > 0

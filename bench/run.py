@@ -653,6 +653,26 @@ def phase_writes(stack: Stack, args: argparse.Namespace, scale: seed.Scale) -> d
     }
 
 
+def phase_rounds() -> dict[str, Any]:
+    """Issue 12: the changes view of a 100-member group with three rounds, beside a bare read
+    of its history (bench/rounds_bench.py, its own group in the same database)."""
+    log("rounds: running bench/rounds_bench.py …")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "rounds_bench.py")],
+        cwd=ROOT,
+        env=dict(os.environ, DATABASE_URL=DSN),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    out: dict[str, Any] = {"returncode": done.returncode, "output": done.stdout[-2000:]}
+    for line in done.stdout.splitlines():
+        if line.startswith("changes_between"):
+            out["changes_median_ms"] = float(line.split()[-3])
+    log(f"rounds: changes view {out.get('changes_median_ms')} ms (median)")
+    return out
+
+
 def phase_export(args: argparse.Namespace) -> dict[str, Any] | None:
     script = ROOT / "bench" / "export_bench.py"
     if not script.exists():
@@ -860,7 +880,7 @@ def main() -> None:
     parser.add_argument("--celery-concurrency", type=int, default=2)
     parser.add_argument(
         "--only",
-        default="reads,recompute,hot,workshop,writes,export",
+        default="reads,recompute,hot,workshop,writes,export,rounds",
         help="comma-separated phases to run",
     )
     parser.add_argument(
@@ -962,6 +982,8 @@ def main() -> None:
             }
     if "export" in phases and args.export:
         results["export"] = phase_export(args)
+    if "rounds" in phases:
+        results["rounds"] = phase_rounds()
     results["total_seconds"] = time.perf_counter() - started
 
     text, rows = table(results)
@@ -976,6 +998,9 @@ def main() -> None:
         f"{args.worker_class} × {args.threads} threads; {results['total_seconds']:.0f} s"
     )
     print(text)
+    if results.get("rounds", {}).get("output"):
+        print("\nChanges view (bench/rounds_bench.py, goal: at most 50 ms):")
+        print(results["rounds"]["output"])
     print(f"\nresults: {path.relative_to(ROOT)}")
 
 

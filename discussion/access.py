@@ -78,7 +78,12 @@ def comment_access(
     )
     if comment is None:
         raise Http404("No such comment.")
-    thread = thread_access_for(comment=comment, user=user)
+    try:
+        thread = thread_access_for(comment=comment, user=user)
+    except Http404:
+        # In a group the caller may not see: answer exactly as for a comment that does not
+        # exist ("No such group." told id walkers which ids were private comments).
+        raise Http404("No such comment.") from None
     is_author = user.is_authenticated and comment.author_id == user.pk
     if need is CommentNeed.AUTHOR and not is_author:
         raise PermissionDenied("Only its author may change a comment.")

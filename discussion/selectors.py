@@ -1,14 +1,16 @@
 """Every read of comments: threads with their scores, the tree, stance counts, ratings beside."""
 
+import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from ratings.access import results_visible_to
-from ratings.models import DiscussionGroup, Rating
+from ratings.models import DiscussionGroup, Rating, SubmissionItem
 
 from .access import ThreadAccess
 from .models import Comment, CommentVersion, CommentVote
@@ -61,6 +63,7 @@ class ViewerContext:
     can_moderate: bool = False
     my_votes: dict[int, dict[str, int]] = field(default_factory=dict)
     author_ratings: dict[int, int] | None = None  # None: a public thread, or results hidden
+    citations: dict[int, "Citations"] = field(default_factory=dict)
 
 
 def viewer_context(
@@ -84,7 +87,22 @@ def viewer_context(
                     group=thread.group, theory=thread.theory, participant__user_id__in=authors
                 ).values_list("participant__user_id", "score")
             )
+            ctx.citations = citations_of(comments=comments, groups=[thread.group.pk])
+    elif thread.group is None:
+        ctx.citations = citations_of(comments=comments, groups=_groups_revealed_to(user))
     return ctx
+
+
+def _groups_revealed_to(user: User | AnonymousUser) -> QuerySet[DiscussionGroup]:
+    """The groups whose results `user` may see: public ones that show them to everyone, and the
+    user's own groups that show them, or where the user has rated (the hiding rule)."""
+    revealed = Q(visibility=DiscussionGroup.Visibility.PUBLIC, results_hidden=False)
+    if user.is_authenticated:
+        mine = Q(memberships__user=user) & (
+            Q(results_hidden=False) | Q(ratings__participant__user=user)
+        )
+        revealed |= mine
+    return DiscussionGroup.objects.filter(revealed).values("pk")
 
 
 def stance_counts(*, thread: ThreadAccess) -> dict[str, int]:
@@ -176,3 +194,91 @@ def groups_of(*, user: User | AnonymousUser) -> QuerySet[DiscussionGroup]:
     if not user.is_authenticated:
         return DiscussionGroup.objects.none()
     return DiscussionGroup.objects.filter(memberships__user=user).order_by("name")
+
+
+# --- what an argument moved (rounds: a rating item's `moved_by`) -----------------------------
+
+
+@dataclass(frozen=True)
+class Citations:
+    """How many submitted rating items name a comment as the argument that moved them, the mean
+    change of those items (score minus the score it replaced, where there was one), and how many
+    of them were given before the comment's last edit (to an earlier version of it)."""
+
+    moved: int
+    mean_change: float | None
+    to_earlier_version: int
+
+    @property
+    def sentence(self) -> str:
+        if not self.moved:
+            return ""
+        text = f"moved {self.moved} rating{'s' if self.moved != 1 else ''}"
+        if self.mean_change is not None:
+            text += f", mean {self.mean_change:+.1f}".replace("-", "−")
+        if self.to_earlier_version:
+            text += f" ({self.to_earlier_version} before its last edit)"
+        return text
+
+
+def citations_of(*, comments: Iterable[Any], groups: Any) -> dict[int, Citations]:
+    """The citations of `comments` (objects with pk and edited_at) counted in `groups` (ids, or
+    a query of them), those whose results the reader may see; None: every group. One query."""
+    by_id = {c.pk: c for c in comments}
+    if not by_id:
+        return {}
+    previous = (
+        SubmissionItem.objects.filter(
+            submission__participant=OuterRef("submission__participant"),
+            theory=OuterRef("theory"),
+            submission__created_at__lt=OuterRef("submission__created_at"),
+        )
+        .order_by("-submission__created_at", "-submission_id")
+        .values("score")[:1]
+    )
+    items = SubmissionItem.objects.filter(moved_by__in=list(by_id))
+    if groups is not None:
+        items = items.filter(submission__group_id__in=groups)
+    rows = items.annotate(previous=Subquery(previous)).values_list(
+        "moved_by_id", "score", "previous", "submission__created_at"
+    )
+    changes: dict[int, list[int]] = {}
+    counts: dict[int, int] = {}
+    earlier: dict[int, int] = {}
+    for comment_id, score, before, cited_at in rows:
+        counts[comment_id] = counts.get(comment_id, 0) + 1
+        if score is not None and before is not None:
+            changes.setdefault(comment_id, []).append(score - before)
+        edited_at = by_id[comment_id].edited_at
+        if edited_at is not None and edited_at > cited_at:
+            earlier[comment_id] = earlier.get(comment_id, 0) + 1
+    return {
+        pk: Citations(
+            moved=counts.get(pk, 0),
+            mean_change=statistics.fmean(changes[pk]) if changes.get(pk) else None,
+            to_earlier_version=earlier.get(pk, 0),
+        )
+        for pk in by_id
+    }
+
+
+def citable_comments(*, group: DiscussionGroup) -> dict[int, list[tuple[int, str]]]:
+    """Per theory id, the comments a member of `group` may name as the argument that moved a
+    change (live: not deleted, hidden or retracted; public or in this group), best first, each
+    as (id, a short label). One query."""
+    live = (
+        comments_annotated()
+        .filter(Q(group__isnull=True) | Q(group=group), deleted=False, hidden=False)
+        .filter(retracted=False)
+        .select_related("author")
+        .order_by("theory_id", "-score", "created_at")
+    )
+    found: dict[int, list[tuple[int, str]]] = {}
+    for c in live:
+        author = c.author.username if c.author else "someone"
+        stance = f"{c.get_stance_display().lower()}, " if c.stance else ""
+        text = " ".join(c.body.split())
+        text = text if len(text) <= 70 else text[:69] + "…"
+        where = "this group" if c.group_id else "public"
+        found.setdefault(c.theory_id, []).append((c.pk, f"{author} ({stance}{where}): {text}"))
+    return found

@@ -26,6 +26,9 @@ class CommentSerializer(serializers.ModelSerializer):
     my_vote = serializers.SerializerMethodField()
     my_agreement = serializers.SerializerMethodField()
     author_rating = serializers.SerializerMethodField()
+    moved = serializers.SerializerMethodField()
+    moved_mean_change = serializers.SerializerMethodField()
+    moved_before_edit = serializers.SerializerMethodField()
 
     class Meta:
         model = Comment
@@ -49,6 +52,9 @@ class CommentSerializer(serializers.ModelSerializer):
             "my_vote",
             "my_agreement",
             "author_rating",
+            "moved",
+            "moved_mean_change",
+            "moved_before_edit",
         ]
         read_only_fields = fields
 
@@ -103,6 +109,24 @@ class CommentSerializer(serializers.ModelSerializer):
         if ratings is None or c.author_id is None:
             return None
         return ratings.get(c.author_id)
+
+    @extend_schema_field(serializers.IntegerField(min_value=0))
+    def get_moved(self, c: Comment) -> int:
+        """How many submitted rating items name this comment as the argument that moved them,
+        in the groups whose results the reader may see."""
+        cited = self._viewer.citations.get(c.pk)
+        return cited.moved if cited else 0
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_moved_mean_change(self, c: Comment) -> float | None:
+        cited = self._viewer.citations.get(c.pk)
+        return cited.mean_change if cited else None
+
+    @extend_schema_field(serializers.IntegerField(min_value=0))
+    def get_moved_before_edit(self, c: Comment) -> int:
+        """Of those citations, how many were given to an earlier version (before its last edit)."""
+        cited = self._viewer.citations.get(c.pk)
+        return cited.to_earlier_version if cited else 0
 
 
 class CommentCreateSerializer(serializers.Serializer):

@@ -82,6 +82,8 @@ def _decorate(comments: list[Comment], *, thread: ThreadAccess, request: HttpReq
         ratings = viewer.author_ratings
         c.author_rating = ratings.get(c.author_id) if ratings and c.author_id else None  # type: ignore[attr-defined]
         c.is_mine = viewer.viewer_id is not None and viewer.viewer_id == c.author_id  # type: ignore[attr-defined]
+        cited = viewer.citations.get(c.pk)
+        c.citations = cited if cited and cited.moved else None  # type: ignore[attr-defined]
         c.readable = comment_readable(  # type: ignore[attr-defined]
             comment=c, viewer_id=viewer.viewer_id, can_moderate=viewer.can_moderate
         )

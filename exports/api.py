@@ -20,16 +20,22 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from impactboard.throttling import ScopedThrottle
+from ratings.access import GroupAccess
+from ratings.api.schema import ROUND_PARAMETER, round_number_param
+from ratings.selectors.rounds import round_exists
 from ratings.serializers import DetailSerializer
 
 from .access import comments_export_access, export_access, import_access
 from .csvio import Rows, csv_bytes
 from .models import ImportJob
 from .selectors import (
+    export_changes,
     export_comments,
     export_rankings,
     export_ratings_long,
     export_ratings_wide,
+    export_round_ratings_long,
+    export_round_ratings_wide,
     import_job_get,
 )
 from .serializers import (
@@ -59,6 +65,14 @@ BOM = OpenApiParameter(
     bool,
     description="1: start with a UTF-8 byte-order mark (for older Excel). Default: none.",
 )
+
+
+def _round(request: Request, access: GroupAccess) -> int | None:
+    """`?round=N`: a round of the group (400 if not a positive integer, 404 if unknown)."""
+    number = round_number_param(request, "round")
+    if number is not None and not round_exists(group=access.group, number=number):
+        raise Http404("No such round in this group.")
+    return number
 
 
 def _flag(request: Request, name: str) -> bool:
@@ -114,6 +128,7 @@ class RatingsCSVView(ExportView):
             ),
             ANONYMISE,
             BOM,
+            ROUND_PARAMETER,
         ],
         responses={(200, "text/csv"): CSV_BODY, 403: HIDDEN, 404: NOT_FOUND},
     )
@@ -122,10 +137,22 @@ class RatingsCSVView(ExportView):
         layout = request.query_params.get("layout", "wide")
         if layout not in ("wide", "long"):
             raise ValidationError({"layout": ["Must be 'wide' or 'long'."]})
-        exporter = export_ratings_wide if layout == "wide" else export_ratings_long
-        rows = exporter(group=access.group, anonymise=_flag(request, "anonymise"))
+        number = _round(request, access)
+        anonymise = _flag(request, "anonymise")
+        rows: Rows
+        if number is not None:
+            round_exporter = (
+                export_round_ratings_wide if layout == "wide" else export_round_ratings_long
+            )
+            rows = round_exporter(group=access.group, number=number, anonymise=anonymise)
+        else:
+            exporter = export_ratings_wide if layout == "wide" else export_ratings_long
+            rows = exporter(group=access.group, anonymise=anonymise)
+        suffix = f"-round-{number}" if number is not None else ""
         return csv_response(
-            rows, filename=f"{access.group.slug}-ratings-{layout}.csv", bom=_flag(request, "bom")
+            rows,
+            filename=f"{access.group.slug}-ratings{suffix}-{layout}.csv",
+            bom=_flag(request, "bom"),
         )
 
 
@@ -133,14 +160,33 @@ class RankingsCSVView(ExportView):
     """A group's stored ranking as CSV: rank,theory,title,n,mean,median,stdev,controversy."""
 
     @extend_schema(
-        parameters=[BOM],
+        parameters=[BOM, ROUND_PARAMETER],
         responses={(200, "text/csv"): CSV_BODY, 403: HIDDEN, 404: NOT_FOUND},
     )
     def get(self, request: Request, slug: str) -> StreamingHttpResponse:
         access = export_access(slug=slug, user=request.user)
-        rows = export_rankings(group=access.group)
+        number = _round(request, access)
+        rows = export_rankings(group=access.group, number=number)
+        suffix = f"-round-{number}" if number is not None else ""
         return csv_response(
-            rows, filename=f"{access.group.slug}-rankings.csv", bom=_flag(request, "bom")
+            rows, filename=f"{access.group.slug}-rankings{suffix}.csv", bom=_flag(request, "bom")
+        )
+
+
+class ChangesCSVView(ExportView):
+    """The group's rating history as an event log, one row per submitted item, oldest first:
+    rater,theory,round,previous,score,moved_by,source,created_at. Same read rules as the group's
+    rankings."""
+
+    @extend_schema(
+        parameters=[ANONYMISE, BOM],
+        responses={(200, "text/csv"): CSV_BODY, 403: HIDDEN, 404: NOT_FOUND},
+    )
+    def get(self, request: Request, slug: str) -> StreamingHttpResponse:
+        access = export_access(slug=slug, user=request.user)
+        rows = export_changes(group=access.group, anonymise=_flag(request, "anonymise"))
+        return csv_response(
+            rows, filename=f"{access.group.slug}-changes.csv", bom=_flag(request, "bom")
         )
 
 

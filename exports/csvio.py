@@ -24,6 +24,18 @@ from django.db.models.lookups import Contains, In
 # A spreadsheet runs a cell that begins with one of these as a formula (tab and CR too, since some
 # programs strip them and then see the next character).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The formula characters in their full-width forms (＝ ＋ － ＠), which some spreadsheets also read
+# as formulas (CJK input methods type them).
+FULL_WIDTH_STARTS = ("\uff1d", "\uff0b", "\uff0d", "\uff20")
+FORMULA_CHARS = ("=", "+", "-", "@", *FULL_WIDTH_STARTS)
+# Characters a spreadsheet may drop before reading a cell (LibreOffice's "Trim spaces" opens
+# ` =2+3` as a formula): spaces of every kind, line breaks, and the zero-width ones. A cell is
+# guarded when a formula character follows any run of them.
+IGNORED_LEADING = (
+    " \t\r\n\v\f\x85\xa0\u1680\u180e"
+    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u200b\u200c\u200d\u200e\u200f\u2028\u2029\u202f\u205f\u2060\u3000\ufeff"
+)
 BOM = "\ufeff".encode()
 # Rows are gathered into chunks of about this many bytes before they are sent: one write per
 # row would be a million tiny writes for a million ratings.
@@ -42,22 +54,43 @@ def cell_safe(value: Any) -> str:
         text = repr(value)
     else:
         text = str(value)
-    if text.startswith(FORMULA_STARTS):
+    if text.startswith(FORMULA_STARTS + FULL_WIDTH_STARTS) or (
+        text.startswith(tuple(IGNORED_LEADING))
+        and text.lstrip(IGNORED_LEADING).startswith(FORMULA_CHARS)
+    ):
         return "'" + text
     return text
 
 
 def sql_cell_safe(text: Combinable | str) -> Case:
     """`cell_safe` of a text column, computed by the database: the text with a leading `'` if
-    it begins with one of FORMULA_STARTS. NULL stays NULL."""
+    it begins with one of FORMULA_STARTS or FULL_WIDTH_STARTS, or with a formula character
+    after IGNORED_LEADING ones. NULL stays NULL."""
     column = F(text) if isinstance(text, str) else text
-    # The first character's code (ASCII() / UNICODE()): integers compare faster than text.
-    starts = [ord(char) for char in FORMULA_STARTS]
+    # The first character's code (ASCII() / UNICODE()): integers compare faster than text. The
+    # trimmed text is looked at only when the first character is one that may be ignored.
+    starts = [ord(char) for char in FORMULA_STARTS + FULL_WIDTH_STARTS]
+    ignored = [ord(char) for char in IGNORED_LEADING]
+    formula = [ord(char) for char in FORMULA_CHARS]
+    guarded = Concat(Value("'"), column)
     return Case(
-        When(In(Ord(column), starts), then=Concat(Value("'"), column)),
+        When(In(Ord(column), starts), then=guarded),
+        When(
+            In(Ord(column), ignored) & In(Ord(LeftTrim(column, Value(IGNORED_LEADING))), formula),
+            then=guarded,
+        ),
         default=column,
         output_field=CharField(),
     )
+
+
+class LeftTrim(Func):
+    """LTRIM(text, characters): the text without any leading run of those characters (the
+    same function, with the same meaning, in PostgreSQL and SQLite)."""
+
+    function = "LTRIM"
+    arity = 2
+    output_field = CharField()
 
 
 def sql_csv_text(text: Combinable | str) -> Case:

@@ -18,6 +18,7 @@ from django.db.models.functions import DenseRank
 from discussion.models import Comment
 from ratings.models import DiscussionGroup, Rating
 from ratings.selectors import ranking_get
+from ratings.selectors.rounds import history_events, round_rating_rows, round_scope
 from theories.models import Theory
 
 from .csvio import CsvLines, IsoFormat, sql_csv_line, sql_csv_number, sql_csv_text
@@ -29,6 +30,16 @@ RATINGS_WIDE_LEAD = "rater"
 RATINGS_LONG_HEADER = ["rater", "theory", "score", "rationale", "updated_at"]
 RANKINGS_HEADER = ["rank", "theory", "title", "n", "mean", "median", "stdev", "controversy"]
 COMMENTS_HEADER = ["author", "theory", "stance", "created_at", "body"]
+CHANGES_HEADER = [
+    "rater",
+    "theory",
+    "round",
+    "previous",
+    "score",
+    "moved_by",
+    "source",
+    "created_at",
+]
 
 Row = list[Any]
 
@@ -119,10 +130,54 @@ def export_ratings_long(*, group: DiscussionGroup, anonymise: bool = False) -> C
     return CsvLines(list(RATINGS_LONG_HEADER), _lines(rows))
 
 
-def export_rankings(*, group: DiscussionGroup) -> Iterator[Row]:
-    """The group's stored ranking (no aggregation on read), in rank order."""
+def export_round_ratings_wide(
+    *, group: DiscussionGroup, number: int, anonymise: bool = False
+) -> Iterator[Row]:
+    """Round `number`'s results in the wide layout (`rater,1,…,20`): each participant's last
+    score of each theory submitted during that round. A round is one group's, so it is read
+    whole, not streamed."""
+    numbers = list(Theory.objects.order_by("number").values_list("number", flat=True))
+    yield [RATINGS_WIDE_LEAD, *numbers]
+    rows: dict[int, tuple[str, dict[int, int]]] = {}
+    for participant, name, theory, score, _, _ in round_rating_rows(group=group, number=number):
+        rows.setdefault(participant, (name, {}))[1][theory] = score
+    for index, (name, scores) in enumerate(rows.values(), start=1):
+        yield [f"rater-{index}" if anonymise else name, *(scores.get(n) for n in numbers)]
+
+
+def export_round_ratings_long(
+    *, group: DiscussionGroup, number: int, anonymise: bool = False
+) -> Iterator[Row]:
+    """Round `number`'s results in the long layout, one row per rating; `updated_at` is when
+    that score was submitted."""
+    yield list(RATINGS_LONG_HEADER)
+    pseudonyms: dict[int, str] = {}
+    for participant, name, theory, score, rationale, at in round_rating_rows(
+        group=group, number=number
+    ):
+        rater = pseudonyms.setdefault(participant, f"rater-{len(pseudonyms) + 1}")
+        yield [rater if anonymise else name, theory, score, rationale, at]
+
+
+def export_changes(*, group: DiscussionGroup, anonymise: bool = False) -> Iterator[Row]:
+    """The group's history as an event log, one row per submitted item, oldest first:
+    `rater,theory,round,previous,score,moved_by,source,created_at` (`score` empty = removed,
+    `previous` empty = none before). Anonymised raters are numbered by participant id, as in
+    the ratings files."""
+    yield list(CHANGES_HEADER)
+    events = list(history_events(group=group))
+    pseudonyms = {p: f"rater-{i}" for i, p in enumerate(sorted({e[0] for e in events}), start=1)}
+    for participant, name, theory, number, previous, score, moved_by, source, at in events:
+        rater = pseudonyms[participant] if anonymise else name
+        yield [rater, theory, number, previous, score, moved_by, source, at]
+
+
+def export_rankings(*, group: DiscussionGroup, number: int | None = None) -> Iterator[Row]:
+    """The group's stored ranking (no aggregation on read), in rank order; with `number`,
+    that round's stored ranking."""
     yield list(RANKINGS_HEADER)
-    for r in ranking_get(scope=group.scope).results:
+    scope = group.scope if number is None else round_scope(group=group, number=number)
+    for r in ranking_get(scope=scope).results:
         theory = r["theory"]
         yield [
             r["rank"],

@@ -33,7 +33,7 @@ class ImportUploadSerializer(serializers.Serializer):
     def validate_mapping(self, value: str) -> dict[str, Any]:
         try:
             mapping = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deeply to parse
             raise serializers.ValidationError("Not valid JSON.") from None
         if not isinstance(mapping, dict):
             raise serializers.ValidationError("Must be a JSON object.")

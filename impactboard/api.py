@@ -7,6 +7,7 @@ from django.db import InterfaceError, OperationalError
 from rest_framework import status
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -38,6 +39,17 @@ class BoundedJSONParser(JSONParser):
             return super().parse(io.BytesIO(body), media_type, parser_context)
         except RecursionError as exc:  # deeply nested JSON: refuse it, do not crash on it
             raise ParseError("JSON parse error - nested too deeply.") from exc
+
+
+class BrowsableAPI(BrowsableAPIRenderer):
+    """DRF's browsable API, without the filter form when there are no filter backends (there are
+    none in this project). DRF builds that form from `view.get_queryset()`, which views that read
+    through a selector do not define: a browser following a link to them got a 500."""
+
+    def get_filter_form(self, data: Any, view: Any, request: Any) -> Any:
+        if not getattr(view, "filter_backends", None):
+            return None
+        return super().get_filter_form(data, view, request)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

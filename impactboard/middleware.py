@@ -1,5 +1,6 @@
 import logging
 from collections.abc import Callable
+from urllib.parse import unquote
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -22,6 +23,24 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+class RefuseNulBytesMiddleware:
+    """A NUL byte in the path or the query string is never meaningful here, and PostgreSQL
+    refuses it in text (a DataError, so a 500, from wherever it reaches a query). Refuse it once,
+    at the door, for every route: 400."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = unquote(request.META.get("QUERY_STRING", ""), errors="replace")
+        if "\x00" in request.path or "\x00" in query:
+            message = "NUL bytes are not allowed in the address."
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 class ContentSecurityPolicyMiddleware:

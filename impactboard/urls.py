@@ -5,7 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from accounts import views as account_views
-from accounts.api import RegisterView, TokenView
+from accounts.api import RegisterView, TokenRevokeView, TokenView
+from charts import urls as chart_urls
 from discussion import urls as discussion_urls
 from exports import api as export_api
 from exports import views as export_views
@@ -26,13 +27,17 @@ from theories.api import TheoryViewSet
 
 from . import views
 
+# No `.json` suffix routes: they are not in the contract (`?format=` is), and views that take
+# only `slug` answered them with a 500.
 router = DefaultRouter(trailing_slash=True)
+router.include_format_suffixes = False
 router.register("theories", TheoryViewSet, basename="theory")
 router.register("groups", GroupViewSet, basename="group")
 
 api_v1 = [
     path("auth/register/", RegisterView.as_view(), name="api-register"),
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/token/revoke/", TokenRevokeView.as_view(), name="api-token-revoke"),
     path("groups/<slug:slug>/ratings/mine/", RatingsMineView.as_view(), name="api-ratings-mine"),
     path("groups/<slug:slug>/rankings/", GroupRankingsView.as_view(), name="api-group-rankings"),
     path(
@@ -59,8 +64,15 @@ api_v1 = [
     ),
     path("rankings/", GlobalRankingsView.as_view(), name="api-rankings"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # The docs page is the same for everyone, so it authenticates no one: a bad token must not
+    # turn its error pages (rendered with the user in their context) into a 500.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", authentication_classes=[]),
+        name="api-docs",
+    ),
     *discussion_urls.api_urlpatterns,
+    *chart_urls.api_urlpatterns,
     path(
         "groups/<slug:slug>/export/ratings.csv",
         export_api.RatingsCSVView.as_view(),
@@ -70,6 +82,11 @@ api_v1 = [
         "groups/<slug:slug>/export/rankings.csv",
         export_api.RankingsCSVView.as_view(),
         name="api-export-rankings",
+    ),
+    path(
+        "groups/<slug:slug>/export/changes.csv",
+        export_api.ChangesCSVView.as_view(),
+        name="api-export-changes",
     ),
     path(
         "groups/<slug:slug>/export/comments.csv",
@@ -93,6 +110,7 @@ urlpatterns = [
     path("accounts/signup/", account_views.signup, name="signup"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/token/", account_views.api_token, name="api_token"),
     path("theories/", theory_views.theory_index, name="theory_list"),
     path("theories/<slug:slug>/", theory_views.theory_detail, name="theory_detail"),
     path("groups/", rating_views.group_list, name="group_list"),

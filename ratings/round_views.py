@@ -6,12 +6,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from charts.slope_figures import slope_figure
 from impactboard.errors import DomainError
 from theories.models import Theory
 
 from .access import Need, group_access, results_visible_to
 from .models import DiscussionGroup
-from .round_figures import slope_figure
 from .selectors import participant_of, ranking_get, ratings_current
 from .selectors.changes import changes_between, round_feedback
 from .selectors.rounds import round_exists, round_list, submission_history

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from discussion.selectors import citable_comments
 from theories.models import Theory
 
 from .access import Need, group_access, group_joinable, results_visible_to, role_parse
@@ -23,6 +24,7 @@ from .selectors import (
     ranking_get,
     ratings_current,
 )
+from .selectors.changes import round_feedback
 from .services import (
     LastFacilitator,
     ListingNotAllowed,
@@ -90,7 +92,20 @@ def group_rate(request: HttpRequest, slug: str) -> HttpResponse:
     participant = participant_for_user(group=group, user=request.user)
     theories = list(Theory.objects.order_by("number"))
     current = {r.theory_id: r for r in ratings_current(participant=participant)}
-    form = RatingForm(request.POST or None, theories=theories, current=current)
+    later_round = group.current_round > 1
+    visible = later_round and results_visible_to(access=access, user=request.user)
+    form = RatingForm(
+        request.POST or None,
+        theories=theories,
+        current=current,
+        current_round=group.current_round,
+        citable=citable_comments(group=group) if later_round else None,
+        feedback=(
+            {f["theory"].id: f for f in round_feedback(group=group, number=group.current_round - 1)}
+            if visible
+            else None
+        ),
+    )
     status = 200
     if request.method == "POST":
         if not group.ratings_open:
@@ -121,19 +136,31 @@ def group_rate(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "ratings/group_rate.html",
-        {"group": group, "form": form, "rated": rated, "total": len(theories), "saved": current},
+        {
+            "group": group,
+            "form": form,
+            "rated": rated,
+            "total": len(theories),
+            "saved": current,
+            "previous_round": group.current_round - 1,
+        },
         status=status,
     )
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def group_invite(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    """The invite link: opening it while logged in joins the group."""
+    """The invite link shows the group and a Join button; only the button's POST (with its CSRF
+    token) joins. Opening a link never joins: a link in a comment could be followed by anyone."""
     group = group_joinable(slug=slug, user=request.user, join_code=code)
-    # The invitation (the right code) is what makes a member count in the global ranking.
-    membership_join(group=group, user=request.user, via_invite=code == group.join_code)
-    messages.success(request, f"You have joined “{group.name}”.")
-    return redirect("group_detail", slug=group.slug)
+    if request.method == "POST":
+        # The invitation (the right code) is what makes a member count in the global ranking.
+        membership_join(group=group, user=request.user, via_invite=code == group.join_code)
+        messages.success(request, f"You have joined “{group.name}”.")
+        return redirect("group_detail", slug=group.slug)
+    is_member = group.memberships.filter(user=request.user).exists()
+    return render(request, "ratings/group_invite.html", {"group": group, "is_member": is_member})
 
 
 @login_required

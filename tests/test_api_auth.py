@@ -180,3 +180,78 @@ def test_it_throttles_the_third_registration_in_a_minute(
     assert int(response.headers["Retry-After"]) > 0
     assert "detail" in response.json()
     assert not User.objects.filter(username="third").exists()
+
+
+# --- revoking the token (issue 16, item 14) ---------------------------------------------------------
+
+REVOKE = "/api/v1/auth/token/revoke/"
+
+
+def test_a_user_revokes_their_token_and_it_stops_working_at_once(db: None) -> None:
+    token = register(APIClient(), "ada").json()["token"]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.post(REVOKE).status_code == 204
+    refused = client.post(GROUPS, {"name": "Too late", "visibility": "public"}, format="json")
+    assert refused.status_code == 401
+    assert client.post(REVOKE).status_code == 401
+
+
+def test_after_revoking_the_token_endpoint_issues_a_new_different_token(db: None) -> None:
+    old = register(APIClient(), "ada").json()["token"]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {old}")
+    client.post(REVOKE)
+    new = APIClient().post(TOKEN, {"username": "ada", "password": PASSWORD}, format="json")
+    assert new.status_code == 200
+    assert new.json()["token"] != old
+    client.credentials(HTTP_AUTHORIZATION=f"Token {new.json()['token']}")
+    assert (
+        client.post(GROUPS, {"name": "Back", "visibility": "public"}, format="json").status_code
+        == 201
+    )
+
+
+def test_revoking_needs_a_login_and_touches_only_the_callers_token(make_user) -> None:  # type: ignore[no-untyped-def]
+    from accounts.services import token_for
+
+    ada, bob = make_user("ada"), make_user("bob")
+    bobs = token_for(user=bob)
+    assert APIClient().post(REVOKE).status_code == 401
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user=ada)}")
+    assert client.post(REVOKE).status_code == 204
+    assert token_for(user=bob) == bobs
+
+
+def test_a_session_revoke_needs_the_csrf_token(make_user) -> None:  # type: ignore[no-untyped-def]
+    from rest_framework.authtoken.models import Token
+
+    from accounts.services import token_for
+
+    ada = make_user("ada")
+    token_for(user=ada)
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(ada)
+    assert client.post(REVOKE).status_code == 403
+    assert Token.objects.filter(user=ada).exists()
+
+
+def test_the_token_page_revokes_the_token_with_its_button(make_user) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+    from rest_framework.authtoken.models import Token
+
+    from accounts.services import token_for
+
+    ada = make_user("ada")
+    token = token_for(user=ada)
+    client = Client()
+    client.force_login(ada)
+    page = client.get("/accounts/token/")
+    assert page.status_code == 200
+    assert b"Revoke my API token" in page.content
+    assert token.encode() not in page.content  # the page never shows the key itself
+    response = client.post("/accounts/token/", follow=True)
+    assert b"Your API token is revoked" in response.content
+    assert not Token.objects.filter(user=ada).exists()
+    assert b"You have no API token" in client.get("/accounts/token/").content

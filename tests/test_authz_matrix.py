@@ -59,6 +59,8 @@ MATRIX: list[Row] = [
                                 ("outsider", "member", "facilitator", "other_facilitator") else
                                 (ctx.staff.username if role == "staff" else "nobody"),
                                 "password": "correct horse battery staple"}),
+    # Revokes the caller's own token (staff included); anonymous has none.
+    Row("api-token-revoke", "post", codes(401, 204, 204, 204, 204, 204)),
     Row("theory-list", "get", same(200)),
     Row("theory-detail", "get", same(200), kwargs=pk),
     Row("api-theory-distribution", "get", same(200), kwargs=pk),
@@ -89,6 +91,13 @@ MATRIX: list[Row] = [
         codes(401, 404, 200, 200, 404, 404), kwargs=slug, body=rating_body),
     Row("api-group-rankings", "get", same(200), codes(404, 404, 200, 200, 404, 404), kwargs=slug),
     Row("api-group-compare", "get", same(200), codes(404, 404, 200, 200, 404, 404), kwargs=slug),
+    # --- API: figures (issue 14), read rules as for what they draw ----------------------------
+    Row("api-group-ranking-figures", "get", same(200), codes(404, 404, 200, 200, 404, 404),
+        kwargs=slug),
+    Row("api-group-compare-figure", "get", same(200), codes(404, 404, 200, 200, 404, 404),
+        kwargs=slug),
+    Row("api-ranking-figures", "get", same(200)),
+    Row("api-theory-distribution-figure", "get", same(200), kwargs=pk),
     # --- pages ----------------------------------------------------------------------------------
     Row("home", "get", same(200), api=False),
     Row("health", "get", same(200), api=False),
@@ -98,6 +107,8 @@ MATRIX: list[Row] = [
     Row("signup", "get", same(200), api=False),
     Row("login", "get", same(200), api=False),
     Row("logout", "post", same(302), api=False),
+    Row("api_token", "get", codes(302, 200, 200, 200, 200, 200), api=False),
+    Row("api_token", "post", same(302), api=False),
     Row("group_list", "get", same(200), api=False),
     Row("group_new", "get", codes(302, 200, 200, 200, 200, 200), api=False),
     Row("group_detail", "get", same(200), codes(404, 404, 200, 200, 404, 404), api=False,
@@ -116,8 +127,12 @@ MATRIX: list[Row] = [
     Row("group_results_hidden", "post", codes(302, 403, 403, 302, 403, 403),
         codes(302, 404, 403, 302, 404, 404), api=False, kwargs=slug,
         body=lambda ctx, role: {"hidden": "0"}),
-    # The invite link carries the join code: with it, anyone logged in joins.
-    Row("group_invite", "get", codes(302, 302, 302, 302, 302, 302), api=False,
+    # The invite link carries the join code: with it, anyone logged in sees the group's name
+    # and a Join button (GET), and joins with the button (POST).
+    Row("group_invite", "get", codes(302, 200, 200, 200, 200, 200), api=False,
+        private=codes(302, 200, 200, 200, 200, 200),
+        kwargs=lambda ctx: {"slug": ctx.group.slug, "code": ctx.group.join_code}),
+    Row("group_invite", "post", codes(302, 302, 302, 302, 302, 302), api=False,
         private=codes(302, 302, 302, 302, 302, 302),
         kwargs=lambda ctx: {"slug": ctx.group.slug, "code": ctx.group.join_code}),
 ]  # fmt: skip
@@ -166,6 +181,7 @@ MATRIX += [
     Row("api-export-rankings", "get", *CSV, kwargs=slug),
     # The group's thread: its read rule (members only), as the thread API (issue 16 item 6).
     Row("api-export-comments", "get", *READ, kwargs=slug),
+    Row("api-export-changes", "get", *CSV, kwargs=slug),
     Row("api-group-import", "post", codes(401, 403, 403, 400, 403, 403),
         codes(401, 404, 403, 400, 404, 404), kwargs=slug),
     Row("api-group-import-job", "get", codes(401, 403, 403, 404, 403, 403),

@@ -555,3 +555,60 @@ def test_a_download_stopped_half_way_leaves_the_database_connection_usable(
         assert Rating.objects.filter(group=tricky_group).exists()
     rows = rows_of(api().get(url(tricky_group) + "?layout=long"))
     assert len(rows) == 1 + tricky_group.ratings.count()
+
+
+# --- issue 16, item 13: what a spreadsheet may skip before a formula --------------------------------
+
+HIDDEN_BEFORE_FORMULA = [
+    " =2+3",
+    "  +SUM(A1)",
+    "\u3000=2+3",
+    "\u200b=2+3",
+    "\u200c@SUM(A1)",
+    "\u200d-2+3",
+    "\u2060=2+3",
+    "\ufeff=2+3",
+    "\u00a0=2+3",
+    "\n=2+3",
+    "\r\n=2+3",
+    " \u200b\u3000\n=2+3",
+    "\uff1d2+3",
+    "\uff0bSUM(A1)",
+    "\uff0d2+3",
+    "\uff20SUM(A1)",
+    " \uff1d2+3",
+    "\u200b\uff20SUM(A1)",
+]
+NOT_A_FORMULA = [" plain", "\u3000text", "\u200bword", "\nline", "a \uff1d b", "", "   "]
+
+
+@pytest.mark.parametrize("text", HIDDEN_BEFORE_FORMULA)
+def test_a_formula_after_spaces_line_breaks_zero_width_or_in_full_width_is_guarded(text) -> None:
+    assert cell_safe(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", NOT_A_FORMULA)
+def test_leading_spaces_before_plain_text_are_left_alone(text) -> None:
+    assert cell_safe(text) == text
+
+
+@pytest.mark.parametrize("text", HIDDEN_BEFORE_FORMULA)
+def test_the_exported_file_guards_each_hidden_formula_variant(text, cast, api, theories) -> None:
+    participant = Participant.objects.create(group=cast.public, name=f"{text} name")
+    rate_as(participant, {theories[0]: 5}, rationale=text)
+    for layout in ("wide", "long"):
+        rows = rows_of(api().get(url(cast.public) + f"?layout={layout}"))
+        assert rows[1][0] == f"'{text} name"
+    assert rows_of(api().get(url(cast.public) + "?layout=long"))[1][3] == f"'{text}"
+
+
+def test_the_sql_guard_agrees_with_cell_safe_on_every_hidden_variant(cast, theories) -> None:
+    texts = HIDDEN_BEFORE_FORMULA + NOT_A_FORMULA
+    for text in texts:
+        Participant.objects.create(group=cast.other, name=text)
+    guarded = Participant.objects.filter(group=cast.other, user=None).values_list(
+        "name", sql_cell_safe("name")
+    )
+    assert len(guarded) == len(texts)
+    for name, in_sql in guarded:
+        assert in_sql == cell_safe(name), repr(name)

@@ -318,7 +318,12 @@ def test_the_group_list_hides_private_groups_from_outsiders(cast) -> None:
 def test_the_invite_link_joins_a_logged_in_user_to_the_private_group(cast) -> None:
     client = logged_in(cast.outsider)
     group = cast.private
-    response = client.get(f"/groups/{group.slug}/invite/{group.join_code}/")
+    url = f"/groups/{group.slug}/invite/{group.join_code}/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Join “Secret Circle”?" in text(page)
+    assert not Membership.objects.filter(group=group, user=cast.outsider).exists()
+    response = client.post(url)  # the page's Join button
     assert response.status_code == 302
     assert response["Location"] == f"/groups/{group.slug}/"
     membership = Membership.objects.get(group=group, user=cast.outsider)
@@ -332,15 +337,17 @@ def test_the_invite_link_joins_a_logged_in_user_to_the_private_group(cast) -> No
 def test_opening_the_invite_link_twice_keeps_one_membership(cast) -> None:
     client = logged_in(cast.outsider)
     url = f"/groups/{cast.private.slug}/invite/{cast.private.join_code}/"
-    client.get(url)
-    assert client.get(url).status_code == 302
+    client.post(url)
+    assert client.post(url).status_code == 302
     assert Membership.objects.filter(group=cast.private, user=cast.outsider).count() == 1
+    assert "You are already a member" in text(client.get(url))
 
 
 def test_an_invite_link_with_a_wrong_code_is_404_and_joins_nobody(cast) -> None:
     client = logged_in(cast.outsider)
     response = client.get(f"/groups/{cast.private.slug}/invite/not-the-code/")
     assert response.status_code == 404
+    assert client.post(f"/groups/{cast.private.slug}/invite/not-the-code/").status_code == 404
     assert not Membership.objects.filter(group=cast.private, user=cast.outsider).exists()
     assert client.get(f"/groups/{cast.private.slug}/").status_code == 404
 
@@ -352,11 +359,35 @@ def test_an_anonymous_visitor_opening_the_invite_link_is_sent_to_log_in_and_back
     assert response["Location"] == f"/accounts/login/?next={url}"
     assert Membership.objects.filter(group=cast.private).count() == 2  # fay and mo, no one else
 
-    # Logging in through that redirect lands on the invite link again, which joins.
+    # Logging in through that redirect lands on the invite page again, whose button joins.
     client = Client()
     login = client.post("/accounts/login/", {"username": "otto", "password": PASSWORD, "next": url})
     assert login["Location"] == url
-    client.get(url)
+    assert "Join “Secret Circle”?" in text(client.get(url))
+    client.post(url)
+    assert Membership.objects.filter(group=cast.private, user=cast.outsider).exists()
+
+
+def test_following_the_invite_link_does_not_join_a_logged_in_reader(cast) -> None:
+    """Issue 16, item 12: a link in a comment must not make whoever clicks it a member."""
+    client = logged_in(cast.outsider)
+    for group in (cast.private, cast.public):
+        page = client.get(f"/groups/{group.slug}/invite/{group.join_code}/")
+        assert page.status_code == 200
+        assert group.name in text(page)
+    assert not Membership.objects.filter(user=cast.outsider).exists()
+
+
+def test_the_invite_pages_join_button_needs_the_csrf_token(cast) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.outsider)
+    url = f"/groups/{cast.private.slug}/invite/{cast.private.join_code}/"
+    assert client.post(url).status_code == 403
+    assert not Membership.objects.filter(group=cast.private, user=cast.outsider).exists()
+    page = client.get(url)
+    token = page.cookies["csrftoken"].value
+    response = client.post(url, {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
     assert Membership.objects.filter(group=cast.private, user=cast.outsider).exists()
 
 

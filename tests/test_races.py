@@ -112,3 +112,28 @@ def test_two_people_claiming_one_username_at_once_get_one_account(db) -> None:
 
     assert run_at_once([claim, claim, claim]) == []
     assert sorted(outcomes) == ["created", "taken", "taken"]
+
+
+def test_two_facilitators_opening_the_next_round_at_the_same_instant_open_exactly_one(
+    cast, make_user
+) -> None:
+    """Both saw round 1 open and pressed "open round 2": one opens it, the other is told
+    (409), and no round 3 appears. Settled by the conditional UPDATE of the group's counter."""
+    from ratings.models import DiscussionGroup, Round
+    from ratings.services import membership_set_role
+    from ratings.services.rounds import RoundConflict, round_open_next
+
+    second = make_user("cofacilitator")
+    membership_join(group=cast.public, user=second)
+    membership_set_role(group=cast.public, user=second, role=Membership.Role.FACILITATOR)
+    seen = [DiscussionGroup.objects.get(pk=cast.public.pk) for _ in range(2)]
+    errors = run_at_once(
+        [
+            lambda: round_open_next(group=seen[0], user=cast.facilitator),
+            lambda: round_open_next(group=seen[1], user=second),
+        ]
+    )
+    assert [type(e) for e in errors] == [RoundConflict]
+    rounds = list(Round.objects.filter(group=cast.public).order_by("number"))
+    assert [(r.number, r.closed_at is None) for r in rounds] == [(1, False), (2, True)]
+    assert DiscussionGroup.objects.get(pk=cast.public.pk).current_round == 2

@@ -326,8 +326,8 @@ def test_my_history_names_my_most_unusual_rating_and_asks_why(room, theories):  
 def test_a_comment_says_how_many_ratings_it_moved_and_flags_citations_before_an_edit(
     room, theories
 ):  # type: ignore[no-untyped-def]
+    from discussion.selectors import citations_of
     from discussion.services import comment_edit
-    from ratings.selectors.changes import citations_of
 
     t1 = theories[0]
     argument = comment_create(author=room.third, theory=t1, group=None, body="Strong point.")
@@ -337,11 +337,196 @@ def test_a_comment_says_how_many_ratings_it_moved_and_flags_citations_before_an_
     room.public.refresh_from_db()
     submit(room.public, room.member, {t1: 6}, moved_by={t1.id: argument.pk})
     submit(room.public, room.facilitator, {t1: 7}, moved_by={t1.id: argument.pk})
-    cited = citations_of(comments=[argument], group_ids=None)[argument.pk]
+    cited = citations_of(comments=[argument], groups=None)[argument.pk]
     assert (cited.moved, cited.mean_change, cited.to_earlier_version) == (2, 0.5, 0)
     assert cited.sentence == "moved 2 ratings, mean +0.5"
     comment_edit(comment=argument, body="Strong point, restated.")
     argument.refresh_from_db()
-    cited = citations_of(comments=[argument], group_ids=None)[argument.pk]
+    cited = citations_of(comments=[argument], groups=None)[argument.pk]
     assert cited.to_earlier_version == 2
-    assert citations_of(comments=[argument], group_ids=[room.private.pk])[argument.pk].moved == 0
+    assert citations_of(comments=[argument], groups=[room.private.pk])[argument.pk].moved == 0
+
+
+# --- exports -------------------------------------------------------------------------------------
+
+
+def csv_rows(response):  # type: ignore[no-untyped-def]
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_changes_csv_is_the_history_as_an_event_log(room, theories):  # type: ignore[no-untyped-def]
+    t1 = theories[0]
+    argument = comment_create(author=room.third, theory=t1, group=None, body="=1+1 is a point.")
+    submit(room.public, room.member, {t1: 4})
+    round_open_next(group=room.public, user=room.facilitator)
+    room.public.refresh_from_db()
+    submit(room.public, room.member, {t1: 7}, moved_by={t1.id: argument.pk})
+    submit(room.public, room.member, {t1: None})
+    response = api_client().get(f"/api/v1/groups/{room.public.slug}/export/changes.csv")
+    assert response.status_code == 200
+    rows = csv_rows(response)
+    assert rows[0] == [
+        "rater", "theory", "round", "previous", "score", "moved_by", "source", "created_at"
+    ]  # fmt: skip
+    assert [r[:7] for r in rows[1:]] == [
+        ["mo", "1", "1", "", "4", "", "api"],
+        ["mo", "1", "2", "4", "7", str(argument.pk), "api"],
+        ["mo", "1", "2", "7", "", "", "api"],
+    ]
+    anonymous = csv_rows(
+        api_client().get(f"/api/v1/groups/{room.public.slug}/export/changes.csv?anonymise=1")
+    )
+    assert {r[0] for r in anonymous[1:]} == {"rater-1"}
+
+
+def test_the_changes_csv_guards_formula_names(room, theories):  # type: ignore[no-untyped-def]
+    from ratings.models import Participant
+
+    participant = Participant.objects.create(group=room.public, name="=HYPERLINK(1)")
+    rating_submission_create(
+        participant=participant,
+        items=[RatingItem(theory_id=theories[0].id, score=3)],
+        submitted_by=room.facilitator,
+        source=Submission.Source.IMPORT,
+    )
+    rows = csv_rows(api_client().get(f"/api/v1/groups/{room.public.slug}/export/changes.csv"))
+    assert rows[1][0] == "'=HYPERLINK(1)"
+
+
+def test_ratings_and_rankings_csv_take_a_round(room, theories):  # type: ignore[no-untyped-def]
+    t1 = theories[0]
+    submit(room.public, room.member, {t1: 4})
+    round_open_next(group=room.public, user=room.facilitator)
+    room.public.refresh_from_db()
+    submit(room.public, room.member, {t1: 9})
+    ranking_recompute(scope=f"round:{room.public.pk}:1", force=True)
+    base = f"/api/v1/groups/{room.public.slug}/export"
+    first = csv_rows(api_client().get(f"{base}/ratings.csv?round=1"))
+    assert first[1][:2] == ["mo", "4"]
+    now = csv_rows(api_client().get(f"{base}/ratings.csv"))
+    assert now[1][:2] == ["mo", "9"]
+    long = csv_rows(api_client().get(f"{base}/ratings.csv?round=1&layout=long"))
+    assert long[1][:3] == ["mo", "1", "4"]
+    ranking = csv_rows(api_client().get(f"{base}/rankings.csv?round=1"))
+    assert ranking[1][1] == "1" and ranking[1][4] == "4.0"
+    assert api_client().get(f"{base}/ratings.csv?round=0").status_code == 400
+    assert api_client().get(f"{base}/ratings.csv?round=9").status_code == 404
+    assert api_client().get(f"{base}/rankings.csv?round=x").json() == {
+        "round": ["A round is a positive whole number."]
+    }
+
+
+def test_the_api_gives_my_ratings_of_a_round_and_the_rounds_ranking(room, theories):  # type: ignore[no-untyped-def]
+    t1 = theories[0]
+    client = api_client(room.member)
+    slug = room.public.slug
+    client.put(
+        f"/api/v1/groups/{slug}/ratings/mine/",
+        {"ratings": [{"theory": t1.id, "score": 3}]},
+        format="json",
+    )
+    assert api_client(room.facilitator).post(f"/api/v1/groups/{slug}/rounds/").status_code == 201
+    body = client.put(
+        f"/api/v1/groups/{slug}/ratings/mine/",
+        {"ratings": [{"theory": t1.id, "score": 8}]},
+        format="json",
+    ).json()
+    assert [(r["theory"], r["score"], r["round"]) for r in body["ratings"]] == [(t1.id, 8, 2)]
+    first = client.get(f"/api/v1/groups/{slug}/ratings/mine/?round=1").json()
+    assert [(r["theory"], r["score"], r["round"]) for r in first["ratings"]] == [(t1.id, 3, 1)]
+    assert client.get(f"/api/v1/groups/{slug}/ratings/mine/?round=3").status_code == 404
+    ranking_recompute(scope=f"round:{room.public.pk}:1", force=True)
+    ranking = client.get(f"/api/v1/groups/{slug}/rankings/?round=1").json()
+    row = next(r for r in ranking["results"] if r["theory"]["id"] == t1.id)
+    assert (row["n"], row["mean"]) == (1, 3.0)
+    assert client.get(f"/api/v1/groups/{slug}/rankings/?round=0").status_code == 400
+    assert client.get(f"/api/v1/groups/{slug}/rankings/?round=4").status_code == 404
+
+
+def test_a_put_naming_a_dead_comment_is_a_400_naming_the_item_and_saves_nothing(room, theories):  # type: ignore[no-untyped-def]
+    from discussion.services import comment_delete
+
+    t1 = theories[0]
+    argument = comment_create(author=room.third, theory=t1, group=None, body="Gone soon.")
+    comment_delete(comment=argument)
+    response = api_client(room.member).put(
+        f"/api/v1/groups/{room.public.slug}/ratings/mine/",
+        {"ratings": [{"theory": t1.id, "score": 5, "moved_by": argument.pk}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()["ratings"]["0"]) == ["moved_by"]
+    assert not Submission.objects.filter(group=room.public).exists()
+
+
+def test_the_thread_says_what_a_comment_moved_without_naming_who(room, theories):  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    t1 = theories[0]
+    argument = comment_create(author=room.third, theory=t1, group=None, body="Decisive point.")
+    submit(room.public, room.member, {t1: 4})
+    round_open_next(group=room.public, user=room.facilitator)
+    room.public.refresh_from_db()
+    submit(room.public, room.member, {t1: 6}, moved_by={t1.id: argument.pk})
+    html = Client().get(f"/theories/{t1.slug}/").content.decode()
+    assert "moved 1 rating, mean +2.0" in html
+    body = api_client().get(f"/api/v1/theories/{t1.id}/comments/").json()
+    found = next(c for c in body["results"] if c["id"] == argument.pk)
+    assert (found["moved"], found["moved_mean_change"], found["moved_before_edit"]) == (1, 2.0, 0)
+
+
+def test_a_hidden_groups_citations_are_not_counted_for_outsiders(room, theories):  # type: ignore[no-untyped-def]
+    from ratings.services import group_update
+
+    t1 = theories[0]
+    group_update(group=room.public, results_hidden=True)
+    argument = comment_create(author=room.third, theory=t1, group=None, body="Quiet point.")
+    submit(room.public, room.member, {t1: 4}, moved_by={t1.id: argument.pk})
+    body = api_client(room.outsider).get(f"/api/v1/theories/{t1.id}/comments/").json()
+    assert next(c for c in body["results"] if c["id"] == argument.pk)["moved"] == 0
+    body = api_client(room.member).get(f"/api/v1/theories/{t1.id}/comments/").json()
+    assert next(c for c in body["results"] if c["id"] == argument.pk)["moved"] == 1
+
+
+def test_the_round_two_rate_page_keeps_earlier_scores_with_one_save_and_asks_what_moved(
+    room, theories
+):  # type: ignore[no-untyped-def]
+    t1, t2 = theories[0], theories[1]
+    argument = comment_create(
+        author=room.third, theory=t1, group=room.public, body="It catches deception.", stance="for"
+    )
+    submit(room.public, room.member, {t1: 4, t2: 6})
+    submit(room.public, room.third, {t1: 8})
+    round_open_next(group=room.public, user=room.facilitator)
+    ranking_recompute(scope=f"round:{room.public.pk}:1", force=True)
+    client = page_client(room.member)
+    url = f"/groups/{room.public.slug}/rate/"
+    html = client.get(url).content.decode()
+    assert "Your round 1 score: <strong>4/10</strong>" in html
+    assert "What moved you?" in html and "It catches deception." in html
+    assert "Round 1: median 6 (n = 2)" in html
+    form = {f"score_{t.id}": "" for t in theories} | {f"score_{t1.id}": "7", f"score_{t2.id}": "6"}
+    form[f"moved_by_{t1.id}"] = str(argument.pk)
+    response = client.post(url, form)
+    assert response.status_code == 302
+    latest = Submission.objects.filter(group=room.public, participant__user=room.member).first()
+    assert latest.round == 2
+    items = {i.theory_id: (i.score, i.moved_by_id) for i in latest.items.all()}
+    assert items == {t1.id: (7, argument.pk), t2.id: (6, None)}  # the kept 6 is re-submitted
+    rounds = api_client().get(f"/api/v1/groups/{room.public.slug}/rounds/").json()["results"]
+    assert rounds[1]["raters"] == 1
+
+
+def test_the_rate_page_refuses_a_moved_by_that_is_not_listed(room, theories):  # type: ignore[no-untyped-def]
+    t1 = theories[0]
+    submit(room.public, room.member, {t1: 4})
+    round_open_next(group=room.public, user=room.facilitator)
+    form = {f"score_{t.id}": "" for t in theories} | {f"score_{t1.id}": "7"}
+    form[f"moved_by_{t1.id}"] = "999999"
+    response = page_client(room.member).post(f"/groups/{room.public.slug}/rate/", form)
+    assert response.status_code == 400
+    assert "Choose one of the listed comments." in response.content.decode()
+    assert Submission.objects.filter(group=room.public).count() == 1

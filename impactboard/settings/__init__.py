@@ -5,6 +5,7 @@ local-memory cache, so `make run` needs no server. With `DATABASE_URL` and `REDI
 code uses PostgreSQL (psycopg 3), Redis as broker and cache, and a real Celery worker.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -35,10 +36,14 @@ INSTALLED_APPS = [
     "accounts",
     "discussion",
     "exports",
+    "axes",
+    # Issue 14: chart figures built in Python (plotly).
+    "charts",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "impactboard.middleware.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -48,6 +53,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "impactboard.middleware.ContentSecurityPolicyMiddleware",
     "impactboard.middleware.DatabaseUnavailableMiddleware",
+    # Last, so that it sees the answer to a refused sign-in and replaces it with the lockout.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "impactboard.urls"
@@ -72,7 +79,11 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    # runserver (the embedded default, development) serves each request on a new thread, and a
+    # persistent connection belongs to its thread: with reuse on, every finished thread leaves
+    # one open until PostgreSQL runs out. So no reuse here; the production settings turn it on
+    # for gunicorn, whose fixed pool of threads bounds the connections (workers x threads).
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # A dead database must make /health/ answer 503 quickly, not hang the worker.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
@@ -83,6 +94,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or address before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -96,6 +112,14 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Issue 14: the same compressed, fingerprinted, long-cached files in `make run` as in production
+# (served by WhiteNoise from STATIC_ROOT after collectstatic, never from the finders).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "impactboard.static_storage.FingerprintedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = False
+WHITENOISE_AUTOREFRESH = False
 
 # --- Redis: broker and cache, or the embedded default -------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
@@ -160,6 +184,20 @@ CELERY_BEAT_SCHEDULE = {
 # behind one (issue 16 item 7). Everything else goes to the default queue, "celery".
 CELERY_TASK_ROUTES = {"exports.tasks.import_job_run": {"queue": "imports"}}
 
+# --- Password guessing: django-axes ---------------------------------------------------------------
+# Failed sign-ins at /accounts/login/, /admin/login/ and /api/v1/auth/token/ are counted in the
+# database (works the same on SQLite and PostgreSQL, shared by every gunicorn worker, survives a
+# restart). After AXES_FAILURE_LIMIT failures for one username, or from one address, that username
+# or address is refused for AXES_COOLOFF_MINUTES, even with the right password.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one alone locks
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # one row per successful sign-in would grow without bound
+# The client's address by the throttles' rule (NUM_PROXIES below), never a spoofable header.
+AXES_CLIENT_IP_CALLABLE = "impactboard.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+
 # --- REST framework -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first, so that an anonymous write gets 401 with a WWW-Authenticate header.
@@ -171,7 +209,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["impactboard.api.BoundedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "impactboard.api.BrowsableAPI",
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
@@ -186,6 +224,11 @@ REST_FRAMEWORK = {
         "comments": env("THROTTLE_COMMENTS", default="20/min"),
     },
     "EXCEPTION_HANDLER": "impactboard.api.exception_handler",
+    # How many proxies in front of the app append to X-Forwarded-For. 0 (the default) ignores
+    # the header: throttles and sign-in limits key on the connection's address, which a client
+    # cannot choose. With N proxies, the Nth address from the right is the one the outermost
+    # proxy saw; anything a client wrote to the left of it is ignored.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
 }
 # JSON bodies larger than this are refused with 400 before they are parsed.
 API_MAX_JSON_BYTES = env.int("API_MAX_JSON_BYTES", default=100_000)

@@ -9,6 +9,11 @@ DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 
+# Served by gunicorn: a fixed pool of threads (workers x threads), so reused connections are
+# bounded, and reuse saves a connection setup per request.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)  # noqa: F405
+
 # Without Redis each gunicorn worker would keep its own local-memory cache, and a worker could
 # serve a ranking body for minutes after a newer version was computed by another: refuse.
 if not REDIS_URL:

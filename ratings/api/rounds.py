@@ -4,8 +4,7 @@ from typing import Any
 
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
+from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -71,19 +70,17 @@ class HistorySerializer(serializers.Serializer):
     items = HistoryItemSerializer(many=True)
 
 
-class RoundsView(APIView):
+class RoundsView(generics.ListAPIView):
     """The group's rounds (read rules as for its rankings); a facilitator opens the next one."""
 
+    serializer_class = RoundSerializer
     permission_classes = [IsAuthenticatedOrReadOnly]
     throttle_classes = [WriteThrottle]
     throttle_scope = "writes"
 
-    @extend_schema(responses={200: RoundSerializer(many=True)})
-    def get(self, request: Request, slug: str) -> Response:
-        access = group_access(slug=slug, user=request.user)
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(round_list(group=access.group), request, view=self)
-        return paginator.get_paginated_response(RoundSerializer(page, many=True).data)
+    def get_queryset(self) -> list[dict[str, Any]]:  # type: ignore[override]  # a list pages too
+        access = group_access(slug=self.kwargs["slug"], user=self.request.user)
+        return round_list(group=access.group)
 
     @extend_schema(
         request=None,
@@ -131,17 +128,14 @@ class ChangesView(APIView):
         return Response(ChangesSerializer({"hidden": False, **changes}).data)
 
 
-class HistoryView(APIView):
+class HistoryView(generics.ListAPIView):
     """The caller's submissions in the group, newest first, each item with the score it replaced."""
 
+    serializer_class = HistorySerializer
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: HistorySerializer(many=True)})
-    def get(self, request: Request, slug: str) -> Response:
-        access = group_access(slug=slug, user=request.user, need=Need.MEMBER)
-        participant = participant_of(group=access.group, user=request.user)
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(
-            submission_history(participant=participant), request, view=self
+    def get_queryset(self) -> list[dict[str, Any]]:  # type: ignore[override]  # a list pages too
+        access = group_access(slug=self.kwargs["slug"], user=self.request.user, need=Need.MEMBER)
+        return submission_history(
+            participant=participant_of(group=access.group, user=self.request.user)
         )
-        return paginator.get_paginated_response(HistorySerializer(page, many=True).data)

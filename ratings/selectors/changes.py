@@ -2,17 +2,16 @@
 feedback a group sees between rounds. Built on the rounds' results (`selectors.rounds`)."""
 
 import statistics
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 
 from discussion.models import Comment
 from discussion.selectors import comments_annotated
 from theories.models import Theory
 
-from ..models import DiscussionGroup, SubmissionItem
+from ..models import DiscussionGroup
 from .rankings import ranking_get
 from .rounds import round_scope, round_scores
 
@@ -173,71 +172,3 @@ def round_feedback(*, group: DiscussionGroup, number: int) -> list[dict[str, Any
             }
         )
     return feedback
-
-
-# --- what an argument moved -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Citations:
-    """How many submitted rating items name a comment as the argument that moved them, the mean
-    change of those items (score minus the score it replaced, where there was one), and how many
-    of them were given before the comment's last edit (to an earlier version of it)."""
-
-    moved: int
-    mean_change: float | None
-    to_earlier_version: int
-
-    @property
-    def sentence(self) -> str:
-        if not self.moved:
-            return ""
-        text = f"moved {self.moved} rating{'s' if self.moved != 1 else ''}"
-        if self.mean_change is not None:
-            text += f", mean {self.mean_change:+.1f}".replace("-", "−")
-        if self.to_earlier_version:
-            text += f" ({self.to_earlier_version} before its last edit)"
-        return text
-
-
-def citations_of(
-    *, comments: Iterable[Any], group_ids: Iterable[int] | None
-) -> dict[int, Citations]:
-    """The citations of `comments` (objects with pk and edited_at) counted in the groups
-    `group_ids` the reader may see the results of (None: every group). Two queries."""
-    by_id = {c.pk: c for c in comments}
-    if not by_id:
-        return {}
-    previous = (
-        SubmissionItem.objects.filter(
-            submission__participant=OuterRef("submission__participant"),
-            theory=OuterRef("theory"),
-            submission__created_at__lt=OuterRef("submission__created_at"),
-        )
-        .order_by("-submission__created_at", "-submission_id")
-        .values("score")[:1]
-    )
-    items = SubmissionItem.objects.filter(moved_by__in=list(by_id))
-    if group_ids is not None:
-        items = items.filter(submission__group_id__in=list(group_ids))
-    rows = items.annotate(previous=Subquery(previous)).values_list(
-        "moved_by_id", "score", "previous", "submission__created_at"
-    )
-    changes: dict[int, list[int]] = {}
-    counts: dict[int, int] = {}
-    earlier: dict[int, int] = {}
-    for comment_id, score, before, cited_at in rows:
-        counts[comment_id] = counts.get(comment_id, 0) + 1
-        if score is not None and before is not None:
-            changes.setdefault(comment_id, []).append(score - before)
-        edited_at = by_id[comment_id].edited_at
-        if edited_at is not None and edited_at > cited_at:
-            earlier[comment_id] = earlier.get(comment_id, 0) + 1
-    return {
-        pk: Citations(
-            moved=counts.get(pk, 0),
-            mean_change=statistics.fmean(changes[pk]) if changes.get(pk) else None,
-            to_earlier_version=earlier.get(pk, 0),
-        )
-        for pk in by_id
-    }

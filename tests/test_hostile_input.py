@@ -1,0 +1,226 @@
+"""Issue 16, item 8: no input makes a 500.
+
+A NUL byte anywhere in the address (PostgreSQL refuses it in text: a DataError) is a 400, answered
+by one middleware for every route; a deeply nested JSON `mapping` on the import is a 400; the
+browsable API renders every route. The route walker at the end tries NUL and depth on every URL
+pattern Django knows and every query parameter the code reads, as anonymous, as a facilitator
+and with a token nobody has, and asserts no 500.
+"""
+
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.test import APIClient
+
+from accounts.services import token_for
+from discussion.services import comment_create
+
+from .conftest import PASSWORD, ROOT
+
+DEEP_JSON = "[" * 50_000 + "]" * 50_000
+DEEP_OBJECT = '{"a":' * 50_000 + "1" + "}" * 50_000
+
+
+def client_for(user: Any = None) -> Client:
+    client = Client(raise_request_exception=False)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+# --- the named cases of the review ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/groups/%00/",
+        "/api/v1/groups/%00/members/",
+        "/api/v1/groups/{slug}/members/%00/",
+        "/api/v1/groups/{slug}/ratings/mine/?x=%00",
+        "/api/v1/theories/{theory}/comments/?group=%00",
+        "/api/v1/theories/{theory}/comments/?ordering=%00",
+        "/api/v1/groups/?page=%00",
+        "/users/%00/",
+        "/groups/%00/",
+        "/groups/{slug}/members/?x=%00",
+        "/accounts/login/?next=%00",
+        "/admin/%00/",
+        "/theories/%00/",
+    ],
+)
+@pytest.mark.parametrize("role", ["anonymous", "facilitator"])
+def test_a_nul_byte_in_the_address_is_a_400(cast, theories, path: str, role: str) -> None:  # type: ignore[no-untyped-def]
+    url = path.format(slug=cast.public.slug, theory=theories[0].pk)
+    client = client_for(cast.facilitator if role == "facilitator" else None)
+    for method in ("get", "post", "put", "patch", "delete"):
+        response = getattr(client, method)(url)
+        assert response.status_code == 400, f"{method} {url}: {response.status_code}"
+        assert b"NUL bytes are not allowed" in response.content
+    if url.startswith("/api/"):
+        assert client.get(url).json() == {"detail": "NUL bytes are not allowed in the address."}
+
+
+def test_a_nul_byte_in_a_username_in_a_form_is_refused_without_a_500(cast) -> None:  # type: ignore[no-untyped-def]
+    client = client_for()
+    for path in ("/accounts/login/", "/admin/login/"):
+        response = client.post(path, {"username": "mo\x00", "password": PASSWORD})
+        assert response.status_code == 200  # the form again, with its error
+        assert "_auth_user_id" not in client.session
+    response = client.post(
+        "/accounts/signup/", {"username": "a\x00b", "password1": PASSWORD, "password2": PASSWORD}
+    )
+    assert response.status_code == 200
+    assert b"Null characters are not allowed" in response.content
+
+
+@pytest.mark.parametrize("mapping", [DEEP_JSON, DEEP_OBJECT])
+def test_a_deeply_nested_import_mapping_is_a_400_naming_the_field(cast, api, mapping: str) -> None:  # type: ignore[no-untyped-def]
+    upload = io.BytesIO(b"name,Theory\nann,5\n")
+    upload.name = "sheet.csv"
+    response = api(cast.facilitator).post(
+        f"/api/v1/groups/{cast.public.slug}/import/",
+        {"file": upload, "mapping": mapping},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert "mapping" in response.json()
+
+
+@pytest.mark.parametrize("how", ["accept", "format"])
+@pytest.mark.parametrize("role", ["anonymous", "member"])
+def test_the_browsable_api_of_the_comments_list_renders(
+    cast, theories, how: str, role: str
+) -> None:  # type: ignore[no-untyped-def]
+    comment_create(author=cast.member, theory=theories[0], group=None, body="A public point.")
+    client = client_for(cast.member if role == "member" else None)
+    url = f"/api/v1/theories/{theories[0].pk}/comments/"
+    response = (
+        client.get(url, HTTP_ACCEPT="text/html")
+        if how == "accept"
+        else client.get(url + "?format=api")
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert b"A public point." in response.content
+
+
+# --- the route walker -----------------------------------------------------------------------------
+
+
+def query_parameters() -> list[str]:
+    """Every query parameter the code reads (found in the source, so a new one is walked too),
+    and DRF's own."""
+    pattern = re.compile(r'(?:GET|query_params)\.get\("(\w+)"|_flag\(request, "(\w+)"\)')
+    names = {"page", "format"}
+    for app in ("accounts", "discussion", "exports", "impactboard", "ratings", "theories"):
+        for path in Path(ROOT, app).rglob("*.py"):
+            for match in pattern.finditer(path.read_text()):
+                names.add(match.group(1) or match.group(2))
+    return sorted(names)
+
+
+def routes() -> Iterator[tuple[str, list[str]]]:
+    """(url name, the names of its parameters) for every pattern outside the admin (Django's
+    own; its doors are walked by hand in the named cases)."""
+
+    def walk(patterns: list[Any], params: list[str]) -> Iterator[tuple[str, list[str]]]:
+        for p in patterns:
+            here = list(getattr(p.pattern, "converters", {}) or {}) or list(
+                p.pattern.regex.groupindex
+            )
+            if isinstance(p, URLResolver):
+                if p.namespace == "admin":
+                    continue
+                yield from walk(p.url_patterns, params + here)
+            elif isinstance(p, URLPattern) and p.name:
+                yield p.name, params + here
+
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    for name, params in walk(get_resolver().url_patterns, []):
+        key = (name, tuple(params))
+        if key not in seen:
+            seen.add(key)
+            yield name, params
+
+
+def plausible(name: str, param: str, ctx: dict[str, Any]) -> Any:
+    theory_route = name.startswith(("theory", "api-theory")) and "group" not in name
+    comment_route = "comment" in name and "comments" not in name and "preview" not in name
+    if param == "slug":
+        return ctx["theory"].slug if theory_route else ctx["group"].slug
+    if param == "pk":
+        return ctx["comment"].pk if comment_route else ctx["theory"].pk
+    return {
+        "theory_slug": ctx["theory"].slug,
+        "username": ctx["member"].username,
+        "code": ctx["group"].join_code,
+        "job_id": 1,
+        "format": "json",
+    }[param]
+
+
+def assert_no_500(client: Any, method: str, url: str, **extra: Any) -> None:
+    response = getattr(client, method)(url, **extra)
+    assert response.status_code < 500, f"{method.upper()} {url[:150]}: {response.status_code}"
+
+
+def test_the_walker_sees_every_route_and_the_known_query_parameters() -> None:
+    names = {name for name, _ in routes()}
+    assert {"group-detail", "api-theory-comments", "discussion_user", "group_invite"} <= names
+    assert {"group", "ordering", "layout", "next", "bom", "anonymise"} <= set(query_parameters())
+
+
+@pytest.mark.parametrize("role", ["anonymous", "facilitator", "bad-token"])
+def test_no_route_answers_500_to_nul_or_depth_anywhere(cast, theories, role: str) -> None:  # type: ignore[no-untyped-def]
+    ctx = {
+        "group": cast.public,
+        "theory": theories[0],
+        "member": cast.member,
+        "comment": comment_create(
+            author=cast.facilitator, theory=theories[0], group=cast.public, body="Walked."
+        ),
+    }
+    user = cast.facilitator if role == "facilitator" else None
+    page = client_for(user)
+    api = APIClient(raise_request_exception=False)
+    params = query_parameters()
+    walked = 0
+    for name, kwargs in routes():
+        # Per route: the walk revokes the token on the way (auth/token/revoke/).
+        if user is not None:
+            api.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user=user)}")
+        elif role == "bad-token":
+            api.credentials(HTTP_AUTHORIZATION="Token not-a-token-anyone-has")
+        values = {param: plausible(name, param, ctx) for param in kwargs}
+        url = reverse(name, kwargs=values)
+        client = api if url.startswith("/api/") else page
+        # NUL in each path parameter, in turn (string parameters only: an int never resolves).
+        for param, value in values.items():
+            if isinstance(value, str) and param != "format":
+                bad = url.replace(f"/{quote(value)}/", "/%00/", 1).replace(
+                    f"/{quote(value)}.", "/%00.", 1
+                )
+                assert bad != url, (name, param)
+                for method in ("get", "post"):
+                    assert_no_500(client, method, bad)
+        # NUL, and a deeply nested value, in every query parameter.
+        for param in params:
+            for value in ("%00", quote(DEEP_JSON[:4000] + DEEP_JSON[-4000:])):
+                assert_no_500(client, "get", f"{url}?{param}={value}")
+        # A deeply nested JSON body on every write.
+        if url.startswith("/api/"):
+            for method in ("post", "put", "patch"):
+                assert_no_500(client, method, url, data=DEEP_JSON, content_type="application/json")
+            # The browsable API, as a browser following a link gets it.
+            assert_no_500(client, "get", url, HTTP_ACCEPT="text/html")
+            assert_no_500(client, "get", f"{url}?format=api")
+        walked += 1
+    assert walked >= 60
