@@ -41,7 +41,9 @@ test: $(STAMP) browser
 	fi
 
 worker: $(STAMP)
-	$(VENV)/bin/celery -A impactboard worker --beat --loglevel=info --concurrency=2
+	$(VENV)/bin/celery -A impactboard worker -Q imports -n imports@%h --loglevel=info --concurrency=1 & \
+	$(VENV)/bin/celery -A impactboard worker -Q celery --beat --loglevel=info --concurrency=2; \
+	kill %1
 
 check-deploy: $(STAMP)
 	DJANGO_SETTINGS_MODULE=impactboard.settings.production \

@@ -256,7 +256,13 @@ def version_of(scope: str) -> int:
 def from_scratch(group_pk: int | None) -> tuple[list[dict[str, Any]], int]:
     """A ranking's rows and raters counted straight from the ratings, in SQL written here, not
     by the app's recompute: the oracle that stored rankings are checked against."""
-    where = "r.group_id = %s" if group_pk else "g.visibility = 'public'"
+    # The global ranking's groups (GLOBAL_FEED); every seeded member is invited, so every
+    # participant of those groups is eligible.
+    feeds = (
+        "g.visibility = 'public' AND g.listing = 'listed' "
+        "AND NOT (g.results_hidden AND g.ratings_open)"
+    )
+    where = "r.group_id = %s" if group_pk else feeds
     params = [group_pk] if group_pk else []
     ratings = (
         "FROM ratings_rating r JOIN ratings_discussiongroup g ON g.id = r.group_id WHERE " + where

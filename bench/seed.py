@@ -121,7 +121,11 @@ def _users(conn: psycopg.Connection, names_sql: str) -> None:
 def _members(conn: psycopg.Connection, slug: str, names_sql: str) -> None:
     """Memberships and (unrated) participants of these users in group `slug`."""
     for table, cols, vals in (
-        ("ratings_membership", "group_id, user_id, role, joined_at", "g.id, u.id, 'member', now()"),
+        (
+            "ratings_membership",
+            "group_id, user_id, role, joined_at, via_invite",
+            "g.id, u.id, 'member', now(), true",
+        ),
         (
             "ratings_participant",
             "group_id, user_id, name, created_at",
@@ -150,21 +154,25 @@ def seed(dsn: str, scale: Scale, *, reseed: bool = False, log=print) -> dict[str
             wipe(conn)
             G, M = scale.groups, scale.members
             conn.execute(
+                # Listed by staff, members invited: every load group counts in the global
+                # ranking (docs/decisions/global-ranking-integrity.md).
                 """INSERT INTO ratings_discussiongroup (slug, name, description, visibility, join_code,
-                       ratings_open, results_hidden, created_by_id, created_at)
+                       ratings_open, results_hidden, created_by_id, created_at, listing)
                    SELECT 'load-' || lpad(g::text, 4, '0'), 'Load group ' || g, '', 'public',
-                          md5('join' || g), true, false, NULL::integer, now()
+                          md5('join' || g), true, false, NULL::integer, now(), 'listed'
                    FROM generate_series(1, %s) AS g
                    UNION ALL
-                   SELECT %s, 'Load workshop', '', 'public', md5('workshop'), true, false, NULL::integer, now()""",
+                   SELECT %s, 'Load workshop', '', 'public', md5('workshop'), true, false, NULL::integer, now(),
+                          'listed'""",
                 [G, WORKSHOP_SLUG],
             )
             rated = f"SELECT 'load-u' || i FROM generate_series(1, {G * M}) AS i"
             _users(conn, rated)
             # Member i belongs to group ceil(i / M).
             conn.execute(
-                """INSERT INTO ratings_membership (group_id, user_id, role, joined_at)
-                   SELECT g.id, u.id, CASE WHEN (i - 1) %% %s = 0 THEN 'facilitator' ELSE 'member' END, now()
+                """INSERT INTO ratings_membership (group_id, user_id, role, joined_at, via_invite)
+                   SELECT g.id, u.id, CASE WHEN (i - 1) %% %s = 0 THEN 'facilitator' ELSE 'member' END, now(),
+                          true
                    FROM generate_series(1, %s) AS i
                    JOIN auth_user u ON u.username = 'load-u' || i
                    JOIN ratings_discussiongroup g ON g.slug = 'load-' || lpad((((i - 1) / %s) + 1)::text, 4, '0')""",

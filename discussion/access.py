@@ -38,6 +38,13 @@ class ThreadAccess:
         return bool(self.user.is_authenticated and self.user.is_staff)
 
 
+def group_thread_access(*, slug: str, user: User | AnonymousUser) -> GroupAccess:
+    """The read (and write) rule of a group's own comments, for the thread API, its pages and
+    the comments export alike: members only (404 for a private group's outsiders, 403 for a
+    public group's)."""
+    return group_access(slug=slug, user=user, need=Need.MEMBER)
+
+
 def thread_access(
     *, theory: Theory, group_slug: str | None, user: User | AnonymousUser
 ) -> ThreadAccess:
@@ -45,7 +52,7 @@ def thread_access(
     Http404 / PermissionDenied. Reading and writing a group thread both need membership."""
     if not group_slug:
         return ThreadAccess(theory=theory, group=None, user=user)
-    access = group_access(slug=group_slug, user=user, need=Need.MEMBER)
+    access = group_thread_access(slug=group_slug, user=user)
     return ThreadAccess(theory=theory, group=access.group, user=user, group_access=access)
 
 

@@ -27,7 +27,7 @@ from ratings.api.schema import ROUND_PARAMETER, round_number_param
 from ratings.selectors.rounds import round_exists
 from ratings.serializers import DetailSerializer
 
-from .access import export_access, import_access
+from .access import comments_export_access, export_access, import_access
 from .csvio import Rows, csv_bytes
 from .models import ImportJob
 from .selectors import (
@@ -214,7 +214,7 @@ class CommentsCSVView(ExportView):
         responses={(200, "text/csv"): CSV_BODY, 403: HIDDEN, 404: NOT_FOUND},
     )
     def get(self, request: Request, slug: str) -> StreamingHttpResponse:
-        access = export_access(slug=slug, user=request.user)
+        access = comments_export_access(slug=slug, user=request.user)
         rows = export_comments(group=access.group, anonymise=_flag(request, "anonymise"))
         return csv_response(
             rows, filename=f"{access.group.slug}-comments.csv", bom=_flag(request, "bom")

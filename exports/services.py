@@ -1,6 +1,7 @@
 """Every write of the exports app: importing a sheet into a group, and import jobs."""
 
 import logging
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from impactboard.errors import DomainError
@@ -31,6 +33,11 @@ IMPORT_SYNC_MAX_ROWS = 2_000
 # A running job older than this has lost its worker (the task's hard time limit is below it).
 IMPORT_STALE_AFTER = timedelta(minutes=35)
 PREVIEW_JOBS_KEPT_FOR = timedelta(days=1)
+# A group keeps at most this many previews, and this many bytes of them (compressed): a new
+# preview evicts the group's oldest ones. Uploads are up to 20 MB; a preview must not cost that.
+PREVIEWS_PER_GROUP = 3
+PREVIEW_BYTES_PER_GROUP = 4 * 1024 * 1024
+_PACKED = b"zlib1:"
 
 
 class ImportInvalid(DomainError):
@@ -149,33 +156,81 @@ def import_job_create(
     data: bytes,
     mapping: Mapping[object, object] | None = None,
 ) -> tuple[ImportJob, Sheet]:
-    """Keep an upload for its preview (the page needs it again to confirm). Raises
-    SheetUnreadable, and then keeps nothing."""
+    """Keep an upload for its preview (the page needs it again to confirm), compressed, within
+    the group's quota (PREVIEWS_PER_GROUP, PREVIEW_BYTES_PER_GROUP: the oldest previews make
+    room). Raises SheetUnreadable, and then keeps nothing."""
     sheet = sheet_read(data, mapping=mapping)
-    # Previews that were never confirmed are dropped after a day.
-    ImportJob.objects.filter(
-        status=ImportJob.Status.PREVIEW,
-        created_at__lt=timezone.now() - PREVIEW_JOBS_KEPT_FOR,
-    ).delete()
-    job = ImportJob.objects.create(
-        group=group,
-        created_by=user,
-        file_name=file_name[:255],
-        content=data,
-        mapping={str(i): t for i, t in sheet.mapping.items()},
-        total=len(sheet.people),
-    )
+    packed = _pack(data)
+    if len(packed) > PREVIEW_BYTES_PER_GROUP:
+        raise SheetUnreadable(
+            f"This sheet is too large to keep for a preview ({len(packed) // 1024:,} KB "
+            f"compressed; at most {PREVIEW_BYTES_PER_GROUP // 1024:,} KB). Split it, or import "
+            "it through the API with confirm=true."
+        )
+    with transaction.atomic():
+        import_previews_sweep()
+        _previews_evict(group=group, room_for=len(packed))
+        job = ImportJob.objects.create(
+            group=group,
+            created_by=user,
+            file_name=file_name[:255],
+            content=packed,
+            mapping={str(i): t for i, t in sheet.mapping.items()},
+            total=len(sheet.people),
+        )
     return job, sheet
 
 
+def import_previews_sweep() -> int:
+    """Delete the previews never confirmed within PREVIEW_JOBS_KEPT_FOR (the beat runs this, and
+    every new preview too); returns how many."""
+    deleted, _ = ImportJob.objects.filter(
+        status=ImportJob.Status.PREVIEW,
+        created_at__lt=timezone.now() - PREVIEW_JOBS_KEPT_FOR,
+    ).delete()
+    return deleted
+
+
+def _previews_evict(*, group: DiscussionGroup, room_for: int) -> None:
+    """Delete the group's oldest previews until one more of `room_for` bytes fits its quota.
+    The group's row is locked so that two uploads at once cannot both overshoot it."""
+    DiscussionGroup.objects.select_for_update().filter(pk=group.pk).first()
+    kept = 0
+    previews = (
+        ImportJob.objects.filter(group=group, status=ImportJob.Status.PREVIEW)
+        .annotate(size=Length("content"))
+        .order_by("-created_at", "-id")
+        .values_list("pk", "size")
+    )
+    evict = []
+    for index, (pk, size) in enumerate(previews):
+        over = kept + (size or 0) + room_for > PREVIEW_BYTES_PER_GROUP
+        if index + 1 >= PREVIEWS_PER_GROUP or over:
+            evict.append(pk)
+        else:
+            kept += size or 0
+    if evict:
+        ImportJob.objects.filter(pk__in=evict).delete()
+
+
+def _pack(data: bytes) -> bytes:
+    return _PACKED + zlib.compress(data, 6)
+
+
+def _unpack(content: bytes | memoryview) -> bytes:
+    """The upload's bytes; rows kept before compression came in are read as they are."""
+    raw = bytes(content)
+    return zlib.decompress(raw[len(_PACKED) :]) if raw.startswith(_PACKED) else raw
+
+
 def import_job_sheet(*, job: ImportJob) -> Sheet:
-    return sheet_read(bytes(job.content), mapping=job.mapping)
+    return sheet_read(_unpack(job.content), mapping=job.mapping)
 
 
 # Keys: column indexes, as ints (JSON) or strings (a form or the stored mapping).
 def import_job_remap(*, job: ImportJob, mapping: Mapping[Any, object]) -> Sheet:
     """Change the column mapping of a job in preview; problems with it show in the sheet."""
-    sheet = sheet_read(bytes(job.content), mapping=mapping)
+    sheet = sheet_read(_unpack(job.content), mapping=mapping)
     job.mapping = {str(i): t for i, t in sheet.mapping.items()}
     job.total = len(sheet.people)
     job.save(update_fields=["mapping", "total"])

@@ -13,3 +13,11 @@ def import_job_run(job_id: int) -> None:
     from .services import import_job_execute
 
     import_job_execute(job_id=job_id)
+
+
+@shared_task(time_limit=120, soft_time_limit=100)
+def import_previews_sweep() -> int:
+    """Periodic (celery beat): previews never confirmed are deleted after a day."""
+    from .services import import_previews_sweep as sweep
+
+    return sweep()

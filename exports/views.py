@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from impactboard.request_types import AuthedHttpRequest
+from impactboard.throttling import ImportPageThrottle
 
 from .access import import_access
 from .forms import UploadForm
@@ -29,6 +30,8 @@ from .sheet_columns import column_letter
 from .sheet_file import MAX_UPLOAD_BYTES, SheetUnreadable
 from .sheets import Sheet
 
+THROTTLED = "Too many imports in a short time: wait a minute and try again."
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -38,6 +41,14 @@ def import_upload(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
+        if not ImportPageThrottle().allow_request(request, None):
+            messages.error(request, THROTTLED)
+            return render(
+                request,
+                "exports/import_upload.html",
+                {"group": group, "form": UploadForm()},
+                status=429,
+            )
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
@@ -85,6 +96,10 @@ def import_job_page(request: AuthedHttpRequest, slug: str, job_id: int) -> HttpR
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
+        if action in ("remap", "confirm") and not ImportPageThrottle().allow_request(request, None):
+            # Each reads the whole sheet again, as an upload does.
+            messages.error(request, THROTTLED)
+            return _preview_page(request, job, sheet, status=429)
         if action == "discard":
             job.delete()
             messages.info(request, "Import discarded: nothing was written.")

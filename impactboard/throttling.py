@@ -45,3 +45,13 @@ class SignUpPageThrottle(FailOpenThrottleMixin, SimpleRateThrottle):
 
     def get_cache_key(self, request: Any, view: Any) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class ImportPageThrottle(FailOpenThrottleMixin, SimpleRateThrottle):
+    """The import API's throttle for the import pages: the same bucket (scope "imports", keyed by
+    the signed-in user as ScopedRateThrottle keys it), so pages and API share one allowance."""
+
+    scope = "imports"
+
+    def get_cache_key(self, request: Any, view: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}

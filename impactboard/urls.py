@@ -141,6 +141,9 @@ urlpatterns = [
         rating_views.group_results_hidden,
         name="group_results_hidden",
     ),
+    # Issue 16 item 1: the global ranking counts staff-listed groups only.
+    path("groups/<slug:slug>/listing/", rating_views.group_listing, name="group_listing"),
+    path("moderation/listings/", rating_views.listing_queue, name="listing_queue"),
     *discussion_urls.urlpatterns,
 ]
 

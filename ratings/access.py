@@ -13,7 +13,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .models import DiscussionGroup, Membership, Submission
+from .models import DiscussionGroup, Membership, Rating
 
 
 class Need(Enum):
@@ -63,12 +63,13 @@ def group_access(*, slug: str, user: User | AnonymousUser, need: Need = Need.VIE
 
 def results_visible_to(*, access: GroupAccess, user: User | AnonymousUser) -> bool:
     """The hiding rule, for pages, API and CSV alike: a group's aggregates are shown to someone
-    who has submitted ratings in it, or to everyone once the facilitator has revealed them."""
+    who has a current rating in it, or to everyone once the facilitator has revealed them.
+    A rating, not a submission: an empty or all-null save must not open the results."""
     if not access.group.results_hidden:
         return True
     if not user.is_authenticated:
         return False
-    return Submission.objects.filter(group=access.group, participant__user=user).exists()
+    return Rating.objects.filter(group=access.group, participant__user=user).exists()
 
 
 def results_visible_in(*, accesses: Sequence[GroupAccess], user: User | AnonymousUser) -> set[int]:
@@ -78,7 +79,7 @@ def results_visible_in(*, accesses: Sequence[GroupAccess], user: User | Anonymou
     hiding = [a.group.pk for a in accesses if a.group.results_hidden]
     if hiding and user.is_authenticated:
         visible.update(
-            Submission.objects.filter(group_id__in=hiding, participant__user=user)
+            Rating.objects.filter(group_id__in=hiding, participant__user=user)
             .order_by()
             .values_list("group_id", flat=True)
             .distinct()

@@ -18,6 +18,14 @@ class DiscussionGroup(models.Model):
         PUBLIC = "public", "Public"
         PRIVATE = "private", "Private"
 
+    class Listing(models.TextChoices):
+        """Whether the group counts in the global ranking: its facilitator asks, staff decide
+        (docs/decisions/global-ranking-integrity.md)."""
+
+        UNLISTED = "unlisted", "Not listed"
+        REQUESTED = "requested", "Listing requested"
+        LISTED = "listed", "Listed"
+
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True, max_length=2000)
@@ -32,6 +40,10 @@ class DiscussionGroup(models.Model):
     # The open round's number (see Round): kept on the group so that a submission, which has
     # the group in hand already, knows its round without a query.
     current_round = models.PositiveSmallIntegerField(default=1, db_default=1)
+    listing = models.CharField(
+        max_length=9, choices=Listing.choices, default=Listing.UNLISTED, db_default="unlisted"
+    )
+    listing_changed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -42,6 +54,15 @@ class DiscussionGroup(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(visibility__in=["public", "private"]), name="group_visibility_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(listing__in=["unlisted", "requested", "listed"]),
+                name="group_listing_valid",
+            ),
+            # Only a public group can be listed or ask to be.
+            models.CheckConstraint(
+                condition=Q(visibility="public") | Q(listing="unlisted"),
+                name="group_listing_public_only",
             ),
         ]
 
@@ -55,6 +76,24 @@ class DiscussionGroup(models.Model):
     @property
     def scope(self) -> str:
         return f"group:{self.pk}"
+
+    @property
+    def feeds_global(self) -> bool:
+        """Whether this group's global-eligible ratings count in the global ranking (and so in
+        the home page and every theory's "all public groups"): the rule of GLOBAL_FEED."""
+        return (
+            self.is_public
+            and self.listing == self.Listing.LISTED
+            and (not self.results_hidden or not self.ratings_open)
+        )
+
+
+# The groups summed into the global ranking: public, listed by staff, and not hiding results
+# while ratings are open (a hiding group's ratings must not be recoverable by differencing an
+# aggregate; they feed it once revealed or closed). DiscussionGroup.feeds_global says the same.
+GLOBAL_FEED = (
+    Q(visibility="public") & Q(listing="listed") & (Q(results_hidden=False) | Q(ratings_open=False))
+)
 
 
 class Round(models.Model):
@@ -94,6 +133,10 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=11, choices=Role.choices, default=Role.MEMBER)
     joined_at = models.DateTimeField(auto_now_add=True)
+    # Joined through the group's invitation (invite link or join code), or created it: such a
+    # member's ratings count in the global ranking once the group is listed. A self-join from
+    # the list of public groups counts in the group only.
+    via_invite = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         constraints = [
@@ -228,6 +271,11 @@ class Ranking(models.Model):
     computed_at = models.DateTimeField(null=True)
     raters = models.PositiveIntegerField(default=0)
     results = models.JSONField(default=list)
+    # A group's ranking only: the ten-bin histograms (by theory id) and the raters of its
+    # global-eligible participants (imported ones, and members who joined by invitation). The
+    # global ranking sums these over the groups that feed it.
+    global_histograms = models.JSONField(default=dict)
+    global_raters = models.PositiveIntegerField(default=0)
     # Ranking-level figures: agreement, the notable theory, the methods used.
     summary = models.JSONField(default=dict)
 

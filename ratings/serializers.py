@@ -25,11 +25,12 @@ class GroupSerializer(serializers.ModelSerializer):
             "member_count",
             "ratings_open",
             "results_hidden",
+            "listing",
             "is_member",
             "role",
             "join_code",
         ]
-        read_only_fields = ["slug", "member_count", "is_member", "role", "join_code"]
+        read_only_fields = ["slug", "member_count", "listing", "is_member", "role", "join_code"]
 
     def _role(self, group: DiscussionGroup) -> str | None:
         if hasattr(group, "caller_role"):
@@ -71,6 +72,16 @@ class GroupUpdateSerializer(serializers.Serializer):
     visibility = serializers.ChoiceField(choices=DiscussionGroup.Visibility.choices, required=False)
     ratings_open = serializers.BooleanField(required=False)
     results_hidden = serializers.BooleanField(required=False)
+    # A facilitator asks for the global ranking ("requested") or withdraws ("unlisted"); staff
+    # decide ("listed") in the moderation queue, never through this API.
+    listing = serializers.ChoiceField(
+        choices=[DiscussionGroup.Listing.REQUESTED, DiscussionGroup.Listing.UNLISTED],
+        required=False,
+        error_messages={
+            "invalid_choice": "Must be 'requested' (ask to be listed) or 'unlisted'; staff list "
+            "a group."
+        },
+    )
 
     def _strict_bool(self, name: str, value: bool) -> bool:
         if not isinstance(self.initial_data.get(name), bool):

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,10 +15,11 @@ from theories.models import Theory
 
 from .access import Need, group_access, group_joinable, results_visible_to, role_parse
 from .forms import GroupCreateForm, RatingForm
-from .models import Membership, Submission
+from .models import DiscussionGroup, Membership, Submission
 from .round_views import rounds_context
 from .selectors import (
     group_list_visible_to,
+    group_listing_queue,
     group_member_count,
     group_members,
     ranking_get,
@@ -27,8 +28,11 @@ from .selectors import (
 from .selectors.changes import round_feedback
 from .services import (
     LastFacilitator,
+    ListingNotAllowed,
     RatingsClosed,
     group_create,
+    group_listing_decide,
+    group_listing_request,
     group_update,
     membership_join,
     membership_leave,
@@ -152,7 +156,8 @@ def group_invite(request: AuthedHttpRequest, slug: str, code: str) -> HttpRespon
     token) joins. Opening a link never joins: a link in a comment could be followed by anyone."""
     group = group_joinable(slug=slug, user=request.user, join_code=code)
     if request.method == "POST":
-        membership_join(group=group, user=request.user)
+        # The invitation (the right code) is what makes a member count in the global ranking.
+        membership_join(group=group, user=request.user, via_invite=code == group.join_code)
         messages.success(request, f"You have joined “{group.name}”.")
         return redirect("group_detail", slug=group.slug)
     is_member = group.memberships.filter(user=request.user).exists()
@@ -232,3 +237,44 @@ def group_member_list(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         "ratings/group_members.html",
         {"group": access.group, "access": access, "members": group_members(group=access.group)},
     )
+
+
+@login_required
+@require_POST
+def group_listing(request: HttpRequest, slug: str) -> HttpResponse:
+    """A facilitator asks for the public group to count in the global ranking; staff decide."""
+    access = group_access(slug=slug, user=request.user, need=Need.FACILITATOR)
+    try:
+        group_listing_request(group=access.group)
+    except ListingNotAllowed as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, "Listing requested: staff will review it before the group counts globally."
+        )
+    return redirect("group_detail", slug=slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def listing_queue(request: HttpRequest) -> HttpResponse:
+    """Staff only: the public groups asking to count in the global ranking, with approve and
+    refuse; the listed ones, with un-list. Everyone else gets 404, as for a page that does not
+    exist (the queue's existence is nobody else's business)."""
+    if not request.user.is_staff:
+        raise Http404("No such page.")
+    if request.method == "POST":
+        group = DiscussionGroup.objects.filter(slug=request.POST.get("slug", "")).first()
+        decision = request.POST.get("decision")
+        if group is None or decision not in ("approve", "refuse"):
+            messages.error(request, "Choose a group and a decision.")
+        else:
+            try:
+                group_listing_decide(group=group, listed=decision == "approve")
+            except ListingNotAllowed as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                verb = "listed" if decision == "approve" else "not listed"
+                messages.success(request, f"“{group.name}” is {verb}.")
+        return redirect("listing_queue")
+    return render(request, "ratings/listing_queue.html", group_listing_queue())

@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 
 from accounts.services import token_for, user_create
 from ratings.models import DiscussionGroup
-from ratings.services import group_create, group_update, membership_join
+from ratings.services import group_create, group_listing_decide, group_update, membership_join
 from theories.longlist import seed
 from theories.models import Theory
 
@@ -105,8 +105,13 @@ def cast(make_user, theories):  # type: ignore[no-untyped-def]
     # rule has its own tests.
     for group in (Cast.public, Cast.private, Cast.other):
         group_update(group=group, results_hidden=False)
-    membership_join(group=Cast.public, user=Cast.member)
-    membership_join(group=Cast.private, user=Cast.member)
+    # The public groups are real ones that staff have listed, so they count in the global
+    # ranking; the member joined both groups through their invitations. Self-joins and
+    # unlisted groups have their own tests (tests/test_integrity.py).
+    for group in (Cast.public, Cast.other):
+        group_listing_decide(group=group, listed=True)
+    membership_join(group=Cast.public, user=Cast.member, via_invite=True)
+    membership_join(group=Cast.private, user=Cast.member, via_invite=True)
     return Cast
 
 
@@ -163,13 +168,40 @@ def wait_for_line(path: Path, needle: str, proc: subprocess.Popen, timeout: floa
 
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker) -> Iterator[subprocess.Popen]:  # type: ignore[no-untyped-def]
-    """A real `celery worker --beat` on the test database and this machine's Redis."""
+    """A real `celery worker --beat` on the test database and this machine's Redis, consuming the
+    default queue, and a second worker process for the `imports` queue (as docker-compose.yml
+    runs them): two threads of one pool could both be held by imports, two processes cannot."""
     if not SERVICES:
         pytest.fail("the celery_worker fixture needs DATABASE_URL (PostgreSQL) and REDIS_URL")
     import redis
 
     redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()  # no stale tasks from earlier runs
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    imports_log = ARTIFACTS / "celery-worker-imports.log"
+    imports_log.write_text("")
+    imports = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "impactboard",
+            "worker",
+            "-Q",
+            "imports",
+            "-n",
+            "imports@%h",
+            "--loglevel=INFO",
+            "--concurrency=1",
+            "--pool=threads",
+            "--without-gossip",
+            "--without-mingle",
+        ],  # fmt: skip
+        cwd=ROOT,
+        env=service_env(),
+        stdout=imports_log.open("a"),
+        stderr=subprocess.STDOUT,
+    )
     log = ARTIFACTS / "celery-worker.log"
     log.write_text("")
     proc = subprocess.Popen(
@@ -180,6 +212,8 @@ def celery_worker(django_db_setup, django_db_blocker) -> Iterator[subprocess.Pop
             "-A",
             "impactboard",
             "worker",
+            "-Q",
+            "celery",
             "--beat",
             "--loglevel=INFO",
             "--concurrency=2",
@@ -195,13 +229,15 @@ def celery_worker(django_db_setup, django_db_blocker) -> Iterator[subprocess.Pop
     )
     try:
         wait_for_line(log, "ready.", proc, timeout=60)
+        wait_for_line(imports_log, "ready.", imports, timeout=60)
         yield proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        for each in (proc, imports):
+            each.terminate()
+            try:
+                each.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                each.kill()
 
 
 def wait_until(predicate, timeout: float = 10.0, interval: float = 0.1):  # type: ignore[no-untyped-def]

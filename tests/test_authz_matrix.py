@@ -180,7 +180,8 @@ MATRIX += [
     # --- CSV export and import API --------------------------------------------------------------
     Row("api-export-ratings", "get", *CSV, kwargs=slug),
     Row("api-export-rankings", "get", *CSV, kwargs=slug),
-    Row("api-export-comments", "get", *CSV, kwargs=slug),
+    # The group's thread: its read rule (members only), as the thread API (issue 16 item 6).
+    Row("api-export-comments", "get", *READ, kwargs=slug),
     Row("api-export-changes", "get", *CSV, kwargs=slug),
     Row("api-group-import", "post", codes(401, 403, 403, 400, 403, 403),
         codes(401, 404, 403, 400, 404, 404), kwargs=slug),
@@ -229,6 +230,20 @@ MATRIX += [
         codes(302, 404, 200, 200, 404, 404), api=False, kwargs=slug),
     Row("group_round_open", "post", codes(302, 403, 403, 302, 403, 403),
         codes(302, 404, 403, 302, 404, 404), api=False, kwargs=slug),
+]  # fmt: skip
+
+MATRIX += [
+    # --- the global ranking's listing (issue 16 item 1) -------------------------------------------
+    # A facilitator asks (the page redirects back with a message; a private group is refused
+    # with a message too); staff decide in the queue, which answers 404 to everyone else.
+    Row("group_listing", "post", codes(302, 403, 403, 302, 403, 403),
+        codes(302, 404, 403, 302, 404, 404), api=False, kwargs=slug),
+    Row("listing_queue", "get", codes(302, 404, 404, 404, 404, 200), api=False),
+    Row("listing_queue", "post", codes(302, 404, 404, 404, 404, 302), api=False,
+        body=lambda ctx, role: {"slug": ctx.cast.public.slug, "decision": "refuse"}),
+    Row("group-detail", "patch", codes(401, 403, 403, 200, 403, 403),
+        codes(401, 404, 403, 400, 404, 404), kwargs=slug,
+        body=lambda ctx, role: {"listing": "requested"}),
 ]  # fmt: skip
 
 # Routes deliberately outside the matrix, with the test that covers them.

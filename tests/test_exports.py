@@ -135,7 +135,8 @@ def test_the_rankings_export_ends_with_the_rank_interval_and_tier(cast, api, the
 def test_the_export_is_a_streamed_utf8_csv_attachment(cast, api, theories) -> None:
     rate(cast.member, {theories[0]: 5}, group=cast.public)
     for what in ("ratings", "rankings", "comments"):
-        response = api().get(url(cast.public, what))
+        # comments.csv is the members-only thread (issue 16 item 6): read as a member.
+        response = api(cast.member if what == "comments" else None).get(url(cast.public, what))
         assert response.status_code == 200, what
         assert isinstance(response, StreamingHttpResponse)
         assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -253,10 +254,29 @@ def test_a_private_groups_exports_are_404_to_outsiders_and_anonymous(
     assert api(cast.member).get(url(cast.private, what)).status_code == 200
 
 
-@pytest.mark.parametrize("what", ["ratings", "rankings", "comments"])
+@pytest.mark.parametrize("what", ["ratings", "rankings"])
 def test_a_public_groups_exports_are_readable_by_anyone(what, cast, api, theories) -> None:
     assert api().get(url(cast.public, what)).status_code == 200
     assert api(cast.outsider).get(url(cast.public, what)).status_code == 200
+
+
+def test_a_public_groups_comments_export_answers_as_its_thread_does(cast, api, theories) -> None:
+    """Issue 16 item 6: comments.csv of a public group answered 200 with every comment of the
+    members-only thread, to anonymous readers too. It now answers what the thread API answers."""
+    from discussion.services import comment_create
+
+    comment_create(author=cast.member, theory=theories[0], group=cast.public, body="members only")
+    thread = f"/api/v1/theories/{theories[0].pk}/comments/?group={cast.public.slug}"
+    for who in (None, cast.outsider, cast.other_facilitator):
+        expected = api(who).get(thread).status_code
+        assert expected in (403, 404)
+        response = api(who).get(url(cast.public, "comments"))
+        assert response.status_code == expected, who
+        assert b"members only" not in b"".join(getattr(response, "streaming_content", [b""]))
+    assert api(cast.member).get(url(cast.public, "comments")).status_code == 200
+    private = url(cast.private, "comments")
+    assert api(cast.outsider).get(private).status_code == 404
+    assert api().get(private).status_code == 404
 
 
 @pytest.mark.parametrize("what", ["ratings", "rankings", "comments"])
@@ -326,13 +346,13 @@ def test_the_comments_export_lists_the_groups_live_comments_oldest_first(
     comment_create(
         author=cast.member, theory=theories[1], group=None, body="public, not the group's"
     )
-    rows = rows_of(api().get(url(cast.public, "comments")))
+    rows = rows_of(api(cast.member).get(url(cast.public, "comments")))
     assert rows[0] == ["author", "theory", "stance", "created_at", "body"]
     assert [(r[0], r[1], r[2], r[4]) for r in rows[1:]] == [
         ("mo", "3", "for", "'=cmd|' /C calc'!A0"),
         ("fay", "2", "", "Ünïcode"),
     ]
-    anonymous = rows_of(api().get(url(cast.public, "comments") + "?anonymise=1"))
+    anonymous = rows_of(api(cast.member).get(url(cast.public, "comments") + "?anonymise=1"))
     assert [r[0] for r in anonymous[1:]] == ["author-1", "author-2"]
 
 

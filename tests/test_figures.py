@@ -8,8 +8,9 @@ from rest_framework.test import APIClient
 
 from charts.figures import agreement_map, ranking_bars, ranking_figures, ranking_heatmap
 from charts.more_figures import comparison_figure, distribution_figure
-from ratings.models import GLOBAL_SCOPE
-from ratings.services import RatingItem, ranking_recompute, rating_submission_create
+from ratings.models import GLOBAL_SCOPE, Participant
+from ratings.services import ranking_recompute
+from tests.factories import rate
 
 
 def row(rank: int, number: int, scores: list[int]) -> dict[str, Any]:
@@ -165,22 +166,10 @@ def test_every_figure_turns_the_mode_bar_off() -> None:
 # --- the API ------------------------------------------------------------------------------------
 
 
-def rate(group, user_or_name, theories, scores: dict[int, int]) -> None:  # type: ignore[no-untyped-def]
-    from ratings.models import Participant
-
-    person = Participant.objects.create(group=group, name=user_or_name)
-    rating_submission_create(
-        participant=person,
-        items=[RatingItem(theory_id=theories[n - 1].id, score=s) for n, s in scores.items()],
-        submitted_by=None,
-        source="import",
-    )
-
-
 @pytest.mark.django_db
 def test_the_figures_follow_the_ranking_with_an_etag_derived_from_it(cast, theories) -> None:
-    rate(cast.public, "a", theories, {18: 9, 3: 2})
-    rate(cast.public, "b", theories, {18: 8, 3: 4})
+    rate(Participant.objects.create(group=cast.public, name="a"), {18: 9, 3: 2})
+    rate(Participant.objects.create(group=cast.public, name="b"), {18: 8, 3: 4})
     ranking_recompute(scope=cast.public.scope, force=True)
     client = APIClient()
     ranking = client.get(f"/api/v1/groups/{cast.public.slug}/rankings/")
@@ -194,7 +183,7 @@ def test_the_figures_follow_the_ranking_with_an_etag_derived_from_it(cast, theor
         f"/api/v1/groups/{cast.public.slug}/rankings/figures/", HTTP_IF_NONE_MATCH=answer["ETag"]
     )
     assert again.status_code == 304
-    rate(cast.public, "c", theories, {3: 10})
+    rate(Participant.objects.create(group=cast.public, name="c"), {3: 10})
     ranking_recompute(scope=cast.public.scope, force=True)
     changed = client.get(
         f"/api/v1/groups/{cast.public.slug}/rankings/figures/", HTTP_IF_NONE_MATCH=answer["ETag"]
@@ -219,7 +208,7 @@ def test_the_global_figures_answer_and_a_private_groups_figures_are_404_to_outsi
 def test_hidden_results_hide_the_figures_too(cast, theories) -> None:
     cast.public.results_hidden = True
     cast.public.save()
-    rate(cast.public, "a", theories, {1: 9})
+    rate(Participant.objects.create(group=cast.public, name="a"), {1: 9})
     ranking_recompute(scope=cast.public.scope, force=True)
     client = APIClient()
     client.force_authenticate(cast.member)

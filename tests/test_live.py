@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from ratings.models import GLOBAL_SCOPE, Participant
 from ratings.services import (
     group_create,
+    group_listing_decide,
     group_update,
     membership_join,
     participant_for_user,
@@ -195,6 +196,8 @@ def test_the_group_page_hides_results_too(cast, client, hidden_group) -> None:
 def test_the_theory_page_distribution_hides_groups_the_viewer_has_not_rated_in(
     cast, api, hidden_group, theories
 ) -> None:
+    group_listing_decide(group=hidden_group, listed=True)
+    ranking_recompute(scope=hidden_group.scope)
     rate(participant_for_user(group=cast.public, user=cast.member), {1: 7})
     ranking_recompute(scope=cast.public.scope)
     ranking_recompute(scope=GLOBAL_SCOPE)
@@ -203,6 +206,12 @@ def test_the_theory_page_distribution_hides_groups_the_viewer_has_not_rated_in(
     assert groups[hidden_group.slug]["hidden"] is True
     assert groups[hidden_group.slug]["histogram"] is None
     assert groups[cast.public.slug]["histogram"][6] == 1
+    # The hiding group (listed) feeds "all public groups" only once it reveals or closes
+    # (issue 16 item 3: it used to count the early bird here, and a differ read it off).
+    assert body["all_public"]["n"] == 1  # the member (7)
+    group_update(group=hidden_group, ratings_open=False)
+    ranking_recompute(scope=GLOBAL_SCOPE)
+    body = api(cast.member).get(f"/api/v1/theories/{theories[0].id}/distribution/").json()
     assert body["all_public"]["n"] == 2  # early bird (9) and the member (7)
 
 

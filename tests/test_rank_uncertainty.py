@@ -14,20 +14,12 @@ from ratings.agreement import compare_orders
 from ratings.models import GLOBAL_SCOPE, Participant
 from ratings.ranking_cache import ranking_body
 from ratings.selectors import ranking_get
-from ratings.services import RatingItem, ranking_recompute, rating_submission_create
+from ratings.services import ranking_recompute
 from ratings.services.rounds import round_open_next
 from ratings.uncertainty import POST_ORDER
+from tests.factories import rate
 
 REFERENCE_KEYS = {"key", "name", "kendall_tau_b", "kendall_tau_b_interval", "rbo"}
-
-
-def rate(participant: Participant, scores: dict[int, int | None], theories) -> None:  # type: ignore[no-untyped-def]
-    rating_submission_create(
-        participant=participant,
-        items=[RatingItem(theory_id=theories[n - 1].id, score=s) for n, s in scores.items()],
-        submitted_by=participant.user,
-        source="api",
-    )
 
 
 def people(group, count: int, prefix: str = "r") -> list[Participant]:  # type: ignore[no-untyped-def]
@@ -37,7 +29,7 @@ def people(group, count: int, prefix: str = "r") -> list[Participant]:  # type: 
 def spread_group(group, theories, raters: int = 6) -> None:  # type: ignore[no-untyped-def]
     """Raters who agree on some theories and not on others; theory 20 unrated."""
     for i, person in enumerate(people(group, raters)):
-        rate(person, {n: (n * 7 + i * (n % 4)) % 10 + 1 for n in range(1, 20)}, theories)
+        rate(person, {n: (n * 7 + i * (n % 4)) % 10 + 1 for n in range(1, 20)})
 
 
 def rankings(api, group) -> dict:  # type: ignore[no-untyped-def]
@@ -74,7 +66,7 @@ def test_every_rated_row_carries_a_rank_interval_that_contains_its_rank(
 
 def test_unanimous_raters_give_every_theory_its_exact_rank(cast, api, theories) -> None:
     for person in people(cast.public, 5):
-        rate(person, {n: (n % 10) + 1 for n in range(1, 21)}, theories)
+        rate(person, {n: (n % 10) + 1 for n in range(1, 21)})
     ranking_recompute(scope=cast.public.scope)
     for row in rankings(api, cast.public)["results"]:
         assert row["rank_interval"] == [row["rank"], row["rank"]]
@@ -85,7 +77,7 @@ def test_below_three_raters_there_are_no_intervals_tiers_or_flags_and_the_reason
     cast, api, theories
 ) -> None:
     for person, scores in zip(people(cast.public, 2), [(1, 10), (10, 1)], strict=True):
-        rate(person, {1: scores[0], 2: scores[1], 3: 5}, theories)
+        rate(person, {1: scores[0], 2: scores[1], 3: 5})
     ranking_recompute(scope=cast.public.scope)
     data = rankings(api, cast.public)
     assert all(r["rank_interval"] is None and r["tier"] is None for r in data["results"])
@@ -104,7 +96,7 @@ def test_below_three_raters_there_are_no_intervals_tiers_or_flags_and_the_reason
 
 def test_a_split_theory_is_flagged_with_its_counts_in_words(cast, api, theories) -> None:
     for person, score in zip(people(cast.public, 6), [1, 2, 9, 10, 9, 5], strict=True):
-        rate(person, {1: score, 2: 7}, theories)
+        rate(person, {1: score, 2: 7})
     ranking_recompute(scope=cast.public.scope)
     rows = {r["theory"]["number"]: r for r in rankings(api, cast.public)["results"]}
     assert rows[1]["flags"] == ["split"]
@@ -122,7 +114,7 @@ def post_order_group(group, theories) -> None:  # type: ignore[no-untyped-def]
         for position, number in enumerate(POST_ORDER):
             total = 30 - position  # 30, 29, …, 12 over three raters: strictly decreasing means
             scores[number] = total // 3 + (1 if k < total % 3 else 0)
-        rate(person, scores, theories)
+        rate(person, scores)
 
 
 def test_the_post_reference_of_the_posts_own_order_has_tau_b_and_rbo_of_one(
@@ -148,7 +140,7 @@ def test_the_post_reference_of_the_posts_own_order_has_tau_b_and_rbo_of_one(
 def test_the_group_page_says_how_the_group_differs_from_the_post(cast, api, theories) -> None:
     # Theory 5, last in the post, first here; the rest in the post's order.
     for person in people(cast.public, 4):
-        rate(person, {n: 10 - i // 2 for i, n in enumerate([5, *POST_ORDER[:-1]])}, theories)
+        rate(person, {n: 10 - i // 2 for i, n in enumerate([5, *POST_ORDER[:-1]])})
     ranking_recompute(scope=cast.public.scope)
     post = next(
         r for r in rankings(api, cast.public)["summary"]["references"] if r["key"] == "post"
@@ -195,13 +187,13 @@ def test_the_previous_round_becomes_a_reference_once_round_two_is_open(cast, api
     group = cast.public
     raters = people(group, 4)
     for i, person in enumerate(raters):
-        rate(person, {n: (n + i) % 10 + 1 for n in range(1, 11)}, theories)
+        rate(person, {n: (n + i) % 10 + 1 for n in range(1, 11)})
     first = ranking_recompute(scope=group.scope)
     assert "round-1" not in {r["key"] for r in first.summary["references"]}
     round_open_next(group=group, user=cast.facilitator)
     ranking_recompute(scope=f"round:{group.pk}:1")
     for i, person in enumerate(raters):
-        rate(person, {n: (n * 3 + i) % 10 + 1 for n in range(1, 11)}, theories)
+        rate(person, {n: (n * 3 + i) % 10 + 1 for n in range(1, 11)})
     for scope in (group.scope, f"round:{group.pk}:2"):
         stored = ranking_recompute(scope=scope, force=True)
         keys = [r["key"] for r in stored.summary["references"]]
@@ -230,9 +222,9 @@ def test_two_recomputes_of_the_same_ratings_store_identical_figures(cast, api, t
 def test_the_same_ratings_in_another_rater_order_give_the_same_intervals(cast, theories) -> None:
     ratings = [{n: (n * 7 + i * (n % 4)) % 10 + 1 for n in range(1, 20)} for i in range(6)]
     for person, scores in zip(people(cast.public, 6), ratings, strict=True):
-        rate(person, scores, theories)
+        rate(person, scores)
     for person, scores in zip(people(cast.other, 6, "x"), reversed(ratings), strict=True):
-        rate(person, scores, theories)
+        rate(person, scores)
     one = ranking_recompute(scope=cast.public.scope)
     other = ranking_recompute(scope=cast.other.scope)
     assert [r["rank_interval"] for r in one.results] == [r["rank_interval"] for r in other.results]
@@ -316,8 +308,6 @@ def test_a_group_of_more_than_sixty_raters_takes_the_normal_approximation(cast, 
     (the global ranking's method) gives the intervals, and Kendall's W is still computed."""
     from ratings.rankmath import BOOTSTRAP_MAX_RATERS, RANK_INTERVAL_METHODS
     from ratings.services import ranking_recompute
-
-    from .factories import rate
 
     for i in range(BOOTSTRAP_MAX_RATERS + 1):
         person = Participant.objects.create(group=cast.public, name=f"p{i}")

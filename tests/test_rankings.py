@@ -63,13 +63,28 @@ def test_making_a_group_private_takes_it_out_of_the_global_ranking(cast, theorie
 
 
 def test_recompute_aggregates_with_one_group_by_query(cast, theories) -> None:
+    # An unlisted group: one GROUP BY. (A listed one adds exactly one for its global-eligible
+    # participants, issue 16 item 1: the next test.)
     for i in range(5):
-        rate(named(cast.public, f"p{i}"), {n: (n + i) % 10 + 1 for n in range(1, 21)})
+        rate(named(cast.private, f"p{i}"), {n: (n + i) % 10 + 1 for n in range(1, 21)})
     with CaptureQueriesContext(connection) as queries:
-        ranking_recompute(scope=cast.public.scope)
+        ranking_recompute(scope=cast.private.scope)
     aggregations = [q["sql"] for q in queries if "GROUP BY" in q["sql"].upper()]
     assert len(aggregations) == 1
     assert "COUNT" in aggregations[0].upper()
+
+
+def test_a_listed_groups_recompute_adds_one_group_by_for_its_global_eligible_raters(
+    cast, theories
+) -> None:
+    for i in range(5):
+        rate(named(cast.public, f"p{i}"), {n: (n + i) % 10 + 1 for n in range(1, 21)})
+    with CaptureQueriesContext(connection) as queries:
+        ranking = ranking_recompute(scope=cast.public.scope)
+    aggregations = [q["sql"] for q in queries if "GROUP BY" in q["sql"].upper()]
+    assert len(aggregations) == 2
+    assert all("COUNT" in sql.upper() for sql in aggregations)
+    assert ranking is not None and ranking.global_raters == 5  # imported people are eligible
 
 
 def test_a_recompute_covers_the_outbox_and_a_second_run_does_nothing(cast, theories) -> None:

@@ -175,7 +175,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ratings.tasks.rankings_recompute_stale",
         "schedule": RANKINGS_SWEEP_SECONDS,
     },
+    # Import previews never confirmed are deleted after a day (issue 16 item 9).
+    "import-previews-sweep": {
+        "task": "exports.tasks.import_previews_sweep",
+        "schedule": env.float("IMPORT_PREVIEWS_SWEEP_SECONDS", default=3600.0),
+    },
 }
+# Long jobs (imports) have their own queue and worker, so that a ranking recompute never waits
+# behind one (issue 16 item 7). Everything else goes to the default queue, "celery".
+CELERY_TASK_ROUTES = {"exports.tasks.import_job_run": {"queue": "imports"}}
 
 # --- Password guessing: django-axes ---------------------------------------------------------------
 # Failed sign-ins at /accounts/login/, /admin/login/ and /api/v1/auth/token/ are counted in the

@@ -30,6 +30,8 @@ from ..serializers import (
 )
 from ..services import (
     group_create,
+    group_listing_decide,
+    group_listing_request,
     group_update,
     membership_join,
     membership_leave,
@@ -94,7 +96,18 @@ class GroupViewSet(
         access = group_access(slug=slug, user=request.user, need=Need.FACILITATOR)
         serializer = GroupUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        group_update(group=access.group, **serializer.validated_data)
+        fields = dict(serializer.validated_data)
+        listing = fields.pop("listing", None)
+        visibility = fields.get("visibility", access.group.visibility)
+        if listing == DiscussionGroup.Listing.REQUESTED and visibility != "public":
+            # Refused before anything is saved: the request is all or nothing.
+            raise ValidationError({"listing": ["Only a public group can ask to be listed."]})
+        if fields:
+            group_update(group=access.group, **fields)
+        if listing == DiscussionGroup.Listing.REQUESTED:
+            group_listing_request(group=access.group)
+        elif listing == DiscussionGroup.Listing.UNLISTED:
+            group_listing_decide(group=access.group, listed=False)
         return Response(_group_payload(request, access.group, _role_after(request, access.group)))
 
     @extend_schema(
@@ -107,7 +120,8 @@ class GroupViewSet(
         serializer.is_valid(raise_exception=True)
         code = serializer.validated_data.get("join_code") or ""
         group = group_joinable(slug=slug, user=request.user, join_code=code)
-        membership_join(group=group, user=request.user)
+        # The right join code is the invitation: only the group's own people hand it out.
+        membership_join(group=group, user=request.user, via_invite=code == group.join_code)
         return Response(_group_payload(request, group, _role_after(request, group)))
 
     @extend_schema(

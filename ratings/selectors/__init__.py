@@ -15,7 +15,13 @@ from ..ranking_cache import (
     ranking_etag,
     ranking_payload,
 )
-from .groups import group_list_visible_to, group_member_count, group_members, participant_of
+from .groups import (
+    group_list_visible_to,
+    group_listing_queue,
+    group_member_count,
+    group_members,
+    participant_of,
+)
 from .rankings import (
     ranking_comparison,
     ranking_get,
@@ -29,6 +35,7 @@ from .ratings import ratings_current
 __all__ = [
     "RankingView",
     "group_list_visible_to",
+    "group_listing_queue",
     "group_member_count",
     "group_members",
     "group_meta_cached",

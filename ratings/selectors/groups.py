@@ -43,3 +43,26 @@ def participant_of(*, group: DiscussionGroup, user: User | AnonymousUser) -> Par
     if not user.is_authenticated:
         return None
     return Participant.objects.filter(group=group, user=user).first()
+
+
+def group_listing_queue() -> dict[str, list[DiscussionGroup]]:
+    """The moderation queue of the global ranking: groups asking to be listed (oldest request
+    first) and the listed ones, each with `member_count` and `rater_count` to judge them by."""
+    member_count = (
+        Membership.objects.filter(group=OuterRef("pk"))
+        .order_by()
+        .values("group")
+        .annotate(c=Count("*"))
+        .values("c")
+    )
+    groups = DiscussionGroup.objects.annotate(
+        member_count=Subquery(member_count), rater_count=Count("participants", distinct=True)
+    ).select_related("created_by")
+    return {
+        "requested": list(
+            groups.filter(listing=DiscussionGroup.Listing.REQUESTED).order_by(
+                "listing_changed_at", "pk"
+            )
+        ),
+        "listed": list(groups.filter(listing=DiscussionGroup.Listing.LISTED).order_by("name")),
+    }

@@ -9,7 +9,10 @@ other apps; the ranking maths (`ranking_rows`, `ranking_summary`) lives in `rati
 from ..rankmath import ranking_rows, ranking_rows_from_histograms, ranking_summary
 from .groups import (
     LastFacilitator,
+    ListingNotAllowed,
     group_create,
+    group_listing_decide,
+    group_listing_request,
     group_update,
     membership_join,
     membership_leave,
@@ -28,10 +31,13 @@ from .submissions import (
 
 __all__ = [
     "LastFacilitator",
+    "ListingNotAllowed",
     "RatingItem",
     "RatingsClosed",
     "SubmissionInvalid",
     "group_create",
+    "group_listing_decide",
+    "group_listing_request",
     "group_update",
     "membership_join",
     "membership_leave",

@@ -5,17 +5,25 @@ from functools import partial
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
-from impactboard.errors import Conflict
+from impactboard.errors import Conflict, DomainError
 
-from ..models import GLOBAL_SCOPE, DiscussionGroup, Membership, Participant, Round
+from ..models import GLOBAL_SCOPE, DiscussionGroup, Membership, Participant, Rating, Round
 from ..ranking_cache import group_meta_forget
 from .outbox import rankings_mark_stale
 
 
 class LastFacilitator(Conflict):
     """The only facilitator cannot leave or step down: the group would have nobody to run it."""
+
+
+class ListingNotAllowed(DomainError):
+    """A private group cannot be listed in the global ranking, nor ask to be (400)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__({"listing": [message]})
 
 
 def group_create(
@@ -34,7 +42,9 @@ def group_create(
                     visibility=visibility,
                     created_by=user,
                 )
-                membership_join(group=group, user=user, role=Membership.Role.FACILITATOR)
+                membership_join(
+                    group=group, user=user, role=Membership.Role.FACILITATOR, via_invite=True
+                )
                 Round.objects.create(
                     group=group, number=1, opened_at=group.created_at, opened_by=user
                 )
@@ -51,26 +61,80 @@ def group_update(*, group: DiscussionGroup, **fields: object) -> DiscussionGroup
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"cannot update {sorted(unknown)}")
-    visibility_changed = "visibility" in fields and fields["visibility"] != group.visibility
+    fed_global = group.feeds_global
     for name, value in fields.items():
         setattr(group, name, value)
+    update_fields = list(fields)
+    if not group.is_public and group.listing != DiscussionGroup.Listing.UNLISTED:
+        # Going private withdraws the group from the global ranking and from the queue.
+        group.listing = DiscussionGroup.Listing.UNLISTED
+        group.listing_changed_at = timezone.now()
+        update_fields += ["listing", "listing_changed_at"]
     with transaction.atomic():
-        group.save(update_fields=list(fields))
+        group.save(update_fields=update_fields)
         transaction.on_commit(partial(group_meta_forget, slug=group.slug), robust=True)
-        if visibility_changed:
-            # The global ranking covers public groups only: it changes with the group's visibility.
+        if group.feeds_global != fed_global:
+            # The global ranking sums the groups that feed it (GLOBAL_FEED): visibility, listing,
+            # hiding and closing all change that.
             rankings_mark_stale(scopes=[GLOBAL_SCOPE])
     return group
 
 
-def membership_join(
-    *, group: DiscussionGroup, user: User, role: str = Membership.Role.MEMBER
-) -> Membership:
-    """Join `group` (harmless when already a member: the existing membership is returned)."""
+def group_listing_request(*, group: DiscussionGroup) -> DiscussionGroup:
+    """A facilitator asks for the public `group` to count in the global ranking. Harmless when
+    it already asked or is listed; a refused group may ask again (staff see it in the queue)."""
+    if not group.is_public:
+        raise ListingNotAllowed("Only a public group can ask to be listed.")
+    if group.listing == DiscussionGroup.Listing.UNLISTED:
+        updated = DiscussionGroup.objects.filter(
+            pk=group.pk, listing=DiscussionGroup.Listing.UNLISTED, visibility="public"
+        ).update(listing=DiscussionGroup.Listing.REQUESTED, listing_changed_at=timezone.now())
+        if updated:
+            group.listing = DiscussionGroup.Listing.REQUESTED
+            transaction.on_commit(partial(group_meta_forget, slug=group.slug), robust=True)
+    return group
+
+
+def group_listing_decide(*, group: DiscussionGroup, listed: bool) -> DiscussionGroup:
+    """Staff list a group (it then feeds the global ranking) or refuse / un-list it. The group's
+    own recompute fills its global-eligible histograms, and marks the global ranking stale."""
+    if listed and not group.is_public:
+        raise ListingNotAllowed("Only a public group can be listed.")
+    target = DiscussionGroup.Listing.LISTED if listed else DiscussionGroup.Listing.UNLISTED
     with transaction.atomic():
-        membership, _ = Membership.objects.get_or_create(
-            group=group, user=user, defaults={"role": role}
+        DiscussionGroup.objects.filter(pk=group.pk).update(
+            listing=target, listing_changed_at=timezone.now()
         )
+        group.listing = target
+        if Rating.objects.filter(group=group).exists():
+            # The group's recompute fills its eligible histograms (a listed group's only) and
+            # then marks the global ranking stale if it feeds it; the global mark covers an
+            # un-listing. A group without ratings changes no sum.
+            rankings_mark_stale(scopes=[group.scope, GLOBAL_SCOPE])
+        transaction.on_commit(partial(group_meta_forget, slug=group.slug), robust=True)
+    return group
+
+
+def membership_join(
+    *,
+    group: DiscussionGroup,
+    user: User,
+    role: str = Membership.Role.MEMBER,
+    via_invite: bool = False,
+) -> Membership:
+    """Join `group` (harmless when already a member: the existing membership is returned).
+    `via_invite`: through the invite link or the join code, which only the group's own people
+    hand out; a member who self-joined and later uses the invitation becomes an invited one.
+    Their ratings then count in the global ranking (once the group is listed): the group is
+    marked stale so that its eligible histograms follow."""
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(
+            group=group, user=user, defaults={"role": role, "via_invite": via_invite}
+        )
+        if via_invite and not membership.via_invite:
+            membership.via_invite = True
+            membership.save(update_fields=["via_invite"])
+            rankings_mark_stale(scopes=[group.scope])
         participant_for_user(group=group, user=user)
     return membership
 

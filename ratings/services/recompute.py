@@ -4,12 +4,21 @@ from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from theories.models import Theory
 
-from ..models import GLOBAL_SCOPE, DiscussionGroup, Ranking, RankingRequest, Rating
+from ..models import (
+    GLOBAL_FEED,
+    GLOBAL_SCOPE,
+    DiscussionGroup,
+    Membership,
+    Participant,
+    Ranking,
+    RankingRequest,
+    Rating,
+)
 from ..ranking_cache import RankingView, ranking_etag_remember
 from ..rankmath import (
     Reference,
@@ -32,10 +41,11 @@ def ranking_recompute(*, scope: str, force: bool = False) -> Ranking | None:
     that finds no request left (another run covered them) does nothing unless `force`.
 
     A group's ranking comes from its ratings: one GROUP BY (theory, score) query, statistics from
-    those counts; a public group's recompute then marks the global ranking stale. The global
-    ranking is the sum of the stored rankings of the public groups (their histograms and raters:
-    a participant belongs to one group), so it never scans every rating. Once no recompute is
-    owed it equals a scan of every public rating (bench/run.py checks this after a workshop).
+    those counts, plus one more GROUP BY for its global-eligible participants; a group that
+    feeds the global ranking (GLOBAL_FEED) then marks it stale. The global ranking is the sum of
+    the stored eligible histograms of the groups that feed it (a participant belongs to one
+    group), so it never scans every rating. Once no recompute is owed it equals a scan of every
+    eligible rating of those groups (docs/decisions/global-ranking-integrity.md).
     """
     group: DiscussionGroup | None = None
     round_number: int | None = None
@@ -68,6 +78,12 @@ def ranking_recompute(*, scope: str, force: bool = False) -> Ranking | None:
             histograms, ranking.raters = histograms_of_scores(scores)
         elif group is not None:
             histograms, ranking.raters, scores = _group_histograms(group=group)
+            eligible: dict[int, list[int]] = {}
+            ranking.global_raters = 0
+            if group.is_public and group.listing == DiscussionGroup.Listing.LISTED:
+                # Only a listed group's are ever summed (listing recomputes the group).
+                eligible, ranking.global_raters = _group_global_histograms(group=group)
+            ranking.global_histograms = {str(k): v for k, v in eligible.items()}
         else:
             histograms, ranking.raters = _global_histograms_from_group_rankings()
         ranking.results = ranking_rows_from_histograms(theories, histograms)
@@ -81,12 +97,24 @@ def ranking_recompute(*, scope: str, force: bool = False) -> Ranking | None:
         )
         ranking.computed_at = timezone.now()
         ranking.version += 1  # the row is locked: no other run can bump it meanwhile
-        ranking.save(update_fields=["results", "summary", "raters", "computed_at", "version"])
+        ranking.save(
+            update_fields=[
+                "results",
+                "summary",
+                "raters",
+                "computed_at",
+                "version",
+                "global_histograms",
+                "global_raters",
+            ]
+        )
         if group is not None and round_number is None:
             # The open round's results move with the current ones (from round 2 on; before,
-            # they are the group's own ranking), and the global ranking sums public groups.
+            # they are the group's own ranking), and the global ranking sums the groups that
+            # feed it. A group that does not (unlisted, or hiding its results while open) leaves
+            # the global ranking untouched: not even its version moves for a differ to notice.
             stale = [open_round_scope(group=group)] if group.current_round > 1 else []
-            stale += [GLOBAL_SCOPE] if group.is_public else []
+            stale += [GLOBAL_SCOPE] if group.feeds_global else []
             if stale:
                 rankings_mark_stale(scopes=stale)
         # Publish the committed version's ETag with its rendered body: the reads that follow a
@@ -153,22 +181,55 @@ def _group_histograms(
     return histograms, len({participant for participant, _, _ in scores}), scores
 
 
-def _global_histograms_from_group_rankings() -> tuple[dict[int, list[int]], int]:
+def _group_global_histograms(*, group: DiscussionGroup) -> tuple[dict[int, list[int]], int]:
+    """Like _group_histograms, for the group's global-eligible participants only: imported ones
+    (no account) and account holders whose membership came through the invitation (or who
+    created the group). Self-joined members, and those who have left, count in the group only.
+    One GROUP BY and one count over the group's ratings, joined to participants and
+    memberships."""
+    rating = Rating._meta.db_table
+    participant = Participant._meta.db_table
+    membership = Membership._meta.db_table
+    eligible = (
+        f"FROM {rating} r JOIN {participant} p ON p.id = r.participant_id "
+        f"LEFT JOIN {membership} m ON m.group_id = r.group_id AND m.user_id = p.user_id "
+        "WHERE r.group_id = %s AND (p.user_id IS NULL OR m.via_invite = %s)"
+    )
     histograms: dict[int, list[int]] = {}
-    raters = 0
-    stored = Ranking.objects.filter(group__visibility=DiscussionGroup.Visibility.PUBLIC)
-    for results, group_raters in stored.values_list("results", "raters").iterator(chunk_size=200):
-        raters += group_raters
-        for row in results:
-            if row["n"]:
-                total = histograms.setdefault(row["theory"]["id"], [0] * 10)
-                for i, count in enumerate(row["histogram"]):
-                    total[i] += count
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT r.theory_id, r.score, COUNT(*) {eligible} GROUP BY r.theory_id, r.score",
+            [group.pk, True],
+        )
+        for theory_id, score, count in cursor.fetchall():
+            histograms.setdefault(theory_id, [0] * 10)[score - 1] = count
+        cursor.execute(f"SELECT COUNT(DISTINCT r.participant_id) {eligible}", [group.pk, True])
+        (raters,) = cursor.fetchone()
     return histograms, raters
 
 
+def _global_histograms_from_group_rankings() -> tuple[dict[int, list[int]], int]:
+    """The sum of the stored global-eligible histograms of the groups that feed the global
+    ranking (GLOBAL_FEED): listed public groups not hiding their results while open."""
+    histograms: dict[int, list[int]] = {}
+    raters = 0
+    stored = Ranking.objects.filter(group__in=_feeding_groups())
+    rows = stored.values_list("global_histograms", "global_raters").iterator(chunk_size=200)
+    for group_histograms, group_raters in rows:
+        raters += group_raters
+        for theory_id, counts in group_histograms.items():
+            total = histograms.setdefault(int(theory_id), [0] * 10)
+            for i, count in enumerate(counts):
+                total[i] += count
+    return histograms, raters
+
+
+def _feeding_groups() -> QuerySet[DiscussionGroup]:
+    return DiscussionGroup.objects.filter(GLOBAL_FEED)
+
+
 def _public_rankings_catch_up() -> None:
-    """Recompute first the public groups whose ranking is owed with no recompute queued (its
+    """Recompute first the feeding groups whose ranking is owed with no recompute queued (its
     enqueue was lost, or it is called directly), and those with ratings but no stored ranking at
     all (loaded by SQL), so that the sum covers them. A group whose recompute is queued is left
     to it: that run marks the global ranking stale again, and a hot group is not recomputed
@@ -180,7 +241,7 @@ def _public_rankings_catch_up() -> None:
     )
     queued = rankings_queued(scopes=owed_scopes)
     owed = {int(s.removeprefix("group:")) for s in owed_scopes if s not in queued}
-    public = DiscussionGroup.objects.filter(visibility=DiscussionGroup.Visibility.PUBLIC)
+    public = _feeding_groups()
     never = public.filter(ranking__isnull=True).filter(
         Exists(Rating.objects.filter(group=OuterRef("pk")))
     )

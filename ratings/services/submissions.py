@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
 from discussion.models import Comment
@@ -52,13 +52,19 @@ def _citable(items: Sequence[RatingItem], group: DiscussionGroup | None) -> set[
 
 
 def rating_items_validate(
-    items: Sequence[RatingItem], group: DiscussionGroup | None = None
+    items: Sequence[RatingItem],
+    group: DiscussionGroup | None = None,
+    *,
+    known: set[int] | None = None,
 ) -> None:
     """Raise SubmissionInvalid naming every bad item: unknown theory, repeated theory, score
     outside 1..10, a `moved_by` that is not a live comment on that theory that the group can
-    see. One query, and one more when an item names a comment."""
-    ids = {i.theory_id for i in items}
-    known = set(Theory.objects.filter(id__in=ids).values_list("id", flat=True)) if ids else set()
+    see. One query (none if the caller read the `known` theory ids), and one more when an item
+    names a comment."""
+    if known is None:
+        ids = {i.theory_id for i in items}
+        found = Theory.objects.filter(id__in=ids).values_list("id", flat=True) if ids else []
+        known = set(found)
     citable = _citable(items, group)
     errors: dict[int, dict[str, list[str]]] = {}
     seen: set[int] = set()
@@ -89,17 +95,24 @@ def rating_submission_create(
     source: str,
     note: str = "",
     check_open: bool = True,
-) -> Submission:
+) -> Submission | None:
     """Save one submission: all of it or none of it.
 
     Upserts the participant's ratings (INSERT … ON CONFLICT), deletes those set to None, appends
     the submission and its items to the history, and marks the rankings stale. The recompute is
     enqueued after commit; the write never waits on the broker.
+
+    A submission that changes nothing (no items, only removals of ratings that do not exist,
+    scores and rationales equal to the current ones in the open round) writes nothing and
+    returns None: an empty save must not leave a trace that could count as having rated.
     """
     group = participant.group
     if check_open and not group.ratings_open:
         raise RatingsClosed("Ratings are closed in this group.")
-    rating_items_validate(items, group)
+    known, current = _theories_and_current(participant=participant, items=items)
+    rating_items_validate(items, group, known=known)
+    if not _changes_anything(items=items, current=current, open_round=group.current_round):
+        return None
     try:
         return _submission_write(
             participant=participant,
@@ -112,6 +125,50 @@ def rating_submission_create(
         # A theory deleted between the validation and the write: name the item (400).
         rating_items_validate(items, group)
         raise
+
+
+Current = dict[int, tuple[int, str, int]]  # theory id -> (score, rationale, round)
+
+
+def _theories_and_current(
+    *, participant: Participant, items: Sequence[RatingItem]
+) -> tuple[set[int], Current]:
+    """The ids of the theories `items` name that exist, and the participant's current rating of
+    each: one query (the theories left-joined to this participant's ratings), the one the
+    validation made anyway."""
+    ids = {i.theory_id for i in items}
+    if not ids:
+        return set(), {}
+    rows = (
+        Theory.objects.filter(id__in=ids)
+        .annotate(mine=FilteredRelation("ratings", condition=Q(ratings__participant=participant)))
+        .values_list("id", "mine__score", "mine__rationale", "mine__round")
+    )
+    known: set[int] = set()
+    current: Current = {}
+    for theory_id, score, rationale, rated_round in rows:
+        known.add(theory_id)
+        if score is not None:
+            current[theory_id] = (score, rationale, rated_round)
+    return known, current
+
+
+def _changes_anything(*, items: Sequence[RatingItem], current: Current, open_round: int) -> bool:
+    """Whether saving `items` would change the participant's current ratings, or confirm a
+    rating in a round after the one it was given in (a Delphi round counts what was submitted
+    in it, even unchanged)."""
+    for item in items:
+        stored = current.get(item.theory_id)
+        if stored is None:
+            if item.score is not None:
+                return True
+            continue  # removing a rating that does not exist
+        score, rationale, rated_round = stored
+        if item.score != score or rated_round != open_round:
+            return True
+        if item.rationale is not None and item.rationale != rationale:
+            return True
+    return False
 
 
 def _submission_write(

@@ -29,6 +29,9 @@ class Command(BaseCommand):
                 slug=DEMO_SLUG,
                 name="Demo reading group",
                 results_hidden=False,  # a demo shows its results to visitors
+                # Listed by whoever runs this command (an operator, as staff would): the demo's
+                # point is a global ranking to look at. Never run it on a real deployment.
+                listing=DiscussionGroup.Listing.LISTED,
                 description=(
                     "Eight imaginary readers rated the longlist. Sign up and start your own "
                     "group to rate it yourselves."
