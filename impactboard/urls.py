@@ -9,7 +9,7 @@ from accounts.api import RegisterView, TokenRevokeView, TokenView
 from discussion import urls as discussion_urls
 from exports import api as export_api
 from exports import views as export_views
-from ratings import round_views
+from ratings import facilitator_views, round_views
 from ratings import views as rating_views
 from ratings.api import (
     GlobalRankingsView,
@@ -20,6 +20,7 @@ from ratings.api import (
     RatingsMineView,
     TheoryDistributionView,
 )
+from ratings.api import manage as manage_api
 from ratings.api import rounds as rounds_api
 from theories import views as theory_views
 from theories.api import TheoryViewSet
@@ -60,6 +61,11 @@ api_v1 = [
         "groups/<slug:slug>/ratings/mine/history/",
         rounds_api.HistoryView.as_view(),
         name="api-ratings-history",
+    ),
+    path(
+        "groups/<slug:slug>/invite/rotate/",
+        manage_api.InviteRotateView.as_view(),
+        name="api-invite-rotate",
     ),
     path("rankings/", GlobalRankingsView.as_view(), name="api-rankings"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -138,6 +144,22 @@ urlpatterns = [
         rating_views.group_results_hidden,
         name="group_results_hidden",
     ),
+    path(
+        "groups/<slug:slug>/facilitate/",
+        facilitator_views.group_facilitate,
+        name="group_facilitate",
+    ),
+    path(
+        "groups/<slug:slug>/rotate-invite/",
+        facilitator_views.group_invite_rotate_page,
+        name="group_invite_rotate",
+    ),
+    path(
+        "groups/<slug:slug>/members/remove/",
+        facilitator_views.group_member_remove,
+        name="group_member_remove",
+    ),
+    path("groups/<slug:slug>/delete/", facilitator_views.group_delete_page, name="group_delete"),
     *discussion_urls.urlpatterns,
 ]
 

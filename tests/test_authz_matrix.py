@@ -223,6 +223,26 @@ MATRIX += [
         codes(302, 404, 403, 302, 404, 404), api=False, kwargs=slug),
 ]  # fmt: skip
 
+FACILITATOR_POST = (codes(302, 403, 403, 302, 403, 403), codes(302, 404, 403, 302, 404, 404))
+FACILITATOR_API = (codes(401, 403, 403, 200, 403, 403), codes(401, 404, 403, 200, 404, 404))
+
+MATRIX += [
+    # --- running a group (issue 15) ---------------------------------------------------------------
+    Row("api-invite-rotate", "post", *FACILITATOR_API, kwargs=slug),
+    Row("group-detail", "delete", codes(401, 403, 403, 204, 403, 403),
+        codes(401, 404, 403, 204, 404, 404), kwargs=slug),
+    Row("group_facilitate", "get", *FACILITATOR_PAGE, api=False, kwargs=slug),
+    Row("group_facilitate", "post", *FACILITATOR_POST, api=False, kwargs=slug,
+        body=lambda ctx, role: {"name": "Renamed", "visibility": ctx.group.visibility,
+                                "ratings_open": "on"}),
+    Row("group_invite_rotate", "post", *FACILITATOR_POST, api=False, kwargs=slug),
+    Row("group_member_remove", "post", *FACILITATOR_POST, api=False, kwargs=slug,
+        body=lambda ctx, role: {"username": ctx.cast.member.username}),
+    Row("group_delete", "get", *FACILITATOR_PAGE, api=False, kwargs=slug),
+    Row("group_delete", "post", *FACILITATOR_POST, api=False, kwargs=slug,
+        body=lambda ctx, role: {"confirm_name": ctx.group.name}),
+]  # fmt: skip
+
 # Routes deliberately outside the matrix, with the test that covers them.
 EXEMPT = {
     "api-root": "DRF's browsable index of the router",

@@ -28,6 +28,7 @@ from ..serializers import (
 )
 from ..services import (
     group_create,
+    group_delete,
     group_update,
     membership_join,
     membership_leave,
@@ -92,8 +93,18 @@ class GroupViewSet(
         access = group_access(slug=slug, user=request.user, need=Need.FACILITATOR)
         serializer = GroupUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        group_update(group=access.group, **serializer.validated_data)
+        group_update(group=access.group, by=request.user, **serializer.validated_data)
         return Response(_group_payload(request, access.group, _role_after(request, access.group)))
+
+    @extend_schema(
+        request=None,
+        responses={204: None, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def destroy(self, request: Request, slug: str) -> Response:
+        """Delete the group and everything in it (facilitators only); the rankings follow."""
+        access = group_access(slug=slug, user=request.user, need=Need.FACILITATOR)
+        group_delete(group=access.group)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         request=JoinSerializer,

@@ -16,6 +16,7 @@ from ..ranking_cache import (
     ranking_payload,
 )
 from .groups import group_list_visible_to, group_member_count, group_members, participant_of
+from .progress import RaterProgress, group_rated_counts, group_rating_progress
 from .rankings import (
     ranking_comparison,
     ranking_get,
@@ -28,9 +29,12 @@ from .ratings import ratings_current
 
 __all__ = [
     "RankingView",
+    "RaterProgress",
     "group_list_visible_to",
     "group_member_count",
     "group_members",
+    "group_rated_counts",
+    "group_rating_progress",
     "group_meta_cached",
     "group_meta_forget",
     "group_ranking_cached",

@@ -5,6 +5,7 @@ from functools import partial
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from impactboard.errors import Conflict
@@ -46,12 +47,19 @@ def group_create(
     raise RuntimeError("could not find a free slug")
 
 
-def group_update(*, group: DiscussionGroup, **fields: object) -> DiscussionGroup:
+def group_update(
+    *, group: DiscussionGroup, by: User | None = None, **fields: object
+) -> DiscussionGroup:
+    """Change the group's settings. Closing ratings records when and by whom (`by`), so that the
+    rate page and the group page can say so."""
     allowed = {"name", "description", "visibility", "ratings_open", "results_hidden"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"cannot update {sorted(unknown)}")
     visibility_changed = "visibility" in fields and fields["visibility"] != group.visibility
+    if fields.get("ratings_open") is False and group.ratings_open:
+        fields["ratings_closed_at"] = timezone.now()
+        fields["ratings_closed_by"] = by
     for name, value in fields.items():
         setattr(group, name, value)
     with transaction.atomic():
