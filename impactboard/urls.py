@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from accounts import profile_views
 from accounts import views as account_views
 from accounts.api import RegisterView, TokenRevokeView, TokenView
 from discussion import urls as discussion_urls
@@ -115,6 +116,39 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/token/", account_views.api_token, name="api_token"),
+    path("accounts/profile/", profile_views.profile, name="profile"),
+    path("accounts/profile/data.json", profile_views.profile_data, name="profile_data"),
+    path("accounts/profile/delete/", profile_views.profile_delete, name="profile_delete"),
+    path(
+        "accounts/password/change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path(
+        "accounts/password/reset/",
+        profile_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("theories/", theory_views.theory_index, name="theory_list"),
     path("theories/<slug:slug>/", theory_views.theory_detail, name="theory_detail"),
     path("groups/", rating_views.group_list, name="group_list"),

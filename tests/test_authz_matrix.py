@@ -243,6 +243,29 @@ MATRIX += [
         body=lambda ctx, role: {"confirm_name": ctx.group.name}),
 ]  # fmt: skip
 
+LOGGED_IN_PAGE = codes(302, 200, 200, 200, 200, 200)
+
+MATRIX += [
+    # --- the account's own pages (issue 15) ------------------------------------------------------
+    Row("profile", "get", LOGGED_IN_PAGE, api=False),
+    Row("profile", "post", codes(302, 302, 302, 302, 302, 302), api=False,
+        body=lambda ctx, role: {"email": ""}),
+    Row("profile_data", "get", LOGGED_IN_PAGE, api=False),
+    Row("profile_delete", "get", LOGGED_IN_PAGE, api=False),
+    # A wrong password deletes nothing, for anyone.
+    Row("profile_delete", "post", codes(302, 400, 400, 400, 400, 400), api=False,
+        body=lambda ctx, role: {"ratings": "remove", "password": "not it"}),
+    Row("password_change", "get", LOGGED_IN_PAGE, api=False),
+    Row("password_change_done", "get", LOGGED_IN_PAGE, api=False),
+    Row("password_reset", "get", same(200), api=False),
+    Row("password_reset", "post", same(302), api=False,
+        body=lambda ctx, role: {"email": "nobody@example.org"}),
+    Row("password_reset_done", "get", same(200), api=False),
+    Row("password_reset_confirm", "get", same(200), api=False,
+        kwargs=lambda ctx: {"uidb64": "MQ", "token": "wrong-token"}),
+    Row("password_reset_complete", "get", same(200), api=False),
+]  # fmt: skip
+
 # Routes deliberately outside the matrix, with the test that covers them.
 EXEMPT = {
     "api-root": "DRF's browsable index of the router",
