@@ -7,8 +7,8 @@ as finished CSV lines (`csvio.CsvLines`): no Python runs per row or per cell.
 """
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from contextlib import closing
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
