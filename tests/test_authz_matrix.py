@@ -233,14 +233,14 @@ MATRIX += [
         codes(401, 404, 403, 204, 404, 404), kwargs=slug),
     Row("group_facilitate", "get", *FACILITATOR_PAGE, api=False, kwargs=slug),
     Row("group_facilitate", "post", *FACILITATOR_POST, api=False, kwargs=slug,
-        body=lambda ctx, role: {"name": "Renamed", "visibility": ctx.group.visibility,
-                                "ratings_open": "on"}),
+        body=lambda ctx, role: {"name": "Renamed", "visibility": "private", "ratings_open": "on"}),
     Row("group_invite_rotate", "post", *FACILITATOR_POST, api=False, kwargs=slug),
     Row("group_member_remove", "post", *FACILITATOR_POST, api=False, kwargs=slug,
         body=lambda ctx, role: {"username": ctx.cast.member.username}),
     Row("group_delete", "get", *FACILITATOR_PAGE, api=False, kwargs=slug),
     Row("group_delete", "post", *FACILITATOR_POST, api=False, kwargs=slug,
-        body=lambda ctx, role: {"confirm_name": ctx.group.name}),
+        # The existence-oracle test passes a stand-in with a slug only for the missing group.
+        body=lambda ctx, role: {"confirm_name": getattr(ctx.group, "name", "no such group")}),
 ]  # fmt: skip
 
 LOGGED_IN_PAGE = codes(302, 200, 200, 200, 200, 200)
