@@ -18,7 +18,7 @@ from ratings.selectors import ranking_get
 from ratings.services import membership_set_role, ranking_recompute
 
 from .conftest import PASSWORD
-from .test_facilitate import rate
+from .test_facilitate import drain_outbox, rate
 from .test_pages import logged_in, text
 
 NEW_PASSWORD = "a brand new passphrase 77"
@@ -242,11 +242,13 @@ def test_deleting_and_removing_ratings_recomputes_the_rankings(
             body="I see.",
             parent_id=mine.pk,
         )
+    drain_outbox()
     ranking_recompute(scope=GLOBAL_SCOPE, force=True)
     assert ranking_get(scope=cast.public.scope).raters == 2
     assert ranking_get(scope=GLOBAL_SCOPE).raters == 2
     with django_capture_on_commit_callbacks(execute=True):
         response = delete(cast.member, "remove")
+    drain_outbox()
     assert response.status_code == 302
     assert not User.objects.filter(username="mo").exists()
     assert not Rating.objects.filter(group=cast.public, score=10).exists()
