@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
+from impactboard.request_types import AuthedHttpRequest
 from impactboard.throttling import SignUpPageThrottle
 
 from .forms import SignUpForm
@@ -33,7 +34,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def api_token(request: HttpRequest) -> HttpResponse:
+def api_token(request: AuthedHttpRequest) -> HttpResponse:
     """The account's API token: whether there is one, and a button that revokes it."""
     if request.method == "POST":
         if token_revoke(user=request.user):

@@ -98,7 +98,20 @@ def test_the_rankings_export_is_the_stored_ranking(cast, api, theories) -> None:
     rate(cast.public, cast.member, {theories[0]: 7, theories[1]: 6})
     ranking = ranking_recompute(scope=cast.public.scope)
     rows = rows_of(api().get(url(cast.public, "rankings")))
-    assert rows[0] == ["rank", "theory", "title", "n", "mean", "median", "stdev", "controversy"]
+    # The columns of before issue 13 first, unchanged; the rank interval and tier at the end.
+    assert rows[0] == [
+        "rank",
+        "theory",
+        "title",
+        "n",
+        "mean",
+        "median",
+        "stdev",
+        "controversy",
+        "rank_low",
+        "rank_high",
+        "tier",
+    ]
     assert len(rows) == 21
     first = ranking.results[0]
     assert rows[1] == [
@@ -110,8 +123,26 @@ def test_the_rankings_export_is_the_stored_ranking(cast, api, theories) -> None:
         repr(first["median"]),
         repr(first["stdev"]),
         repr(first["controversy"]),
+        "",  # two raters: no rank interval, no tier
+        "",
+        "",
     ]
     assert rows[20][3] == "0" and rows[20][4] == ""  # unrated last, empty statistics
+
+
+def test_the_rankings_export_ends_with_the_rank_interval_and_tier(cast, api, theories) -> None:
+    raters = [Participant.objects.create(group=cast.public, name=f"r{i}") for i in range(4)]
+    for i, person in enumerate(raters):
+        rate_as(person, {theories[0]: 9, theories[1]: 5 + i % 2, theories[2]: 2})
+    ranking = ranking_recompute(scope=cast.public.scope)
+    rows = rows_of(api().get(url(cast.public, "rankings")))
+    assert rows[0][-3:] == ["rank_low", "rank_high", "tier"]
+    for line, row in zip(rows[1:], ranking.results, strict=True):
+        interval = row["rank_interval"]
+        expected = [str(interval[0]), str(interval[1]), str(row["tier"])] if interval else [""] * 3
+        assert line[-3:] == expected
+    assert rows[1][-3:] == ["1", "1", "1"]  # everyone puts theory 1 first: it is surely first
+    assert rows[4][-3:] == ["", "", ""]  # nobody rated theory 4
 
 
 def test_the_export_is_a_streamed_utf8_csv_attachment(cast, api, theories) -> None:

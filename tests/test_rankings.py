@@ -189,11 +189,14 @@ def from_scratch(theories):  # type: ignore[no-untyped-def]
     """The global ranking counted here, in Python, from every public rating: the oracle."""
     from collections import Counter
 
+    from ratings.rankmath import ranking_uncertainty_add
     from ratings.services import ranking_rows
 
     public = Rating.objects.filter(group__visibility="public")
     counts = Counter(public.values_list("theory_id", "score"))
     rows = ranking_rows(theories, [(t, s, c) for (t, s), c in counts.items()])
+    # The global rank intervals come from the histograms alone, so a scan gives the same ones.
+    ranking_uncertainty_add(rows, {})
     return rows, len(set(public.values_list("participant_id", flat=True)))
 
 

@@ -489,3 +489,44 @@ def test_a_hidden_groups_citations_are_not_counted_for_outsiders(room, theories)
     assert next(c for c in body["results"] if c["id"] == argument.pk)["moved"] == 0
     body = api_client(room.member).get(f"/api/v1/theories/{t1.id}/comments/").json()
     assert next(c for c in body["results"] if c["id"] == argument.pk)["moved"] == 1
+
+
+def test_the_round_two_rate_page_keeps_earlier_scores_with_one_save_and_asks_what_moved(
+    room, theories
+):  # type: ignore[no-untyped-def]
+    t1, t2 = theories[0], theories[1]
+    argument = comment_create(
+        author=room.third, theory=t1, group=room.public, body="It catches deception.", stance="for"
+    )
+    submit(room.public, room.member, {t1: 4, t2: 6})
+    submit(room.public, room.third, {t1: 8})
+    round_open_next(group=room.public, user=room.facilitator)
+    ranking_recompute(scope=f"round:{room.public.pk}:1", force=True)
+    client = page_client(room.member)
+    url = f"/groups/{room.public.slug}/rate/"
+    html = client.get(url).content.decode()
+    assert "Your round 1 score: <strong>4/10</strong>" in html
+    assert "What moved you?" in html and "It catches deception." in html
+    assert "Round 1: median 6 (n = 2)" in html
+    form = {f"score_{t.id}": "" for t in theories} | {f"score_{t1.id}": "7", f"score_{t2.id}": "6"}
+    form[f"moved_by_{t1.id}"] = str(argument.pk)
+    response = client.post(url, form)
+    assert response.status_code == 302
+    latest = Submission.objects.filter(group=room.public, participant__user=room.member).first()
+    assert latest.round == 2
+    items = {i.theory_id: (i.score, i.moved_by_id) for i in latest.items.all()}
+    assert items == {t1.id: (7, argument.pk), t2.id: (6, None)}  # the kept 6 is re-submitted
+    rounds = api_client().get(f"/api/v1/groups/{room.public.slug}/rounds/").json()["results"]
+    assert rounds[1]["raters"] == 1
+
+
+def test_the_rate_page_refuses_a_moved_by_that_is_not_listed(room, theories):  # type: ignore[no-untyped-def]
+    t1 = theories[0]
+    submit(room.public, room.member, {t1: 4})
+    round_open_next(group=room.public, user=room.facilitator)
+    form = {f"score_{t.id}": "" for t in theories} | {f"score_{t1.id}": "7"}
+    form[f"moved_by_{t1.id}"] = "999999"
+    response = page_client(room.member).post(f"/groups/{room.public.slug}/rate/", form)
+    assert response.status_code == 400
+    assert "Choose one of the listed comments." in response.content.decode()
+    assert Submission.objects.filter(group=room.public).count() == 1
