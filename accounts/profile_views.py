@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 from rest_framework.throttling import SimpleRateThrottle
 
+from impactboard.request_types import AuthedHttpRequest
 from impactboard.throttling import FailOpenThrottleMixin
 
 from .profile_forms import AccountDeleteForm, EmailForm
@@ -23,7 +24,7 @@ from .services import AccountStillNeeded, EmailTaken, account_delete, user_email
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     form = EmailForm(request.POST or None, user=user, initial={"email": user.email})
     status = 200
@@ -42,7 +43,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def profile_data(request: HttpRequest) -> HttpResponse:
+def profile_data(request: AuthedHttpRequest) -> HttpResponse:
     """ "Download my data": one JSON file, as an attachment."""
     body = json.dumps(account_data(user=request.user), cls=DjangoJSONEncoder, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -53,7 +54,7 @@ def profile_data(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile_delete(request: HttpRequest) -> HttpResponse:
+def profile_delete(request: AuthedHttpRequest) -> HttpResponse:
     """Deleting needs the password typed on this page (and its CSRF token): a fresh
     confirmation, whatever the age of the session."""
     form = AccountDeleteForm(request.POST or None, user=request.user)

@@ -293,8 +293,8 @@ def import_matches(*, group: DiscussionGroup, names: Sequence[str]) -> dict[str,
     found: dict[str, ImportMatch] = {}
     for key, options in candidates.items():
         name = wanted[key]
-        pid, pname, username = min(options, key=lambda o: (o[1] != name, o[2] is None, o[0]))
-        found[name] = ImportMatch(name, pid, username, pname)
+        best = min(options, key=lambda o: (o[1] != name, o[2] is None, o[0]))
+        found[name] = ImportMatch(name, best[0], best[2], best[1])
     return found
 
 

@@ -5,10 +5,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
+
+from impactboard.request_types import AuthedHttpRequest
 
 from .access import Need, group_access
 from .models import DiscussionGroup
@@ -52,7 +54,7 @@ class GroupDeleteForm(forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def group_facilitate(request: HttpRequest, slug: str) -> HttpResponse:
+def group_facilitate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     """One page to run the group: settings, the invite link (copy, rotate), who has rated, roles."""
     access = group_access(slug=slug, user=request.user, need=Need.FACILITATOR)
     group = access.group
@@ -95,7 +97,7 @@ def group_facilitate(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def group_invite_rotate_page(request: HttpRequest, slug: str) -> HttpResponse:
+def group_invite_rotate_page(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     access = group_access(slug=slug, user=request.user, need=Need.FACILITATOR)
     group_invite_rotate(group=access.group)
     messages.success(request, "New invite link made: the old one no longer works.")
@@ -104,7 +106,7 @@ def group_invite_rotate_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def group_member_remove(request: HttpRequest, slug: str) -> HttpResponse:
+def group_member_remove(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     access = group_access(slug=slug, user=request.user, need=Need.FACILITATOR)
     user = User.objects.filter(username=request.POST.get("username", "")).first()
     if user is None:
@@ -126,7 +128,7 @@ def group_member_remove(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def group_delete_page(request: HttpRequest, slug: str) -> HttpResponse:
+def group_delete_page(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     """Deleting needs the group's name typed on this page (and its CSRF token): a fresh, deliberate
     confirmation. The page offers the CSV exports first, since nothing survives."""
     access = group_access(slug=slug, user=request.user, need=Need.FACILITATOR)

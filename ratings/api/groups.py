@@ -95,7 +95,8 @@ class GroupViewSet(
         access = group_access(slug=slug, user=request.user, need=Need.FACILITATOR)
         serializer = GroupUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        group_update(group=access.group, by=request.user, **serializer.validated_data)
+        by = request.user if isinstance(request.user, User) else None
+        group_update(group=access.group, by=by, **serializer.validated_data)
         return Response(_group_payload(request, access.group, _role_after(request, access.group)))
 
     @extend_schema(
