@@ -2,7 +2,11 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from rest_framework.authtoken.models import Token
 
-from impactboard.errors import DomainError
+from discussion.services import comments_of_author_delete
+from impactboard.errors import Conflict, DomainError
+from ratings.models import GLOBAL_SCOPE, Membership, Participant
+from ratings.selectors.rounds import round_scope
+from ratings.services import rankings_mark_stale
 
 
 class UsernameTaken(DomainError):
@@ -31,3 +35,73 @@ def token_revoke(*, user: User) -> bool:
     POST /api/v1/auth/token/ issues a new one. True if there was a token to revoke."""
     deleted, _ = Token.objects.filter(user=user).delete()
     return deleted > 0
+
+
+class EmailTaken(DomainError):
+    """Another account already uses this address (compared without case)."""
+
+    def __init__(self) -> None:
+        super().__init__({"email": ["Another account uses that e-mail address."]})
+
+
+class AccountStillNeeded(Conflict):
+    """The account is the only facilitator of a group that has other members."""
+
+
+def user_email_set(*, user: User, email: str) -> User:
+    """Set (or clear, with "") the account's e-mail. The database's unique index on the
+    lower-cased address settles two accounts claiming one address at the same instant."""
+    user.email = email.strip()
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["email"])
+    except IntegrityError as exc:
+        raise EmailTaken from exc
+    return user
+
+
+def account_delete(*, user: User, keep_ratings: bool) -> None:
+    """Delete the account. Its comments become "[deleted]" placeholders in their threads. Its
+    ratings are either removed (with their history; the group, round and global rankings are
+    marked stale in this transaction) or kept anonymously: each participant is detached from the
+    account and renamed "former member N". Refused while the account is the only facilitator of
+    a group with other members: promote someone first (or delete the group)."""
+    with transaction.atomic():
+        # Locks the account's memberships, so that a promotion racing this is seen or waits.
+        mine = list(
+            Membership.objects.select_for_update().filter(user=user).select_related("group")
+        )
+        stranded = [
+            m.group.name
+            for m in mine
+            if m.role == Membership.Role.FACILITATOR
+            and not Membership.objects.filter(group=m.group, role=Membership.Role.FACILITATOR)
+            .exclude(user=user)
+            .exists()
+            and Membership.objects.filter(group=m.group).exclude(user=user).exists()
+        ]
+        if stranded:
+            raise AccountStillNeeded(
+                "You are the only facilitator of "
+                + ", ".join(f"“{name}”" for name in sorted(stranded))
+                + ": make another member a facilitator (or delete the group) first."
+            )
+        comments_of_author_delete(user=user)
+        participants = list(Participant.objects.filter(user=user).select_related("group"))
+        if keep_ratings:
+            for p in participants:
+                p.user = None
+                p.name = f"former member {p.pk}"
+                p.save(update_fields=["user", "name"])
+        else:
+            stale: set[str] = set()
+            for p in participants:
+                rounds = p.submissions.values_list("round", flat=True).distinct()
+                stale.add(p.group.scope)
+                stale.update(round_scope(group=p.group, number=n) for n in rounds)
+                if p.group.is_public:
+                    stale.add(GLOBAL_SCOPE)
+            Participant.objects.filter(pk__in=[p.pk for p in participants]).delete()
+            if stale:
+                rankings_mark_stale(scopes=sorted(stale))
+        user.delete()

@@ -159,6 +159,15 @@ def comment_delete(*, comment: Comment) -> None:
     comment.deleted, comment.body, comment.body_html, comment.stance = True, "", "", None
 
 
+def comments_of_author_delete(*, user: User) -> int:
+    """Every comment `user` wrote becomes a "[deleted]" placeholder with no author (their account
+    is going away): as `comment_delete`, in bulk, so threads keep their shape. The count."""
+    with transaction.atomic():
+        mine = Comment.objects.filter(author=user)
+        CommentVersion.objects.filter(comment__in=mine).delete()
+        return mine.update(deleted=True, body="", body_html="", stance=None, author=None)
+
+
 def comment_hide(*, comment: Comment, hidden: bool = True) -> Comment:
     """A moderator hides a comment (a placeholder to readers) or shows it again."""
     Comment.objects.filter(pk=comment.pk).update(hidden=hidden)

@@ -29,6 +29,9 @@ class ImportJob(models.Model):
     content = models.BinaryField(default=b"", editable=False)
     # Column index (as a string) -> "name", a theory number, or null (ignored).
     mapping = models.JSONField(default=dict)
+    # Sheet names the facilitator said are new people, although they match someone in the group
+    # (a member's username or a participant's name); every other match is taken.
+    new_people = models.JSONField(default=list)
     status = models.CharField(max_length=7, choices=Status.choices, default=Status.PREVIEW)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)

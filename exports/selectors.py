@@ -6,8 +6,9 @@ in memory, never the whole result. The ratings exports, the large ones, come out
 as finished CSV lines (`csvio.CsvLines`): no Python runs per row or per cell.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import closing
+from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,7 @@ from django.db.models.functions import DenseRank
 from django.db.models.sql.compiler import SQLCompiler
 
 from discussion.models import Comment
-from ratings.models import DiscussionGroup, Rating
+from ratings.models import DiscussionGroup, Participant, Rating
 from ratings.selectors import ranking_get
 from ratings.selectors.rounds import history_events, round_rating_rows, round_scope
 from theories.models import Theory
@@ -251,3 +252,63 @@ def import_job_progress(*, job: ImportJob) -> int:
 
 def import_job_get(*, group: DiscussionGroup, job_id: int) -> ImportJob | None:
     return ImportJob.objects.filter(group=group, pk=job_id).first()
+
+
+# --- who the imported names are ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportMatch:
+    name: str  # as the sheet spells it
+    participant_id: int
+    username: str | None  # the member's account, or None for a participant without one
+    participant_name: str
+
+    @property
+    def can_be_new(self) -> bool:
+        """Whether "a new person" is a real choice: people without an account are unique by
+        exact name in a group, so a name spelled exactly as one of them can only be them."""
+        return self.username is not None or self.participant_name != self.name
+
+    @property
+    def label(self) -> str:
+        if self.username is not None:
+            return f"this is member {self.username}"
+        return f"this is {self.participant_name}, already in the group"
+
+
+def import_matches(*, group: DiscussionGroup, names: Sequence[str]) -> dict[str, ImportMatch]:
+    """For each sheet name, the participant of `group` it names, compared without regard to
+    case: a participant's name (an imported person, or a member's display name) or a member's
+    username. Several candidates: the one spelled exactly so first, then an account, then the
+    oldest. Compared in Python (casefold), so that accents fold alike on every database; one
+    query over the group's participants."""
+    wanted = {n.casefold(): n for n in names}
+    candidates: dict[str, list[tuple[int, str, str | None]]] = {}
+    rows = Participant.objects.filter(group=group).values_list("id", "name", "user__username")
+    for pid, pname, username in rows.iterator(chunk_size=CHUNK_ROWS):
+        for key in {pname.casefold(), (username or "").casefold()} - {""}:
+            if key in wanted:
+                candidates.setdefault(key, []).append((pid, pname, username))
+    found: dict[str, ImportMatch] = {}
+    for key, options in candidates.items():
+        name = wanted[key]
+        best = min(options, key=lambda o: (o[1] != name, o[2] is None, o[0]))
+        found[name] = ImportMatch(name, best[0], best[2], best[1])
+    return found
+
+
+def current_scores(
+    *, group: DiscussionGroup, participant_ids: Sequence[int]
+) -> dict[tuple[int, int], int]:
+    """(participant id, theory number) -> current score, for comparing an import with what is
+    already there."""
+    scores: dict[tuple[int, int], int] = {}
+    ids = list(participant_ids)
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        for pid, number, score in Rating.objects.filter(
+            group=group, participant_id__in=chunk
+        ).values_list("participant_id", "theory__number", "score"):
+            scores[(pid, number)] = score
+    return scores

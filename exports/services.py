@@ -2,7 +2,7 @@
 
 import logging
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -23,6 +23,7 @@ from theories.models import Theory
 
 from .models import ImportJob
 from .progress import import_progress_record
+from .selectors import current_scores, import_matches
 from .sheet_file import SheetUnreadable
 from .sheets import Sheet, sheet_parse
 
@@ -91,14 +92,19 @@ def sheet_import(
     user: User | None,
     file_name: str,
     progress: Callable[[int], None] | None = None,
+    new_people: Collection[str] = (),
 ) -> ImportResult:
     """Write a parsed sheet into `group`: all of it or none of it.
 
-    Each person becomes a named participant of the group (no account; an existing named
-    participant with the same name is reused), and their scores are saved as one submission
-    with source "import" and a note naming the file and the importer, through the same service
-    as every other submission, so history and rankings follow. Ratings being closed does not
-    stop a facilitator's import. Blank cells leave a reused participant's ratings alone.
+    A name that matches someone in the group (`import_matches`: a member's username or a
+    participant's name, without regard to case) is that person, unless the facilitator listed it
+    in `new_people`. Anyone else becomes a named participant of the group (no account; an
+    existing named participant with the same name is reused). Each person's scores that differ
+    from their current ratings are saved as one submission with source "import" and a note
+    naming the file and the importer, through the same service as every other submission, so
+    history and rankings follow; a person with no change gets no submission, so re-importing the
+    group's own export changes nothing. Ratings being closed does not stop a facilitator's
+    import. Blank cells leave ratings alone. `ratings` in the result counts the scores changed.
     """
     if not sheet.ok:
         raise ImportInvalid(sheet)
@@ -106,9 +112,12 @@ def sheet_import(
     note = f"import of {file_name} by {who}"
     theory_ids = dict(Theory.objects.values_list("number", "id"))
     names = [p.name for p in sheet.people]
+    separate = set(new_people)
     with transaction.atomic():
-        existing = _named_participants(group, names)
-        missing = [n for n in names if n not in existing]
+        matches = import_matches(group=group, names=[n for n in names if n not in separate])
+        rest = [n for n in names if n not in matches]
+        existing = _named_participants(group, rest)
+        missing = [n for n in rest if n not in existing]
         # ignore_conflicts: someone importing the same names at this moment is not an error,
         # the database settles who created the row and both then use it.
         for start in range(0, len(missing), 1000):
@@ -117,22 +126,37 @@ def sheet_import(
                 ignore_conflicts=True,
             )
         participants = {**existing, **_named_participants(group, missing)}
+        by_id = Participant.objects.in_bulk([m.participant_id for m in matches.values()])
+        participants.update({n: by_id[m.participant_id] for n, m in matches.items()})
+        created = set(missing)
+        known = [p.pk for n, p in participants.items() if n not in created]
+        current = current_scores(group=group, participant_ids=known)
         ratings = 0
         for done, person in enumerate(sheet.people, start=1):
-            items = [RatingItem(theory_ids[n], score, None) for n, score in person.scores]
-            rating_submission_create(
-                participant=participants[person.name],
-                items=items,
-                submitted_by=user,
-                source=Submission.Source.IMPORT,
-                note=note,
-                check_open=False,
-            )
+            participant = participants[person.name]
+            participant.group = group  # saves the query that participant.group would cost
+            items = [
+                RatingItem(theory_ids[n], score, None)
+                for n, score in person.scores
+                if current.get((participant.pk, n)) != score
+            ]
+            if items:
+                rating_submission_create(
+                    participant=participant,
+                    items=items,
+                    submitted_by=user,
+                    source=Submission.Source.IMPORT,
+                    note=note,
+                    check_open=False,
+                )
             ratings += len(items)
             if progress is not None and done % 250 == 0:
                 progress(done)
     return ImportResult(
-        participants=len(names), created=len(missing), reused=len(existing), ratings=ratings
+        participants=len(names),
+        created=len(missing),
+        reused=len(names) - len(missing),
+        ratings=ratings,
     )
 
 
@@ -237,6 +261,12 @@ def import_job_remap(*, job: ImportJob, mapping: Mapping[Any, object]) -> Sheet:
     return sheet
 
 
+def import_job_new_people_set(*, job: ImportJob, names: Collection[str]) -> None:
+    """The facilitator's answer in the preview: these matched names are new people."""
+    job.new_people = sorted(set(names))
+    job.save(update_fields=["new_people"])
+
+
 def import_job_confirm(*, job: ImportJob, user: User) -> ImportJob:
     """Commit a previewed job: small sheets at once, large ones through the worker.
 
@@ -254,7 +284,11 @@ def import_job_confirm(*, job: ImportJob, user: User) -> ImportJob:
             job.refresh_from_db()
             try:
                 result = sheet_import(
-                    group=job.group, sheet=sheet, user=user, file_name=job.file_name
+                    group=job.group,
+                    sheet=sheet,
+                    user=user,
+                    file_name=job.file_name,
+                    new_people=job.new_people,
                 )
             except Exception:
                 reason = "The import failed unexpectedly; nothing was written. Try again."
@@ -325,6 +359,7 @@ def import_job_execute(*, job_id: int) -> None:
             user=job.created_by,
             file_name=job.file_name,
             progress=progress,
+            new_people=job.new_people,
         )
     except ImportInvalid as exc:
         errors = [p.as_dict() for p in exc.sheet.problems]

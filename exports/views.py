@@ -17,11 +17,12 @@ from impactboard.throttling import ImportPageThrottle
 from .access import import_access
 from .forms import UploadForm
 from .models import ImportJob
-from .selectors import import_job_get, import_job_progress
+from .selectors import import_job_get, import_job_progress, import_matches
 from .services import (
     ImportInvalid,
     import_job_confirm,
     import_job_create,
+    import_job_new_people_set,
     import_job_remap,
     import_job_sheet,
     theory_titles,
@@ -104,6 +105,18 @@ def import_job_page(request: AuthedHttpRequest, slug: str, job_id: int) -> HttpR
             job.delete()
             messages.info(request, "Import discarded: nothing was written.")
             return redirect("group_detail", slug=group.slug)
+        if action in ("remap", "confirm"):
+            # The facilitator's answer for each matched row ("this is member X" / "a new
+            # person"), read against the sheet as previewed.
+            matched = import_matches(group=group, names=[p.name for p in sheet.people])
+            import_job_new_people_set(
+                job=job,
+                names=[
+                    p.name
+                    for p in sheet.people
+                    if p.name in matched and request.POST.get(f"match-{p.row}") == "new"
+                ],
+            )
         if action == "remap":
             import_job_remap(job=job, mapping=_mapping_from_post(request, len(sheet.headers)))
             return redirect(here)
@@ -132,6 +145,12 @@ def _preview_page(
     request: HttpRequest, job: ImportJob, sheet: Sheet, *, status: int
 ) -> HttpResponse:
     titles = theory_titles()
+    matched = import_matches(group=job.group, names=[p.name for p in sheet.people])
+    people = [
+        {"row": p.row, "match": matched[p.name], "new": p.name in job.new_people}
+        for p in sheet.people
+        if p.name in matched
+    ]
     columns = [
         {
             "index": i,
@@ -149,6 +168,7 @@ def _preview_page(
             "job": job,
             "sheet": sheet,
             "columns": columns,
+            "matched_people": people,
             "theory_choices": [(str(n), f"{n}. {t}") for n, t in titles.items()],
             "more_problems": sheet.problem_count - len(sheet.problems),
             "delimiter": {"\t": "tab", ",": "comma", ";": "semicolon"}[sheet.delimiter],

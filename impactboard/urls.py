@@ -4,13 +4,14 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from accounts import profile_views
 from accounts import views as account_views
 from accounts.api import RegisterView, TokenRevokeView, TokenView
 from charts import urls as chart_urls
 from discussion import urls as discussion_urls
 from exports import api as export_api
 from exports import views as export_views
-from ratings import round_views
+from ratings import facilitator_views, round_views
 from ratings import views as rating_views
 from ratings.api import (
     GlobalRankingsView,
@@ -21,6 +22,7 @@ from ratings.api import (
     RatingsMineView,
     TheoryDistributionView,
 )
+from ratings.api import manage as manage_api
 from ratings.api import rounds as rounds_api
 from theories import views as theory_views
 from theories.api import TheoryViewSet
@@ -61,6 +63,11 @@ api_v1: list[URLPattern | URLResolver] = [
         "groups/<slug:slug>/ratings/mine/history/",
         rounds_api.HistoryView.as_view(),
         name="api-ratings-history",
+    ),
+    path(
+        "groups/<slug:slug>/invite/rotate/",
+        manage_api.InviteRotateView.as_view(),
+        name="api-invite-rotate",
     ),
     path("rankings/", GlobalRankingsView.as_view(), name="api-rankings"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -112,6 +119,39 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/token/", account_views.api_token, name="api_token"),
+    path("accounts/profile/", profile_views.profile, name="profile"),
+    path("accounts/profile/data.json", profile_views.profile_data, name="profile_data"),
+    path("accounts/profile/delete/", profile_views.profile_delete, name="profile_delete"),
+    path(
+        "accounts/password/change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path(
+        "accounts/password/reset/",
+        profile_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("theories/", theory_views.theory_index, name="theory_list"),
     path("theories/<slug:slug>/", theory_views.theory_detail, name="theory_detail"),
     path("groups/", rating_views.group_list, name="group_list"),
@@ -144,6 +184,22 @@ urlpatterns = [
     # Issue 16 item 1: the global ranking counts staff-listed groups only.
     path("groups/<slug:slug>/listing/", rating_views.group_listing, name="group_listing"),
     path("moderation/listings/", rating_views.listing_queue, name="listing_queue"),
+    path(
+        "groups/<slug:slug>/facilitate/",
+        facilitator_views.group_facilitate,
+        name="group_facilitate",
+    ),
+    path(
+        "groups/<slug:slug>/rotate-invite/",
+        facilitator_views.group_invite_rotate_page,
+        name="group_invite_rotate",
+    ),
+    path(
+        "groups/<slug:slug>/members/remove/",
+        facilitator_views.group_member_remove,
+        name="group_member_remove",
+    ),
+    path("groups/<slug:slug>/delete/", facilitator_views.group_delete_page, name="group_delete"),
     *discussion_urls.urlpatterns,
 ]
 

@@ -34,6 +34,12 @@ class DiscussionGroup(models.Model):
     )
     join_code = models.CharField(max_length=32, default=new_join_code)
     ratings_open = models.BooleanField(default=True)
+    # When and by whom ratings were last closed, so that the rate page can say so. Kept when
+    # ratings reopen (the page only shows them while closed).
+    ratings_closed_at = models.DateTimeField(null=True, blank=True)
+    ratings_closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # "Hide results until you have rated": nobody anchors on the group's answers. On for new
     # groups; the facilitator can reveal the results to all by turning it off.
     results_hidden = models.BooleanField(default=True)

@@ -22,6 +22,7 @@ from .selectors import (
     group_listing_queue,
     group_member_count,
     group_members,
+    group_rated_counts,
     ranking_get,
     ratings_current,
 )
@@ -76,6 +77,7 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "access": access,
             "ranking": ranking,
             "member_count": group_member_count(group=group),
+            "rated_counts": group_rated_counts(group=group) if access.is_member else None,
             "invite_url": invite_url,
             "results_visible": visible,
             "score_range": range(1, 11),
@@ -191,7 +193,7 @@ def group_leave(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 def group_ratings_open(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     access = group_access(slug=slug, user=request.user, need=Need.FACILITATOR)
     is_open = request.POST.get("open") == "1"
-    group_update(group=access.group, ratings_open=is_open)
+    group_update(group=access.group, by=request.user, ratings_open=is_open)
     messages.success(request, "Ratings are open." if is_open else "Ratings are closed.")
     return redirect("group_detail", slug=slug)
 

@@ -11,8 +11,9 @@ from .test_authz_matrix import MATRIX, Ctx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# /health/ is JSON, not a page.
-PAGES = [row for row in MATRIX if not row.api and row.method == "get" and row.name != "health"]
+# /health/ is JSON, not a page; "download my data" is a JSON attachment.
+NOT_PAGES = ("health", "profile_data")
+PAGES = [row for row in MATRIX if not row.api and row.method == "get" and row.name not in NOT_PAGES]
 LISTEN = """
 window.__csp = [];
 document.addEventListener('securitypolicyviolation', (e) => {

@@ -105,6 +105,27 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# --- e-mail (password reset) ----------------------------------------------------------------------
+# With EMAIL_HOST set, messages go out by SMTP; without it (the embedded default) they are printed
+# to the console, so a reset link can be followed on a development machine.
+EMAIL_HOST = env("EMAIL_HOST", default="")
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+# A slow mail server must not hold a request thread for long.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ImpactBoard <noreply@localhost>")
+# A reset link works once (its token hashes the password and last login) and for this long.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 3)
+
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -218,6 +239,7 @@ REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_THROTTLE_RATES": {
         "register": env("THROTTLE_REGISTER", default="10/hour"),
         "token": env("THROTTLE_TOKEN", default="30/min"),
+        "password_reset": env("THROTTLE_PASSWORD_RESET", default="10/hour"),
         "ratings": env("THROTTLE_RATINGS", default="60/min"),
         "writes": env("THROTTLE_WRITES", default="120/min"),
         "exports": env("THROTTLE_EXPORTS", default="60/min"),

@@ -30,6 +30,7 @@ from ..serializers import (
 )
 from ..services import (
     group_create,
+    group_delete,
     group_listing_decide,
     group_listing_request,
     group_update,
@@ -96,6 +97,7 @@ class GroupViewSet(
         access = group_access(slug=slug, user=request.user, need=Need.FACILITATOR)
         serializer = GroupUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
+        by = request.user if isinstance(request.user, User) else None
         fields = dict(serializer.validated_data)
         listing = fields.pop("listing", None)
         visibility = fields.get("visibility", access.group.visibility)
@@ -103,12 +105,22 @@ class GroupViewSet(
             # Refused before anything is saved: the request is all or nothing.
             raise ValidationError({"listing": ["Only a public group can ask to be listed."]})
         if fields:
-            group_update(group=access.group, **fields)
+            group_update(group=access.group, by=by, **fields)
         if listing == DiscussionGroup.Listing.REQUESTED:
             group_listing_request(group=access.group)
         elif listing == DiscussionGroup.Listing.UNLISTED:
             group_listing_decide(group=access.group, listed=False)
         return Response(_group_payload(request, access.group, _role_after(request, access.group)))
+
+    @extend_schema(
+        request=None,
+        responses={204: None, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def destroy(self, request: Request, slug: str) -> Response:
+        """Delete the group and everything in it (facilitators only); the rankings follow."""
+        access = group_access(slug=slug, user=request.user, need=Need.FACILITATOR)
+        group_delete(group=access.group)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         request=JoinSerializer,

@@ -22,6 +22,7 @@ from .groups import (
     group_members,
     participant_of,
 )
+from .progress import RaterProgress, group_rated_counts, group_rating_progress
 from .rankings import (
     ranking_comparison,
     ranking_get,
@@ -34,10 +35,13 @@ from .ratings import ratings_current
 
 __all__ = [
     "RankingView",
+    "RaterProgress",
     "group_list_visible_to",
     "group_listing_queue",
     "group_member_count",
     "group_members",
+    "group_rated_counts",
+    "group_rating_progress",
     "group_meta_cached",
     "group_meta_forget",
     "group_ranking_cached",

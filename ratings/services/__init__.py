@@ -19,6 +19,7 @@ from .groups import (
     membership_set_role,
     participant_for_user,
 )
+from .manage import group_delete, group_invite_rotate, membership_remove
 from .outbox import rankings_enqueue, rankings_mark_stale, rankings_queued_clear
 from .recompute import ranking_recompute
 from .submissions import (
@@ -36,11 +37,14 @@ __all__ = [
     "RatingsClosed",
     "SubmissionInvalid",
     "group_create",
+    "group_delete",
+    "group_invite_rotate",
     "group_listing_decide",
     "group_listing_request",
     "group_update",
     "membership_join",
     "membership_leave",
+    "membership_remove",
     "membership_set_role",
     "participant_for_user",
     "ranking_recompute",

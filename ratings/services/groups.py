@@ -56,12 +56,19 @@ def group_create(
     raise RuntimeError("could not find a free slug")
 
 
-def group_update(*, group: DiscussionGroup, **fields: object) -> DiscussionGroup:
+def group_update(
+    *, group: DiscussionGroup, by: User | None = None, **fields: object
+) -> DiscussionGroup:
+    """Change the group's settings. Closing ratings records when and by whom (`by`), so that the
+    rate page and the group page can say so."""
     allowed = {"name", "description", "visibility", "ratings_open", "results_hidden"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"cannot update {sorted(unknown)}")
     fed_global = group.feeds_global
+    if fields.get("ratings_open") is False and group.ratings_open:
+        fields["ratings_closed_at"] = timezone.now()
+        fields["ratings_closed_by"] = by
     for name, value in fields.items():
         setattr(group, name, value)
     update_fields = list(fields)

@@ -1,0 +1,100 @@
+"""The account's own pages: profile (e-mail), download my data, delete my account. Password
+change and reset are Django's own views (wired in impactboard/urls.py)."""
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+from rest_framework.throttling import SimpleRateThrottle
+
+from impactboard.request_types import AuthedHttpRequest
+from impactboard.throttling import FailOpenThrottleMixin
+
+from .profile_forms import AccountDeleteForm, EmailForm
+from .selectors import account_data
+from .services import AccountStillNeeded, EmailTaken, account_delete, user_email_set
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
+    form = EmailForm(request.POST or None, user=user, initial={"email": user.email})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                user_email_set(user=user, email=form.cleaned_data["email"])
+            except EmailTaken as exc:  # another account took it at this very instant
+                form.add_error("email", exc.messages[0])
+            else:
+                messages.success(request, "Saved your e-mail address.")
+                return redirect("profile")
+        status = 400
+    return render(request, "accounts/profile.html", {"form": form}, status=status)
+
+
+@login_required
+@require_GET
+def profile_data(request: AuthedHttpRequest) -> HttpResponse:
+    """ "Download my data": one JSON file, as an attachment."""
+    body = json.dumps(account_data(user=request.user), cls=DjangoJSONEncoder, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    filename = f"impactboard-{request.user.username}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_delete(request: AuthedHttpRequest) -> HttpResponse:
+    """Deleting needs the password typed on this page (and its CSRF token): a fresh
+    confirmation, whatever the age of the session."""
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                account_delete(
+                    user=request.user, keep_ratings=form.cleaned_data["ratings"] == "keep"
+                )
+            except AccountStillNeeded as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            else:
+                logout(request)
+                messages.success(request, "Your account is deleted.")
+                return redirect("home")
+        else:
+            status = 400
+    return render(request, "accounts/delete.html", {"form": form}, status=status)
+
+
+class PasswordResetThrottle(FailOpenThrottleMixin, SimpleRateThrottle):
+    """Reset e-mails per client address: nobody can flood an inbox through the form."""
+
+    scope = "password_reset"
+
+    def get_cache_key(self, request: Any, view: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request, with our e-mail template and a per-address limit on sending."""
+
+    email_template_name = "registration/password_reset_email.txt"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not PasswordResetThrottle().allow_request(request, None):
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(None, "Too many reset requests from your address. Try again later.")
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
