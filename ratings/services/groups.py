@@ -32,6 +32,10 @@ def group_create(
                     name=name,
                     description=description,
                     visibility=visibility,
+                    # A private group's members arrive through one shared link: let them in with
+                    # just a name unless the facilitator says otherwise. Public groups need
+                    # accounts.
+                    guests_allowed=visibility == DiscussionGroup.Visibility.PRIVATE,
                     created_by=user,
                 )
                 membership_join(group=group, user=user, role=Membership.Role.FACILITATOR)
@@ -47,7 +51,14 @@ def group_create(
 
 
 def group_update(*, group: DiscussionGroup, **fields: object) -> DiscussionGroup:
-    allowed = {"name", "description", "visibility", "ratings_open", "results_hidden"}
+    allowed = {
+        "name",
+        "description",
+        "visibility",
+        "ratings_open",
+        "results_hidden",
+        "guests_allowed",
+    }
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"cannot update {sorted(unknown)}")
