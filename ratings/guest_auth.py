@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
+from drf_spectacular.authentication import TokenScheme
 from rest_framework.authentication import TokenAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
@@ -128,3 +129,11 @@ class GuestTokenAuthentication(TokenAuthentication):
         if not guest_may_act_here(guest, request._request, data):
             raise AuthenticationFailed("This guest token works only in its own group.")
         return guest.participant.user, guest
+
+
+class GuestTokenScheme(TokenScheme):
+    """The schema's name for the guest token: the same header as an account's token."""
+
+    target_class = "ratings.guest_auth.GuestTokenAuthentication"
+    name = "guestTokenAuth"
+    priority = 1  # ahead of TokenScheme, which matches subclasses too
