@@ -46,7 +46,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not form.is_valid():
             # A form sent back with an error costs nothing against the limit.
-            return render(request, "registration/signup.html", context, status=400)
+            return render(request, "registration/signup.html", context)
         # With a valid invitation the limit is the group's (a whole room behind one address);
         # a guest claiming an account was let in by its group's invitation already.
         group_id = invited.pk if invited else guest.participant.group_id if guest else None

@@ -129,6 +129,7 @@ def test_a_guest_comments_in_its_group_over_the_api(cast, theories) -> None:
     url = f"/api/v1/theories/{theories[0].pk}/comments/"
     posted = client.post(url, {"body": "I disagree.", "group": cast.private.slug}, format="json")
     assert posted.status_code == 201
+    assert posted.json()["author"] == "Gwen"  # the guest's name, not its account's
     assert client.get(url, {"group": cast.private.slug}).status_code == 200
     # A public comment, or one in another group, is not its group: 401.
     assert client.post(url, {"body": "Hello world."}, format="json").status_code == 401
