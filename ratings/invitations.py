@@ -16,6 +16,8 @@ MAX_AGE_SECONDS = 24 * 60 * 60  # an invitation opened yesterday is still the on
 
 def invitation_group(*, slug: str, code: str) -> DiscussionGroup | None:
     """The group whose current invite code is `code`; None for a wrong, rotated or unknown one."""
+    if "\x00" in slug or "\x00" in code:  # PostgreSQL cannot even compare text holding NUL
+        return None
     group = DiscussionGroup.objects.filter(slug=slug).first()
     if group is None or not code or code != group.join_code:
         return None

@@ -195,7 +195,8 @@ def group_invite_code(request: HttpRequest) -> HttpResponse:
     to its invite page."""
     raw = request.GET.get("code", "").strip()
     code = raw.rstrip("/").rsplit("/", 1)[-1] if "/invite/" in raw else raw
-    group = DiscussionGroup.objects.filter(join_code=code).first() if code else None
+    valid = code and "\x00" not in code  # PostgreSQL cannot even compare text holding NUL
+    group = DiscussionGroup.objects.filter(join_code=code).first() if valid else None
     if group is None:
         return _invite_invalid(request)
     return redirect("group_invite", slug=group.slug, code=code)

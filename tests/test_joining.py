@@ -79,7 +79,14 @@ def test_registering_with_a_group_and_its_code_joins_it_in_the_same_request(cast
 
 @pytest.mark.parametrize(
     "group, code",
-    [("private", "not-the-code"), ("private", ""), ("nonexistent", "x"), ("private", None)],
+    [
+        ("private", "not-the-code"),
+        ("private", ""),
+        ("nonexistent", "x"),
+        ("private", None),
+        ("private", "nul\x00"),
+        ("private", {"a": 1}),
+    ],
 )
 def test_registering_with_a_wrong_code_is_404_and_creates_no_account(cast, group, code) -> None:
     slug = cast.private.slug if group == "private" else "no-such-group"
