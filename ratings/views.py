@@ -194,6 +194,8 @@ def group_invite_code(request: HttpRequest) -> HttpResponse:
     """The groups page's "have an invite code?" field: the code (or the whole link pasted) leads
     to its invite page."""
     raw = request.GET.get("code", "").strip()
+    if not raw:
+        return redirect("group_list")  # nothing typed: back to the field
     code = raw.rstrip("/").rsplit("/", 1)[-1] if "/invite/" in raw else raw
     valid = code and "\x00" not in code  # PostgreSQL cannot even compare text holding NUL
     group = DiscussionGroup.objects.filter(join_code=code).first() if valid else None

@@ -347,7 +347,9 @@ def test_the_invite_code_field_leads_to_the_invite_page(cast) -> None:
     wrong = client.get("/groups/invite-code/", {"code": "nope"})
     assert wrong.status_code == 404
     assert "This invitation link does not work" in text(wrong)
-    assert client.get("/groups/invite-code/").status_code == 404
+    empty = client.get("/groups/invite-code/", {"code": " "})
+    assert empty.status_code == 302
+    assert empty["Location"] == "/groups/"
 
 
 # --- pages: guests -----------------------------------------------------------------------------
