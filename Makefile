@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install browser worker check-deploy bench bench-small lint
+.PHONY: run test install browser worker check-deploy bench bench-small lint typecheck
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,9 @@ install: $(STAMP)
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	# The static files as production serves them (compressed, fingerprinted, cached a year);
+	# run it again after editing a file under static/.
+	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # Headless Chromium for the browser tests: Debian's package, never a downloaded browser.
@@ -59,5 +62,12 @@ bench-small: $(STAMP)
 	@psql -h 127.0.0.1 -U postgres -lqt | cut -d'|' -f1 | grep -qw $(BENCH_DB) || createdb -h 127.0.0.1 -U postgres $(BENCH_DB)
 	$(PY) bench/run.py --small $(BENCH_ARGS)
 
+# Lint and format check (ruff), and the type check (mypy with django-stubs and
+# djangorestframework-stubs; its configuration is [tool.mypy] in pyproject.toml). .ci/run runs
+# both before the tests; .pre-commit-config.yaml runs them on each commit.
 lint: $(STAMP)
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy

@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from impactboard.request_types import AuthedRequest
 from impactboard.throttling import ScopedThrottle, WriteThrottle, sign_up_throttle
 from ratings.invitations import invitation_group
 from ratings.services import membership_join
@@ -93,6 +94,6 @@ class TokenRevokeView(APIView):
             401: OpenApiResponse(description="Not logged in."),
         },
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthedRequest) -> Response:
         token_revoke(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
+from impactboard.request_types import AuthedHttpRequest
 from impactboard.throttling import sign_up_throttle
 from ratings.guest_auth import COOKIE_NAME as GUEST_COOKIE
 from ratings.guest_auth import guest_from_cookie
@@ -94,7 +95,7 @@ class InvitedLoginView(LoginView):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def api_token(request: HttpRequest) -> HttpResponse:
+def api_token(request: AuthedHttpRequest) -> HttpResponse:
     """The account's API token: whether there is one, and a button that revokes it."""
     if request.method == "POST":
         if token_revoke(user=request.user):

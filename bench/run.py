@@ -72,6 +72,7 @@ from django.db import connection  # noqa: E402
 
 import ratings  # noqa: E402
 from ratings.models import GLOBAL_SCOPE, DiscussionGroup, Ranking, Rating, Submission  # noqa: E402
+from ratings.rankmath import ranking_uncertainty_add  # noqa: E402
 from ratings.selectors import ranking_etag  # noqa: E402
 from ratings.services import ranking_recompute, ranking_rows  # noqa: E402
 from theories.models import Theory  # noqa: E402
@@ -265,8 +266,14 @@ def from_scratch(group_pk: int | None) -> tuple[list[dict[str, Any]], int]:
         counts = cursor.fetchall()
         cursor.execute(f"SELECT count(DISTINCT r.participant_id) {ratings}", params)
         raters = cursor.fetchone()[0]
+        scores = None
+        if group_pk:  # a group's rank intervals resample its raters' rows
+            cursor.execute(f"SELECT r.participant_id, r.theory_id, r.score {ratings}", params)
+            scores = cursor.fetchall()
     theories = list(Theory.objects.order_by("number").only("id", "number", "title"))
-    return ranking_rows(theories, counts), raters
+    rows = ranking_rows(theories, counts)
+    ranking_uncertainty_add(rows, {}, scores=scores)  # pure: the same figures from the same data
+    return rows, raters
 
 
 def median_seconds(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
@@ -647,6 +654,26 @@ def phase_writes(stack: Stack, args: argparse.Namespace, scale: seed.Scale) -> d
     }
 
 
+def phase_rounds() -> dict[str, Any]:
+    """Issue 12: the changes view of a 100-member group with three rounds, beside a bare read
+    of its history (bench/rounds_bench.py, its own group in the same database)."""
+    log("rounds: running bench/rounds_bench.py …")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "rounds_bench.py")],
+        cwd=ROOT,
+        env=dict(os.environ, DATABASE_URL=DSN),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    out: dict[str, Any] = {"returncode": done.returncode, "output": done.stdout[-2000:]}
+    for line in done.stdout.splitlines():
+        if line.startswith("changes_between"):
+            out["changes_median_ms"] = float(line.split()[-3])
+    log(f"rounds: changes view {out.get('changes_median_ms')} ms (median)")
+    return out
+
+
 def phase_export(args: argparse.Namespace) -> dict[str, Any] | None:
     script = ROOT / "bench" / "export_bench.py"
     if not script.exists():
@@ -854,7 +881,7 @@ def main() -> None:
     parser.add_argument("--celery-concurrency", type=int, default=2)
     parser.add_argument(
         "--only",
-        default="reads,recompute,hot,workshop,writes,export",
+        default="reads,recompute,hot,workshop,writes,export,rounds",
         help="comma-separated phases to run",
     )
     parser.add_argument(
@@ -956,6 +983,8 @@ def main() -> None:
             }
     if "export" in phases and args.export:
         results["export"] = phase_export(args)
+    if "rounds" in phases:
+        results["rounds"] = phase_rounds()
     results["total_seconds"] = time.perf_counter() - started
 
     text, rows = table(results)
@@ -970,6 +999,9 @@ def main() -> None:
         f"{args.worker_class} × {args.threads} threads; {results['total_seconds']:.0f} s"
     )
     print(text)
+    if results.get("rounds", {}).get("output"):
+        print("\nChanges view (bench/rounds_bench.py, goal: at most 50 ms):")
+        print(results["rounds"]["output"])
     print(f"\nresults: {path.relative_to(ROOT)}")
 
 

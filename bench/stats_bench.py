@@ -22,12 +22,18 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ratings.agreement import compare_orders, kendall_w, theory_flags  # noqa: E402
+from ratings.rankmath import (  # noqa: E402
+    ranking_rows_from_histograms,
+    ranking_summary,
+    ranking_uncertainty_add,
+)
 from ratings.statistics import (  # noqa: E402
     krippendorff_alpha_interval,
     mean_interval_95,
@@ -39,6 +45,12 @@ from ratings.uncertainty import (  # noqa: E402
     rank_intervals_from_histograms,
     tiers,
 )
+
+
+class Theory(NamedTuple):
+    id: int
+    number: int
+    title: str
 
 
 def cpu_ms(work: Callable[[], object], runs: int) -> float:
@@ -90,6 +102,27 @@ def main() -> None:
         order = sorted((n for n in numbers if result.ranks[n]), key=lambda n: result.ranks[n])
         compare_orders(order, POST_ORDER, resampled=result, reference_name="the post's group")
 
+    # What the recompute itself runs (rankmath), from theory ids as the database gives them.
+    theories = [Theory(100 + n, n, f"Theory {n}") for n in numbers]
+    by_id = {100 + n: h for n, h in histograms.items()}
+    triples = [
+        (r, 100 + numbers[j], int(matrix[r, j]))
+        for r in range(args.raters)
+        for j in range(args.theories)
+        if not np.isnan(matrix[r, j])
+    ]
+
+    def recompute_rows() -> None:
+        rows = ranking_rows_from_histograms(theories, by_id)
+        ranking_summary(rows)
+
+    def recompute_rows_with_uncertainty() -> None:
+        rows = ranking_rows_from_histograms(theories, by_id)
+        summary = ranking_summary(rows)
+        ranking_uncertainty_add(
+            rows, summary, scores=triples, references=[("post", "the post's group", POST_ORDER)]
+        )
+
     def by_histograms() -> None:
         rank_intervals_from_histograms(histograms, resamples=args.resamples)
 
@@ -99,6 +132,10 @@ def main() -> None:
         f"rank_intervals ({args.resamples} resamples)": cpu_ms(bootstrap, args.runs),
         "rank_intervals_from_histograms": cpu_ms(by_histograms, args.runs),
         "all statistics of issue 13 + baseline": cpu_ms(everything, args.runs),
+        "recompute's maths: rows + summary": cpu_ms(recompute_rows, args.runs * 5),
+        "recompute's maths + ranking_uncertainty_add": cpu_ms(
+            recompute_rows_with_uncertainty, args.runs
+        ),
     }
     print(
         f"{args.raters} raters × {args.theories} theories, {args.resamples} resamples, "

@@ -50,7 +50,7 @@ def thread_access(
 
 
 def thread_access_for(*, comment: Comment, user: User | AnonymousUser) -> ThreadAccess:
-    slug = comment.group.slug if comment.group_id else None
+    slug = comment.group.slug if comment.group is not None else None
     return thread_access(theory=comment.theory, group_slug=slug, user=user)
 
 

@@ -7,11 +7,13 @@ from django.http import HttpRequest
 from .models import Comment, CommentReport, CommentVersion
 from .services import comment_hide
 
+VERSION_FIELDS = ("written_at", "replaced_at", "stance", "body")
+
 
 class CommentVersionInline(admin.TabularInline):
     model = CommentVersion
-    fields = ["written_at", "replaced_at", "stance", "body"]
-    readonly_fields = fields
+    fields = VERSION_FIELDS
+    readonly_fields = VERSION_FIELDS  # versions are history: shown, never edited
     extra = 0
     can_delete = False
 

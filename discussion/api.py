@@ -10,6 +10,7 @@ from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnl
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from impactboard.request_types import AuthedRequest
 from impactboard.throttling import WriteThrottle
 from ratings.serializers import DetailSerializer
 from theories.models import Theory
@@ -64,13 +65,13 @@ def _comment_response(
     return Response(CommentSerializer(comment, context={"viewer": viewer}).data, status=code)
 
 
-class CommentWriteMixin:
+class CommentWriteView(GenericAPIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
     throttle_classes = [WriteThrottle]
     throttle_scope = "comments"
 
 
-class ThreadCommentsView(CommentWriteMixin, GenericAPIView):
+class ThreadCommentsView(CommentWriteView):
     """A theory's comments: the public thread, or with `group` that group's own thread."""
 
     serializer_class = CommentSerializer
@@ -93,6 +94,7 @@ class ThreadCommentsView(CommentWriteMixin, GenericAPIView):
         )
         ordering = request.query_params.get("ordering", "oldest")
         page = self.paginate_queryset(thread_comments(thread=thread, ordering=ordering))
+        assert page is not None, "DEFAULT_PAGINATION_CLASS is set, so a page always comes back"
         viewer = viewer_context(thread=thread, comments=list(page), user=request.user)
         data = CommentSerializer(page, many=True, context={"viewer": viewer}).data
         return self.get_paginated_response(data)
@@ -108,7 +110,7 @@ class ThreadCommentsView(CommentWriteMixin, GenericAPIView):
             404: NOT_FOUND,
         },
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         theory = self._theory(pk)
         serializer = CommentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -129,7 +131,7 @@ class ThreadCommentsView(CommentWriteMixin, GenericAPIView):
         return _comment_response(request, pk=comment.pk, thread=thread, code=201)
 
 
-class CommentDetailView(CommentWriteMixin, GenericAPIView):
+class CommentDetailView(CommentWriteView):
     serializer_class = CommentSerializer
 
     @extend_schema(responses={200: CommentSerializer, 403: FORBIDDEN, 404: NOT_FOUND})
@@ -169,7 +171,7 @@ class CommentDetailView(CommentWriteMixin, GenericAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class CommentRetractView(CommentWriteMixin, GenericAPIView):
+class CommentRetractView(CommentWriteView):
     serializer_class = CommentSerializer
     permission_classes = [IsAuthenticated]
     retracted = True
@@ -198,7 +200,7 @@ class CommentUnretractView(CommentRetractView):
     retracted = False
 
 
-class CommentVoteView(CommentWriteMixin, GenericAPIView):
+class CommentVoteView(CommentWriteView):
     """Quality: 1 up, -1 down, 0 withdraws. One per person; a repeat replaces it."""
 
     serializer_class = CommentSerializer
@@ -215,7 +217,7 @@ class CommentVoteView(CommentWriteMixin, GenericAPIView):
             404: NOT_FOUND,
         },
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         comment, thread = comment_access(comment_id=pk, user=request.user)
         serializer = VoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -234,7 +236,7 @@ class CommentAgreeView(CommentVoteView):
     kind = CommentVote.Kind.AGREEMENT
 
 
-class CommentHideView(CommentWriteMixin, GenericAPIView):
+class CommentHideView(CommentWriteView):
     serializer_class = CommentSerializer
     permission_classes = [IsAuthenticated]
 
@@ -260,7 +262,7 @@ class CommentHideView(CommentWriteMixin, GenericAPIView):
         return _comment_response(request, pk=comment.pk, thread=thread)
 
 
-class CommentReportView(CommentWriteMixin, GenericAPIView):
+class CommentReportView(CommentWriteView):
     serializer_class = ReportSerializer
     permission_classes = [IsAuthenticated]
 
@@ -274,7 +276,7 @@ class CommentReportView(CommentWriteMixin, GenericAPIView):
             404: NOT_FOUND,
         },
     )
-    def post(self, request: Request, pk: int) -> Response:
+    def post(self, request: AuthedRequest, pk: int) -> Response:
         comment, _ = comment_access(comment_id=pk, user=request.user)
         serializer = ReportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -3,7 +3,7 @@
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
@@ -14,6 +14,18 @@ from ratings.models import DiscussionGroup, Rating, SubmissionItem
 
 from .access import ThreadAccess
 from .models import Comment, CommentVersion, CommentVote
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class CommentTallies(TypedDict):
+    """What comments_annotated() adds to each comment (typed, so reads of them are checked)."""
+
+    score: int
+    agree_count: int
+    disagree_count: int
+
 
 Ordering = Literal["oldest", "newest", "top"]
 ORDERINGS: dict[str, tuple[str, ...]] = {
@@ -33,7 +45,7 @@ def _vote_total(kind: str, *, value: int | None = None) -> Coalesce:
     return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
 
 
-def comments_annotated() -> QuerySet[Comment]:
+def comments_annotated() -> "QuerySet[WithAnnotations[Comment, CommentTallies]]":
     """Comments with `score` (sum of quality votes), `agree_count` and `disagree_count`."""
     return Comment.objects.select_related("author", "group").annotate(
         score=_vote_total(CommentVote.Kind.QUALITY),
@@ -93,7 +105,7 @@ def viewer_context(
     return ctx
 
 
-def _groups_revealed_to(user: User | AnonymousUser) -> QuerySet[DiscussionGroup]:
+def _groups_revealed_to(user: User | AnonymousUser) -> QuerySet[DiscussionGroup, int]:
     """The groups whose results `user` may see: public ones that show them to everyone, and the
     user's own groups that show them, or where the user has rated (the hiding rule)."""
     revealed = Q(visibility=DiscussionGroup.Visibility.PUBLIC, results_hidden=False)
@@ -102,7 +114,7 @@ def _groups_revealed_to(user: User | AnonymousUser) -> QuerySet[DiscussionGroup]
             Q(results_hidden=False) | Q(ratings__participant__user=user)
         )
         revealed |= mine
-    return DiscussionGroup.objects.filter(revealed).values("pk")
+    return DiscussionGroup.objects.filter(revealed).values_list("pk", flat=True)
 
 
 def stance_counts(*, thread: ThreadAccess) -> dict[str, int]:
@@ -121,7 +133,9 @@ def stance_counts(*, thread: ThreadAccess) -> dict[str, int]:
         .annotate(n=Count("id"))
     )
     for row in rows:
-        counts[row["stance"]] = row["n"]
+        stance = row["stance"]
+        assert stance is not None  # filtered on stance__isnull=False above
+        counts[stance] = row["n"]
     return counts
 
 
@@ -185,7 +199,8 @@ def user_public_comments(*, user: User) -> QuerySet[Comment]:
 def sides(*, comments: list[Comment]) -> dict[str, list[Comment]]:
     """The live arguments for and against, best first (for the side-by-side view)."""
     live = [c for c in comments if not (c.deleted or c.hidden or c.retracted) and c.stance]
-    live.sort(key=lambda c: (-c.score, c.created_at))
+    # `score` is the annotation comments_annotated() adds; the stubs know only the columns.
+    live.sort(key=lambda c: (-c.score, c.created_at))  # type: ignore[attr-defined]
     return {s: [c for c in live if c.stance == s] for s in Comment.Stance.values}
 
 
@@ -260,3 +275,25 @@ def citations_of(*, comments: Iterable[Any], groups: Any) -> dict[int, Citations
         )
         for pk in by_id
     }
+
+
+def citable_comments(*, group: DiscussionGroup) -> dict[int, list[tuple[int, str]]]:
+    """Per theory id, the comments a member of `group` may name as the argument that moved a
+    change (live: not deleted, hidden or retracted; public or in this group), best first, each
+    as (id, a short label). One query."""
+    live = (
+        comments_annotated()
+        .filter(Q(group__isnull=True) | Q(group=group), deleted=False, hidden=False)
+        .filter(retracted=False)
+        .select_related("author")
+        .order_by("theory_id", "-score", "created_at")
+    )
+    found: dict[int, list[tuple[int, str]]] = {}
+    for c in live:
+        author = c.author.username if c.author else "someone"
+        stance = f"{c.get_stance_display().lower()}, " if c.stance else ""
+        text = " ".join(c.body.split())
+        text = text if len(text) <= 70 else text[:69] + "…"
+        where = "this group" if c.group_id else "public"
+        found.setdefault(c.theory_id, []).append((c.pk, f"{author} ({stance}{where}): {text}"))
+    return found

@@ -137,7 +137,9 @@ class CommentCreateSerializer(serializers.Serializer):
     stance = serializers.ChoiceField(
         choices=Comment.Stance.choices, allow_null=True, allow_blank=True, required=False
     )
-    parent = serializers.IntegerField(allow_null=True, required=False, min_value=1)
+    # The API's field name; DRF's metaclass takes declared fields off the class, so it does
+    # not shadow the Field attribute of the same name at run time.
+    parent = serializers.IntegerField(allow_null=True, required=False, min_value=1)  # type: ignore[assignment]
     group = serializers.SlugField(allow_null=True, allow_blank=True, required=False)
 
 

@@ -4,6 +4,8 @@ The services take typed values (page forms and API serializers parse the request
 them: what makes a comment, a vote or a report acceptable is written here once, for both.
 """
 
+from typing import TypeVar
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -198,22 +200,29 @@ def comment_report(*, comment: Comment, reporter: User, reason: str) -> CommentR
 def comments_rerender(*, batch: int = 500) -> int:
     """Render every stored body again (after the markdown or sanitising rules changed, or
     users mentioned before they signed up now exist). Returns the number of rows rewritten."""
+    return _rerender(Comment, batch=batch) + _rerender(CommentVersion, batch=batch)
+
+
+# Constrained, so the body below is checked once for each model.
+_Rendered = TypeVar("_Rendered", Comment, CommentVersion)
+
+
+def _rerender(model: type[_Rendered], *, batch: int) -> int:
     User = get_user_model()
     changed = 0
-    for model in (Comment, CommentVersion):
-        last = 0
-        while chunk := list(
-            model.objects.filter(pk__gt=last).order_by("pk").only("pk", "body", "body_html")[:batch]
-        ):
-            last = chunk[-1].pk
-            names = {m.group(1) for row in chunk for m in MENTION_RE.finditer(row.body)}
-            known = set(User.objects.filter(username__in=names).values_list("username", flat=True))
-            dirty = []
-            for row in chunk:
-                html = render_markdown(row.body, known_users=known) if row.body else ""
-                if html != row.body_html:
-                    row.body_html = html
-                    dirty.append(row)
-            model.objects.bulk_update(dirty, ["body_html"])
-            changed += len(dirty)
+    last = 0
+    while chunk := list(
+        model.objects.filter(pk__gt=last).order_by("pk").only("pk", "body", "body_html")[:batch]
+    ):
+        last = chunk[-1].pk
+        names = {m.group(1) for row in chunk for m in MENTION_RE.finditer(row.body)}
+        known = set(User.objects.filter(username__in=names).values_list("username", flat=True))
+        dirty = []
+        for row in chunk:
+            html = render_markdown(row.body, known_users=known) if row.body else ""
+            if html != row.body_html:
+                row.body_html = html
+                dirty.append(row)
+        model.objects.bulk_update(dirty, ["body_html"])
+        changed += len(dirty)
     return changed

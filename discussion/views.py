@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from impactboard.request_types import AuthedHttpRequest
 from impactboard.throttling import ScopedThrottle
 from theories.models import Theory
 
@@ -53,7 +54,7 @@ def thread_url(*, theory: Theory, group_slug: str | None) -> str:
 
 
 def _comment_url(comment: Comment) -> str:
-    group_slug = comment.group.slug if comment.group_id else None
+    group_slug = comment.group.slug if comment.group is not None else None
     return f"{thread_url(theory=comment.theory, group_slug=group_slug)}#c-{comment.pk}"
 
 
@@ -75,6 +76,8 @@ def _too_many() -> HttpResponse:
 def _decorate(comments: list[Comment], *, thread: ThreadAccess, request: HttpRequest) -> None:
     """Attach what the templates show beside each comment (fetched once per page)."""
     viewer = viewer_context(thread=thread, comments=comments, user=request.user)
+    # The templates read these as attributes of the comment, which the model does not declare:
+    # hence the attr-defined ignores below (and where `readable` is read back).
     for c in comments:
         mine = viewer.my_votes.get(c.pk, {})
         c.my_vote = mine.get(CommentVote.Kind.QUALITY, 0)  # type: ignore[attr-defined]
@@ -144,7 +147,7 @@ def group_theory(request: HttpRequest, slug: str, theory_slug: str) -> HttpRespo
     return render(request, "discussion/thread_page.html", context)
 
 
-def _post(request: HttpRequest, thread: ThreadAccess) -> HttpResponse:
+def _post(request: AuthedHttpRequest, thread: ThreadAccess) -> HttpResponse:
     if _throttled(request):
         return _too_many()
     # What was typed, shown again beside the errors if the comment is refused.
@@ -159,7 +162,7 @@ def _post(request: HttpRequest, thread: ThreadAccess) -> HttpResponse:
     else:
         try:
             comment = comment_create(
-                author=request.user,  # type: ignore[arg-type]
+                author=request.user,
                 theory=thread.theory,
                 group=thread.group,
                 body=parsed.cleaned_data["body"],
@@ -177,13 +180,13 @@ def _post(request: HttpRequest, thread: ThreadAccess) -> HttpResponse:
 
 @login_required
 @require_POST
-def theory_comment(request: HttpRequest, slug: str) -> HttpResponse:
+def theory_comment(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     return _post(request, thread_access(theory=_theory(slug), group_slug=None, user=request.user))
 
 
 @login_required
 @require_POST
-def group_theory_comment(request: HttpRequest, slug: str, theory_slug: str) -> HttpResponse:
+def group_theory_comment(request: AuthedHttpRequest, slug: str, theory_slug: str) -> HttpResponse:
     thread = thread_access(theory=_theory(theory_slug), group_slug=slug, user=request.user)
     return _post(request, thread)
 
@@ -228,7 +231,7 @@ def _refused(request: HttpRequest, comment: Comment, refusals: list[str]) -> Htt
 
 @login_required
 @require_POST
-def comment_vote_page(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def comment_vote_page(request: AuthedHttpRequest, pk: int, kind: str) -> HttpResponse:
     if _throttled(request):
         return _too_many()
     comment, _ = comment_access(comment_id=pk, user=request.user)
@@ -237,7 +240,7 @@ def comment_vote_page(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         return _refused(request, comment, form_messages(parsed))
     value = parsed.cleaned_data["value"]
     try:
-        comment_vote(comment=comment, user=request.user, kind=kind, value=value)  # type: ignore[arg-type]
+        comment_vote(comment=comment, user=request.user, kind=kind, value=value)
     except CommentInvalid as exc:
         return _refused(request, comment, exc.messages)
     return redirect(_comment_url(comment))
@@ -245,7 +248,7 @@ def comment_vote_page(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def comment_retract_page(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_retract_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     comment, _ = comment_access(comment_id=pk, user=request.user, need=CommentNeed.AUTHOR)
     retracted = request.POST.get("retracted", "1") != "0"
     try:
@@ -257,7 +260,7 @@ def comment_retract_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def comment_delete_page(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_delete_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     comment, _ = comment_access(
         comment_id=pk, user=request.user, need=CommentNeed.AUTHOR_OR_MODERATOR
     )
@@ -267,7 +270,7 @@ def comment_delete_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def comment_hide_page(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_hide_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     comment, _ = comment_access(comment_id=pk, user=request.user, need=CommentNeed.MODERATOR)
     hidden = request.POST.get("hidden", "1") != "0"
     comment_hide(comment=comment, hidden=hidden)
@@ -276,12 +279,12 @@ def comment_hide_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def comment_report_page(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_report_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     comment, _ = comment_access(comment_id=pk, user=request.user)
     reason = ReportForm(request.POST)
     reason.is_valid()  # a string, whatever was sent: the service judges it
     try:
-        comment_report(comment=comment, reporter=request.user, reason=reason.cleaned_data["reason"])  # type: ignore[arg-type]
+        comment_report(comment=comment, reporter=request.user, reason=reason.cleaned_data["reason"])
     except CommentInvalid as exc:
         return _refused(request, comment, exc.messages)
     return _done(request, comment, "Reported. Thank you: the moderators will look at it.")
@@ -289,7 +292,7 @@ def comment_report_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def comment_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_edit_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     comment, thread = comment_access(comment_id=pk, user=request.user, need=CommentNeed.AUTHOR)
     if comment.deleted:
         raise Http404("This comment was deleted.")
@@ -323,6 +326,7 @@ def comment_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
 def comment_versions_page(request: HttpRequest, pk: int) -> HttpResponse:
     comment, thread = comment_access(comment_id=pk, user=request.user)
     _decorate([comment], thread=thread, request=request)
+    # `readable` was set by _decorate just above.
     versions = comment_versions(comment=comment) if comment.readable else []  # type: ignore[attr-defined]
     return render(
         request,

@@ -4,6 +4,7 @@ The exports answer with a StreamingHttpResponse (rows are written as they are re
 JSON like everywhere else, whatever the client's Accept header says.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.http import Http404, StreamingHttpResponse
@@ -19,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from impactboard.request_types import AuthedRequest
 from impactboard.throttling import ScopedThrottle
 from ratings.access import GroupAccess
 from ratings.api.schema import ROUND_PARAMETER, round_number_param
@@ -97,7 +99,12 @@ class CSVRenderer(BaseRenderer):
     format = "csv"
     charset = "utf-8"
 
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context=None):  # type: ignore[no-untyped-def]
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
         raise NotImplementedError
 
 
@@ -107,7 +114,9 @@ class ExportView(APIView):
     throttle_scope = "exports"
     renderer_classes = [JSONRenderer, CSVRenderer]
 
-    def perform_content_negotiation(self, request: Request, force: bool = False):  # type: ignore[no-untyped-def]
+    def perform_content_negotiation(
+        self, request: Request, force: bool = False
+    ) -> tuple[BaseRenderer, str]:
         # Success is a CSV stream that bypasses the renderers; anything else is a JSON error.
         # So `Accept: text/csv` (or anything) never ends in 406.
         return JSONRenderer(), JSONRenderer.media_type
@@ -157,7 +166,8 @@ class RatingsCSVView(ExportView):
 
 
 class RankingsCSVView(ExportView):
-    """A group's stored ranking as CSV: rank,theory,title,n,mean,median,stdev,controversy."""
+    """A group's stored ranking as CSV: rank,theory,title,n,mean,median,stdev,controversy,
+    rank_low,rank_high,tier."""
 
     @extend_schema(
         parameters=[BOM, ROUND_PARAMETER],
@@ -247,7 +257,7 @@ class ImportView(APIView):
             404: NOT_FOUND,
         },
     )
-    def post(self, request: Request, slug: str) -> Response:
+    def post(self, request: AuthedRequest, slug: str) -> Response:
         length = request.META.get("CONTENT_LENGTH") or ""
         access = import_access(slug=slug, user=request.user)
         if length.isdigit() and int(length) > MAX_UPLOAD_BYTES + 64 * 1024:

@@ -12,14 +12,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import reduce
 from operator import itemgetter, or_
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import NotSupportedError
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Case, CharField, F, Func, TextField, Value, When
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Coalesce, Concat, Ord, Replace
 from django.db.models.lookups import Contains, In
+from django.db.models.sql.compiler import SQLCompiler
+
+if TYPE_CHECKING:
+    from django.db.models.sql.compiler import _AsSqlType  # the stubs' alias, not at run time
 
 # A spreadsheet runs a cell that begins with one of these as a formula (tab and CR too, since some
 # programs strip them and then see the next character).
@@ -132,13 +137,29 @@ class IsoFormat(Func):
         "sqlite": "replace(%(expressions)s, ' ', 'T') || '+00:00'",
     }
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> "_AsSqlType":
+        # The template is this database's, whatever a caller passes.
         template = self.templates.get(connection.vendor)
         if template is None:
             raise NotSupportedError(f"IsoFormat is not written for {connection.vendor}.")
         if not settings.USE_TZ or connection.timezone_name != "UTC":
             raise NotSupportedError("IsoFormat needs USE_TZ with the database in UTC.")
-        return super().as_sql(compiler, connection, template=template, **extra)
+        return super().as_sql(
+            compiler,
+            connection,
+            function=function,
+            template=template,
+            arg_joiner=arg_joiner,
+            **extra_context,
+        )
 
 
 def sql_csv_number(number: Combinable | str) -> Coalesce:

@@ -9,11 +9,13 @@ as finished CSV lines (`csvio.CsvLines`): no Python runs per row or per cell.
 from collections.abc import Iterator
 from contextlib import closing
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import CharField, F, Max, Q, QuerySet, Window
 from django.db.models.functions import DenseRank
+from django.db.models.sql.compiler import SQLCompiler
 
 from discussion.models import Comment
 from ratings.models import DiscussionGroup, Rating
@@ -25,10 +27,26 @@ from .csvio import CsvLines, IsoFormat, sql_csv_line, sql_csv_number, sql_csv_te
 from .models import ImportJob
 from .progress import import_progress_read
 
+if TYPE_CHECKING:
+    from django.db.models.sql.compiler import _AsSqlType  # the stubs' alias, not at run time
+
 CHUNK_ROWS = 2000
 RATINGS_WIDE_LEAD = "rater"
 RATINGS_LONG_HEADER = ["rater", "theory", "score", "rationale", "updated_at"]
-RANKINGS_HEADER = ["rank", "theory", "title", "n", "mean", "median", "stdev", "controversy"]
+# rank_low, rank_high and tier (issue 13) come last so that the earlier columns keep their place.
+RANKINGS_HEADER = [
+    "rank",
+    "theory",
+    "title",
+    "n",
+    "mean",
+    "median",
+    "stdev",
+    "controversy",
+    "rank_low",
+    "rank_high",
+    "tier",
+]
 COMMENTS_HEADER = ["author", "theory", "stance", "created_at", "body"]
 CHANGES_HEADER = [
     "rater",
@@ -61,8 +79,10 @@ class _Pseudonym(Window):
     def get_group_by_cols(self) -> list[Any]:
         return []
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
-        sql, params = super().as_sql(compiler, connection, **extra)
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, template: str | None = None
+    ) -> "_AsSqlType":
+        sql, params = super().as_sql(compiler, connection, template=template)
         return f"('rater-' || CAST({sql} AS text))", params
 
 
@@ -179,6 +199,8 @@ def export_rankings(*, group: DiscussionGroup, number: int | None = None) -> Ite
     scope = group.scope if number is None else round_scope(group=group, number=number)
     for r in ranking_get(scope=scope).results:
         theory = r["theory"]
+        # .get: a ranking stored before issue 13 has no interval until it is recomputed.
+        interval = r.get("rank_interval") or [None, None]
         yield [
             r["rank"],
             theory["number"],
@@ -188,6 +210,9 @@ def export_rankings(*, group: DiscussionGroup, number: int | None = None) -> Ite
             r["median"],
             r["stdev"],
             r["controversy"],
+            interval[0],
+            interval[1],
+            r.get("tier"),
         ]
 
 

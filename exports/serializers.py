@@ -91,7 +91,9 @@ class ImportJobSerializer(serializers.Serializer):
     file_name = serializers.CharField()
     total = serializers.IntegerField(help_text="People to import.")
     done = serializers.IntegerField(help_text="People imported so far.")
-    errors = ProblemSerializer(many=True)
+    # The API's field name; DRF's metaclass takes declared fields off the class, so it does
+    # not shadow the Field attribute of the same name at run time.
+    errors = ProblemSerializer(many=True)  # type: ignore[assignment]
     result = serializers.DictField(
         child=serializers.IntegerField(),
         help_text="When done: participants, created, reused, ratings.",

@@ -5,6 +5,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
 from celery import signature
 from django.conf import settings
@@ -174,7 +175,8 @@ def import_job_sheet(*, job: ImportJob) -> Sheet:
     return sheet_read(bytes(job.content), mapping=job.mapping)
 
 
-def import_job_remap(*, job: ImportJob, mapping: Mapping[object, object]) -> Sheet:
+# Keys: column indexes, as ints (JSON) or strings (a form or the stored mapping).
+def import_job_remap(*, job: ImportJob, mapping: Mapping[Any, object]) -> Sheet:
     """Change the column mapping of a job in preview; problems with it show in the sheet."""
     sheet = sheet_read(bytes(job.content), mapping=mapping)
     job.mapping = {str(i): t for i, t in sheet.mapping.items()}

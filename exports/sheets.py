@@ -12,7 +12,7 @@ Scores are `7`, ` 7 `, `7.0` (and `7,0` in a semicolon file); a blank cell means
 import csv
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from .sheet_columns import NAME, Target, column_letter, fold, mapping_clean, mapping_guess
@@ -204,7 +204,7 @@ def _check_mapping(sheet: Sheet, header_line: int) -> None:
             )
 
 
-def _read_people(sheet: Sheet, reader: "csv._reader", header_line: int) -> None:
+def _read_people(sheet: Sheet, reader: Iterator[list[str]], header_line: int) -> None:
     name_column = next(i for i, t in sheet.mapping.items() if t == NAME)
     theory_columns = sorted(
         ((i, t) for i, t in sheet.mapping.items() if isinstance(t, int)), key=lambda c: c[1]

@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from impactboard.request_types import AuthedHttpRequest
+
 from .access import import_access
 from .forms import UploadForm
 from .models import ImportJob
@@ -30,7 +32,7 @@ from .sheets import Sheet
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
+def import_upload(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     access = import_access(slug=slug, user=request.user)
     group = access.group
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -63,7 +65,7 @@ def _mapping_from_post(request: HttpRequest, columns: int) -> dict[str, str | No
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_job_page(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+def import_job_page(request: AuthedHttpRequest, slug: str, job_id: int) -> HttpResponse:
     access = import_access(slug=slug, user=request.user)
     group = access.group
     job = import_job_get(group=group, job_id=job_id)

@@ -1,6 +1,8 @@
 """Project-wide REST framework pieces: a bounded JSON parser and JSON-only errors."""
 
-from typing import Any
+import io
+from collections.abc import Mapping
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -20,21 +22,22 @@ class BoundedJSONParser(JSONParser):
     DRF reads the request stream directly, so Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not apply.
     """
 
-    def parse(self, stream, media_type=None, parser_context=None):  # type: ignore[no-untyped-def]
+    def parse(
+        self,
+        stream: IO[Any],
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
         limit = settings.API_MAX_JSON_BYTES
         request = (parser_context or {}).get("request")
         length = request.META.get("CONTENT_LENGTH") if request is not None else None
         if length and length.isdigit() and int(length) > limit:
             raise ParseError(f"Request body too large: at most {limit} bytes of JSON.")
-        if stream is None:
-            return super().parse(stream, media_type, parser_context)
         body = stream.read(limit + 1)
         if len(body) > limit:
             raise ParseError(f"Request body too large: at most {limit} bytes of JSON.")
         if b"\x00" in body:
             raise ParseError("JSON parse error - NUL bytes are not allowed.")
-        import io
-
         try:
             return super().parse(io.BytesIO(body), media_type, parser_context)
         except RecursionError as exc:  # deeply nested JSON: refuse it, do not crash on it

@@ -29,7 +29,9 @@ COMMON = {
 }
 
 
-def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool):  # type: ignore[no-untyped-def]
+def add_error_responses(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault("ErrorDetail", DETAIL)
     ref = {"$ref": "#/components/schemas/ErrorDetail"}

@@ -12,7 +12,9 @@ from .cache import fail_open
 def client_address(request: HttpRequest) -> str:
     """The client's address as every limit sees it: DRF's rule, which trusts X-Forwarded-For
     only as far as settings NUM_PROXIES says proxies append to it (0: not at all)."""
-    return BaseThrottle().get_ident(request)
+    # get_ident reads only request.META, which a page's HttpRequest has too; the stubs type its
+    # argument as DRF's Request.
+    return BaseThrottle().get_ident(request)  # type: ignore[arg-type]
 
 
 class FailOpenThrottleMixin(BaseThrottle):
@@ -60,7 +62,7 @@ class InvitedThrottle(FailOpenThrottleMixin, SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": f"group-{self.group_id}"}
 
 
-def sign_up_throttle(group_id: int | None) -> SimpleRateThrottle:
+def sign_up_throttle(group_id: int | None) -> FailOpenThrottleMixin:
     """The throttle of one sign-up or guest join: per group with a valid invitation (its
     group's id), per address without one. Call it once the input has passed validation, so
     that a form sent back with an error never counts."""

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from accounts import views as account_views
 from accounts.api import RegisterView, TokenRevokeView, TokenView
+from charts import urls as chart_urls
 from discussion import urls as discussion_urls
 from exports import api as export_api
 from exports import views as export_views
@@ -34,7 +35,7 @@ router.include_format_suffixes = False
 router.register("theories", TheoryViewSet, basename="theory")
 router.register("groups", GroupViewSet, basename="group")
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("auth/register/", RegisterView.as_view(), name="api-register"),
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("auth/token/revoke/", TokenRevokeView.as_view(), name="api-token-revoke"),
@@ -73,6 +74,7 @@ api_v1 = [
         name="api-docs",
     ),
     *discussion_urls.api_urlpatterns,
+    *chart_urls.api_urlpatterns,
     path(
         "groups/<slug:slug>/export/ratings.csv",
         export_api.RatingsCSVView.as_view(),
@@ -105,6 +107,7 @@ api_v1 = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("methods/", views.methods, name="methods"),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
     path("accounts/signup/", account_views.signup, name="signup"),

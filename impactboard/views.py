@@ -23,6 +23,12 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def methods(request: HttpRequest) -> HttpResponse:
+    """What each figure says and what it cannot (docs/methods.md as a page); every statistic on
+    the ranking pages links here."""
+    return render(request, "methods.html")
+
+
 def _redis_answers() -> bool:
     cache.get("health-probe")  # raises if Redis is unreachable
     return True

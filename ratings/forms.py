@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -30,16 +31,26 @@ class RatingForm(forms.Form):
     optional one-line rationale each. Saving it is one submission."""
 
     def __init__(
-        self, *args: Any, theories: list[Theory], current: dict[int, Any], **kwargs: Any
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        theories: list[Theory],
+        current: dict[int, Any],
+        current_round: int = 1,
+        citable: dict[int, list[tuple[int, str]]] | None = None,
+        feedback: dict[int, dict[str, Any]] | None = None,
     ) -> None:
         initial = {}
         for theory in theories:
             rating = current.get(theory.id)
             initial[f"score_{theory.id}"] = str(rating.score) if rating else ""
             initial[f"rationale_{theory.id}"] = rating.rationale if rating else ""
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(data, initial=initial)
         self.theories = theories
         self.current = current
+        self.current_round = current_round
+        self.feedback = feedback or {}
+        citable = citable or {}
         for theory in theories:
             self.fields[f"score_{theory.id}"] = forms.ChoiceField(
                 choices=SCORE_CHOICES,
@@ -53,6 +64,17 @@ class RatingForm(forms.Form):
                 required=False,
                 label="Why (optional, one line)",
             )
+            if current_round > 1:
+                # Round 2 on: which argument moved a change, if any (stored as `moved_by`).
+                self.fields[f"moved_by_{theory.id}"] = forms.TypedChoiceField(
+                    choices=[("", "My own reflection")]
+                    + [(str(pk), label) for pk, label in citable.get(theory.id, [])],
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                    label="What moved you? (if you changed it)",
+                    error_messages={"invalid_choice": "Choose one of the listed comments."},
+                )
 
     def rows(self) -> list[dict[str, Any]]:
         return [
@@ -61,9 +83,18 @@ class RatingForm(forms.Form):
                 "score": self[f"score_{t.id}"],
                 "rationale": self[f"rationale_{t.id}"],
                 "saved": self.current.get(t.id),
+                "moved_by": self[f"moved_by_{t.id}"] if self.current_round > 1 else None,
+                "earlier": self._earlier(t.id),
+                "feedback": self.feedback.get(t.id),
             }
             for t in self.theories
         ]
+
+    def _earlier(self, theory_id: int) -> Any:
+        """The saved rating when it comes from an earlier round: highlighted, and kept by one
+        save (it is re-submitted into the open round)."""
+        saved = self.current.get(theory_id)
+        return saved if saved is not None and saved.round < self.current_round else None
 
     def changed_items(self) -> list[RatingItem]:
         """Only what differs from the stored ratings goes into the submission."""
@@ -75,9 +106,20 @@ class RatingForm(forms.Form):
             saved = self.current.get(theory.id)
             if saved is None and score is None:
                 continue
-            if saved is not None and saved.score == score and saved.rationale == rationale:
+            unchanged = saved is not None and saved.score == score
+            if (
+                saved is not None  # (implied by unchanged; spelled out for the type checker)
+                and unchanged
+                and saved.rationale == rationale
+                and saved.round >= self.current_round
+            ):
                 continue
-            items.append(RatingItem(theory_id=theory.id, score=score, rationale=rationale))
+            # A score kept from an earlier round is saved again into the open round ("keep" is
+            # one save); the argument that moved a change is named only for a change.
+            moved_by = None if unchanged else self.cleaned_data.get(f"moved_by_{theory.id}")
+            items.append(
+                RatingItem(theory_id=theory.id, score=score, rationale=rationale, moved_by=moved_by)
+            )
         return items
 
 

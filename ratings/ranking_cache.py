@@ -18,7 +18,6 @@ from .models import DiscussionGroup, Ranking
 
 META_TIMEOUT = 300
 ETAG_TIMEOUT = 60
-_DOWN = object()  # what a read returns when the cache is unreachable (unlike a miss: None)
 
 
 def ranking_etag(scope: str, version: int) -> str:
@@ -96,8 +95,9 @@ def group_meta_cached(*, slug: str) -> dict[str, Any] | None:
     """{"scope", "public", "hidden"} of a group, from the cache (filled from the database on a
     miss). None if there is no such group or the cache is unreachable."""
     key = _group_meta_key(slug)
-    meta = fail_open("group meta", lambda: cache.get(key), _DOWN)
-    if meta is _DOWN:
+    # (reachable, value): an unreachable cache is told apart from a miss (None).
+    reachable, meta = fail_open("group meta", lambda: (True, cache.get(key)), (False, None))
+    if not reachable:
         return None
     if meta is None:
         group = DiscussionGroup.objects.filter(slug=slug).first()  # outside the guard: may raise
@@ -106,7 +106,7 @@ def group_meta_cached(*, slug: str) -> dict[str, Any] | None:
         meta = {"scope": group.scope, "public": group.is_public, "hidden": group.results_hidden}
         with cache_guard("group meta"):
             cache.set(key, meta, timeout=META_TIMEOUT)
-    return meta  # type: ignore[no-any-return]
+    return meta
 
 
 def group_meta_forget(*, slug: str) -> None:
@@ -128,7 +128,7 @@ def ranking_etag_remember(*, ranking: RankingView) -> None:
 def ranking_cached(*, scope: str) -> tuple[str | None, bytes | None]:
     """The current ETag of `scope` and, if the cache holds it, the rendered JSON of exactly that
     version; one round trip. (None, None) when nothing is cached or the cache is unreachable."""
-    found = fail_open(
+    found: dict[str, Any] = fail_open(
         "ranking etag", lambda: cache.get_many([_etag_key(scope), _body_key(scope)]), {}
     )
     etag, cached = found.get(_etag_key(scope)), found.get(_body_key(scope))

@@ -5,12 +5,24 @@ histogram come from `ratings.statistics`."""
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
+import numpy as np
+
+from .agreement import compare_orders, kendall_w, theory_flags
 from .statistics import (
     alpha_reading,
     kendall_tau_b,
     krippendorff_alpha_interval,
     mean_interval_95,
     stats_from_histogram,
+)
+from .uncertainty import (
+    CONFIDENCE,
+    RESAMPLES,
+    rank_intervals,
+    rank_intervals_from_histograms,
+    tier_of,
+    tier_sentence,
+    tiers,
 )
 
 
@@ -48,6 +60,7 @@ def ranking_rows_from_histograms(
         histogram = histograms.get(theory.id) or [0] * 10
         stats = stats_from_histogram(histogram)
         interval = mean_interval_95(stats)
+        flags = theory_flags(histogram)
         rows.append(
             {
                 "theory": {"id": theory.id, "number": theory.number, "title": theory.title},
@@ -60,6 +73,11 @@ def ranking_rows_from_histograms(
                 "ci_low": interval[0] if interval else None,
                 "ci_high": interval[1] if interval else None,
                 "thin": stats.n < 3,  # too few ratings to read much into
+                # Filled by `ranking_uncertainty_add` (the recompute); unknown until then.
+                "rank_interval": None,
+                "tier": None,
+                "flags": flags.flags,
+                "in_words": flags.words,
             }
         )
     rows.sort(
@@ -82,6 +100,8 @@ def ranking_summary(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
             "method": "Krippendorff's alpha (interval metric)",
             "value": alpha,
             "reading": alpha_reading(alpha),
+            # Alpha pairs ratings within a theory: only theories with two or more count.
+            "n": sum(r["n"] for r in rows if r["n"] >= 2),
         },
         "interval_method": "95% t-interval of the mean: mean ± t(0.975, n−1) · SD / √n",
         "most_controversial_highly_rated": None,
@@ -145,3 +165,141 @@ def histogram_of(rows: Sequence[dict[str, Any]] | None, theory_id: int) -> dict[
     if row is None:
         return {"n": 0, "mean": None, "histogram": [0] * 10}
     return {"n": row["n"], "mean": row["mean"], "histogram": row["histogram"]}
+
+
+#: A reference order to compare a group's order with: key (as the contract names it: "post",
+#: "global", "round-N"), a name for sentences ("the post's group"), and theory numbers, best
+#: first.
+Reference = tuple[str, str, Sequence[int]]
+
+RANK_INTERVAL_METHODS = {
+    "bootstrap": (
+        f"95% percentile bootstrap over raters ({RESAMPLES} resamples of whole rows of scores)"
+    ),
+    "normal": (
+        f"95% range of ranks over {RESAMPLES} draws of each theory's mean from its normal "
+        "approximation N(mean, SD/√n), from the histograms"
+    ),
+}
+
+
+def histograms_of_scores(
+    scores: Iterable[tuple[int, int, int]],
+) -> tuple[dict[int, list[int]], int]:
+    """Ten-bin histograms by theory id, and the number of raters, of (participant id, theory id,
+    score) triples (a round's results, which come as rows, not counts)."""
+    histograms: dict[int, list[int]] = {}
+    raters: set[int] = set()
+    for participant, theory, score in scores:
+        histograms.setdefault(theory, [0] * 10)[score - 1] += 1
+        raters.add(participant)
+    return histograms, len(raters)
+
+
+def _score_matrix(scores: Iterable[tuple[int, int, int]], columns: dict[int, int]) -> np.ndarray:
+    """Raters × theories (columns by theory id), NaN = not rated."""
+    by_rater: dict[int, list[tuple[int, int]]] = {}
+    for participant, theory, score in scores:
+        by_rater.setdefault(participant, []).append((columns[theory], score))
+    matrix = np.full((len(by_rater), len(columns)), np.nan)
+    for i, cells in enumerate(by_rater.values()):
+        for j, score in cells:
+            matrix[i, j] = score
+    return matrix
+
+
+def ranking_uncertainty_add(
+    rows: list[dict[str, Any]],
+    summary: dict[str, Any],
+    *,
+    scores: Iterable[tuple[int, int, int]] | None = None,
+    references: Sequence[Reference] = (),
+) -> None:
+    """How sure the ranking is, written into its ranked `rows` and `summary` (in place).
+
+    With `scores` (the scope's (participant id, theory id, score) triples: a group or a round)
+    the rank intervals are the bootstrap over raters, and the summary gains Kendall's W and the
+    comparisons with `references`; without (the global ranking, built from group totals, with
+    no rater rows) the intervals come from the histograms by the normal approximation, and there
+    is no W. Rows gain `rank_interval` ([low, high], null when unrated or below 3 raters) and
+    `tier`; the summary the tiers and their sentence, the method, and below 3 raters the reason
+    there are no intervals. Deterministic: the same ratings give the same figures."""
+    numbers = [r["theory"]["number"] for r in rows]
+    concordance = None
+    if scores is None:
+        result = rank_intervals_from_histograms(
+            {r["theory"]["number"]: r["histogram"] for r in rows}
+        )
+    else:
+        matrix = _score_matrix(scores, {r["theory"]["id"]: j for j, r in enumerate(rows)})
+        result = rank_intervals(matrix, numbers)
+        concordance = kendall_w(matrix)
+    tier_list = tiers([(n, result.ranks[n], result.intervals[n]) for n in numbers])
+    tier_by_number = tier_of(tier_list)
+    for row in rows:
+        number = row["theory"]["number"]
+        interval = result.intervals[number]
+        if interval is not None and row["n"]:
+            # The rows' rank and the resampler's rank follow one rule; the bounds are still
+            # clamped so that low ≤ rank ≤ high holds whatever the floating point did.
+            row["rank_interval"] = [min(interval[0], row["rank"]), max(interval[1], row["rank"])]
+        row["tier"] = tier_by_number.get(number)
+    summary["rank_intervals"] = {
+        "method": RANK_INTERVAL_METHODS[result.method],
+        "confidence": CONFIDENCE,
+        "resamples": result.resamples,
+        "n": result.n_raters,
+    }
+    summary["uncertainty_reason"] = result.reason
+    summary["tiers"] = tier_list
+    summary["tier_sentence"] = tier_sentence(tier_list, result.n_raters, result.reason)
+    if concordance is None:
+        summary["kendall_w"] = {
+            "method": "Kendall's W (tie-corrected)",
+            "value": None,
+            "reading": (
+                "Kendall's W needs each rater's scores; this ranking is summed from groups' "
+                "totals, so it has none."
+            ),
+            "n_raters": 0,
+            "n_theories": 0,
+        }
+    else:
+        summary["kendall_w"] = {
+            "method": "Kendall's W (tie-corrected)",
+            "value": concordance.w,
+            "reading": concordance.reading,
+            "n_raters": concordance.n_raters,
+            "n_theories": concordance.n_theories,
+        }
+    order = [r["theory"]["number"] for r in rows if r["n"]]
+    summary["references"] = [
+        _reference_entry(key, name, order, reference, result if scores is not None else None)
+        for key, name, reference in references
+    ]
+
+
+def _reference_entry(
+    key: str, name: str, order: Sequence[int], reference: Sequence[int], resampled: Any
+) -> dict[str, Any]:
+    comparison = compare_orders(order, reference, resampled=resampled, reference_name=name)
+    interval = comparison.kendall_tau_b_interval
+    return {
+        "key": key,
+        "name": name,
+        "kendall_tau_b": comparison.kendall_tau_b,
+        "kendall_tau_b_interval": list(interval) if interval else None,
+        "rbo": comparison.rbo,
+        "n": comparison.n_common,
+        "largest_differences": [
+            {
+                "theory": d.theory,
+                "group_rank": d.group_rank,
+                "reference_rank": d.reference_rank,
+                "difference": d.difference,
+            }
+            for d in comparison.differences
+        ],
+        "sentence": comparison.sentence,
+        "left_out": comparison.left_out,
+    }

@@ -6,12 +6,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from charts.slope_figures import slope_figure
 from impactboard.errors import DomainError
+from impactboard.request_types import AuthedHttpRequest
 from theories.models import Theory
 
 from .access import Need, group_access, results_visible_to
 from .models import DiscussionGroup
-from .round_figures import slope_figure
 from .selectors import participant_of, ranking_get, ratings_current
 from .selectors.changes import changes_between, round_feedback
 from .selectors.rounds import round_exists, round_list, submission_history
@@ -20,7 +21,7 @@ from .services.rounds import round_open_next
 
 @login_required
 @require_POST
-def round_open(request: HttpRequest, slug: str) -> HttpResponse:
+def round_open(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     access = group_access(slug=slug, user=request.user, need=Need.FACILITATOR)
     try:
         opened = round_open_next(group=access.group, user=request.user)
@@ -78,7 +79,7 @@ def changes_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def my_history(request: HttpRequest, slug: str) -> HttpResponse:
+def my_history(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     """My scores beside the group's medians, what I changed and when, and my most unusual
     ratings (furthest from the median), each with a prompt to give a rationale."""
     access = group_access(slug=slug, user=request.user, need=Need.MEMBER)

@@ -38,8 +38,10 @@ class GroupSerializer(serializers.ModelSerializer):
         return self.context.get("role")
 
     def get_member_count(self, group: DiscussionGroup) -> int:
-        if getattr(group, "member_count", None) is not None:
-            return group.member_count
+        # Annotated by the list's selector; a single group read elsewhere counts here.
+        member_count: int | None = getattr(group, "member_count", None)
+        if member_count is not None:
+            return member_count
         return group.memberships.count()
 
     def get_is_member(self, group: DiscussionGroup) -> bool:
@@ -161,7 +163,9 @@ class RatingItemSerializer(serializers.Serializer):
 
 
 class RatingsSubmitSerializer(serializers.Serializer):
-    ratings = RatingItemSerializer(many=True, allow_empty=True, max_length=200)
+    # many=True passes max_length on to the ListSerializer it builds; the stubs type only the
+    # child's own arguments.
+    ratings = RatingItemSerializer(many=True, allow_empty=True, max_length=200)  # type: ignore[call-arg]
 
 
 class RatingReadSerializer(serializers.ModelSerializer):
@@ -202,12 +206,100 @@ class RankingRowSerializer(serializers.Serializer):
             "difference), 0..9; null when n < 2."
         ),
     )
+    rank_interval = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        min_length=2,
+        max_length=2,
+        allow_null=True,
+        help_text=(
+            "[low, high]: the ranks (1 = best) the theory could plausibly hold given these "
+            "raters (95%, by resampling the raters; the global ranking uses a normal "
+            "approximation of the means); low ≤ rank ≤ high. Null when nobody rated the theory "
+            "or there are fewer than 3 raters. See /methods/#rank-intervals."
+        ),
+    )
+    tier = serializers.IntegerField(
+        allow_null=True,
+        min_value=1,
+        help_text=(
+            "The group of theories these ratings cannot tell apart (1 = top tier); null without "
+            "a rank interval. See /methods/#tiers."
+        ),
+    )
+    flags = serializers.ListField(
+        child=serializers.ChoiceField(choices=["split", "spread", "consensus"]),
+        help_text=(
+            "At most one named pattern: split (polarised: at least 30% at 1–3 and 30% at "
+            "8–10), spread (no camps but the middle half spans 4 points or more), consensus "
+            "(70% within one point of the median). Empty below 3 ratings. See /methods/#flags."
+        ),
+    )
+    in_words = serializers.CharField(
+        help_text='The counts behind the flags in words, e.g. "6 of 9 rated it 8 or more."'
+    )
 
 
 class AgreementSerializer(serializers.Serializer):
     method = serializers.CharField()
     value = serializers.FloatField(allow_null=True)
     reading = serializers.CharField()
+    n = serializers.IntegerField(
+        required=False, help_text="Ratings alpha pairs (those of theories rated at least twice)."
+    )
+
+
+class RankIntervalsSerializer(serializers.Serializer):
+    method = serializers.CharField()
+    confidence = serializers.FloatField()
+    resamples = serializers.IntegerField(help_text="0 when there are no intervals.")
+    n = serializers.IntegerField(
+        help_text="Raters resampled (global: the most ratings of any theory)."
+    )
+
+
+class ConcordanceSerializer(serializers.Serializer):
+    method = serializers.CharField()
+    value = serializers.FloatField(
+        allow_null=True,
+        help_text="Kendall's W, 0 (no agreement on the order) to 1 (every rater the same order).",
+    )
+    reading = serializers.CharField()
+    n_raters = serializers.IntegerField()
+    n_theories = serializers.IntegerField(help_text="Theories every counted rater rated.")
+
+
+class RankDifferenceSerializer(serializers.Serializer):
+    theory = serializers.IntegerField(help_text="Theory number.")
+    group_rank = serializers.IntegerField(help_text="Place in the group's order (common theories).")
+    reference_rank = serializers.IntegerField(help_text="Place in the reference order.")
+    difference = serializers.IntegerField(
+        help_text="reference_rank − group_rank: positive when the group ranks it higher."
+    )
+
+
+class ReferenceSerializer(serializers.Serializer):
+    key = serializers.CharField(
+        help_text='"post" (the source post\'s published order), "global", or "round-N".'
+    )
+    name = serializers.CharField()
+    kendall_tau_b = serializers.FloatField(
+        allow_null=True, help_text="1 = same order, −1 = reversed; null below 2 common theories."
+    )
+    kendall_tau_b_interval = serializers.ListField(
+        child=serializers.FloatField(),
+        min_length=2,
+        max_length=2,
+        allow_null=True,
+        help_text="95% bootstrap interval over raters; null below 3 raters.",
+    )
+    rbo = serializers.FloatField(
+        allow_null=True,
+        help_text="Extrapolated rank-biased overlap, p = 0.9 (weighs the top); 1 = identical.",
+    )
+    n = serializers.IntegerField(help_text="Theories in both orders (the others are left out).")
+    largest_differences = RankDifferenceSerializer(many=True)
+    sentence = serializers.CharField()
+    left_out = serializers.ListField(child=serializers.IntegerField())
 
 
 class NotableSerializer(serializers.Serializer):
@@ -219,6 +311,24 @@ class RankingSummarySerializer(serializers.Serializer):
     agreement = AgreementSerializer()
     interval_method = serializers.CharField()
     most_controversial_highly_rated = NotableSerializer(allow_null=True)
+    rank_intervals = RankIntervalsSerializer(required=False)
+    uncertainty_reason = serializers.CharField(
+        required=False,
+        allow_null=True,
+        help_text="Below 3 raters: why there are no rank intervals, tiers or flags.",
+    )
+    tiers = serializers.ListField(
+        child=serializers.ListField(child=serializers.IntegerField()),
+        required=False,
+        help_text="Theory numbers per tier, best tier first.",
+    )
+    tier_sentence = serializers.CharField(required=False)
+    kendall_w = ConcordanceSerializer(required=False)
+    references = ReferenceSerializer(
+        many=True,
+        required=False,
+        help_text="A group's order compared with reference orders; [] for the global ranking.",
+    )
 
 
 class RankingSerializer(serializers.Serializer):

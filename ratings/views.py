@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from discussion.selectors import citable_comments
+from impactboard.request_types import AuthedHttpRequest
 from impactboard.throttling import sign_up_throttle
 from theories.models import Theory
 
@@ -25,6 +27,7 @@ from .selectors import (
     ranking_get,
     ratings_current,
 )
+from .selectors.changes import round_feedback
 from .services import (
     LastFacilitator,
     RatingsClosed,
@@ -46,7 +49,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def group_new(request: HttpRequest) -> HttpResponse:
+def group_new(request: AuthedHttpRequest) -> HttpResponse:
     form = GroupCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         group = group_create(user=request.user, **form.cleaned_data)
@@ -84,13 +87,26 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def group_rate(request: HttpRequest, slug: str) -> HttpResponse:
+def group_rate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     access = group_access(slug=slug, user=request.user, need=Need.MEMBER)
     group = access.group
     participant = participant_for_user(group=group, user=request.user)
     theories = list(Theory.objects.order_by("number"))
     current = {r.theory_id: r for r in ratings_current(participant=participant)}
-    form = RatingForm(request.POST or None, theories=theories, current=current)
+    later_round = group.current_round > 1
+    visible = later_round and results_visible_to(access=access, user=request.user)
+    form = RatingForm(
+        request.POST or None,
+        theories=theories,
+        current=current,
+        current_round=group.current_round,
+        citable=citable_comments(group=group) if later_round else None,
+        feedback=(
+            {f["theory"].id: f for f in round_feedback(group=group, number=group.current_round - 1)}
+            if visible
+            else None
+        ),
+    )
     status = 200
     if request.method == "POST":
         if not group.ratings_open:
@@ -121,7 +137,14 @@ def group_rate(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "ratings/group_rate.html",
-        {"group": group, "form": form, "rated": rated, "total": len(theories), "saved": current},
+        {
+            "group": group,
+            "form": form,
+            "rated": rated,
+            "total": len(theories),
+            "saved": current,
+            "previous_round": group.current_round - 1,
+        },
         status=status,
     )
 
@@ -217,7 +240,7 @@ def group_guest_remove(request: HttpRequest, slug: str, participant_id: int) -> 
 
 @login_required
 @require_POST
-def group_join(request: HttpRequest, slug: str) -> HttpResponse:
+def group_join(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     access = group_access(slug=slug, user=request.user)
     membership_join(group=access.group, user=request.user)
     messages.success(request, f"You have joined “{access.group.name}”.")
@@ -226,7 +249,7 @@ def group_join(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def group_leave(request: HttpRequest, slug: str) -> HttpResponse:
+def group_leave(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     access = group_access(slug=slug, user=request.user, need=Need.MEMBER)
     try:
         membership_leave(group=access.group, user=request.user)
@@ -239,7 +262,7 @@ def group_leave(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def group_ratings_open(request: HttpRequest, slug: str) -> HttpResponse:
+def group_ratings_open(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     access = group_access(slug=slug, user=request.user, need=Need.FACILITATOR)
     is_open = request.POST.get("open") == "1"
     group_update(group=access.group, ratings_open=is_open)
@@ -249,7 +272,7 @@ def group_ratings_open(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def group_results_hidden(request: HttpRequest, slug: str) -> HttpResponse:
+def group_results_hidden(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     access = group_access(slug=slug, user=request.user, need=Need.FACILITATOR)
     hidden = request.POST.get("hidden") == "1"
     group_update(group=access.group, results_hidden=hidden)
@@ -264,7 +287,7 @@ def group_results_hidden(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def group_member_list(request: HttpRequest, slug: str) -> HttpResponse:
+def group_member_list(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     access = group_access(slug=slug, user=request.user, need=Need.MEMBER)
     if request.method == "POST":
         if not access.is_facilitator:

@@ -91,9 +91,17 @@ MATRIX: list[Row] = [
         codes(401, 404, 200, 200, 404, 404), kwargs=slug, body=rating_body),
     Row("api-group-rankings", "get", same(200), codes(404, 404, 200, 200, 404, 404), kwargs=slug),
     Row("api-group-compare", "get", same(200), codes(404, 404, 200, 200, 404, 404), kwargs=slug),
+    # --- API: figures (issue 14), read rules as for what they draw ----------------------------
+    Row("api-group-ranking-figures", "get", same(200), codes(404, 404, 200, 200, 404, 404),
+        kwargs=slug),
+    Row("api-group-compare-figure", "get", same(200), codes(404, 404, 200, 200, 404, 404),
+        kwargs=slug),
+    Row("api-ranking-figures", "get", same(200)),
+    Row("api-theory-distribution-figure", "get", same(200), kwargs=pk),
     # --- pages ----------------------------------------------------------------------------------
     Row("home", "get", same(200), api=False),
     Row("health", "get", same(200), api=False),
+    Row("methods", "get", same(200), api=False),
     Row("theory_list", "get", same(200), api=False),
     Row("theory_detail", "get", same(200), api=False,
         kwargs=lambda ctx: {"slug": ctx.theory.slug}),

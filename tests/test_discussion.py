@@ -14,16 +14,13 @@ from rest_framework.throttling import SimpleRateThrottle
 from discussion.markdown import render_markdown, sanitise
 from discussion.models import Comment, CommentReport, CommentVersion, CommentVote
 from discussion.services import comment_create
-from ratings.models import Submission
 from ratings.services import (
-    RatingItem,
     group_update,
     membership_join,
-    participant_for_user,
-    rating_submission_create,
 )
 
 from .conftest import PASSWORD
+from .factories import rate
 from .xss_corpus import PAYLOADS, executable_content
 
 CONTRACT_KEYS = {
@@ -42,15 +39,6 @@ def post(client, theory, **data):  # type: ignore[no-untyped-def]
 
 def make_comment(author, theory, body="An argument.", group=None, **kwargs) -> Comment:  # type: ignore[no-untyped-def]
     return comment_create(author=author, theory=theory, group=group, body=body, **kwargs)
-
-
-def rate(user, group, theory, score: int) -> None:  # type: ignore[no-untyped-def]
-    rating_submission_create(
-        participant=participant_for_user(group=group, user=user),
-        items=[RatingItem(theory_id=theory.id, score=score)],
-        submitted_by=user,
-        source=Submission.Source.API,
-    )
 
 
 # --- posting and listing ----------------------------------------------------------------------------
@@ -214,9 +202,9 @@ def test_each_group_comment_shows_its_authors_current_rating_in_that_group(
     cast, api, theories, django_assert_max_num_queries
 ) -> None:
     theory = theories[2]
-    rate(cast.member, cast.public, theory, 3)
-    rate(cast.facilitator, cast.public, theory, 9)
-    rate(cast.member, cast.private, theory, 7)  # another group: not shown in this one
+    rate(cast.member, {theory: 3}, group=cast.public)
+    rate(cast.facilitator, {theory: 9}, group=cast.public)
+    rate(cast.member, {theory: 7}, group=cast.private)  # another group: not shown in this one
     for _ in range(5):
         make_comment(cast.member, theory, group=cast.public)
         make_comment(cast.facilitator, theory, group=cast.public)
@@ -228,7 +216,7 @@ def test_each_group_comment_shows_its_authors_current_rating_in_that_group(
 
 
 def test_a_public_comment_carries_no_author_rating(cast, api, theories) -> None:
-    rate(cast.member, cast.public, theories[0], 3)
+    rate(cast.member, {theories[0]: 3}, group=cast.public)
     make_comment(cast.member, theories[0])
     assert api().get(thread_url(theories[0])).json()["results"][0]["author_rating"] is None
 
@@ -238,11 +226,11 @@ def test_author_ratings_stay_hidden_from_a_member_who_has_not_rated_when_results
 ) -> None:
     theory = theories[0]
     group_update(group=cast.public, results_hidden=True)
-    rate(cast.facilitator, cast.public, theory, 8)
+    rate(cast.facilitator, {theory: 8}, group=cast.public)
     make_comment(cast.facilitator, theory, group=cast.public)
     url = thread_url(theory) + f"?group={cast.public.slug}"
     assert api(cast.member).get(url).json()["results"][0]["author_rating"] is None
-    rate(cast.member, cast.public, theories[1], 5)
+    rate(cast.member, {theories[1]: 5}, group=cast.public)
     assert api(cast.member).get(url).json()["results"][0]["author_rating"] == 8
 
 
@@ -762,8 +750,8 @@ def test_the_edit_page_saves_a_new_version_and_the_versions_page_shows_both(cast
 
 def test_the_for_and_against_view_shows_both_sides_with_ratings_in_a_group(cast, theories) -> None:
     theory = theories[0]
-    rate(cast.member, cast.public, theory, 2)
-    rate(cast.facilitator, cast.public, theory, 9)
+    rate(cast.member, {theory: 2}, group=cast.public)
+    rate(cast.facilitator, {theory: 9}, group=cast.public)
     make_comment(cast.facilitator, theory, body="It is vital", stance="for", group=cast.public)
     make_comment(
         cast.member, theory, body="It is a distraction", stance="against", group=cast.public

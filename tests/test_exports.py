@@ -24,28 +24,15 @@ from ratings.models import Participant, Rating
 from ratings.services import (
     RatingItem,
     group_update,
-    participant_for_user,
     ranking_recompute,
     rating_submission_create,
 )
 from theories.models import Theory
 
 from .conftest import PASSWORD
+from .factories import rate
 
 DANGEROUS = ["=", "+", "-", "@", "\t", "\r"]
-
-
-def rate(group, user, scores, rationale=None):  # type: ignore[no-untyped-def]
-    """Submit `scores` ({theory: score}) for `user` in `group` through the real service."""
-    participant = participant_for_user(group=group, user=user)
-    return rate_as(participant, scores, rationale)
-
-
-def rate_as(participant, scores, rationale=None):  # type: ignore[no-untyped-def]
-    items = [RatingItem(t.id, s, rationale) for t, s in scores.items()]
-    return rating_submission_create(
-        participant=participant, items=items, submitted_by=None, source="api"
-    )
 
 
 def body(response) -> bytes:  # type: ignore[no-untyped-def]
@@ -64,8 +51,8 @@ def url(group, what: str = "ratings") -> str:  # type: ignore[no-untyped-def]
 
 
 def test_the_wide_export_has_one_row_per_rater_and_a_column_per_theory(cast, api, theories) -> None:
-    rate(cast.public, cast.facilitator, {theories[0]: 8, theories[2]: 3})
-    rate(cast.public, cast.member, {theories[19]: 10})
+    rate(cast.facilitator, {theories[0]: 8, theories[2]: 3}, group=cast.public)
+    rate(cast.member, {theories[19]: 10}, group=cast.public)
     rows = rows_of(api().get(url(cast.public)))
     assert rows[0] == ["rater"] + [str(n) for n in range(1, 21)]
     assert rows[1] == ["fay", "8", "", "3"] + [""] * 17
@@ -74,13 +61,13 @@ def test_the_wide_export_has_one_row_per_rater_and_a_column_per_theory(cast, api
 
 
 def test_a_member_who_never_rated_has_no_row(cast, api, theories) -> None:
-    rate(cast.public, cast.member, {theories[0]: 5})
+    rate(cast.member, {theories[0]: 5}, group=cast.public)
     rows = rows_of(api().get(url(cast.public)))
     assert [r[0] for r in rows[1:]] == ["mo"]  # fay is a participant (the creator) but no rater
 
 
 def test_the_long_export_has_one_row_per_rating(cast, api, theories) -> None:
-    rate(cast.public, cast.facilitator, {theories[4]: 7, theories[1]: 2}, rationale="why not")
+    rate(cast.facilitator, {theories[4]: 7, theories[1]: 2}, group=cast.public, rationale="why not")
     rows = rows_of(api().get(url(cast.public) + "?layout=long"))
     assert rows[0] == ["rater", "theory", "score", "rationale", "updated_at"]
     assert [r[:4] for r in rows[1:]] == [["fay", "2", "2", "why not"], ["fay", "5", "7", "why not"]]
@@ -94,11 +81,24 @@ def test_an_unknown_layout_is_a_400(cast, api, theories) -> None:
 
 
 def test_the_rankings_export_is_the_stored_ranking(cast, api, theories) -> None:
-    rate(cast.public, cast.facilitator, {theories[0]: 9, theories[1]: 4})
-    rate(cast.public, cast.member, {theories[0]: 7, theories[1]: 6})
+    rate(cast.facilitator, {theories[0]: 9, theories[1]: 4}, group=cast.public)
+    rate(cast.member, {theories[0]: 7, theories[1]: 6}, group=cast.public)
     ranking = ranking_recompute(scope=cast.public.scope)
     rows = rows_of(api().get(url(cast.public, "rankings")))
-    assert rows[0] == ["rank", "theory", "title", "n", "mean", "median", "stdev", "controversy"]
+    # The columns of before issue 13 first, unchanged; the rank interval and tier at the end.
+    assert rows[0] == [
+        "rank",
+        "theory",
+        "title",
+        "n",
+        "mean",
+        "median",
+        "stdev",
+        "controversy",
+        "rank_low",
+        "rank_high",
+        "tier",
+    ]
     assert len(rows) == 21
     first = ranking.results[0]
     assert rows[1] == [
@@ -110,12 +110,30 @@ def test_the_rankings_export_is_the_stored_ranking(cast, api, theories) -> None:
         repr(first["median"]),
         repr(first["stdev"]),
         repr(first["controversy"]),
+        "",  # two raters: no rank interval, no tier
+        "",
+        "",
     ]
     assert rows[20][3] == "0" and rows[20][4] == ""  # unrated last, empty statistics
 
 
+def test_the_rankings_export_ends_with_the_rank_interval_and_tier(cast, api, theories) -> None:
+    raters = [Participant.objects.create(group=cast.public, name=f"r{i}") for i in range(4)]
+    for i, person in enumerate(raters):
+        rate(person, {theories[0]: 9, theories[1]: 5 + i % 2, theories[2]: 2})
+    ranking = ranking_recompute(scope=cast.public.scope)
+    rows = rows_of(api().get(url(cast.public, "rankings")))
+    assert rows[0][-3:] == ["rank_low", "rank_high", "tier"]
+    for line, row in zip(rows[1:], ranking.results, strict=True):
+        interval = row["rank_interval"]
+        expected = [str(interval[0]), str(interval[1]), str(row["tier"])] if interval else [""] * 3
+        assert line[-3:] == expected
+    assert rows[1][-3:] == ["1", "1", "1"]  # everyone puts theory 1 first: it is surely first
+    assert rows[4][-3:] == ["", "", ""]  # nobody rated theory 4
+
+
 def test_the_export_is_a_streamed_utf8_csv_attachment(cast, api, theories) -> None:
-    rate(cast.public, cast.member, {theories[0]: 5})
+    rate(cast.member, {theories[0]: 5}, group=cast.public)
     for what in ("ratings", "rankings", "comments"):
         response = api().get(url(cast.public, what))
         assert response.status_code == 200, what
@@ -148,7 +166,7 @@ def test_non_ascii_names_come_out_intact_in_utf8_without_a_bom_by_default(
     from ratings.services import membership_join
 
     membership_join(group=cast.public, user=user)
-    rate(cast.public, user, {theories[0]: 6}, rationale="très bien — 好")
+    rate(user, {theories[0]: 6}, group=cast.public, rationale="très bien — 好")
     raw = body(api().get(url(cast.public) + "?layout=long"))
     assert not raw.startswith(BOM)
     text = raw.decode("utf-8")
@@ -168,7 +186,7 @@ def test_bom_1_writes_a_byte_order_mark(cast, api, theories) -> None:
 def test_a_rationale_beginning_with_a_formula_character_is_neutralised(
     char, cast, api, theories
 ) -> None:
-    rate(cast.public, cast.member, {theories[0]: 5}, rationale=f"{char}SUM(A1:A9)")
+    rate(cast.member, {theories[0]: 5}, group=cast.public, rationale=f"{char}SUM(A1:A9)")
     rows = rows_of(api().get(url(cast.public) + "?layout=long"))
     assert rows[1][3] == f"'{char}SUM(A1:A9)"
 
@@ -179,7 +197,7 @@ def test_a_rater_name_beginning_with_a_formula_character_is_neutralised(
 ) -> None:
     # Named participants come from spreadsheets; their names are whatever the sheet held.
     participant = Participant.objects.create(group=cast.public, name=f"{char}HYPERLINK(x)")
-    rate_as(participant, {theories[0]: 5})
+    rate(participant, {theories[0]: 5})
     for layout in ("wide", "long"):
         rows = rows_of(api().get(url(cast.public) + f"?layout={layout}"))
         assert rows[1][0] == f"'{char}HYPERLINK(x)"
@@ -191,7 +209,7 @@ def test_usernames_that_begin_like_a_formula_are_neutralised(username, cast, api
     from ratings.services import membership_join
 
     membership_join(group=cast.public, user=user)
-    rate(cast.public, user, {theories[0]: 5})
+    rate(user, {theories[0]: 5}, group=cast.public)
     assert rows_of(api().get(url(cast.public)))[1][0] == f"'{username}"
 
 
@@ -210,8 +228,8 @@ def test_every_cell_goes_through_the_guard_and_safe_cells_are_untouched() -> Non
 
 
 def test_anonymised_exports_use_stable_pseudonyms_by_participant_id(cast, api, theories) -> None:
-    rate(cast.public, cast.member, {theories[0]: 5})  # mo's participant is newer than fay's
-    rate(cast.public, cast.facilitator, {theories[0]: 6, theories[1]: 7})
+    rate(cast.member, {theories[0]: 5}, group=cast.public)  # mo's participant is newer than fay's
+    rate(cast.facilitator, {theories[0]: 6, theories[1]: 7}, group=cast.public)
     wide = rows_of(api().get(url(cast.public) + "?anonymise=1"))
     long = rows_of(api().get(url(cast.public) + "?layout=long&anonymise=1"))
     assert [r[0] for r in wide[1:]] == ["rater-1", "rater-2"]
@@ -250,7 +268,7 @@ def test_hidden_results_refuse_the_export_with_403_until_the_caller_has_rated(
     assert response.status_code == 403
     assert response.json() == {"detail": "Results are hidden until you have rated in this group."}
     assert api().get(url(cast.public, what)).status_code == 403
-    rate(cast.public, cast.member, {theories[0]: 5})
+    rate(cast.member, {theories[0]: 5}, group=cast.public)
     assert api(cast.member).get(url(cast.public, what)).status_code == 200
 
 
@@ -324,7 +342,7 @@ def test_the_comments_export_lists_the_groups_live_comments_oldest_first(
 def test_the_export_group_command_writes_the_same_csv_as_the_api(
     cast, api, theories, tmp_path
 ) -> None:
-    rate(cast.public, cast.member, {theories[0]: 5, theories[3]: 9}, rationale="@risk")
+    rate(cast.member, {theories[0]: 5, theories[3]: 9}, group=cast.public, rationale="@risk")
     for options, query in (
         ({}, ""),
         ({"layout": "long"}, "?layout=long"),
@@ -416,7 +434,7 @@ def tricky_group(cast, theories):  # type: ignore[no-untyped-def]
             participant=participant, items=items, submitted_by=None, source="api"
         )
     Participant.objects.create(group=cast.public, name="=never rated")
-    rate(cast.other, cast.other_facilitator, {theories[0]: 3}, rationale="=other group")
+    rate(cast.other_facilitator, {theories[0]: 3}, group=cast.other, rationale="=other group")
     whole_second = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
     Rating.objects.filter(group=cast.public, theory=theories[0]).update(updated_at=whole_second)
     Rating.objects.filter(group=cast.public, theory=theories[1]).update(
@@ -439,7 +457,7 @@ def test_the_sql_guard_neutralises_exactly_the_cells_cell_safe_does(cast, theori
 def test_a_line_the_database_writes_is_the_line_the_csv_module_writes(cast, theories) -> None:
     for i, text in enumerate(TRICKY_TEXTS):
         participant = Participant.objects.create(group=cast.other, name=text)
-        rate_as(participant, {theories[i % 20]: 1 + i % 10}, rationale=TRICKY_TEXTS[-1 - i])
+        rate(participant, {theories[i % 20]: 1 + i % 10}, rationale=TRICKY_TEXTS[-1 - i])
     ratings = Rating.objects.filter(participant__user=None).annotate(
         line=sql_csv_line(
             sql_csv_text("rationale"),
@@ -575,7 +593,7 @@ def test_leading_spaces_before_plain_text_are_left_alone(text) -> None:
 @pytest.mark.parametrize("text", HIDDEN_BEFORE_FORMULA)
 def test_the_exported_file_guards_each_hidden_formula_variant(text, cast, api, theories) -> None:
     participant = Participant.objects.create(group=cast.public, name=f"{text} name")
-    rate_as(participant, {theories[0]: 5}, rationale=text)
+    rate(participant, {theories[0]: 5}, rationale=text)
     for layout in ("wide", "long"):
         rows = rows_of(api().get(url(cast.public) + f"?layout={layout}"))
         assert rows[1][0] == f"'{text} name"

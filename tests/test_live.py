@@ -8,13 +8,11 @@ from django.test.utils import CaptureQueriesContext
 
 from ratings.models import GLOBAL_SCOPE, Participant
 from ratings.services import (
-    RatingItem,
     group_create,
     group_update,
     membership_join,
     participant_for_user,
     ranking_recompute,
-    rating_submission_create,
 )
 from ratings.statistics import (
     kendall_tau_b,
@@ -24,19 +22,12 @@ from ratings.statistics import (
     t_critical_95,
 )
 
+from .factories import rate
+
 
 def hist(scores: list[int]) -> list[int]:
     c = Counter(scores)
     return [c.get(s, 0) for s in range(1, 11)]
-
-
-def rate(participant, scores: dict[int, int], theories) -> None:  # type: ignore[no-untyped-def]
-    rating_submission_create(
-        participant=participant,
-        items=[RatingItem(theory_id=theories[n - 1].id, score=s) for n, s in scores.items()],
-        submitted_by=participant.user,
-        source="api",
-    )
 
 
 # --- statistics against hand-computed values -------------------------------------------------------
@@ -92,8 +83,8 @@ def test_kendalls_tau_b_by_hand() -> None:
 
 def test_stored_rows_carry_intervals_and_thin_evidence_flags(cast, theories) -> None:
     for i, score in enumerate([6, 7, 8, 9]):
-        rate(Participant.objects.create(group=cast.public, name=f"p{i}"), {1: score}, theories)
-    rate(Participant.objects.create(group=cast.public, name="solo"), {2: 5}, theories)
+        rate(Participant.objects.create(group=cast.public, name=f"p{i}"), {1: score})
+    rate(Participant.objects.create(group=cast.public, name="solo"), {2: 5})
     ranking = ranking_recompute(scope=cast.public.scope)
     first = ranking.results[0]
     assert first["ci_low"] == pytest.approx(5.445740, abs=1e-5) and first["thin"] is False
@@ -109,7 +100,7 @@ def test_the_most_controversial_highly_rated_theory_is_named(cast, theories) -> 
     for person, (t3, t1, t5) in zip(
         raters, [(10, 8, 2), (10, 8, 1), (4, 9, 2), (9, 8, 3)], strict=True
     ):
-        rate(person, {3: t3, 1: t1, 5: t5}, theories)
+        rate(person, {3: t3, 1: t1, 5: t5})
     summary = ranking_recompute(scope=cast.public.scope).summary
     notable = summary["most_controversial_highly_rated"]
     assert notable["theory"]["number"] == 3
@@ -117,14 +108,14 @@ def test_the_most_controversial_highly_rated_theory_is_named(cast, theories) -> 
 
 
 def test_the_comparison_gives_group_and_global_ranks_with_kendalls_tau(cast, api, theories) -> None:
-    rate(Participant.objects.create(group=cast.public, name="a"), {1: 9, 2: 5, 3: 1}, theories)
-    rate(Participant.objects.create(group=cast.other, name="b"), {1: 1, 2: 5, 3: 9}, theories)
+    rate(Participant.objects.create(group=cast.public, name="a"), {1: 9, 2: 5, 3: 1})
+    rate(Participant.objects.create(group=cast.other, name="b"), {1: 1, 2: 5, 3: 9})
     for scope in (cast.public.scope, cast.other.scope, GLOBAL_SCOPE):
         ranking_recompute(scope=scope)
     body = api().get(f"/api/v1/groups/{cast.public.slug}/rankings/compare/").json()
     # Global means: 1 -> 5, 2 -> 5, 3 -> 5 (all tied): no variation, tau undefined.
     assert body["rank_correlation"]["value"] is None
-    rate(Participant.objects.create(group=cast.other, name="c"), {1: 1, 2: 5, 3: 9}, theories)
+    rate(Participant.objects.create(group=cast.other, name="c"), {1: 1, 2: 5, 3: 9})
     ranking_recompute(scope=GLOBAL_SCOPE)
     body = api().get(f"/api/v1/groups/{cast.public.slug}/rankings/compare/").json()
     # Group means 9, 5, 1 ; global means 11/3, 5, 19/3 -> exactly reversed: tau = -1
@@ -141,7 +132,7 @@ def test_the_comparison_gives_group_and_global_ranks_with_kendalls_tau(cast, api
 def hidden_group(cast, theories):  # type: ignore[no-untyped-def]
     group = group_create(user=cast.facilitator, name="Blind Round", visibility="public")
     membership_join(group=group, user=cast.member)
-    rate(Participant.objects.create(group=group, name="early bird"), {1: 9}, theories)
+    rate(Participant.objects.create(group=group, name="early bird"), {1: 9})
     ranking_recompute(scope=group.scope)
     return group
 
@@ -204,7 +195,7 @@ def test_the_group_page_hides_results_too(cast, client, hidden_group) -> None:
 def test_the_theory_page_distribution_hides_groups_the_viewer_has_not_rated_in(
     cast, api, hidden_group, theories
 ) -> None:
-    rate(participant_for_user(group=cast.public, user=cast.member), {1: 7}, theories)
+    rate(participant_for_user(group=cast.public, user=cast.member), {1: 7})
     ranking_recompute(scope=cast.public.scope)
     ranking_recompute(scope=GLOBAL_SCOPE)
     body = api(cast.member).get(f"/api/v1/theories/{theories[0].id}/distribution/").json()
@@ -221,7 +212,7 @@ def test_the_theory_page_distribution_hides_groups_the_viewer_has_not_rated_in(
 def test_a_poll_that_finds_nothing_new_costs_no_database_query(
     cast, api, theories, django_capture_on_commit_callbacks
 ) -> None:
-    rate(Participant.objects.create(group=cast.public, name="a"), {1: 5}, theories)
+    rate(Participant.objects.create(group=cast.public, name="a"), {1: 5})
     with django_capture_on_commit_callbacks(execute=True):
         ranking_recompute(scope=cast.public.scope)
     url = f"/api/v1/groups/{cast.public.slug}/rankings/"
@@ -241,7 +232,7 @@ def test_a_stale_etag_gets_the_new_ranking_not_a_304(
     with django_capture_on_commit_callbacks(execute=True):
         ranking_recompute(scope=cast.public.scope, force=True)
     etag = api().get(url)["ETag"]
-    rate(Participant.objects.create(group=cast.public, name="b"), {2: 8}, theories)
+    rate(Participant.objects.create(group=cast.public, name="b"), {2: 8})
     with django_capture_on_commit_callbacks(execute=True):
         ranking_recompute(scope=cast.public.scope)
     response = api().get(url, HTTP_IF_NONE_MATCH=etag)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT = ("impactboard", "theories", "ratings", "accounts", "discussion", "exports")
+PROJECT = ("impactboard", "theories", "ratings", "accounts", "discussion", "exports", "charts")
 CHECKED = PROJECT
 MAX_LINES = 400
 

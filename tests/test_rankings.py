@@ -6,21 +6,12 @@ from django.test.utils import CaptureQueriesContext
 
 from ratings.models import GLOBAL_SCOPE, Participant, Ranking, RankingRequest, Rating
 from ratings.services import (
-    RatingItem,
     group_update,
     participant_for_user,
     ranking_recompute,
-    rating_submission_create,
 )
 
-
-def rate(participant: Participant, scores: dict[int, int | None], theories) -> None:  # type: ignore[no-untyped-def]
-    rating_submission_create(
-        participant=participant,
-        items=[RatingItem(theory_id=theories[n - 1].id, score=s) for n, s in scores.items()],
-        submitted_by=participant.user,
-        source="api",
-    )
+from .factories import rate
 
 
 def named(group, name: str) -> Participant:  # type: ignore[no-untyped-def]
@@ -32,9 +23,9 @@ def row_for(ranking, number: int) -> dict:  # type: ignore[no-untyped-def]
 
 
 def test_a_group_ranking_is_computed_from_its_ratings(cast, theories) -> None:
-    rate(named(cast.public, "a"), {1: 9, 2: 4}, theories)
-    rate(named(cast.public, "b"), {1: 7, 2: 4, 3: 1}, theories)
-    rate(named(cast.other, "elsewhere"), {3: 10}, theories)
+    rate(named(cast.public, "a"), {1: 9, 2: 4})
+    rate(named(cast.public, "b"), {1: 7, 2: 4, 3: 1})
+    rate(named(cast.other, "elsewhere"), {3: 10})
     ranking = ranking_recompute(scope=cast.public.scope)
     assert ranking.raters == 2
     first, second, third = ranking.results[:3]
@@ -54,9 +45,9 @@ def test_a_group_ranking_is_computed_from_its_ratings(cast, theories) -> None:
 
 
 def test_the_global_ranking_counts_public_groups_only(cast, theories) -> None:
-    rate(named(cast.public, "a"), {1: 2}, theories)
-    rate(named(cast.other, "b"), {1: 4}, theories)
-    rate(named(cast.private, "secret"), {1: 10}, theories)
+    rate(named(cast.public, "a"), {1: 2})
+    rate(named(cast.other, "b"), {1: 4})
+    rate(named(cast.private, "secret"), {1: 10})
     ranking = ranking_recompute(scope=GLOBAL_SCOPE)
     assert row_for(ranking, 1)["n"] == 2
     assert row_for(ranking, 1)["mean"] == 3.0
@@ -64,7 +55,7 @@ def test_the_global_ranking_counts_public_groups_only(cast, theories) -> None:
 
 
 def test_making_a_group_private_takes_it_out_of_the_global_ranking(cast, theories) -> None:
-    rate(named(cast.public, "a"), {1: 2}, theories)
+    rate(named(cast.public, "a"), {1: 2})
     ranking_recompute(scope=GLOBAL_SCOPE)
     group_update(group=cast.public, visibility="private")
     assert RankingRequest.objects.filter(scope=GLOBAL_SCOPE).exists()
@@ -73,7 +64,7 @@ def test_making_a_group_private_takes_it_out_of_the_global_ranking(cast, theorie
 
 def test_recompute_aggregates_with_one_group_by_query(cast, theories) -> None:
     for i in range(5):
-        rate(named(cast.public, f"p{i}"), {n: (n + i) % 10 + 1 for n in range(1, 21)}, theories)
+        rate(named(cast.public, f"p{i}"), {n: (n + i) % 10 + 1 for n in range(1, 21)})
     with CaptureQueriesContext(connection) as queries:
         ranking_recompute(scope=cast.public.scope)
     aggregations = [q["sql"] for q in queries if "GROUP BY" in q["sql"].upper()]
@@ -82,7 +73,7 @@ def test_recompute_aggregates_with_one_group_by_query(cast, theories) -> None:
 
 
 def test_a_recompute_covers_the_outbox_and_a_second_run_does_nothing(cast, theories) -> None:
-    rate(named(cast.public, "a"), {1: 5}, theories)
+    rate(named(cast.public, "a"), {1: 5})
     assert RankingRequest.objects.filter(scope=cast.public.scope).count() == 1
     first = ranking_recompute(scope=cast.public.scope)
     assert not RankingRequest.objects.filter(scope=cast.public.scope).exists()
@@ -94,7 +85,7 @@ def test_a_recompute_covers_the_outbox_and_a_second_run_does_nothing(cast, theor
 
 
 def test_reading_a_ranking_does_no_aggregation(cast, api, theories) -> None:
-    rate(named(cast.public, "a"), {1: 5}, theories)
+    rate(named(cast.public, "a"), {1: 5})
     ranking_recompute(scope=cast.public.scope)
     with CaptureQueriesContext(connection) as queries:
         response = api().get(f"/api/v1/groups/{cast.public.slug}/rankings/")
@@ -107,7 +98,7 @@ def test_the_rankings_api_answers_304_when_the_etag_matches(
     cast, api, theories, django_capture_on_commit_callbacks
 ) -> None:
     url = f"/api/v1/groups/{cast.public.slug}/rankings/"
-    rate(named(cast.public, "a"), {1: 5}, theories)
+    rate(named(cast.public, "a"), {1: 5})
     # A recompute publishes its new ETag to the cache when it commits, as in production.
     with django_capture_on_commit_callbacks(execute=True):
         ranking_recompute(scope=cast.public.scope)
@@ -117,7 +108,7 @@ def test_the_rankings_api_answers_304_when_the_etag_matches(
     unchanged = api().get(url, HTTP_IF_NONE_MATCH=etag)
     assert unchanged.status_code == 304
     assert unchanged["ETag"] == etag
-    rate(named(cast.public, "b"), {1: 9}, theories)
+    rate(named(cast.public, "b"), {1: 9})
     with django_capture_on_commit_callbacks(execute=True):
         ranking_recompute(scope=cast.public.scope)
     changed = api().get(url, HTTP_IF_NONE_MATCH=etag)
@@ -127,7 +118,7 @@ def test_the_rankings_api_answers_304_when_the_etag_matches(
 
 
 def test_the_global_rankings_api_has_the_contract_shape(cast, api, theories) -> None:
-    rate(named(cast.public, "a"), {4: 8}, theories)
+    rate(named(cast.public, "a"), {4: 8})
     ranking_recompute(scope=GLOBAL_SCOPE)
     body = api().get("/api/v1/rankings/").json()
     assert set(body) >= {"computed_at", "raters", "results"}
@@ -164,7 +155,7 @@ def test_a_private_groups_ranking_is_404_to_outsiders(cast, api, theories, who) 
 
 def test_a_private_groups_ranking_is_readable_by_its_members(cast, api, theories) -> None:
     participant = participant_for_user(group=cast.private, user=cast.member)
-    rate(participant, {2: 6}, theories)
+    rate(participant, {2: 6})
     ranking_recompute(scope=cast.private.scope)
     response = api(cast.member).get(f"/api/v1/groups/{cast.private.slug}/rankings/")
     assert response.status_code == 200
@@ -178,7 +169,7 @@ def test_a_public_groups_ranking_is_readable_by_anyone(cast, api, theories) -> N
 def test_the_recompute_command_rebuilds_every_ranking(cast, theories) -> None:
     from django.core.management import call_command
 
-    rate(named(cast.public, "a"), {1: 5}, theories)
+    rate(named(cast.public, "a"), {1: 5})
     Ranking.objects.all().delete()
     call_command("recompute_rankings")
     assert Ranking.objects.get(scope=cast.public.scope).results[0]["n"] == 1
@@ -189,11 +180,14 @@ def from_scratch(theories):  # type: ignore[no-untyped-def]
     """The global ranking counted here, in Python, from every public rating: the oracle."""
     from collections import Counter
 
+    from ratings.rankmath import ranking_uncertainty_add
     from ratings.services import ranking_rows
 
     public = Rating.objects.filter(group__visibility="public")
     counts = Counter(public.values_list("theory_id", "score"))
     rows = ranking_rows(theories, [(t, s, c) for (t, s), c in counts.items()])
+    # The global rank intervals come from the histograms alone, so a scan gives the same ones.
+    ranking_uncertainty_add(rows, {})
     return rows, len(set(public.values_list("participant_id", flat=True)))
 
 
@@ -208,7 +202,7 @@ def test_the_global_ranking_summed_from_group_rankings_equals_a_scan_of_every_ra
     for _ in range(40):  # new ratings, changed ratings and removed ones, in every group
         person = rng.choice(people)
         picks = rng.sample(range(1, 21), rng.randint(1, 8))
-        rate(person, {n: rng.choice([None, *range(1, 11)]) for n in picks}, theories)
+        rate(person, {n: rng.choice([None, *range(1, 11)]) for n in picks})
         if rng.random() < 0.3:  # some group rankings are brought up to date along the way
             ranking_recompute(scope=rng.choice(groups).scope)
     ranking = ranking_recompute(scope=GLOBAL_SCOPE)
@@ -219,7 +213,7 @@ def test_the_global_ranking_summed_from_group_rankings_equals_a_scan_of_every_ra
 
 
 def test_the_global_ranking_first_computes_the_group_rankings_still_owed(cast, theories) -> None:
-    rate(named(cast.public, "a"), {1: 2}, theories)
+    rate(named(cast.public, "a"), {1: 2})
     assert RankingRequest.objects.filter(scope=cast.public.scope).exists()
     ranking_recompute(scope=GLOBAL_SCOPE)
     assert not RankingRequest.objects.filter(scope=cast.public.scope).exists()
@@ -229,8 +223,8 @@ def test_the_global_ranking_first_computes_the_group_rankings_still_owed(cast, t
 def test_the_global_ranking_includes_a_public_group_whose_ranking_was_never_stored(
     cast, theories
 ) -> None:
-    rate(named(cast.public, "a"), {1: 2}, theories)
-    rate(named(cast.other, "b"), {1: 6}, theories)
+    rate(named(cast.public, "a"), {1: 2})
+    rate(named(cast.other, "b"), {1: 6})
     ranking_recompute(scope=GLOBAL_SCOPE)
     # As if its ratings had been loaded by SQL: no stored ranking and no outbox request.
     Ranking.objects.filter(scope=cast.other.scope).delete()
@@ -243,7 +237,7 @@ def test_the_global_ranking_includes_a_public_group_whose_ranking_was_never_stor
 def test_a_submission_marks_its_group_and_the_groups_recompute_marks_the_global_ranking(
     cast, theories
 ) -> None:
-    rate(named(cast.public, "a"), {1: 2}, theories)
+    rate(named(cast.public, "a"), {1: 2})
     assert set(RankingRequest.objects.values_list("scope", flat=True)) == {cast.public.scope}
     ranking_recompute(scope=cast.public.scope)
     assert set(RankingRequest.objects.values_list("scope", flat=True)) == {GLOBAL_SCOPE}
@@ -251,7 +245,7 @@ def test_a_submission_marks_its_group_and_the_groups_recompute_marks_the_global_
 
 
 def test_a_private_groups_recompute_leaves_the_global_ranking_alone(cast, theories) -> None:
-    rate(named(cast.private, "a"), {1: 2}, theories)
+    rate(named(cast.private, "a"), {1: 2})
     ranking_recompute(scope=cast.private.scope)
     assert not RankingRequest.objects.exists()
 
@@ -262,7 +256,7 @@ def test_a_group_recreated_under_the_same_slug_never_gets_the_old_groups_cached_
     from ratings.services import group_create
 
     url = f"/api/v1/groups/{cast.other.slug}/rankings/"
-    rate(named(cast.other, "a"), {1: 9}, theories)
+    rate(named(cast.other, "a"), {1: 9})
     with django_capture_on_commit_callbacks(execute=True):
         ranking_recompute(scope=cast.other.scope)
     assert api().get(url).json()["results"][0]["n"] == 1  # read, and cached, once
@@ -283,7 +277,7 @@ def test_the_first_read_after_a_recompute_is_served_from_the_cache_with_the_stor
     from django.core.cache import cache
 
     url = f"/api/v1/groups/{cast.public.slug}/rankings/"
-    rate(named(cast.public, "a"), {1: 9, 2: 3}, theories)
+    rate(named(cast.public, "a"), {1: 9, 2: 3})
     api().get(url)  # the group's facts are cached, as on any live dashboard
     with django_capture_on_commit_callbacks(execute=True):
         ranking = ranking_recompute(scope=cast.public.scope)
@@ -309,8 +303,8 @@ def test_the_cached_body_is_byte_for_byte_what_the_api_renders(cast, api, theori
     theory = theories[0]
     theory.title = "Ünïcode — “quoted” \u2028 line\u2029break </script>"
     theory.save()
-    rate(named(cast.private, "a"), {1: 9, 2: 4}, theories)
-    rate(named(cast.private, "b"), {1: 2, 2: 5}, theories)
+    rate(named(cast.private, "a"), {1: 9, 2: 4})
+    rate(named(cast.private, "b"), {1: 2, 2: 5})
     stored = ranking_recompute(scope=cast.private.scope)
     stored.computed_at = datetime(2026, 1, 2, 3, 4, 5, 123456, tzinfo=UTC)
     stored.save(update_fields=["computed_at"])

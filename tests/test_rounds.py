@@ -18,20 +18,7 @@ from ratings.services import (
 from ratings.services.rounds import RoundConflict, round_open_next
 
 from .conftest import api_client
-
-
-def submit(group, user, scores, moved_by=None):  # type: ignore[no-untyped-def]
-    """One submission of `user` in `group`: {theory: score or None}."""
-    moved_by = moved_by or {}
-    rating_submission_create(
-        participant=participant_for_user(group=group, user=user),
-        items=[
-            RatingItem(theory_id=t.id, score=s, moved_by=moved_by.get(t.id))
-            for t, s in scores.items()
-        ],
-        submitted_by=user,
-        source=Submission.Source.API,
-    )
+from .factories import rate
 
 
 @pytest.fixture
@@ -72,10 +59,10 @@ def test_a_stale_second_opening_is_refused_not_doubled(room):  # type: ignore[no
 
 def test_submissions_belong_to_the_open_round(room, theories):  # type: ignore[no-untyped-def]
     t1 = theories[0]
-    submit(room.public, room.member, {t1: 4})
+    rate(room.member, {t1: 4}, group=room.public)
     round_open_next(group=room.public, user=room.facilitator)
     room.public.refresh_from_db()
-    submit(room.public, room.member, {t1: 7})
+    rate(room.member, {t1: 7}, group=room.public)
     rounds = list(
         Submission.objects.filter(group=room.public, participant__user=room.member)
         .order_by("created_at", "id")
@@ -86,22 +73,22 @@ def test_submissions_belong_to_the_open_round(room, theories):  # type: ignore[n
 
 def test_a_rounds_results_are_the_last_scores_submitted_during_it(room, theories):  # type: ignore[no-untyped-def]
     t1, t2 = theories[0], theories[1]
-    submit(room.public, room.member, {t1: 4, t2: 6})
-    submit(room.public, room.member, {t1: 5})  # a later save in round 1 wins
+    rate(room.member, {t1: 4, t2: 6}, group=room.public)
+    rate(room.member, {t1: 5}, group=room.public)  # a later save in round 1 wins
     round_open_next(group=room.public, user=room.facilitator)
     room.public.refresh_from_db()
-    submit(room.public, room.member, {t2: None})  # removed in round 2
+    rate(room.member, {t2: None}, group=room.public)  # removed in round 2
     scores = {(t, r): s for _, t, r, s, _ in round_scores(group=room.public, rounds=[1, 2])}
     assert scores == {(t1.id, 1): 5, (t2.id, 1): 6}
 
 
 def test_the_round_ranking_is_stored_under_its_own_scope(room, theories):  # type: ignore[no-untyped-def]
     t1 = theories[0]
-    submit(room.public, room.member, {t1: 4})
-    submit(room.public, room.third, {t1: 6})
+    rate(room.member, {t1: 4}, group=room.public)
+    rate(room.third, {t1: 6}, group=room.public)
     round_open_next(group=room.public, user=room.facilitator)
     room.public.refresh_from_db()
-    submit(room.public, room.member, {t1: 10})
+    rate(room.member, {t1: 10}, group=room.public)
     first = ranking_recompute(scope=f"round:{room.public.pk}:1", force=True)
     second = ranking_recompute(scope=f"round:{room.public.pk}:2", force=True)
     current = ranking_recompute(scope=room.public.scope, force=True)
@@ -118,14 +105,16 @@ def test_changes_count_moves_toward_and_away_from_the_first_rounds_median(room, 
     comment = comment_create(
         author=room.member, theory=t1, group=None, body="Auditing finds deception early."
     )
-    submit(room.public, room.facilitator, {t1: 2})
-    submit(room.public, room.member, {t1: 5})
-    submit(room.public, room.third, {t1: 9})  # round 1 median: 5
+    rate(room.facilitator, {t1: 2}, group=room.public)
+    rate(room.member, {t1: 5}, group=room.public)
+    rate(room.third, {t1: 9}, group=room.public)  # round 1 median: 5
     round_open_next(group=room.public, user=room.facilitator)
     room.public.refresh_from_db()
-    submit(room.public, room.facilitator, {t1: 4}, moved_by={t1.id: comment.pk})  # toward, cited
-    submit(room.public, room.member, {t1: 5})  # kept
-    submit(room.public, room.third, {t1: 10})  # away
+    rate(
+        room.facilitator, {t1: 4}, group=room.public, moved_by={t1.id: comment.pk}
+    )  # toward, cited
+    rate(room.member, {t1: 5}, group=room.public)  # kept
+    rate(room.third, {t1: 10}, group=room.public)  # away
     changes = changes_between(group=room.public, first=1, last=2)
     row = next(r for r in changes["results"] if r["theory"]["id"] == t1.id)
     assert (row["pairs"], row["moved"], row["toward"], row["away"], row["cited"]) == (
@@ -148,7 +137,7 @@ def test_moved_by_must_be_a_live_comment_on_the_same_theory(room, theories):  # 
     t1, t2 = theories[0], theories[1]
     on_other_theory = comment_create(author=room.member, theory=t2, group=None, body="Other.")
     with pytest.raises(SubmissionInvalid) as refused:
-        submit(room.public, room.member, {t1: 5}, moved_by={t1.id: on_other_theory.pk})
+        rate(room.member, {t1: 5}, group=room.public, moved_by={t1.id: on_other_theory.pk})
     assert list(refused.value.errors[0]) == ["moved_by"]
     assert not Submission.objects.filter(group=room.public).exists()
 
@@ -157,14 +146,14 @@ def test_moved_by_may_not_name_another_groups_comment(room, theories):  # type: 
     t1 = theories[0]
     elsewhere = comment_create(author=room.facilitator, theory=t1, group=room.private, body="Ours.")
     with pytest.raises(SubmissionInvalid):
-        submit(room.public, room.member, {t1: 5}, moved_by={t1.id: elsewhere.pk})
+        rate(room.member, {t1: 5}, group=room.public, moved_by={t1.id: elsewhere.pk})
 
 
 def test_history_gives_each_item_the_score_it_replaced(room, theories):  # type: ignore[no-untyped-def]
     t1 = theories[0]
-    submit(room.public, room.member, {t1: 4})
-    submit(room.public, room.member, {t1: 6})
-    submit(room.public, room.member, {t1: None})
+    rate(room.member, {t1: 4}, group=room.public)
+    rate(room.member, {t1: 6}, group=room.public)
+    rate(room.member, {t1: None}, group=room.public)
     history = submission_history(
         participant=participant_for_user(group=room.public, user=room.member)
     )
@@ -179,7 +168,7 @@ def test_history_gives_each_item_the_score_it_replaced(room, theories):  # type:
 
 
 def test_the_rounds_list_says_when_each_round_closed_and_who_rated(room, theories):  # type: ignore[no-untyped-def]
-    submit(room.public, room.member, {theories[0]: 4})
+    rate(room.member, {theories[0]: 4}, group=room.public)
     response = api_client(room.facilitator).post(f"/api/v1/groups/{room.public.slug}/rounds/")
     assert response.status_code == 201
     assert response.json()["number"] == 2
@@ -213,7 +202,7 @@ def test_an_unknown_round_is_a_404(room):  # type: ignore[no-untyped-def]
 
 
 def test_with_one_round_the_changes_compare_it_with_itself(room, theories):  # type: ignore[no-untyped-def]
-    submit(room.public, room.member, {theories[0]: 4})
+    rate(room.member, {theories[0]: 4}, group=room.public)
     body = api_client().get(f"/api/v1/groups/{room.public.slug}/changes/").json()
     assert (body["from"], body["to"]) == (1, 1)
     assert body["summary"]["moved"] == 0
@@ -225,7 +214,7 @@ def test_changes_stay_hidden_until_the_caller_has_rated(room, theories):  # type
     from ratings.services import group_update
 
     group_update(group=room.public, results_hidden=True)
-    submit(room.public, room.member, {theories[0]: 4})
+    rate(room.member, {theories[0]: 4}, group=room.public)
     body = api_client(room.third).get(f"/api/v1/groups/{room.public.slug}/changes/").json()
     assert body["hidden"] is True and body["results"] == [] and body["summary"] is None
     body = api_client(room.member).get(f"/api/v1/groups/{room.public.slug}/changes/").json()
@@ -233,7 +222,7 @@ def test_changes_stay_hidden_until_the_caller_has_rated(room, theories):  # type
 
 
 def test_history_is_the_callers_own_and_members_only(room, theories):  # type: ignore[no-untyped-def]
-    submit(room.public, room.member, {theories[0]: 4})
+    rate(room.member, {theories[0]: 4}, group=room.public)
     url = f"/api/v1/groups/{room.public.slug}/ratings/mine/history/"
     body = api_client(room.member).get(url).json()
     assert body["count"] == 1
@@ -257,7 +246,7 @@ def page_client(user):  # type: ignore[no-untyped-def]
 
 
 def test_the_group_page_shows_the_open_round_and_who_has_rated(room, theories):  # type: ignore[no-untyped-def]
-    submit(room.public, room.member, {theories[0]: 4})
+    rate(room.member, {theories[0]: 4}, group=room.public)
     html = page_client(room.facilitator).get(f"/groups/{room.public.slug}/").content.decode()
     assert "Round 1 is open" in html
     assert "1 of 3 members have rated in this round." in html
@@ -271,8 +260,8 @@ def test_after_opening_round_two_the_page_shows_round_one_feedback(room, theorie
     argument = comment_create(
         author=room.member, theory=t1, group=room.public, body="It finds bugs.", stance="for"
     )
-    submit(room.public, room.member, {t1: 4})
-    submit(room.public, room.third, {t1: 8})
+    rate(room.member, {t1: 4}, group=room.public)
+    rate(room.third, {t1: 8}, group=room.public)
     response = page_client(room.facilitator).post(f"/groups/{room.public.slug}/rounds/")
     assert response.status_code == 302
     ranking_recompute(scope=f"round:{room.public.pk}:1", force=True)
@@ -286,10 +275,10 @@ def test_after_opening_round_two_the_page_shows_round_one_feedback(room, theorie
 
 def test_the_changes_page_draws_a_slope_chart_per_theory(room, theories):  # type: ignore[no-untyped-def]
     t1 = theories[0]
-    submit(room.public, room.member, {t1: 4})
+    rate(room.member, {t1: 4}, group=room.public)
     round_open_next(group=room.public, user=room.facilitator)
     room.public.refresh_from_db()
-    submit(room.public, room.member, {t1: 7})
+    rate(room.member, {t1: 7}, group=room.public)
     response = page_client(room.third).get(f"/groups/{room.public.slug}/changes/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -309,10 +298,10 @@ def test_an_unknown_round_on_the_changes_page_is_a_404(room):  # type: ignore[no
 
 def test_my_history_names_my_most_unusual_rating_and_asks_why(room, theories):  # type: ignore[no-untyped-def]
     t1, t2 = theories[0], theories[1]
-    submit(room.public, room.facilitator, {t1: 8, t2: 5})
-    submit(room.public, room.third, {t1: 8, t2: 5})
-    submit(room.public, room.member, {t1: 1, t2: 5})
-    submit(room.public, room.member, {t1: 2})
+    rate(room.facilitator, {t1: 8, t2: 5}, group=room.public)
+    rate(room.third, {t1: 8, t2: 5}, group=room.public)
+    rate(room.member, {t1: 1, t2: 5}, group=room.public)
+    rate(room.member, {t1: 2}, group=room.public)
     ranking_recompute(scope=room.public.scope, force=True)
     response = page_client(room.member).get(f"/groups/{room.public.slug}/me/")
     assert response.status_code == 200
@@ -331,12 +320,12 @@ def test_a_comment_says_how_many_ratings_it_moved_and_flags_citations_before_an_
 
     t1 = theories[0]
     argument = comment_create(author=room.third, theory=t1, group=None, body="Strong point.")
-    submit(room.public, room.member, {t1: 4})
-    submit(room.public, room.facilitator, {t1: 8})
+    rate(room.member, {t1: 4}, group=room.public)
+    rate(room.facilitator, {t1: 8}, group=room.public)
     round_open_next(group=room.public, user=room.facilitator)
     room.public.refresh_from_db()
-    submit(room.public, room.member, {t1: 6}, moved_by={t1.id: argument.pk})
-    submit(room.public, room.facilitator, {t1: 7}, moved_by={t1.id: argument.pk})
+    rate(room.member, {t1: 6}, group=room.public, moved_by={t1.id: argument.pk})
+    rate(room.facilitator, {t1: 7}, group=room.public, moved_by={t1.id: argument.pk})
     cited = citations_of(comments=[argument], groups=None)[argument.pk]
     assert (cited.moved, cited.mean_change, cited.to_earlier_version) == (2, 0.5, 0)
     assert cited.sentence == "moved 2 ratings, mean +0.5"
@@ -360,11 +349,11 @@ def csv_rows(response):  # type: ignore[no-untyped-def]
 def test_changes_csv_is_the_history_as_an_event_log(room, theories):  # type: ignore[no-untyped-def]
     t1 = theories[0]
     argument = comment_create(author=room.third, theory=t1, group=None, body="=1+1 is a point.")
-    submit(room.public, room.member, {t1: 4})
+    rate(room.member, {t1: 4}, group=room.public)
     round_open_next(group=room.public, user=room.facilitator)
     room.public.refresh_from_db()
-    submit(room.public, room.member, {t1: 7}, moved_by={t1.id: argument.pk})
-    submit(room.public, room.member, {t1: None})
+    rate(room.member, {t1: 7}, group=room.public, moved_by={t1.id: argument.pk})
+    rate(room.member, {t1: None}, group=room.public)
     response = api_client().get(f"/api/v1/groups/{room.public.slug}/export/changes.csv")
     assert response.status_code == 200
     rows = csv_rows(response)
@@ -398,10 +387,10 @@ def test_the_changes_csv_guards_formula_names(room, theories):  # type: ignore[n
 
 def test_ratings_and_rankings_csv_take_a_round(room, theories):  # type: ignore[no-untyped-def]
     t1 = theories[0]
-    submit(room.public, room.member, {t1: 4})
+    rate(room.member, {t1: 4}, group=room.public)
     round_open_next(group=room.public, user=room.facilitator)
     room.public.refresh_from_db()
-    submit(room.public, room.member, {t1: 9})
+    rate(room.member, {t1: 9}, group=room.public)
     ranking_recompute(scope=f"round:{room.public.pk}:1", force=True)
     base = f"/api/v1/groups/{room.public.slug}/export"
     first = csv_rows(api_client().get(f"{base}/ratings.csv?round=1"))
@@ -467,10 +456,10 @@ def test_the_thread_says_what_a_comment_moved_without_naming_who(room, theories)
 
     t1 = theories[0]
     argument = comment_create(author=room.third, theory=t1, group=None, body="Decisive point.")
-    submit(room.public, room.member, {t1: 4})
+    rate(room.member, {t1: 4}, group=room.public)
     round_open_next(group=room.public, user=room.facilitator)
     room.public.refresh_from_db()
-    submit(room.public, room.member, {t1: 6}, moved_by={t1.id: argument.pk})
+    rate(room.member, {t1: 6}, group=room.public, moved_by={t1.id: argument.pk})
     html = Client().get(f"/theories/{t1.slug}/").content.decode()
     assert "moved 1 rating, mean +2.0" in html
     body = api_client().get(f"/api/v1/theories/{t1.id}/comments/").json()
@@ -484,8 +473,49 @@ def test_a_hidden_groups_citations_are_not_counted_for_outsiders(room, theories)
     t1 = theories[0]
     group_update(group=room.public, results_hidden=True)
     argument = comment_create(author=room.third, theory=t1, group=None, body="Quiet point.")
-    submit(room.public, room.member, {t1: 4}, moved_by={t1.id: argument.pk})
+    rate(room.member, {t1: 4}, group=room.public, moved_by={t1.id: argument.pk})
     body = api_client(room.outsider).get(f"/api/v1/theories/{t1.id}/comments/").json()
     assert next(c for c in body["results"] if c["id"] == argument.pk)["moved"] == 0
     body = api_client(room.member).get(f"/api/v1/theories/{t1.id}/comments/").json()
     assert next(c for c in body["results"] if c["id"] == argument.pk)["moved"] == 1
+
+
+def test_the_round_two_rate_page_keeps_earlier_scores_with_one_save_and_asks_what_moved(
+    room, theories
+):  # type: ignore[no-untyped-def]
+    t1, t2 = theories[0], theories[1]
+    argument = comment_create(
+        author=room.third, theory=t1, group=room.public, body="It catches deception.", stance="for"
+    )
+    rate(room.member, {t1: 4, t2: 6}, group=room.public)
+    rate(room.third, {t1: 8}, group=room.public)
+    round_open_next(group=room.public, user=room.facilitator)
+    ranking_recompute(scope=f"round:{room.public.pk}:1", force=True)
+    client = page_client(room.member)
+    url = f"/groups/{room.public.slug}/rate/"
+    html = client.get(url).content.decode()
+    assert "Your round 1 score: <strong>4/10</strong>" in html
+    assert "What moved you?" in html and "It catches deception." in html
+    assert "Round 1: median 6 (n = 2)" in html
+    form = {f"score_{t.id}": "" for t in theories} | {f"score_{t1.id}": "7", f"score_{t2.id}": "6"}
+    form[f"moved_by_{t1.id}"] = str(argument.pk)
+    response = client.post(url, form)
+    assert response.status_code == 302
+    latest = Submission.objects.filter(group=room.public, participant__user=room.member).first()
+    assert latest.round == 2
+    items = {i.theory_id: (i.score, i.moved_by_id) for i in latest.items.all()}
+    assert items == {t1.id: (7, argument.pk), t2.id: (6, None)}  # the kept 6 is re-submitted
+    rounds = api_client().get(f"/api/v1/groups/{room.public.slug}/rounds/").json()["results"]
+    assert rounds[1]["raters"] == 1
+
+
+def test_the_rate_page_refuses_a_moved_by_that_is_not_listed(room, theories):  # type: ignore[no-untyped-def]
+    t1 = theories[0]
+    rate(room.member, {t1: 4}, group=room.public)
+    round_open_next(group=room.public, user=room.facilitator)
+    form = {f"score_{t.id}": "" for t in theories} | {f"score_{t1.id}": "7"}
+    form[f"moved_by_{t1.id}"] = "999999"
+    response = page_client(room.member).post(f"/groups/{room.public.slug}/rate/", form)
+    assert response.status_code == 400
+    assert "Choose one of the listed comments." in response.content.decode()
+    assert Submission.objects.filter(group=room.public).count() == 1

@@ -7,6 +7,7 @@ code uses PostgreSQL (psycopg 3), Redis as broker and cache, and a real Celery w
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 
@@ -37,6 +38,8 @@ INSTALLED_APPS = [
     "discussion",
     "exports",
     "axes",
+    # Issue 14: chart figures built in Python (plotly).
+    "charts",
 ]
 
 MIDDLEWARE = [
@@ -111,7 +114,15 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT: Path | None = BASE_DIR / "staticfiles"  # None under the test settings
+# Issue 14: the same compressed, fingerprinted, long-cached files in `make run` as in production
+# (served by WhiteNoise from STATIC_ROOT after collectstatic, never from the finders).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "impactboard.static_storage.FingerprintedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = False
+WHITENOISE_AUTOREFRESH = False
 
 # --- Redis: broker and cache, or the embedded default -------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
@@ -183,7 +194,7 @@ AXES_CLIENT_IP_CALLABLE = "impactboard.throttling.client_address"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 
 # --- REST framework -------------------------------------------------------------------------------
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     # Token first, so that an anonymous write gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # A guest's token (`guest_…`): its own group's URLs only, 401 elsewhere.

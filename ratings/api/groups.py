@@ -4,6 +4,7 @@ errors (LastFacilitator: 409) are answered by the project's exception handler.""
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -14,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from impactboard.request_types import AuthedRequest
 from impactboard.throttling import WriteThrottle
 
 from ..access import GroupAccess, Need, group_access, group_joinable, role_parse
@@ -58,7 +60,7 @@ class GroupViewSet(
     throttle_classes = [WriteThrottle]
     throttle_scope = "writes"
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[DiscussionGroup]:
         return group_list_visible_to(user=self.request.user)
 
     def retrieve(self, request: Request, slug: str) -> Response:
@@ -69,7 +71,7 @@ class GroupViewSet(
         request=GroupCreateSerializer,
         responses={201: GroupSerializer, 400: BAD_REQUEST, 401: UNAUTHENTICATED},
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthedRequest) -> Response:
         serializer = GroupCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         group = group_create(user=request.user, **serializer.validated_data)
@@ -100,7 +102,7 @@ class GroupViewSet(
         responses={200: GroupSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
     )
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
-    def join(self, request: Request, slug: str) -> Response:
+    def join(self, request: AuthedRequest, slug: str) -> Response:
         serializer = JoinSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         code = serializer.validated_data.get("join_code") or ""
@@ -113,7 +115,7 @@ class GroupViewSet(
         responses={204: None, 401: UNAUTHENTICATED, 404: NOT_FOUND, 409: LAST_FACILITATOR},
     )
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
-    def leave(self, request: Request, slug: str) -> Response:
+    def leave(self, request: AuthedRequest, slug: str) -> Response:
         access = group_access(slug=slug, user=request.user)
         membership_leave(group=access.group, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

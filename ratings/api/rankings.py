@@ -2,6 +2,8 @@
 answered from the ranking cache when its ETag is current: a poll that finds nothing new costs no
 query."""
 
+from typing import Any
+
 from django.http import Http404, HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -145,7 +147,7 @@ class GroupComparisonView(APIView):
     def get(self, request: Request, slug: str) -> Response:
         access = group_access(slug=slug, user=request.user)
         if not results_visible_to(access=access, user=request.user):
-            hidden = {"hidden": True, "rank_correlation": None, "results": []}
+            hidden: dict[str, Any] = {"hidden": True, "rank_correlation": None, "results": []}
             return Response(ComparisonSerializer(hidden).data)
         group = ranking_get(scope=access.group.scope)
         world = ranking_get(scope=GLOBAL_SCOPE)

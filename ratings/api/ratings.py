@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from impactboard.request_types import AuthedRequest
 from impactboard.throttling import WriteThrottle
 
 from ..access import Need, group_access
@@ -60,7 +61,7 @@ class RatingsMineView(APIView):
             409: OpenApiResponse(DetailSerializer, description="Ratings are closed."),
         },
     )
-    def put(self, request: Request, slug: str) -> Response:
+    def put(self, request: AuthedRequest, slug: str) -> Response:
         access = group_access(slug=slug, user=request.user, need=Need.MEMBER)
         serializer = RatingsSubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

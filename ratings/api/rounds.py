@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from impactboard.request_types import AuthedRequest
 from impactboard.throttling import WriteThrottle
 
 from ..access import Need, group_access, results_visible_to
@@ -66,7 +67,9 @@ class HistoryItemSerializer(serializers.Serializer):
 class HistorySerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     round = serializers.IntegerField()
-    source = serializers.CharField()
+    # The API's field name; DRF's metaclass takes declared fields off the class, so it does
+    # not shadow the Field attribute of the same name at run time.
+    source = serializers.CharField()  # type: ignore[assignment]
     items = HistoryItemSerializer(many=True)
 
 
@@ -91,7 +94,7 @@ class RoundsView(generics.ListAPIView):
             409: OpenApiResponse(description="Someone opened the next round a moment ago."),
         },
     )
-    def post(self, request: Request, slug: str) -> Response:
+    def post(self, request: AuthedRequest, slug: str) -> Response:
         access = group_access(slug=slug, user=request.user, need=Need.FACILITATOR)
         opened = round_open_next(group=access.group, user=request.user)
         body = {

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def first_rounds(apps, schema_editor):  # type: ignore[no-untyped-def]
+def first_rounds(apps, schema_editor):
     """Every existing group has been in round 1 since it was created."""
     group_model = apps.get_model("ratings", "DiscussionGroup")
     round_model = apps.get_model("ratings", "Round")

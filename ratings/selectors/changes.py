@@ -71,13 +71,13 @@ def changes_between(*, group: DiscussionGroup, first: int, last: int) -> dict[st
                 cited=cited and score_after != score_before,
             )
         )
-    rows = []
-    for theory in Theory.objects.order_by("number").only("id", "number", "title"):
-        theory_pairs = pairs.get(theory.id, [])
+    rows: list[dict[str, Any]] = []
+    for entry in Theory.objects.order_by("number").only("id", "number", "title"):
+        theory_pairs = pairs.get(entry.id, [])
         moves = [m for m in theory_pairs if m.change != 0]
         rows.append(
             {
-                "theory": {"id": theory.id, "number": theory.number, "title": theory.title},
+                "theory": {"id": entry.id, "number": entry.number, "title": entry.title},
                 "pairs": len(theory_pairs),
                 "moved": len(moves),
                 "mean_change": (
@@ -92,12 +92,12 @@ def changes_between(*, group: DiscussionGroup, first: int, last: int) -> dict[st
                 "mean_to": statistics.fmean(m.after for m in theory_pairs)
                 if theory_pairs
                 else None,
-                "median_from": medians.get(theory.id),
+                "median_from": medians.get(entry.id),
                 "lines": [[m.before, m.after] for m in theory_pairs],
             }
         )
     every_move = [m for ms in pairs.values() for m in ms if m.change != 0]
-    summary = {
+    summary: dict[str, Any] = {
         "pairs": sum(r["pairs"] for r in rows),
         "moved": len(every_move),
         "movers": len({m.participant for m in every_move}),
@@ -143,7 +143,7 @@ def round_feedback(*, group: DiscussionGroup, number: int) -> list[dict[str, Any
     Two queries: the stored round ranking and the comments."""
     scope = round_scope(group=group, number=number)
     rows = {r["theory"]["id"]: r for r in ranking_get(scope=scope).results}
-    top: dict[tuple[int, str], Any] = {}
+    top: dict[tuple[int, str | None], Any] = {}
     arguments = (
         comments_annotated()
         .filter(

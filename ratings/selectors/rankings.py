@@ -11,7 +11,7 @@ from theories.models import Theory
 from ..access import GroupAccess, results_visible_in
 from ..models import GLOBAL_SCOPE, DiscussionGroup, Membership, Ranking, RankingRequest
 from ..ranking_cache import RankingView
-from ..rankmath import histogram_of, ranking_rows, ranking_summary
+from ..rankmath import histogram_of, ranking_rows, ranking_summary, ranking_uncertainty_add
 from ..rankmath import ranking_comparison as compare_rows
 
 
@@ -25,7 +25,9 @@ def ranking_get(*, scope: str) -> RankingView:
             scope, stored.version, stored.computed_at, stored.raters, stored.results, summary
         )
     rows = ranking_rows(list(Theory.objects.all()), [])
-    return RankingView(scope, 0, None, 0, rows, ranking_summary(rows))
+    summary = ranking_summary(rows)
+    ranking_uncertainty_add(rows, summary)  # nothing rated: the same fields, saying why not
+    return RankingView(scope, 0, None, 0, rows, summary)
 
 
 def ranking_global() -> RankingView:
@@ -35,7 +37,8 @@ def ranking_global() -> RankingView:
 def rankings_of_groups(*, groups: list[DiscussionGroup]) -> dict[int, RankingView]:
     """Stored rankings of several groups in one query, keyed by group id."""
     stored = Ranking.objects.filter(group__in=groups)
-    return {r.group_id: RankingView.of(r) for r in stored}
+    # group_id is never None here (filtered on group); the test narrows the nullable column.
+    return {r.group_id: RankingView.of(r) for r in stored if r.group_id is not None}
 
 
 def ranking_scopes_stale(*, older_than: timedelta) -> list[str]:

@@ -42,18 +42,20 @@ def round_scope_parse(scope: str) -> tuple[int, int | None]:
 
 
 _LAST_IN_ROUND = """
-SELECT participant_id, theory_id, round, score, cited FROM (
+SELECT participant_id, theory_id, round, score FROM (
     SELECT s.participant_id, i.theory_id, s.round, i.score,
            ROW_NUMBER() OVER (
-               PARTITION BY s.participant_id, i.theory_id, s.round
-               ORDER BY s.created_at DESC, s.id DESC
-           ) AS latest,
-           MAX(CASE WHEN i.moved_by_id IS NULL THEN 0 ELSE 1 END) OVER (
-               PARTITION BY s.participant_id, i.theory_id, s.round
-           ) AS cited
+               PARTITION BY s.participant_id, i.theory_id, s.round ORDER BY s.id DESC
+           ) AS latest
     FROM {item} i JOIN {submission} s ON s.id = i.submission_id
     WHERE s.group_id = %s AND s.round IN ({rounds})
 ) last WHERE latest = 1 AND score IS NOT NULL
+"""
+
+_CITED_IN_ROUND = """
+SELECT DISTINCT s.participant_id, i.theory_id, s.round
+FROM {item} i JOIN {submission} s ON s.id = i.submission_id
+WHERE s.group_id = %s AND s.round IN ({rounds}) AND i.moved_by_id IS NOT NULL
 """
 
 
@@ -62,16 +64,20 @@ def round_scores(
 ) -> list[tuple[int, int, int, int, bool]]:
     """(participant id, theory id, round, score, cited) of every rating that stood at the end of
     each of `rounds` (or stands now, in the open round); `cited` says whether any item of that
-    participant, theory and round named the argument that moved it. One query."""
+    participant, theory and round named the argument that moved it. Two queries: one window
+    over the rounds' history (the last save of a round is the one with the highest id: saves are
+    numbered as they are written), and the few items that name an argument."""
     numbers = sorted(set(rounds))
-    sql = _LAST_IN_ROUND.format(
-        item=SubmissionItem._meta.db_table,
-        submission=Submission._meta.db_table,
-        rounds=", ".join(["%s"] * len(numbers)),
-    )
+    tables = {
+        "item": SubmissionItem._meta.db_table,
+        "submission": Submission._meta.db_table,
+        "rounds": ", ".join(["%s"] * len(numbers)),
+    }
     with connection.cursor() as cursor:
-        cursor.execute(sql, [group.pk, *numbers])
-        return [(p, t, r, s, bool(c)) for p, t, r, s, c in cursor.fetchall()]
+        cursor.execute(_CITED_IN_ROUND.format(**tables), [group.pk, *numbers])
+        cited = set(cursor.fetchall())
+        cursor.execute(_LAST_IN_ROUND.format(**tables), [group.pk, *numbers])
+        return [(p, t, r, s, (p, t, r) in cited) for p, t, r, s in cursor.fetchall()]
 
 
 def round_histograms(*, group: DiscussionGroup, number: int) -> tuple[dict[int, list[int]], int]:
@@ -221,8 +227,7 @@ _ROUND_ROWS = """
 SELECT participant_id, name, number, score, rationale, created_at FROM (
     SELECT s.participant_id, p.name, t.number, i.score, i.rationale, s.created_at,
            ROW_NUMBER() OVER (
-               PARTITION BY s.participant_id, i.theory_id
-               ORDER BY s.created_at DESC, s.id DESC
+               PARTITION BY s.participant_id, i.theory_id ORDER BY s.id DESC
            ) AS latest
     FROM {item} i
     JOIN {submission} s ON s.id = i.submission_id
@@ -252,6 +257,8 @@ def round_rating_rows(*, group: DiscussionGroup, number: int) -> list[tuple[Any,
 
 def _aware(value: Any) -> datetime:
     moment = parse_datetime(value) if isinstance(value, str) else value
+    if not isinstance(moment, datetime):
+        raise TypeError(f"expected a timestamp, got {value!r}")
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, UTC)
     return moment

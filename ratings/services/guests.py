@@ -115,5 +115,6 @@ def guest_remove(*, group: DiscussionGroup, participant_id: int) -> bool:
         if participant is None:
             return False
         GuestToken.objects.filter(participant=participant).delete()
-        Membership.objects.filter(group=group, user_id=participant.user_id).delete()
+        if participant.user_id is not None:
+            Membership.objects.filter(group=group, user_id=participant.user_id).delete()
     return True

@@ -8,6 +8,7 @@ Services never import `ratings.tasks` (tasks import services): the task is sent 
 import logging
 from collections.abc import Iterable
 from functools import partial
+from typing import Any
 
 from celery import current_app
 from django.conf import settings
@@ -85,5 +86,7 @@ def rankings_queued(*, scopes: list[str]) -> set[str]:
     """Which of `scopes` have a recompute waiting in the queue (none known if the cache is down)."""
     if not scopes:
         return set()
-    found = fail_open("queued marks", lambda: cache.get_many([queued_key(s) for s in scopes]), {})
+    found: dict[str, Any] = fail_open(
+        "queued marks", lambda: cache.get_many([queued_key(s) for s in scopes]), {}
+    )
     return {s for s in scopes if queued_key(s) in found}

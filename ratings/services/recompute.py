@@ -1,6 +1,7 @@
 """The recompute of a stored ranking from the truth (ratings, or the stored group rankings)."""
 
 from functools import partial
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
@@ -10,8 +11,16 @@ from theories.models import Theory
 
 from ..models import GLOBAL_SCOPE, DiscussionGroup, Ranking, RankingRequest, Rating
 from ..ranking_cache import RankingView, ranking_etag_remember
-from ..rankmath import ranking_rows_from_histograms, ranking_summary
-from ..selectors.rounds import open_round_scope, round_histograms, round_scope_parse
+from ..rankmath import (
+    Reference,
+    TheoryLike,
+    histograms_of_scores,
+    ranking_rows_from_histograms,
+    ranking_summary,
+    ranking_uncertainty_add,
+)
+from ..selectors.rounds import open_round_scope, round_scope, round_scope_parse, round_scores
+from ..uncertainty import POST_ORDER
 from .outbox import rankings_mark_stale, rankings_queued
 
 
@@ -48,17 +57,28 @@ def ranking_recompute(*, scope: str, force: bool = False) -> Ranking | None:
         covered, _ = RankingRequest.objects.filter(scope=scope).delete()
         if not (created or covered or force):
             return ranking
-        theories = list(
+        theories: list[TheoryLike] = list(
             Theory.objects.order_by("number").values_list("id", "number", "title", named=True)
         )
+        scores: list[tuple[int, int, int]] | None = None
         if group is not None and round_number is not None:
-            histograms, ranking.raters = round_histograms(group=group, number=round_number)
+            scores = [
+                (p, t, s) for p, t, _, s, _ in round_scores(group=group, rounds=[round_number])
+            ]
+            histograms, ranking.raters = histograms_of_scores(scores)
         elif group is not None:
-            histograms, ranking.raters = _group_histograms(group=group)
+            histograms, ranking.raters, scores = _group_histograms(group=group)
         else:
             histograms, ranking.raters = _global_histograms_from_group_rankings()
         ranking.results = ranking_rows_from_histograms(theories, histograms)
         ranking.summary = ranking_summary(ranking.results)
+        # The statistics of how sure the order is run here, once per version, never on read.
+        ranking_uncertainty_add(
+            ranking.results,
+            ranking.summary,
+            scores=scores,
+            references=_references(group=group, round_number=round_number),
+        )
         ranking.computed_at = timezone.now()
         ranking.version += 1  # the row is locked: no other run can bump it meanwhile
         ranking.save(update_fields=["results", "summary", "raters", "computed_at", "version"])
@@ -77,10 +97,41 @@ def ranking_recompute(*, scope: str, force: bool = False) -> Ranking | None:
     return ranking
 
 
-def _group_histograms(*, group: DiscussionGroup) -> tuple[dict[int, list[int]], int]:
-    """Ten-bin histograms by theory id, and the number of raters (participants with a rating),
-    of one group's ratings: one GROUP BY over the rating_histogram index (group, theory, score)
-    and one count. Plain SQL that PostgreSQL and SQLite both take: the ORM's compilation of
+def _references(*, group: DiscussionGroup | None, round_number: int | None) -> list[Reference]:
+    """The orders a group's (or round's) order is compared with: the source post's, the stored
+    global ranking's, and from round 2 on the group's previous round's (as stored). None for the
+    global ranking itself. The global order is the one stored when this scope is recomputed: a
+    move of the global ranking alone does not recompute every group (that would undo the
+    coalescing); the group's next rating brings it up to date."""
+    if group is None:
+        return []
+    references: list[Reference] = [("post", "the post's group", POST_ORDER)]
+    world = Ranking.objects.filter(scope=GLOBAL_SCOPE).values_list("results", flat=True).first()
+    if world is not None:
+        references.append(("global", "all public groups", _order_of(world)))
+    current = round_number if round_number is not None else group.current_round
+    if current >= 2:
+        previous_scope = round_scope(group=group, number=current - 1)
+        previous = Ranking.objects.filter(scope=previous_scope).values_list("results", flat=True)
+        if (rows := previous.first()) is not None:
+            name = f"your round {current - 1}"
+            references.append((f"round-{current - 1}", name, _order_of(rows)))
+    return references
+
+
+def _order_of(rows: list[dict[str, Any]]) -> list[int]:
+    """Theory numbers of a stored ranking's rated rows, best first."""
+    return [r["theory"]["number"] for r in rows if r["n"]]
+
+
+def _group_histograms(
+    *, group: DiscussionGroup
+) -> tuple[dict[int, list[int]], int, list[tuple[int, int, int]]]:
+    """Ten-bin histograms by theory id, the number of raters (participants with a rating), and
+    the (participant id, theory id, score) rows of one group's ratings: one GROUP BY over the
+    rating_histogram index (group, theory, score) and one read of the rater × theory scores
+    (the rank intervals resample raters, so they need the rows; the raters are counted from
+    them). Plain SQL that PostgreSQL and SQLite both take: the ORM's compilation of
     these two aggregates cost the worker several times what the database spent on them. (Two
     statements, not one UNION ALL: PostgreSQL ran that as a Parallel Append, and starting its
     workers took 8 of its 9 ms; EXPLAIN ANALYZE in docs/PERFORMANCE.md.)"""
@@ -95,10 +146,11 @@ def _group_histograms(*, group: DiscussionGroup) -> tuple[dict[int, list[int]], 
         for theory_id, score, count in cursor.fetchall():
             histograms.setdefault(theory_id, [0] * 10)[score - 1] = count
         cursor.execute(
-            f"SELECT COUNT(DISTINCT participant_id) FROM {table} WHERE group_id = %s", [group.pk]
+            f"SELECT participant_id, theory_id, score FROM {table} WHERE group_id = %s",
+            [group.pk],
         )
-        (raters,) = cursor.fetchone()
-    return histograms, raters
+        scores = cursor.fetchall()
+    return histograms, len({participant for participant, _, _ in scores}), scores
 
 
 def _global_histograms_from_group_rankings() -> tuple[dict[int, list[int]], int]:

@@ -1,24 +1,78 @@
 // Live rankings: polls the rankings API with If-None-Match every second (a poll that finds
-// nothing new is a 304 answered from the cache), redraws the table and the Plotly charts in
-// place (Plotly.react with a fixed uirevision, so zoom and hover survive), and shows a pulse
-// with the number of new ratings when something changed.
+// nothing new is a 304 answered from the cache), redraws the table in place and, when the
+// ranking changed, fetches its figures (built in Python, charts/figures.py; same ETag rules)
+// and draws them with Plotly.react (their fixed uirevision keeps zoom and hover), and shows a
+// pulse with the number of new ratings.
 (function () {
   "use strict";
   const POLL_MS = 1000;
   const COMPARE_MS = 5000;
-  // Okabe-Ito: distinguishable with the common colour-vision deficiencies.
-  const BLUE = "#0072B2", ORANGE = "#E69F00", GREY = "#BBBBBB", VERMILLION = "#D55E00";
-  const CONFIG = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
+  const NARROW_PX = 560; // below this the figures' `narrow` layout applies (charts/figures.py)
 
   const fmt = (v, d) => (v === null || v === undefined ? "–" : Number(v).toFixed(d));
   const label = (row) => `${row.theory.number}. ${row.theory.title}`;
-  const short = (text, max) => (text.length > max ? text.slice(0, max - 1) + "…" : text);
 
   function cell(text, numeric) {
     const td = document.createElement("td");
     if (numeric) td.className = "num";
     td.textContent = text;
     return td;
+  }
+
+  // "3 (1–6)": the rank and the range of places it could plausibly hold (issue 13).
+  function rankCell(row) {
+    const td = cell(String(row.rank));
+    if (row.rank_interval) {
+      const range = document.createElement("span");
+      range.className = "rank-interval";
+      range.textContent = `(${row.rank_interval[0]}–${row.rank_interval[1]})`;
+      td.append(" ", range);
+    }
+    return td;
+  }
+
+  // Split / spread / consensus as a small label, with the counts behind it in words.
+  function patternCell(row) {
+    const td = cell("");
+    td.className = "pattern";
+    (row.flags || []).forEach((flag) => {
+      const label = document.createElement("span");
+      label.className = `flag flag-${flag}`;
+      label.textContent = flag;
+      const words = document.createElement("span");
+      words.className = "flag-words";
+      words.textContent = row.in_words || "";
+      td.append(label, " ", words);
+    });
+    return td;
+  }
+
+  function renderUncertainty(root, summary) {
+    const tiers = root.querySelector('[data-field="tier-sentence"]');
+    if (tiers && summary.tier_sentence !== undefined) tiers.textContent = summary.tier_sentence;
+    const w = root.querySelector('[data-field="kendall-w"]');
+    if (w && summary.kendall_w) {
+      const k = summary.kendall_w;
+      w.textContent = (k.value === null ? "" : `Kendall's W = ${fmt(k.value, 2)} (n = ${k.n_raters} raters). `) + k.reading;
+    }
+    const refs = root.querySelector('[data-field="references"]');
+    if (refs && summary.references) {
+      refs.replaceChildren(...summary.references.map((ref) => {
+        const li = document.createElement("li");
+        li.dataset.reference = ref.key;
+        li.append(ref.sentence + " ");
+        if (ref.kendall_tau_b !== null) {
+          const detail = document.createElement("span");
+          detail.className = "hint";
+          const ci = ref.kendall_tau_b_interval;
+          detail.textContent = `Kendall's τ-b = ${fmt(ref.kendall_tau_b, 2)}` +
+            (ci ? ` (95%: ${fmt(ci[0], 2)} to ${fmt(ci[1], 2)})` : "") +
+            `, rank-biased overlap ${fmt(ref.rbo, 2)}, over n = ${ref.n} theories.`;
+          li.append(detail);
+        }
+        return li;
+      }));
+    }
   }
 
   function renderTable(root, data, highlight) {
@@ -38,10 +92,12 @@
       num.className = "theory-number";
       num.textContent = row.theory.number + ".";
       title.append(num, " " + row.theory.title);
+      if (row.tier) tr.dataset.tier = String(row.tier);
       tr.append(
-        cell(String(row.rank)), title, cell(String(row.n), true), cell(fmt(row.mean, 2), true),
+        rankCell(row),
+        title, cell(String(row.n), true), cell(fmt(row.mean, 2), true),
         cell(fmt(row.median, 1), true), cell(fmt(row.stdev, 2), true),
-        cell(fmt(row.controversy, 2), true),
+        cell(fmt(row.controversy, 2), true), patternCell(row),
       );
       return tr;
     });
@@ -67,8 +123,9 @@
       const a = summary.agreement;
       agreement.textContent = a.value === null
         ? "not enough ratings yet."
-        : `${a.method} = ${fmt(a.value, 2)}. ${a.reading}`;
+        : `${a.method} = ${fmt(a.value, 2)}${a.n ? ` (n = ${a.n} ratings)` : ""}. ${a.reading}`;
     }
+    renderUncertainty(root, summary);
     const hist = root.querySelector('[data-table="histograms"] tbody');
     if (hist) {
       hist.replaceChildren(...data.results.map((row) => {
@@ -79,81 +136,33 @@
     }
   }
 
-  function draw(root, name, traces, layout) {
+  // Deep merge for the phone overrides the server sends with each figure (arrays replaced).
+  function merge(base, over) {
+    const out = Object.assign({}, base);
+    Object.keys(over || {}).forEach((key) => {
+      const value = over[key];
+      out[key] = value && typeof value === "object" && !Array.isArray(value) && base[key]
+        ? merge(base[key], value) : value;
+    });
+    return out;
+  }
+
+  // The figures come built from the API (charts/figures.py): axes, order and labels are decided
+  // there; the page only picks the phone layout and draws in place (Plotly.react keeps the
+  // viewer's zoom through the figures' uirevision).
+  function drawFigure(root, name, figure) {
     const el = root.querySelector(`[data-chart="${name}"]`);
-    if (!el || !window.Plotly) return;
-    const base = {
-      uirevision: "keep", // keeps the viewer's zoom and pan across redraws
-      margin: { l: 10, r: 10, t: 10, b: 50 },
-      font: { family: "system-ui, sans-serif", size: 12 },
-      paper_bgcolor: "#fff", plot_bgcolor: "#fff",
-    };
-    window.Plotly.react(el, traces, Object.assign(base, layout), CONFIG);
+    if (!el || !window.Plotly || !figure) return;
+    const narrow = el.clientWidth < NARROW_PX;
+    const layout = narrow ? merge(figure.layout, figure.narrow) : figure.layout;
+    el.classList.toggle("chart-empty", Boolean(figure.empty));
+    window.Plotly.react(el, figure.data, layout, figure.config);
+    const note = root.querySelector(`[data-chart-note="${name}"]`);
+    if (note) note.textContent = figure.message || "";
   }
 
-  function renderCharts(root, data) {
-    const rows = data.results;
-    // On a phone the axis shows theory numbers only; hover and the table give the titles.
-    const narrow = root.clientWidth < 560;
-    const names = rows.map((r) => (narrow ? `#${r.theory.number}` : short(label(r), 38)));
-    const height = Math.max(320, rows.length * 26 + 80);
-    draw(root, "bars", [{
-      type: "bar", orientation: "h", y: names, x: rows.map((r) => r.mean),
-      error_x: {
-        type: "data", symmetric: false, color: "#333",
-        array: rows.map((r) => (r.ci_high === null ? 0 : r.ci_high - r.mean)),
-        arrayminus: rows.map((r) => (r.ci_low === null ? 0 : r.mean - r.ci_low)),
-      },
-      marker: {
-        color: rows.map((r) => (r.thin ? GREY : BLUE)),
-        pattern: { shape: rows.map((r) => (r.thin ? "/" : "")), fgcolor: "#555" },
-      },
-      text: rows.map((r) => `n = ${r.n} of ${data.raters}${r.thin && r.n ? " · thin" : ""}`),
-      textposition: "inside", insidetextanchor: "start",
-      textfont: { color: rows.map((r) => (r.thin ? "#1b1f24" : "#fff")) },
-      constraintext: "none", cliponaxis: false,
-      customdata: rows.map((r) => [r.n, data.raters, fmt(r.ci_low, 2), fmt(r.ci_high, 2)]),
-      hovertemplate: "%{y}<br>mean %{x:.2f} (95%: %{customdata[2]}–%{customdata[3]})<br>n = %{customdata[0]} of %{customdata[1]} raters<extra></extra>",
-    }], {
-      height, xaxis: { range: [0, 11.5], title: { text: "Mean rating (scale 1–10)" }, tickvals: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], zeroline: false },
-      yaxis: { autorange: "reversed", automargin: true },
-    });
-    draw(root, "heatmap", [{
-      type: "heatmap", z: rows.map((r) => r.histogram), x: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], y: names,
-      // White for nobody, then single-hue blues: readable with any colour vision.
-      colorscale: [[0, "#ffffff"], [0.0001, "#deebf7"], [0.5, "#6baed6"], [1, "#08306b"]], zmin: 0,
-      text: rows.map((r) => r.histogram.map((c) => (c ? String(c) : ""))), texttemplate: "%{text}",
-      customdata: rows.map((r) => r.histogram.map(() => r.n)),
-      hovertemplate: "%{y}<br>score %{x}: %{z} of %{customdata} raters<extra></extra>",
-      colorbar: { title: { text: "raters" }, thickness: 12 },
-    }], {
-      height, xaxis: { title: { text: "Score" }, dtick: 1, side: "bottom" },
-      yaxis: { autorange: "reversed", automargin: true },
-    });
-    const rated = rows.filter((r) => r.n >= 2);
-    const notable = (data.summary || {}).most_controversial_highly_rated;
-    const maxC = Math.max(3, ...rated.map((r) => r.controversy + 0.5));
-    draw(root, "scatter", [{
-      type: "scatter", mode: "markers+text", x: rated.map((r) => r.mean), y: rated.map((r) => r.controversy),
-      text: rated.map((r) => String(r.theory.number)), textposition: "top center",
-      marker: {
-        size: rated.map((r) => 10 + Math.min(20, r.n)),
-        color: rated.map((r) => (notable && notable.theory.id === r.theory.id ? VERMILLION : r.thin ? GREY : BLUE)),
-        line: { color: "#333", width: 1 },
-      },
-      customdata: rated.map((r) => [label(r), r.n]),
-      hovertemplate: "%{customdata[0]}<br>mean %{x:.2f}, controversy %{y:.2f}<br>n = %{customdata[1]}<extra></extra>",
-    }], {
-      height: 380,
-      xaxis: { range: [0.5, 10.5], title: { text: "Mean rating (1–10)" }, dtick: 1 },
-      yaxis: { range: [0, maxC], title: { text: "Controversy (points)" }, automargin: true },
-      margin: { l: 60, r: 10, t: 10, b: 50 },
-    });
-  }
-
-  function renderCompare(root, data) {
+  function renderCompareTable(root, data) {
     const tau = root.querySelector('[data-field="tau"]');
-    const both = data.results.filter((r) => r.group_rank !== null && r.global_rank !== null);
     if (tau) {
       const c = data.rank_correlation;
       tau.textContent = c && c.value !== null
@@ -169,21 +178,6 @@
         return tr;
       }));
     }
-    const top = Math.max(2, ...both.map((r) => Math.max(r.group_rank, r.global_rank))) + 1;
-    draw(root, "compare", [
-      { type: "scatter", mode: "lines", x: [0, top], y: [0, top], line: { dash: "dot", color: "#999" }, hoverinfo: "skip", showlegend: false },
-      {
-        type: "scatter", mode: "markers+text", x: both.map((r) => r.global_rank), y: both.map((r) => r.group_rank),
-        text: both.map((r) => String(r.theory.number)), textposition: "middle right", showlegend: false,
-        marker: { size: 12, color: ORANGE, line: { color: "#333", width: 1 } },
-        customdata: both.map((r) => `${r.theory.number}. ${r.theory.title}`),
-        hovertemplate: "%{customdata}<br>rank here %{y}, in all public groups %{x}<extra></extra>",
-      },
-    ], {
-      height: 380, margin: { l: 60, r: 10, t: 10, b: 50 },
-      xaxis: { range: [top, 0], title: { text: "Rank in all public groups" }, dtick: 2 },
-      yaxis: { range: [top, 0], title: { text: "Rank in this group" }, dtick: 2 },
-    });
   }
 
   function pulse(root, previous, data) {
@@ -208,7 +202,7 @@
         const response = await fetch(url, { headers, credentials: "same-origin" });
         if (response.status === 200) {
           etag = response.headers.get("ETag");
-          onData(await response.json());
+          await onData(await response.json());
         }
       } catch (err) {
         // Offline for a moment: keep showing the last data and try again.
@@ -218,21 +212,69 @@
     poll();
   }
 
+  // One GET with If-None-Match; calls onData only on a 200 (a 304 means nothing new).
+  function conditionalGet(url) {
+    let etag = null;
+    return async function (onData) {
+      const headers = { Accept: "application/json" };
+      if (etag) headers["If-None-Match"] = etag;
+      const response = await fetch(url, { headers, credentials: "same-origin" });
+      if (response.status === 200) {
+        etag = response.headers.get("ETag");
+        onData(await response.json());
+      }
+    };
+  }
+
+  // The figures of the ranking just fetched (null when unchanged, hidden or unreachable).
+  function figuresOf(root) {
+    const charts = root.querySelector("[data-figures-url]");
+    if (!charts) return async () => null;
+    const get = conditionalGet(charts.dataset.figuresUrl);
+    return async () => {
+      let figures = null;
+      try {
+        await get((answer) => { if (!answer.hidden) figures = answer.figures; });
+      } catch (err) {
+        // Keep the charts drawn; the table still updates.
+      }
+      return figures;
+    };
+  }
+
   document.querySelectorAll("[data-rankings-url]").forEach((table) => {
     const root = table.closest("[data-dashboard]") || table.parentElement;
+    const fetchFigures = figuresOf(root);
+    // The first figures are asked for at once, beside the first poll, not a round trip after it.
+    let pending = fetchFigures();
     let previous = null;
-    poller(table.dataset.rankingsUrl, POLL_MS, (data) => {
+    poller(table.dataset.rankingsUrl, POLL_MS, async (data) => {
       if (data.hidden) return;
+      // The ranking changed, so did its figures: fetch them first so that the table and the
+      // charts change together.
+      const first = pending !== null;
+      const figures = await (pending || fetchFigures());
+      pending = null;
+      if (first) {
+        // The early figures may predate this ranking by one recompute: a conditional GET
+        // (a 304 when they match) settles it.
+        fetchFigures().then((newer) => {
+          if (newer) Object.entries(newer).forEach(([name, figure]) => drawFigure(root, name, figure));
+        });
+      }
       renderTable(root, data, previous !== null);
       renderMeta(root, data);
-      renderCharts(root, data);
+      if (figures) Object.entries(figures).forEach(([name, figure]) => drawFigure(root, name, figure));
       pulse(root, previous, data);
       previous = data;
     });
   });
   document.querySelectorAll("[data-compare-url]").forEach((section) => {
+    const figure = conditionalGet(section.dataset.compareFigureUrl);
     poller(section.dataset.compareUrl, COMPARE_MS, (data) => {
-      if (!data.hidden) renderCompare(section, data);
+      if (data.hidden) return;
+      renderCompareTable(section, data);
+      figure((answer) => { if (!answer.hidden) drawFigure(section, "compare", answer.figure); }).catch(() => {});
     });
   });
 })();

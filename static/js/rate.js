@@ -10,4 +10,10 @@
   }
   form.addEventListener("change", update);
   update();
+  // Landing on #saved after a save: focus the confirmation so that it is read out and in view.
+  const saved = document.getElementById("saved");
+  if (saved && window.location.hash === "#saved" && saved.querySelector(".message")) {
+    saved.focus();
+    saved.scrollIntoView({ block: "start" });
+  }
 })();

@@ -3,8 +3,6 @@
   "use strict";
   const section = document.querySelector("[data-distribution-url]");
   if (!section) return;
-  const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"];
-  const SCORES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
   function cell(text, numeric) {
     const td = document.createElement("td");
@@ -32,21 +30,23 @@
         }
         return tr;
       }));
-      const shown = series.filter((s) => !s.hidden && s.n > 0);
-      if (!window.Plotly || !shown.length) return;
-      const traces = shown.map((s, i) => ({
-        type: "bar", name: `${s.name} (n = ${s.n})`, x: SCORES,
-        y: s.histogram.map((c) => (100 * c) / s.n),
-        customdata: s.histogram.map((c) => [c, s.n]),
-        hovertemplate: "score %{x}: %{customdata[0]} of %{customdata[1]} raters (%{y:.0f}%)<extra>%{fullData.name}</extra>",
-        marker: { color: PALETTE[i % PALETTE.length] },
-      }));
-      window.Plotly.react(section.querySelector('[data-chart="distribution"]'), traces, {
-        barmode: "group", height: 340, margin: { l: 60, r: 10, t: 10, b: 50 },
-        xaxis: { title: { text: "Score" }, tickvals: SCORES, range: [0.5, 10.5] },
-        yaxis: { title: { text: "Share of raters (%)" }, rangemode: "tozero" },
-        legend: { orientation: "h", y: -0.25 },
-      }, { responsive: true, displaylogo: false });
+    })
+    .catch(() => {});
+
+  // The chart is built in Python (charts/figures.py); the page only draws it.
+  fetch(section.dataset.figureUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+    .then((r) => r.json())
+    .then((answer) => {
+      const el = section.querySelector('[data-chart="distribution"]');
+      if (!window.Plotly || !answer.figure) return;
+      const figure = answer.figure;
+      section.querySelector('[data-chart-note="distribution"]').textContent = figure.message || "";
+      if (figure.empty) {
+        el.hidden = true; // nobody rated it: the message says so, an empty plot would not
+        return;
+      }
+      const layout = el.clientWidth < 560 ? Object.assign({}, figure.layout, figure.narrow) : figure.layout;
+      window.Plotly.react(el, figure.data, layout, figure.config);
     })
     .catch(() => {});
 })();

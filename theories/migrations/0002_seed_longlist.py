@@ -3,7 +3,7 @@ from django.db import migrations
 from theories.longlist import seed
 
 
-def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
+def forwards(apps, schema_editor):
     seed(apps.get_model("theories", "Theory"))
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from exports.csvio import csv_bytes
+from exports.csvio import Rows, csv_bytes
 from exports.selectors import (
     export_comments,
     export_rankings,
@@ -36,6 +36,7 @@ class Command(BaseCommand):
         if group is None:
             raise CommandError(f"No group with slug {options['slug']!r}.")
         what, anonymise = options["what"], options["anonymise"]
+        rows: Rows
         if what == "ratings":
             exporter = export_ratings_wide if options["layout"] == "wide" else export_ratings_long
             rows = exporter(group=group, anonymise=anonymise)

@@ -1,0 +1,258 @@
+"""Issue 14: the figures are built in Python from the ranking payload, with every axis type
+declared and the categories in rank order; and the API serves them with the ranking's rules."""
+
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from charts.figures import agreement_map, ranking_bars, ranking_figures, ranking_heatmap
+from charts.more_figures import comparison_figure, distribution_figure
+from ratings.models import GLOBAL_SCOPE
+from ratings.services import RatingItem, ranking_recompute, rating_submission_create
+
+
+def row(rank: int, number: int, scores: list[int]) -> dict[str, Any]:
+    n = len(scores)
+    mean = sum(scores) / n if n else None
+    histogram = [scores.count(s) for s in range(1, 11)]
+    return {
+        "rank": rank,
+        "theory": {"id": 100 + number, "number": number, "title": f"Theory number {number}"},
+        "n": n,
+        "mean": mean,
+        "median": mean,
+        "stdev": None,
+        "histogram": histogram,
+        "controversy": (abs(scores[0] - scores[1]) if n == 2 else 1.5) if n >= 2 else None,
+        "ci_low": mean - 1 if n >= 3 else None,
+        "ci_high": mean + 1 if n >= 3 else None,
+        "thin": n < 3,
+    }
+
+
+def payload(rows: list[dict[str, Any]], raters: int) -> dict[str, Any]:
+    return {"computed_at": None, "raters": raters, "hidden": False, "results": rows, "summary": {}}
+
+
+# Theory numbers chosen so that number order and rank order disagree.
+MANY = payload(
+    [
+        row(1, 18, [9, 9, 8]),
+        row(2, 3, [8, 7, 8]),
+        row(3, 12, [5, 6, 4]),
+        row(4, 1, [2, 3, 1]),
+        row(5, 7, []),
+    ],
+    raters=3,
+)
+EMPTY = payload([row(i + 1, n, []) for i, n in enumerate([1, 2, 3, 4])], raters=0)
+TWO = payload([row(1, 4, [9, 7]), row(2, 9, [9, 7]), row(3, 2, [5, 3]), row(4, 6, [])], raters=2)
+
+
+def test_the_bar_chart_declares_a_categorical_axis_in_rank_order() -> None:
+    fig = ranking_bars(MANY)
+    y = fig["layout"]["yaxis"]
+    assert y["type"] == "category"
+    assert y["categoryorder"] == "array"
+    assert y["categoryarray"] == [
+        "18. Theory number 18",
+        "3. Theory number 3",
+        "12. Theory number 12",
+        "1. Theory number 1",
+    ]
+    assert fig["data"][0]["y"] == y["categoryarray"]
+    assert y["autorange"] == "reversed"  # rank 1 on top
+    assert fig["layout"]["xaxis"]["type"] == "linear"
+
+
+def test_the_phone_layout_labels_bars_with_theory_numbers_that_stay_categories() -> None:
+    fig = ranking_bars(MANY)
+    assert fig["narrow"]["yaxis"]["ticktext"] == ["#18", "#3", "#12", "#1"]
+    # The phone override only relabels: it never touches the axis type or the order.
+    assert "type" not in fig["narrow"]["yaxis"]
+    assert "categoryarray" not in fig["narrow"]["yaxis"]
+
+
+def test_unrated_theories_are_left_out_of_the_charts_and_said_to_be_unranked() -> None:
+    for fig in (ranking_bars(MANY), ranking_heatmap(MANY)):
+        assert "7. Theory number 7" not in fig["layout"]["yaxis"]["categoryarray"]
+        assert fig["message"] == "1 theory not rated yet (not ranked)."
+
+
+def test_bars_carry_the_interval_as_whiskers_with_three_raters_or_more() -> None:
+    trace = ranking_bars(MANY)["data"][0]
+    assert trace["type"] == "bar"
+    assert trace["error_x"]["array"][0] == pytest.approx(1.0)
+
+
+def test_one_or_two_raters_get_points_without_whiskers() -> None:
+    for data in (TWO, payload([row(1, 5, [7]), row(2, 8, [])], raters=1)):
+        trace = ranking_bars(data)["data"][0]
+        assert trace["type"] == "scatter"
+        assert trace["mode"] == "markers"
+        assert "error_x" not in trace
+
+
+def test_an_empty_group_has_no_heatmap_block_no_colour_bar_and_no_ranked_bars() -> None:
+    figures = ranking_figures(EMPTY)
+    for fig in figures.values():
+        assert fig["empty"] is True
+        assert fig["data"] == []
+        assert fig["message"]
+        assert fig["layout"]["annotations"][0]["text"] == fig["message"]
+        assert fig["layout"]["xaxis"]["visible"] is False
+
+
+def test_the_score_map_has_score_columns_as_categories_and_a_colour_scale_from_zero() -> None:
+    fig = ranking_heatmap(MANY)
+    trace = fig["data"][0]
+    assert fig["layout"]["xaxis"]["type"] == "category"
+    assert fig["layout"]["xaxis"]["categoryarray"] == [str(s) for s in range(1, 11)]
+    assert fig["layout"]["yaxis"]["type"] == "category"
+    assert trace["marker"]["cmin"] == 0 and trace["marker"]["cmax"] == 2
+    # Theory 18 (rank 1) scored 9, 9, 8: two raters at 9, one at 8; empty cells get no marker.
+    first = [
+        (x, c)
+        for x, y, c in zip(trace["x"], trace["y"], trace["marker"]["color"], strict=True)
+        if y.startswith("18.")
+    ]
+    assert first == [("8", 1), ("9", 2)]
+
+
+def test_coinciding_theories_on_the_agreement_map_share_one_labelled_point() -> None:
+    fig = agreement_map(TWO)
+    trace = fig["data"][0]
+    # Theories 4 and 9 have the same scores: one point, both numbers, no overprinting.
+    assert trace["text"] == ["4, 9", "2"]
+    assert len(trace["x"]) == 2
+    assert fig["layout"]["xaxis"]["type"] == "linear"
+    assert fig["layout"]["yaxis"]["type"] == "linear"
+
+
+def test_the_agreement_map_needs_two_ratings_of_a_theory() -> None:
+    fig = agreement_map(payload([row(1, 5, [7]), row(2, 8, [])], raters=1))
+    assert fig["empty"] is True
+
+
+def test_the_comparison_and_distribution_figures_declare_their_axes() -> None:
+    comparison = {
+        "results": [
+            {"theory": {"id": 1, "number": 1, "title": "A"}, "group_rank": 1, "global_rank": 2},
+            {"theory": {"id": 2, "number": 2, "title": "B"}, "group_rank": None, "global_rank": 1},
+        ]
+    }
+    fig = comparison_figure(comparison)
+    assert fig["layout"]["xaxis"]["type"] == "linear"
+    assert fig["data"][1]["text"] == ["1"]
+    assert comparison_figure({"results": []})["empty"] is True
+    dist = distribution_figure(
+        {
+            "all_public": {"n": 2, "mean": 5.0, "histogram": [0, 0, 0, 0, 2, 0, 0, 0, 0, 0]},
+            "groups": [{"name": "G", "hidden": True, "n": 0, "mean": None, "histogram": None}],
+        }
+    )
+    assert dist["layout"]["xaxis"]["type"] == "category"
+    assert len(dist["data"]) == 1
+    assert dist["data"][0]["y"][4] == 100
+
+
+def test_every_figure_turns_the_mode_bar_off() -> None:
+    for fig in ranking_figures(MANY).values():
+        assert fig["config"]["displayModeBar"] is False
+
+
+# --- the API ------------------------------------------------------------------------------------
+
+
+def rate(group, user_or_name, theories, scores: dict[int, int]) -> None:  # type: ignore[no-untyped-def]
+    from ratings.models import Participant
+
+    person = Participant.objects.create(group=group, name=user_or_name)
+    rating_submission_create(
+        participant=person,
+        items=[RatingItem(theory_id=theories[n - 1].id, score=s) for n, s in scores.items()],
+        submitted_by=None,
+        source="import",
+    )
+
+
+@pytest.mark.django_db
+def test_the_figures_follow_the_ranking_with_an_etag_derived_from_it(cast, theories) -> None:
+    rate(cast.public, "a", theories, {18: 9, 3: 2})
+    rate(cast.public, "b", theories, {18: 8, 3: 4})
+    ranking_recompute(scope=cast.public.scope, force=True)
+    client = APIClient()
+    ranking = client.get(f"/api/v1/groups/{cast.public.slug}/rankings/")
+    answer = client.get(f"/api/v1/groups/{cast.public.slug}/rankings/figures/")
+    assert answer.status_code == 200
+    assert answer["ETag"] == '"fig1-' + ranking["ETag"].strip('"') + '"'
+    bars = answer.json()["figures"]["bars"]
+    assert bars["layout"]["yaxis"]["type"] == "category"
+    assert bars["layout"]["yaxis"]["categoryarray"][0].startswith("18.")
+    again = client.get(
+        f"/api/v1/groups/{cast.public.slug}/rankings/figures/", HTTP_IF_NONE_MATCH=answer["ETag"]
+    )
+    assert again.status_code == 304
+    rate(cast.public, "c", theories, {3: 10})
+    ranking_recompute(scope=cast.public.scope, force=True)
+    changed = client.get(
+        f"/api/v1/groups/{cast.public.slug}/rankings/figures/", HTTP_IF_NONE_MATCH=answer["ETag"]
+    )
+    assert changed.status_code == 200
+    assert changed["ETag"] != answer["ETag"]
+
+
+@pytest.mark.django_db
+def test_the_global_figures_answer_and_a_private_groups_figures_are_404_to_outsiders(
+    cast, theories
+) -> None:
+    ranking_recompute(scope=GLOBAL_SCOPE, force=True)
+    client = APIClient()
+    answer = client.get("/api/v1/rankings/figures/")
+    assert answer.status_code == 200
+    assert answer.json()["figures"]["heatmap"]["empty"] is True
+    assert client.get(f"/api/v1/groups/{cast.private.slug}/rankings/figures/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_hidden_results_hide_the_figures_too(cast, theories) -> None:
+    cast.public.results_hidden = True
+    cast.public.save()
+    rate(cast.public, "a", theories, {1: 9})
+    ranking_recompute(scope=cast.public.scope, force=True)
+    client = APIClient()
+    client.force_authenticate(cast.member)
+    body = client.get(f"/api/v1/groups/{cast.public.slug}/rankings/figures/").json()
+    assert body["hidden"] is True
+    assert body["figures"] == {}
+
+
+def test_the_bar_chart_shades_alternate_tiers_behind_the_bars() -> None:
+    from charts.figures import ranking_bars
+
+    def row(rank: int, tier: int) -> dict:  # type: ignore[type-arg]
+        return {
+            "rank": rank,
+            "theory": {"id": rank, "number": rank, "title": f"Theory {rank}"},
+            "n": 9,
+            "mean": 10 - rank * 0.5,
+            "median": 5.0,
+            "stdev": 1.0,
+            "histogram": [0] * 9 + [9],
+            "controversy": 1.0,
+            "ci_low": 4.0,
+            "ci_high": 6.0,
+            "thin": False,
+            "tier": tier,
+            "rank_interval": [rank, rank + 1],
+        }
+
+    payload = {"raters": 9, "results": [row(1, 1), row(2, 1), row(3, 2), row(4, 3)]}
+    shapes = ranking_bars(payload)["layout"]["shapes"]
+    assert [(s["name"], s["y0"], s["y1"]) for s in shapes] == [
+        ("tier 1", -0.5, 1.5),
+        ("tier 3", 2.5, 3.5),
+    ]
+    no_tiers = {"raters": 2, "results": [dict(row(1, 1), tier=None)]}
+    assert ranking_bars(no_tiers)["layout"].get("shapes", []) == []
