@@ -6,10 +6,13 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def imported_kind(apps, schema_editor):
+def guests_defaults(apps, schema_editor):
     # Participants without an account so far were all imported from spreadsheets.
     participant = apps.get_model("ratings", "Participant")
     participant.objects.filter(user__isnull=True).update(kind="imported")
+    # "On by default for private groups": the existing ones too.
+    group = apps.get_model("ratings", "DiscussionGroup")
+    group.objects.filter(visibility="private").update(guests_allowed=True)
 
 
 class Migration(migrations.Migration):
@@ -72,5 +75,5 @@ class Migration(migrations.Migration):
                 to="ratings.participant",
             ),
         ),
-        migrations.RunPython(imported_kind, migrations.RunPython.noop),
+        migrations.RunPython(guests_defaults, migrations.RunPython.noop),
     ]
