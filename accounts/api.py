@@ -1,12 +1,17 @@
+from django.db import transaction
+from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from impactboard.request_types import AuthedRequest
-from impactboard.throttling import ScopedThrottle, WriteThrottle
+from impactboard.throttling import ScopedThrottle, WriteThrottle, sign_up_throttle
+from ratings.invitations import invitation_group
+from ratings.services import membership_join
 
 from .serializers import (
     RegisterResponseSerializer,
@@ -20,21 +25,42 @@ from .services import token_for, token_revoke, user_create
 class RegisterView(APIView):
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedThrottle]
-    throttle_scope = "register"
 
     @extend_schema(
         request=RegisterSerializer,
-        responses={201: RegisterResponseSerializer, 400: OpenApiResponse(description="Invalid.")},
+        responses={
+            201: RegisterResponseSerializer,
+            400: OpenApiResponse(description="Invalid."),
+            404: OpenApiResponse(description="No such group, or a wrong join code."),
+            429: OpenApiResponse(description="Too many sign-ups; retry later."),
+        },
     )
     def post(self, request: Request) -> Response:
+        data = request.data if isinstance(request.data, dict) else {}
+        group = None
+        if "group" in data or "join_code" in data:
+            # Checked first: a wrong code creates no account, and says nothing of the group.
+            group = invitation_group(
+                slug=str(data.get("group") or ""), code=str(data.get("join_code") or "")
+            )
+            if group is None:
+                raise Http404("No such group.")
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = user_create(**serializer.validated_data)  # UsernameTaken: the handler's 400
-        body = RegisterResponseSerializer(
-            {"username": user.username, "token": token_for(user=user)}
-        )
-        return Response(body.data, status=status.HTTP_201_CREATED)
+        # Counted once the input is valid: per group with a valid invitation, else per address.
+        throttle = sign_up_throttle(group.pk if group else None)
+        if not throttle.allow_request(request, self):
+            raise Throttled(throttle.wait())
+        fields = serializer.validated_data
+        with transaction.atomic():
+            # UsernameTaken: the handler's 400
+            user = user_create(username=fields["username"], password=fields["password"])
+            if group is not None:
+                membership_join(group=group, user=user, via_invite=True)
+        answer = {"username": user.username, "token": token_for(user=user)}
+        if group is not None:
+            answer["group"] = group.slug
+        return Response(RegisterResponseSerializer(answer).data, status=status.HTTP_201_CREATED)
 
 
 class TokenView(APIView):

@@ -10,6 +10,9 @@ from rest_framework import serializers
 class RegisterSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150, validators=[UnicodeUsernameValidator()])
     password = serializers.CharField(write_only=True, max_length=128, trim_whitespace=False)
+    # Joining a room (both or neither): the new account joins that group in the same request.
+    group = serializers.SlugField(max_length=60, required=False)
+    join_code = serializers.CharField(max_length=64, required=False, allow_blank=True)
 
     def validate_username(self, value: str) -> str:
         if User.objects.filter(username__iexact=value).exists():
@@ -46,6 +49,7 @@ class TokenRequestSerializer(serializers.Serializer):
 class RegisterResponseSerializer(serializers.Serializer):
     username = serializers.CharField()
     token = serializers.CharField()
+    group = serializers.SlugField(required=False, help_text="The group joined, if one was named.")
 
 
 class TokenResponseSerializer(serializers.Serializer):

@@ -70,7 +70,10 @@ class CommentSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_author(self, c: Comment) -> str | None:
-        return c.author.username if c.author_id and c.author else None
+        if not (c.author_id and c.author):
+            return None
+        # A guest's account carries the guest's chosen name (ratings.services.guests).
+        return c.author.first_name or c.author.username
 
     @extend_schema_field(serializers.SlugField(allow_null=True))
     def get_group(self, c: Comment) -> str | None:

@@ -122,7 +122,10 @@ def sheet_import(
         # the database settles who created the row and both then use it.
         for start in range(0, len(missing), 1000):
             Participant.objects.bulk_create(
-                (Participant(group=group, name=n) for n in missing[start : start + 1000]),
+                (
+                    Participant(group=group, name=n, kind=Participant.Kind.IMPORTED)
+                    for n in missing[start : start + 1000]
+                ),
                 ignore_conflicts=True,
             )
         participants = {**existing, **_named_participants(group, missing)}

@@ -55,3 +55,25 @@ class ImportPageThrottle(FailOpenThrottleMixin, SimpleRateThrottle):
 
     def get_cache_key(self, request: Any, view: Any) -> str:
         return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+
+
+class InvitedThrottle(FailOpenThrottleMixin, SimpleRateThrottle):
+    """Sign-ups and guest joins that carry a valid invitation: one bucket per group, not per
+    address, so that a room behind one Wi-Fi address is never refused at its 11th person while a
+    script without an invitation still meets the per-address limit."""
+
+    scope = "invited"
+
+    def __init__(self, group_id: int) -> None:
+        super().__init__()
+        self.group_id = group_id
+
+    def get_cache_key(self, request: Any, view: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": f"group-{self.group_id}"}
+
+
+def sign_up_throttle(group_id: int | None) -> FailOpenThrottleMixin:
+    """The throttle of one sign-up or guest join: per group with a valid invitation (its
+    group's id), per address without one. Call it once the input has passed validation, so
+    that a form sent back with an error never counts."""
+    return InvitedThrottle(group_id) if group_id is not None else SignUpPageThrottle()

@@ -7,6 +7,7 @@ from theories.models import Theory
 
 from .models import DiscussionGroup
 from .services import RatingItem
+from .services.guests import GuestNameInvalid, guest_name_clean
 
 SCORE_CHOICES = [("", "Not rated")] + [(str(s), str(s)) for s in range(1, 11)]
 
@@ -120,3 +121,21 @@ class RatingForm(forms.Form):
                 RatingItem(theory_id=theory.id, score=score, rationale=rationale, moved_by=moved_by)
             )
         return items
+
+
+class GuestJoinForm(forms.Form):
+    """Join with just a name: the service's rule (blank, long, formula-like, taken) decides."""
+
+    name = forms.CharField(
+        label="Your name in this group", max_length=200, required=False, strip=False
+    )
+
+    def __init__(self, *args: Any, group: DiscussionGroup, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.group = group
+
+    def clean_name(self) -> str:
+        try:
+            return guest_name_clean(group=self.group, name=self.cleaned_data.get("name", ""))
+        except GuestNameInvalid as exc:
+            raise forms.ValidationError(exc.messages) from exc

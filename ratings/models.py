@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from theories.models import Theory
 
@@ -43,6 +44,9 @@ class DiscussionGroup(models.Model):
     # "Hide results until you have rated": nobody anchors on the group's answers. On for new
     # groups; the facilitator can reveal the results to all by turning it off.
     results_hidden = models.BooleanField(default=True)
+    # "Join with just a name" through the invite link: the facilitator's choice. On by default for
+    # private groups (a room shares one link), off for public ones (see group_create).
+    guests_allowed = models.BooleanField(default=False, db_default=False)
     # The open round's number (see Round): kept on the group so that a submission, which has
     # the group in hand already, knows its round without a query.
     current_round = models.PositiveSmallIntegerField(default=1, db_default=1)
@@ -157,8 +161,19 @@ class Membership(models.Model):
 
 
 class Participant(models.Model):
-    """Whoever rates inside a group: a member's account, or a named person without one
-    (imported from a spreadsheet). Ratings hang off participants, never off users."""
+    """Whoever rates inside a group: a member's account, a guest who joined through the invite
+    with just a name, or a named person without an account (imported from a spreadsheet).
+    Ratings hang off participants, never off users.
+
+    A guest's `user` is a guest account (unusable password, see `ratings.guests`): it can never
+    sign in, and it authenticates only on its own group's URLs, through the guest cookie or the
+    guest API token. Giving the guest a user lets every existing rule (membership, hiding,
+    comment authorship, history) apply unchanged, and a claim is a rename of that account."""
+
+    class Kind(models.TextChoices):
+        MEMBER = "member", "Member"
+        GUEST = "guest", "Guest"
+        IMPORTED = "imported", "Imported"
 
     group = models.ForeignKey(
         DiscussionGroup, on_delete=models.CASCADE, related_name="participants"
@@ -171,10 +186,23 @@ class Participant(models.Model):
         related_name="participations",
     )
     name = models.CharField(max_length=150)
+    kind = models.CharField(
+        max_length=8, choices=Kind.choices, default=Kind.MEMBER, db_default=Kind.MEMBER
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["member", "guest", "imported"]), name="participant_kind_valid"
+            ),
+            # Two guests cannot take one name in a group, whatever the case, even at one instant.
+            models.UniqueConstraint(
+                Lower("name"),
+                "group",
+                condition=Q(kind="guest"),
+                name="participant_guest_name_unique",
+            ),
             models.UniqueConstraint(
                 fields=["group", "user"],
                 condition=Q(user__isnull=False),
@@ -292,3 +320,15 @@ class RankingRequest(models.Model):
 
     scope = models.CharField(max_length=40, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+
+class GuestToken(models.Model):
+    """The credential of one guest participant: the API token (`Authorization: Token <key>`) and,
+    signed, the guest cookie of the pages. It authenticates only on its group's URLs; deleting it
+    (a facilitator removes the guest, or the guest claims an account) ends both at once."""
+
+    key = models.CharField(max_length=40, unique=True)
+    participant = models.OneToOneField(
+        Participant, on_delete=models.CASCADE, related_name="guest_token"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)

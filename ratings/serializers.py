@@ -26,6 +26,7 @@ class GroupSerializer(serializers.ModelSerializer):
             "ratings_open",
             "results_hidden",
             "listing",
+            "guests_allowed",
             "is_member",
             "role",
             "join_code",
@@ -82,6 +83,7 @@ class GroupUpdateSerializer(serializers.Serializer):
             "a group."
         },
     )
+    guests_allowed = serializers.BooleanField(required=False)
 
     def _strict_bool(self, name: str, value: bool) -> bool:
         if not isinstance(self.initial_data.get(name), bool):
@@ -94,9 +96,24 @@ class GroupUpdateSerializer(serializers.Serializer):
     def validate_results_hidden(self, value: bool) -> bool:
         return self._strict_bool("results_hidden", value)
 
+    def validate_guests_allowed(self, value: bool) -> bool:
+        return self._strict_bool("guests_allowed", value)
+
 
 class JoinSerializer(serializers.Serializer):
     join_code = serializers.CharField(required=False, allow_blank=True, max_length=64)
+
+
+class GuestJoinSerializer(serializers.Serializer):
+    """The name is checked by the service (blank, long, formula-like, taken): a 400 on `name`."""
+
+    join_code = serializers.CharField(max_length=64, allow_blank=True)
+    name = serializers.CharField(max_length=200, allow_blank=True, trim_whitespace=False)
+
+
+class GuestTokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    name = serializers.CharField()
 
 
 class MemberSerializer(serializers.ModelSerializer):

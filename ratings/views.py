@@ -11,11 +11,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from discussion.selectors import citable_comments
 from impactboard.request_types import AuthedHttpRequest
+from impactboard.throttling import sign_up_throttle
 from theories.models import Theory
 
 from .access import Need, group_access, group_joinable, results_visible_to, role_parse
-from .forms import GroupCreateForm, RatingForm
-from .models import DiscussionGroup, Membership, Submission
+from .forms import GroupCreateForm, GuestJoinForm, RatingForm
+from .guest_auth import guest_cookie_set
+from .invitations import invitation_group, invitation_remember
+from .models import DiscussionGroup, Membership, Participant, Submission
 from .round_views import rounds_context
 from .selectors import (
     group_list_visible_to,
@@ -41,6 +44,7 @@ from .services import (
     participant_for_user,
     rating_submission_create,
 )
+from .services.guests import GuestNameInvalid, guest_join, guest_remove
 
 
 def group_list(request: HttpRequest) -> HttpResponse:
@@ -151,19 +155,94 @@ def group_rate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
+INVALID_INVITE = (
+    "This invitation link does not work: it may be mistyped, or the facilitator may have "
+    "replaced it with a new one. Ask them for the current link."
+)
+
+
+def _invite_invalid(request: HttpRequest) -> HttpResponse:
+    return render(request, "ratings/invite_invalid.html", {"message": INVALID_INVITE}, status=404)
+
+
 @require_http_methods(["GET", "POST"])
-def group_invite(request: AuthedHttpRequest, slug: str, code: str) -> HttpResponse:
-    """The invite link shows the group and a Join button; only the button's POST (with its CSRF
-    token) joins. Opening a link never joins: a link in a comment could be followed by anyone."""
-    group = group_joinable(slug=slug, user=request.user, join_code=code)
-    if request.method == "POST":
+def group_invite(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """The invite link: the group's name and description and three ways in (join with a name,
+    sign up, log in). Opening it only remembers the invitation in the session, so that it
+    survives the sign-up or log-in that follows; only a POST (with its CSRF token) joins."""
+    user = request.user
+    if user.is_authenticated:
+        try:
+            group = group_joinable(slug=slug, user=user, join_code=code)
+        except Http404:
+            return _invite_invalid(request)
+    else:
+        found = invitation_group(slug=slug, code=code)
+        if found is None:
+            return _invite_invalid(request)
+        group = found
+    if request.method == "POST" and user.is_authenticated:
         # The invitation (the right code) is what makes a member count in the global ranking.
-        membership_join(group=group, user=request.user, via_invite=code == group.join_code)
+        membership_join(group=group, user=user, via_invite=code == group.join_code)
         messages.success(request, f"You have joined “{group.name}”.")
         return redirect("group_detail", slug=group.slug)
-    is_member = group.memberships.filter(user=request.user).exists()
-    return render(request, "ratings/group_invite.html", {"group": group, "is_member": is_member})
+    guest_form = GuestJoinForm(request.POST if request.method == "POST" else None, group=group)
+    status = 200
+    if request.method == "POST":
+        if not group.guests_allowed:
+            raise PermissionDenied("This group does not take guests.")
+        if guest_form.is_valid():
+            # Counted only once the name is valid: a form sent back with an error is free.
+            if not sign_up_throttle(group.pk).allow_request(request, None):
+                guest_form.add_error(None, "Too many people are joining right now; try again.")
+                status = 429
+            else:
+                try:
+                    guest = guest_join(group=group, name=guest_form.cleaned_data["name"])
+                except GuestNameInvalid as exc:
+                    guest_form.add_error("name", exc.messages)
+                    status = 400
+                else:
+                    messages.success(request, f"Welcome, {guest.participant.name}.")
+                    response = redirect("group_rate", slug=group.slug)
+                    guest_cookie_set(response, guest)
+                    return response
+        else:
+            status = 400
+    if not user.is_authenticated:
+        invitation_remember(request, group)
+    is_member = user.is_authenticated and group.memberships.filter(user=user).exists()
+    return render(
+        request,
+        "ratings/group_invite.html",
+        {"group": group, "is_member": is_member, "guest_form": guest_form},
+        status=status,
+    )
+
+
+def group_invite_code(request: HttpRequest) -> HttpResponse:
+    """The groups page's "have an invite code?" field: the code (or the whole link pasted) leads
+    to its invite page."""
+    raw = request.GET.get("code", "").strip()
+    if not raw:
+        return redirect("group_list")  # nothing typed: back to the field
+    code = raw.rstrip("/").rsplit("/", 1)[-1] if "/invite/" in raw else raw
+    valid = code and "\x00" not in code  # PostgreSQL cannot even compare text holding NUL
+    group = DiscussionGroup.objects.filter(join_code=code).first() if valid else None
+    if group is None:
+        return _invite_invalid(request)
+    return redirect("group_invite", slug=group.slug, code=code)
+
+
+@login_required
+@require_POST
+def group_guest_remove(request: HttpRequest, slug: str, participant_id: int) -> HttpResponse:
+    access = group_access(slug=slug, user=request.user, need=Need.FACILITATOR)
+    if guest_remove(group=access.group, participant_id=participant_id):
+        messages.success(request, "The guest is removed: their link no longer works.")
+    else:
+        messages.error(request, "There is no such guest in this group.")
+    return redirect("group_members", slug=slug)
 
 
 @login_required
@@ -234,10 +313,20 @@ def group_member_list(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             else:
                 messages.success(request, f"{user.username} is now a {role}.")
         return redirect("group_members", slug=slug)
+    # The guests among the members, by account: the page labels them and offers their removal.
+    guests = {
+        p.user_id: p
+        for p in Participant.objects.filter(
+            group=access.group, kind=Participant.Kind.GUEST, user__isnull=False
+        )
+    }
+    members = list(group_members(group=access.group))
+    for m in members:
+        m.guest = guests.get(m.user_id)  # type: ignore[attr-defined]
     return render(
         request,
         "ratings/group_members.html",
-        {"group": access.group, "access": access, "members": group_members(group=access.group)},
+        {"group": access.group, "access": access, "members": members},
     )
 
 

@@ -128,14 +128,27 @@ MATRIX: list[Row] = [
     Row("group_results_hidden", "post", codes(302, 403, 403, 302, 403, 403),
         codes(302, 404, 403, 302, 404, 404), api=False, kwargs=slug,
         body=lambda ctx, role: {"hidden": "0"}),
-    # The invite link carries the join code: with it, anyone logged in sees the group's name
-    # and a Join button (GET), and joins with the button (POST).
-    Row("group_invite", "get", codes(302, 200, 200, 200, 200, 200), api=False,
-        private=codes(302, 200, 200, 200, 200, 200),
+    # The invite link carries the join code: with it, anyone sees the group's name and the ways
+    # in (issue 15: anonymous visitors too, with "join with a name" where guests are allowed);
+    # a logged-in reader joins with the button (POST). An anonymous POST is a guest join: the
+    # public group takes no guests (403); the private one does, and a blank name is a 400.
+    Row("group_invite", "get", same(200), api=False,
+        private=same(200),
         kwargs=lambda ctx: {"slug": ctx.group.slug, "code": ctx.group.join_code}),
-    Row("group_invite", "post", codes(302, 302, 302, 302, 302, 302), api=False,
-        private=codes(302, 302, 302, 302, 302, 302),
+    Row("group_invite", "post", codes(403, 302, 302, 302, 302, 302), api=False,
+        private=codes(400, 302, 302, 302, 302, 302),
         kwargs=lambda ctx: {"slug": ctx.group.slug, "code": ctx.group.join_code}),
+    # The groups page's "have an invite code?" field: the code leads to its invite page.
+    Row("group_invite_code", "get", same(302), api=False,
+        query=lambda ctx: f"?code={ctx.group.join_code}"),
+    # Removing a guest: facilitators only (an unknown guest: back to the members page).
+    Row("group_guest_remove", "post", codes(302, 403, 403, 302, 403, 403),
+        codes(302, 404, 403, 302, 404, 404), api=False,
+        kwargs=lambda ctx: {"slug": ctx.group.slug, "participant_id": 999999}),
+    # Joining with just a name needs only the invitation (nobody is authenticated there): the
+    # public group takes no guests (403), the private one does (201).
+    Row("api-group-guests", "post", same(403), same(201), kwargs=slug,
+        body=lambda ctx, role: {"join_code": ctx.group.join_code, "name": f"Guest of {role}"}),
 ]  # fmt: skip
 
 # The group thread's comment by the facilitator (author), and one by a plain member.
@@ -355,3 +368,61 @@ def test_the_status_code_is_exactly_the_contracts(
     assert response.status_code == expected, (
         f"{row.method.upper()} {url} as {role}: {response.status_code}, expected {expected}"
     )
+
+
+# --- the guest role (issue 15) ----------------------------------------------------------------------
+# A guest of the private group, by its API token and by its page cookie: member access to its own
+# group, and nothing anywhere else (token: 401; cookie: ignored, so anonymous).
+
+GUEST_API = [
+    ("api-ratings-mine", "get", 200, 401),
+    ("api-ratings-mine", "put", 200, 401),
+    ("group-detail", "get", 200, 401),
+    ("api-ratings-history", "get", 200, 401),
+    ("api-group-rankings", "get", 200, 401),
+    ("group-members", "get", 200, 401),
+    ("api-member-role", "patch", 403, 401),
+]
+GUEST_PAGES = [
+    ("group_rate", "get", 200, 302),
+    ("group_detail", "get", 200, 200),
+    ("group_members", "get", 200, 302),
+    ("group_me", "get", 200, 302),
+    ("group_ratings_open", "post", 403, 302),
+]
+
+
+def _guest(cast):  # type: ignore[no-untyped-def]
+    from ratings.services.guests import guest_join
+
+    return guest_join(group=cast.private, name="Gwen")
+
+
+@pytest.mark.parametrize("name, method, own, elsewhere", GUEST_API)
+def test_a_guest_token_is_a_member_of_its_group_and_401_elsewhere(
+    name: str, method: str, own: int, elsewhere: int, cast, theories
+) -> None:  # type: ignore[no-untyped-def]
+    guest = _guest(cast)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {guest.key}")
+    body = {"ratings": [{"theory": theories[0].pk, "score": 6}], "role": "facilitator"}
+    for group, expected in ((cast.private, own), (cast.public, elsewhere)):
+        kwargs = {"slug": group.slug}
+        if name == "api-member-role":
+            kwargs["username"] = cast.member.username
+        response = getattr(client, method)(reverse(name, kwargs=kwargs), body, format="json")
+        assert response.status_code == expected, (name, method, group.slug, response.content)
+
+
+@pytest.mark.parametrize("name, method, own, elsewhere", GUEST_PAGES)
+def test_a_guest_cookie_is_a_member_of_its_group_and_ignored_elsewhere(
+    name: str, method: str, own: int, elsewhere: int, cast
+) -> None:  # type: ignore[no-untyped-def]
+    from ratings.guest_auth import COOKIE_NAME, guest_cookie_value
+
+    guest = _guest(cast)
+    client = Client()
+    client.cookies[COOKIE_NAME] = guest_cookie_value(guest)
+    for group, expected in ((cast.private, own), (cast.public, elsewhere)):
+        response = getattr(client, method)(reverse(name, kwargs={"slug": group.slug}))
+        assert response.status_code == expected, (name, method, group.slug)

@@ -163,6 +163,7 @@ def plausible(name: str, param: str, ctx: dict[str, Any]) -> Any:
         "username": ctx["member"].username,
         "code": ctx["group"].join_code,
         "job_id": 1,
+        "participant_id": 1,
         "format": "json",
         "uidb64": "MQ",
         "token": "set-password",

@@ -352,19 +352,23 @@ def test_an_invite_link_with_a_wrong_code_is_404_and_joins_nobody(cast) -> None:
     assert client.get(f"/groups/{cast.private.slug}/").status_code == 404
 
 
-def test_an_anonymous_visitor_opening_the_invite_link_is_sent_to_log_in_and_back(cast) -> None:
+def test_an_anonymous_visitor_opening_the_invite_link_sees_the_group_and_logs_in_into_it(
+    cast,
+) -> None:
+    """Issue 15: the invite page names the group and offers the ways in, and the invitation
+    survives the log-in: the visitor lands in the group as a member."""
     url = f"/groups/{cast.private.slug}/invite/{cast.private.join_code}/"
-    response = Client().get(url)
-    assert response.status_code == 302
-    assert response["Location"] == f"/accounts/login/?next={url}"
+    client = Client()
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Join “Secret Circle”?" in text(page)
+    assert "Join with just a name" in text(page)
     assert Membership.objects.filter(group=cast.private).count() == 2  # fay and mo, no one else
 
-    # Logging in through that redirect lands on the invite page again, whose button joins.
-    client = Client()
-    login = client.post("/accounts/login/", {"username": "otto", "password": PASSWORD, "next": url})
-    assert login["Location"] == url
-    assert "Join “Secret Circle”?" in text(client.get(url))
-    client.post(url)
+    login_page = client.get("/accounts/login/")
+    assert "You are joining “Secret Circle”" in text(login_page)
+    login = client.post("/accounts/login/", {"username": "otto", "password": PASSWORD})
+    assert login["Location"] == f"/groups/{cast.private.slug}/"
     assert Membership.objects.filter(group=cast.private, user=cast.outsider).exists()
 
 

@@ -50,6 +50,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A guest's cookie acts on its own group's URLs only (after the session's user is known).
+    "ratings.guest_auth.GuestCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "impactboard.middleware.ContentSecurityPolicyMiddleware",
@@ -224,6 +226,8 @@ AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 REST_FRAMEWORK: dict[str, Any] = {
     # Token first, so that an anonymous write gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # A guest's token (`guest_…`): its own group's URLs only, 401 elsewhere.
+        "ratings.guest_auth.GuestTokenAuthentication",
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -238,6 +242,9 @@ REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {
         "register": env("THROTTLE_REGISTER", default="10/hour"),
+        # Sign-ups and guest joins that carry a valid invitation: per group, not per address
+        # (a room of 200 behind one Wi-Fi fills in a minute).
+        "invited": env("THROTTLE_INVITED", default="200/min"),
         "token": env("THROTTLE_TOKEN", default="30/min"),
         "password_reset": env("THROTTLE_PASSWORD_RESET", default="10/hour"),
         "ratings": env("THROTTLE_RATINGS", default="60/min"),

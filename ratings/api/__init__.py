@@ -2,6 +2,7 @@
 (the caller's ratings), `rankings` (stored rankings, comparison, distribution)."""
 
 from .groups import GroupViewSet, MemberRoleView
+from .guests import GuestsView
 from .rankings import (
     GlobalRankingsView,
     GroupComparisonView,
@@ -16,6 +17,7 @@ __all__ = [
     "GroupComparisonView",
     "GroupRankingsView",
     "GroupViewSet",
+    "GuestsView",
     "LazyAuthMixin",
     "MemberRoleView",
     "RatingsMineView",

@@ -26,6 +26,7 @@ from ..ranking_cache import (
 from ..selectors import ranking_comparison, ranking_get, theory_distribution
 from ..selectors.rounds import round_exists, round_scope
 from ..serializers import ComparisonSerializer, DistributionSerializer, RankingSerializer
+from ..services.guests import TOKEN_PREFIX as GUEST_TOKEN_PREFIX
 from .schema import BAD_REQUEST, NOT_FOUND, ROUND_PARAMETER, round_number_param
 
 
@@ -83,7 +84,10 @@ class LazyAuthMixin:
     cache costs no session or token lookup."""
 
     def perform_authentication(self, request: Request) -> None:
-        pass
+        # Except for a guest's token: it must be refused (401) outside its group, even where the
+        # answer would not depend on who asks.
+        if request.META.get("HTTP_AUTHORIZATION", "").startswith(f"Token {GUEST_TOKEN_PREFIX}"):
+            request.user  # noqa: B018 (authenticates now)
 
 
 class GroupRankingsView(LazyAuthMixin, APIView):

@@ -40,6 +40,10 @@ def group_create(
                     name=name,
                     description=description,
                     visibility=visibility,
+                    # A private group's members arrive through one shared link: let them in with
+                    # just a name unless the facilitator says otherwise. Public groups need
+                    # accounts.
+                    guests_allowed=visibility == DiscussionGroup.Visibility.PRIVATE,
                     created_by=user,
                 )
                 membership_join(
@@ -61,7 +65,14 @@ def group_update(
 ) -> DiscussionGroup:
     """Change the group's settings. Closing ratings records when and by whom (`by`), so that the
     rate page and the group page can say so."""
-    allowed = {"name", "description", "visibility", "ratings_open", "results_hidden"}
+    allowed = {
+        "name",
+        "description",
+        "visibility",
+        "ratings_open",
+        "results_hidden",
+        "guests_allowed",
+    }
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"cannot update {sorted(unknown)}")

@@ -38,7 +38,9 @@ class Command(BaseCommand):
                 ),
             )
             for name in NAMES:
-                participant = Participant.objects.create(group=group, name=name)
+                participant = Participant.objects.create(
+                    group=group, name=name, kind=Participant.Kind.IMPORTED
+                )
                 items = []
                 for position, number in enumerate(SOURCE_ORDER):
                     centre = 9 - position * 6 / len(SOURCE_ORDER)

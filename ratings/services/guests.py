@@ -1,0 +1,120 @@
+"""Guests: people who join a group through its invite with just a name, and later perhaps claim
+their participation by creating an account.
+
+A guest is a Participant of kind "guest" whose user is a guest account: a User with an unusable
+password and a generated username, never signed in through Django's session. It acts only
+through its GuestToken (the API token, and the signed guest cookie of the pages), which
+authenticates only on its own group's URLs (`ratings.guest_auth`). Claiming turns that account
+into an ordinary one (username and password set), so that the ratings, the history and the
+comments it authored stay attached without being copied.
+"""
+
+import secrets
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+
+from accounts.services import UsernameTaken
+from exports.csvio import FORMULA_CHARS, IGNORED_LEADING
+from impactboard.errors import DomainError, Forbidden
+
+from ..models import DiscussionGroup, GuestToken, Membership, Participant
+from .groups import membership_join
+
+GUEST_NAME_MAX = 60
+TOKEN_PREFIX = "guest_"  # tells a guest key from an account's token key at a glance
+
+
+class GuestNameInvalid(DomainError):
+    """A guest name that is blank, too long, formula-like or taken: a 400 on `name`."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__({"name": [message]})
+
+
+class GuestsNotAllowed(Forbidden):
+    """The facilitator has not let guests into this group (403)."""
+
+
+def guest_name_clean(*, group: DiscussionGroup, name: object) -> str:
+    """The guest name as it will be stored, or GuestNameInvalid saying what is wrong with it."""
+    if not isinstance(name, str) or not name.strip(IGNORED_LEADING):
+        raise GuestNameInvalid("Type the name the group will know you by.")
+    name = name.strip()
+    if len(name) > GUEST_NAME_MAX:
+        raise GuestNameInvalid(f"A name is at most {GUEST_NAME_MAX} characters.")
+    # The exports' own rule: a name a spreadsheet would run as a formula is refused at the door.
+    if name.lstrip(IGNORED_LEADING).startswith(FORMULA_CHARS):
+        raise GuestNameInvalid("A name cannot begin with = + - or @.")
+    taken = (
+        Participant.objects.filter(group=group, name__iexact=name).exists()
+        or Membership.objects.filter(group=group, user__username__iexact=name).exists()
+    )
+    if taken:
+        raise GuestNameInvalid("Someone in this group already has that name; choose another.")
+    return name
+
+
+def guest_join(*, group: DiscussionGroup, name: object) -> GuestToken:
+    """A new guest of `group` named `name`, with its token. The invitation (join code) has been
+    checked by the caller; this checks the group's choice and the name."""
+    if not group.guests_allowed:
+        raise GuestsNotAllowed("This group does not take guests: sign up or log in to join.")
+    clean = guest_name_clean(group=group, name=name)
+    try:
+        with transaction.atomic():
+            user = User(username=f"guest-{secrets.token_hex(8)}", first_name=clean[:150])
+            user.set_unusable_password()
+            user.save()
+            membership_join(group=group, user=user, via_invite=True)
+            participant = Participant.objects.get(group=group, user=user)
+            participant.name = clean
+            participant.kind = Participant.Kind.GUEST
+            participant.save(update_fields=["name", "kind"])
+            return GuestToken.objects.create(
+                participant=participant, key=TOKEN_PREFIX + secrets.token_hex(17)
+            )
+    except IntegrityError as exc:  # another guest took the name at this very instant
+        raise GuestNameInvalid(
+            "Someone in this group already has that name; choose another."
+        ) from exc
+
+
+def guest_claim(*, guest: GuestToken, username: str, password: str) -> User:
+    """Turn the guest's account into an ordinary one: the participation, its ratings, history and
+    comments stay where they are. The guest credential stops working."""
+    with transaction.atomic():
+        participant = Participant.objects.select_for_update().get(pk=guest.participant_id)
+        user = participant.user
+        assert user is not None  # a guest always has its guest account
+        user.username = username
+        user.first_name = ""
+        user.set_password(password)
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError as exc:  # someone signed up with that name at this instant
+            raise UsernameTaken from exc
+        participant.kind = Participant.Kind.MEMBER
+        participant.name = username
+        participant.save(update_fields=["kind", "name"])
+        GuestToken.objects.filter(pk=guest.pk).delete()
+    return user
+
+
+def guest_remove(*, group: DiscussionGroup, participant_id: int) -> bool:
+    """A facilitator removes a guest: its credential and membership go at once, so the cookie
+    and the token stop working; the ratings it submitted stay, as when a member leaves. True if
+    there was such a guest."""
+    with transaction.atomic():
+        participant = (
+            Participant.objects.select_for_update()
+            .filter(group=group, pk=participant_id, kind=Participant.Kind.GUEST)
+            .first()
+        )
+        if participant is None:
+            return False
+        GuestToken.objects.filter(participant=participant).delete()
+        if participant.user_id is not None:
+            Membership.objects.filter(group=group, user_id=participant.user_id).delete()
+    return True
