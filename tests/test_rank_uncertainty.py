@@ -257,6 +257,7 @@ def test_the_cached_body_with_the_new_figures_is_what_the_api_renders(
     assert from_database["ETag"] == cached["ETag"]
 
 
+@pytest.mark.django_db
 def test_the_schema_documents_the_rank_uncertainty_fields(api) -> None:
     schema = api().get("/api/v1/schema/?format=json").json()["components"]["schemas"]
     row = schema["RankingRow"]["properties"]
