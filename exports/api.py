@@ -22,9 +22,7 @@ from rest_framework.views import APIView
 
 from impactboard.request_types import AuthedRequest
 from impactboard.throttling import ScopedThrottle
-from ratings.access import GroupAccess
-from ratings.api.schema import ROUND_PARAMETER, round_number_param
-from ratings.selectors.rounds import round_exists
+from ratings.api.schema import ROUND_PARAMETER, round_of_group
 from ratings.serializers import DetailSerializer
 
 from .access import comments_export_access, export_access, import_access
@@ -67,14 +65,6 @@ BOM = OpenApiParameter(
     bool,
     description="1: start with a UTF-8 byte-order mark (for older Excel). Default: none.",
 )
-
-
-def _round(request: Request, access: GroupAccess) -> int | None:
-    """`?round=N`: a round of the group (400 if not a positive integer, 404 if unknown)."""
-    number = round_number_param(request, "round")
-    if number is not None and not round_exists(group=access.group, number=number):
-        raise Http404("No such round in this group.")
-    return number
 
 
 def _flag(request: Request, name: str) -> bool:
@@ -146,7 +136,7 @@ class RatingsCSVView(ExportView):
         layout = request.query_params.get("layout", "wide")
         if layout not in ("wide", "long"):
             raise ValidationError({"layout": ["Must be 'wide' or 'long'."]})
-        number = _round(request, access)
+        number = round_of_group(request, access.group)
         anonymise = _flag(request, "anonymise")
         rows: Rows
         if number is not None:
@@ -175,7 +165,7 @@ class RankingsCSVView(ExportView):
     )
     def get(self, request: Request, slug: str) -> StreamingHttpResponse:
         access = export_access(slug=slug, user=request.user)
-        number = _round(request, access)
+        number = round_of_group(request, access.group)
         rows = export_rankings(group=access.group, number=number)
         suffix = f"-round-{number}" if number is not None else ""
         return csv_response(

@@ -24,10 +24,16 @@ from ..ranking_cache import (
     ranking_read_remember,
 )
 from ..selectors import ranking_comparison, ranking_get, theory_distribution
-from ..selectors.rounds import round_exists, round_scope
+from ..selectors.rounds import round_scope
 from ..serializers import ComparisonSerializer, DistributionSerializer, RankingSerializer
 from ..services.guests import TOKEN_PREFIX as GUEST_TOKEN_PREFIX
-from .schema import BAD_REQUEST, NOT_FOUND, ROUND_PARAMETER, round_number_param
+from .schema import (
+    BAD_REQUEST,
+    NOT_FOUND,
+    ROUND_PARAMETER,
+    round_number_param,
+    round_required,
+)
 
 
 def _ranking_response(
@@ -117,8 +123,7 @@ class GroupRankingsView(LazyAuthMixin, APIView):
     def _round(self, request: Request, slug: str, number: int) -> Response | HttpResponse:
         """Round `number`'s stored ranking: same shape, order and read rules."""
         access = group_access(slug=slug, user=request.user)
-        if not round_exists(group=access.group, number=number):
-            raise Http404("No such round in this group.")
+        round_required(group=access.group, number=number)
         hidden = not results_visible_to(access=access, user=request.user)
         return _ranking_response(
             request, round_scope(group=access.group, number=number), hidden=hidden

@@ -1,7 +1,6 @@
 """The caller's ratings in a group. RatingsClosed (409) and SubmissionInvalid (400, by item) are
 answered by the project's exception handler."""
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -14,7 +13,7 @@ from impactboard.throttling import WriteThrottle
 from ..access import Need, group_access
 from ..models import Submission
 from ..selectors import participant_of, ratings_current
-from ..selectors.rounds import ratings_of_round, round_exists
+from ..selectors.rounds import ratings_of_round
 from ..serializers import DetailSerializer, RatingsMineSerializer, RatingsSubmitSerializer
 from ..services import RatingItem, participant_for_user, rating_submission_create
 from .schema import (
@@ -23,7 +22,7 @@ from .schema import (
     NOT_FOUND,
     ROUND_PARAMETER,
     UNAUTHENTICATED,
-    round_number_param,
+    round_of_group,
 )
 
 
@@ -41,13 +40,11 @@ class RatingsMineView(APIView):
     def get(self, request: Request, slug: str) -> Response:
         access = group_access(slug=slug, user=request.user, need=Need.MEMBER)
         participant = participant_of(group=access.group, user=request.user)
-        number = round_number_param(request, "round")
+        number = round_of_group(request, access.group)
         if number is None:
             current = ratings_current(participant=participant)
-        elif round_exists(group=access.group, number=number):
-            current = ratings_of_round(participant=participant, number=number)
         else:
-            raise Http404("No such round in this group.")
+            current = ratings_of_round(participant=participant, number=number)
         return Response(RatingsMineSerializer({"ratings": current}).data)
 
     @extend_schema(
