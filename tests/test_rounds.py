@@ -519,3 +519,13 @@ def test_the_rate_page_refuses_a_moved_by_that_is_not_listed(room, theories):  #
     assert response.status_code == 400
     assert "Choose one of the listed comments." in response.content.decode()
     assert Submission.objects.filter(group=room.public).count() == 1
+
+
+def test_a_group_made_without_its_round_row_still_lists_round_one(room):  # type: ignore[no-untyped-def]
+    """seed_demo and the benchmark's SQL seed create groups without group_create."""
+    from ratings.selectors.rounds import round_list
+
+    Round.objects.filter(group=room.public).delete()
+    listed = round_list(group=room.public)
+    assert [(r["number"], r["closed_at"]) for r in listed] == [(1, None)]
+    assert listed[0]["opened_at"] == room.public.created_at
