@@ -6,24 +6,11 @@ from django.test import Client
 
 from discussion.models import Comment
 from discussion.services import comment_create
-from ratings.models import (
-    GLOBAL_SCOPE,
-    DiscussionGroup,
-    Membership,
-    Participant,
-    Ranking,
-    RankingRequest,
-    Rating,
-    Submission,
-)
+from groups.models import DiscussionGroup, Membership, Participant
+from groups.services import group_update, participant_for_user
+from ratings.models import GLOBAL_SCOPE, Ranking, RankingRequest, Rating, Submission
 from ratings.selectors import ranking_get
-from ratings.services import (
-    RatingItem,
-    group_update,
-    participant_for_user,
-    ranking_recompute,
-    rating_submission_create,
-)
+from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 
 from .test_pages import logged_in, rate_url, text
 

@@ -6,13 +6,10 @@ import pytest
 from django.db import connection
 
 from accounts.services import user_create
-from ratings.models import Membership, Participant, Rating, Submission, SubmissionItem
-from ratings.services import (
-    RatingItem,
-    membership_join,
-    participant_for_user,
-    rating_submission_create,
-)
+from groups.models import Membership, Participant
+from groups.services import membership_join, participant_for_user
+from ratings.models import Rating, Submission, SubmissionItem
+from ratings.services import RatingItem, rating_submission_create
 
 from .conftest import PASSWORD
 
@@ -121,8 +118,9 @@ def test_two_facilitators_opening_the_next_round_at_the_same_instant_open_exactl
 ) -> None:
     """Both saw round 1 open and pressed "open round 2": one opens it, the other is told
     (409), and no round 3 appears. Settled by the conditional UPDATE of the group's counter."""
-    from ratings.models import DiscussionGroup, Round
-    from ratings.services import membership_set_role
+    from groups.models import DiscussionGroup
+    from groups.services import membership_set_role
+    from ratings.models import Round
     from ratings.services.rounds import RoundConflict, round_open_next
 
     second = make_user("cofacilitator")
