@@ -6,6 +6,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from ratings.maths.histogram_stats import (
+    kendall_tau_b,
+    krippendorff_alpha_interval,
+    mean_interval_95,
+    stats_from_histogram,
+    t_critical_95,
+)
 from ratings.models import GLOBAL_SCOPE, Participant
 from ratings.services import (
     group_create,
@@ -14,13 +21,6 @@ from ratings.services import (
     membership_join,
     participant_for_user,
     ranking_recompute,
-)
-from ratings.statistics import (
-    kendall_tau_b,
-    krippendorff_alpha_interval,
-    mean_interval_95,
-    stats_from_histogram,
-    t_critical_95,
 )
 
 from .factories import rate

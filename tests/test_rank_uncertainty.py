@@ -10,13 +10,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from ratings.agreement import compare_orders
+from ratings.maths.agreement import compare_orders
+from ratings.maths.rank_intervals import POST_ORDER
 from ratings.models import GLOBAL_SCOPE, Participant
 from ratings.ranking_cache import ranking_body
 from ratings.selectors import ranking_get
 from ratings.services import ranking_recompute
 from ratings.services.rounds import round_open_next
-from ratings.uncertainty import POST_ORDER
 from tests.factories import rate
 
 REFERENCE_KEYS = {"key", "name", "kendall_tau_b", "kendall_tau_b_interval", "rbo"}
@@ -307,7 +307,7 @@ def test_the_methods_page_has_an_anchor_for_every_figure_and_follows_docs_method
 def test_a_group_of_more_than_sixty_raters_takes_the_normal_approximation(cast, theories) -> None:
     """The bootstrap's cost grows with every rater; past 60 the means' normal approximation
     (the global ranking's method) gives the intervals, and Kendall's W is still computed."""
-    from ratings.rankmath import BOOTSTRAP_MAX_RATERS, RANK_INTERVAL_METHODS
+    from ratings.maths.ranking import BOOTSTRAP_MAX_RATERS, RANK_INTERVAL_METHODS
     from ratings.services import ranking_recompute
 
     for i in range(BOOTSTRAP_MAX_RATERS + 1):

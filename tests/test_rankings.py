@@ -195,7 +195,7 @@ def from_scratch(theories):  # type: ignore[no-untyped-def]
     """The global ranking counted here, in Python, from every public rating: the oracle."""
     from collections import Counter
 
-    from ratings.rankmath import ranking_uncertainty_add
+    from ratings.maths.ranking import ranking_uncertainty_add
     from ratings.services import ranking_rows
 
     public = Rating.objects.filter(group__visibility="public")

@@ -9,10 +9,10 @@ from django.utils import timezone
 from theories.models import Theory
 
 from ..access import GroupAccess, results_visible_in
+from ..maths.ranking import histogram_of, ranking_rows, ranking_summary, ranking_uncertainty_add
+from ..maths.ranking import ranking_comparison as compare_rows
 from ..models import GLOBAL_SCOPE, DiscussionGroup, Membership, Ranking, RankingRequest
 from ..ranking_cache import RankingView
-from ..rankmath import histogram_of, ranking_rows, ranking_summary, ranking_uncertainty_add
-from ..rankmath import ranking_comparison as compare_rows
 
 
 def ranking_get(*, scope: str) -> RankingView:
@@ -54,7 +54,7 @@ def ranking_scopes_stale(*, older_than: timedelta) -> list[str]:
 
 
 def ranking_comparison(*, group: RankingView, world: RankingView) -> dict[str, Any]:
-    """Group rank beside global rank per theory, with Kendall's tau-b (see rankmath)."""
+    """Group rank beside global rank per theory, with Kendall's tau-b (ratings.maths.ranking)."""
     return compare_rows(group_rows=group.results, global_rows=world.results)
 
 

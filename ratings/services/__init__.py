@@ -3,10 +3,10 @@
 enqueue), `recompute` (a stored ranking from the truth).
 
 The names are re-exported here so that `from ratings.services import group_create` works for the
-other apps; the ranking maths (`ranking_rows`, `ranking_summary`) lives in `ratings.rankmath`.
+other apps; the ranking maths (`ranking_rows`, `ranking_summary`) lives in `ratings.maths.ranking`.
 """
 
-from ..rankmath import ranking_rows, ranking_rows_from_histograms, ranking_summary
+from ..maths.ranking import ranking_rows, ranking_rows_from_histograms, ranking_summary
 from .groups import (
     LastFacilitator,
     ListingNotAllowed,

@@ -9,6 +9,15 @@ from django.utils import timezone
 
 from theories.models import Theory
 
+from ..maths.rank_intervals import POST_ORDER
+from ..maths.ranking import (
+    Reference,
+    TheoryLike,
+    histograms_of_scores,
+    ranking_rows_from_histograms,
+    ranking_summary,
+    ranking_uncertainty_add,
+)
 from ..models import (
     GLOBAL_FEED,
     GLOBAL_SCOPE,
@@ -20,16 +29,7 @@ from ..models import (
     Rating,
 )
 from ..ranking_cache import RankingView, ranking_etag_remember
-from ..rankmath import (
-    Reference,
-    TheoryLike,
-    histograms_of_scores,
-    ranking_rows_from_histograms,
-    ranking_summary,
-    ranking_uncertainty_add,
-)
 from ..selectors.rounds import open_round_scope, round_scope, round_scope_parse, round_scores
-from ..uncertainty import POST_ORDER
 from .outbox import rankings_mark_stale, rankings_queued
 
 

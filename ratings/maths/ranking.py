@@ -1,6 +1,6 @@
 """The ranking maths: ranked rows and the ranking's summary, built from ten-bin histograms, and
 the English sentences about them. Pure: no Django, no database, no cache; the statistics of one
-histogram come from `ratings.statistics`."""
+histogram come from `histogram_stats`."""
 
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
@@ -8,14 +8,14 @@ from typing import Any, Protocol
 import numpy as np
 
 from .agreement import compare_orders, kendall_w, theory_flags
-from .statistics import (
+from .histogram_stats import (
     alpha_reading,
     kendall_tau_b,
     krippendorff_alpha_interval,
     mean_interval_95,
     stats_from_histogram,
 )
-from .uncertainty import (
+from .rank_intervals import (
     CONFIDENCE,
     RESAMPLES,
     rank_intervals,
