@@ -45,7 +45,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from ratings.models import GLOBAL_SCOPE, DiscussionGroup, Participant, Ranking, Rating  # noqa: E402
+from ratings.models import DiscussionGroup, Participant, Ranking, Rating  # noqa: E402
+from ratings.scope import Scope  # noqa: E402
 from ratings.services import ranking_recompute, recompute  # noqa: E402
 from theories.models import Theory  # noqa: E402
 
@@ -117,7 +118,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
 
     group = small_group()
-    scope = group.scope
+    scope = Scope.group(group.pk)
     run = lambda: ranking_recompute(scope=scope, force=True)  # noqa: E731
     cpu = time.process_time
     with_stats = median_of(run, args.repeat, cpu)
@@ -150,7 +151,7 @@ def main() -> None:
             cursor.execute(BARE_GLOBAL)
             cursor.fetchall()
 
-    world = lambda: ranking_recompute(scope=GLOBAL_SCOPE, force=True)  # noqa: E731
+    world = lambda: ranking_recompute(scope=Scope.global_(), force=True)  # noqa: E731
     repeat = max(3, args.repeat // 3)
     wall = time.perf_counter
     results: dict[str, Any] = {}

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ratings.access import group_access, results_visible_to
-from ratings.models import GLOBAL_SCOPE
+from ratings.scope import Scope
 from ratings.selectors import (
     ranking_comparison,
     ranking_get,
@@ -67,7 +67,7 @@ def _answer(request: Request, etag: str, build: Any) -> Response:
     return response
 
 
-def _ranking_figures_answer(request: Request, scope: str) -> Response:
+def _ranking_figures_answer(request: Request, scope: Scope) -> Response:
     ranking = ranking_get(scope=scope)
 
     def build() -> dict[str, Any]:
@@ -92,7 +92,7 @@ class GroupRankingFiguresView(APIView):
         access = group_access(slug=slug, user=request.user)
         if not results_visible_to(access=access, user=request.user):
             # The rankings API's hidden answer: no aggregate, no ETag that could leak one.
-            ranking = ranking_get(scope=access.group.scope)
+            ranking = ranking_get(scope=Scope.group(access.group.pk))
             return Response(
                 {
                     "computed_at": None,
@@ -102,7 +102,7 @@ class GroupRankingFiguresView(APIView):
                     "figures": {},
                 }
             )
-        return _ranking_figures_answer(request, access.group.scope)
+        return _ranking_figures_answer(request, Scope.group(access.group.pk))
 
 
 class GlobalRankingFiguresView(APIView):
@@ -112,7 +112,7 @@ class GlobalRankingFiguresView(APIView):
 
     @extend_schema(responses={200: FiguresSerializer, 304: None})
     def get(self, request: Request) -> Response:
-        return _ranking_figures_answer(request, GLOBAL_SCOPE)
+        return _ranking_figures_answer(request, Scope.global_())
 
 
 class GroupComparisonFigureView(APIView):
@@ -125,8 +125,8 @@ class GroupComparisonFigureView(APIView):
         access = group_access(slug=slug, user=request.user)
         if not results_visible_to(access=access, user=request.user):
             return Response({"hidden": True, "figure": None})
-        group = ranking_get(scope=access.group.scope)
-        world = ranking_get(scope=GLOBAL_SCOPE)
+        group = ranking_get(scope=Scope.group(access.group.pk))
+        world = ranking_get(scope=Scope.global_())
         etag = figures_etag(f"cmp-{access.group.pk}-{group.version}-{world.version}")
         return _answer(
             request,

@@ -20,6 +20,7 @@ from .guest_auth import guest_cookie_set
 from .invitations import invitation_group, invitation_remember
 from .models import DiscussionGroup, Membership, Participant, Submission
 from .round_views import rounds_context
+from .scope import Scope
 from .selectors import (
     group_list_visible_to,
     group_listing_queue,
@@ -66,7 +67,7 @@ def group_new(request: AuthedHttpRequest) -> HttpResponse:
 def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     access = group_access(slug=slug, user=request.user)
     group = access.group
-    ranking = ranking_get(scope=group.scope)
+    ranking = ranking_get(scope=Scope.group(group.pk))
     invite_url = None
     if access.is_facilitator:
         invite_url = request.build_absolute_uri(

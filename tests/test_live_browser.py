@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from ratings.models import GLOBAL_SCOPE, Participant
+from ratings.models import Participant
+from ratings.scope import Scope
 from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 
 from .conftest import ARTIFACTS, PASSWORD
@@ -32,8 +33,8 @@ def seed_realistic_group(group, theories, raters: int = 12) -> None:  # type: ig
         rating_submission_create(
             participant=person, items=items, submitted_by=None, source="import"
         )
-    ranking_recompute(scope=group.scope, force=True)
-    ranking_recompute(scope=GLOBAL_SCOPE, force=True)
+    ranking_recompute(scope=Scope.group(group.pk), force=True)
+    ranking_recompute(scope=Scope.global_(), force=True)
 
 
 def n_of_theory(page, number: int) -> int:  # type: ignore[no-untyped-def]

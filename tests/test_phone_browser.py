@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from discussion.services import comment_create
-from ratings.models import GLOBAL_SCOPE, Participant
+from ratings.models import Participant
+from ratings.scope import Scope
 from ratings.services import RatingItem, group_create, ranking_recompute, rating_submission_create
 
 from .conftest import PASSWORD
@@ -112,8 +113,8 @@ def test_an_empty_group_and_a_two_rater_group_show_their_own_states(
             submitted_by=None,
             source="import",
         )
-    ranking_recompute(scope=two.scope, force=True)
-    ranking_recompute(scope=GLOBAL_SCOPE, force=True)
+    ranking_recompute(scope=Scope.group(two.pk), force=True)
+    ranking_recompute(scope=Scope.global_(), force=True)
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
 

@@ -15,7 +15,6 @@ from rest_framework.views import APIView
 from theories.models import Theory
 
 from ..access import group_access, results_visible_to
-from ..models import GLOBAL_SCOPE
 from ..ranking_cache import (
     group_ranking_cached,
     ranking_body,
@@ -23,6 +22,7 @@ from ..ranking_cache import (
     ranking_payload,
     ranking_read_remember,
 )
+from ..scope import Scope
 from ..selectors import ranking_comparison, ranking_get, theory_distribution
 from ..selectors.rounds import round_scope
 from ..serializers import ComparisonSerializer, DistributionSerializer, RankingSerializer
@@ -37,7 +37,7 @@ from .schema import (
 
 
 def _ranking_response(
-    request: Request, scope: str, *, hidden: bool = False, cacheable: bool = False
+    request: Request, scope: Scope, *, hidden: bool = False, cacheable: bool = False
 ) -> Response | HttpResponse:
     ranking = ranking_get(scope=scope)
     if hidden:
@@ -118,7 +118,8 @@ class GroupRankingsView(LazyAuthMixin, APIView):
         access = group_access(slug=slug, user=request.user)
         hidden = not results_visible_to(access=access, user=request.user)
         public = access.group.is_public and not access.group.results_hidden
-        return _ranking_response(request, access.group.scope, hidden=hidden, cacheable=public)
+        scope = Scope.group(access.group.pk)
+        return _ranking_response(request, scope, hidden=hidden, cacheable=public)
 
     def _round(self, request: Request, slug: str, number: int) -> Response | HttpResponse:
         """Round `number`'s stored ranking: same shape, order and read rules."""
@@ -137,9 +138,10 @@ class GlobalRankingsView(LazyAuthMixin, APIView):
 
     @extend_schema(responses={200: RankingSerializer, 304: None})
     def get(self, request: Request) -> Response | HttpResponse:
-        if (cached := _cached_answer(request, *ranking_cached(scope=GLOBAL_SCOPE))) is not None:
+        scope = Scope.global_()
+        if (cached := _cached_answer(request, *ranking_cached(scope=scope))) is not None:
             return cached
-        return _ranking_response(request, GLOBAL_SCOPE, cacheable=True)
+        return _ranking_response(request, scope, cacheable=True)
 
 
 class GroupComparisonView(APIView):
@@ -154,8 +156,8 @@ class GroupComparisonView(APIView):
         if not results_visible_to(access=access, user=request.user):
             hidden: dict[str, Any] = {"hidden": True, "rank_correlation": None, "results": []}
             return Response(ComparisonSerializer(hidden).data)
-        group = ranking_get(scope=access.group.scope)
-        world = ranking_get(scope=GLOBAL_SCOPE)
+        group = ranking_get(scope=Scope.group(access.group.pk))
+        world = ranking_get(scope=Scope.global_())
         etag = f'"cmp-{access.group.pk}-{group.version}-{world.version}"'
         if request.headers.get("If-None-Match") == etag:
             response = Response(status=status.HTTP_304_NOT_MODIFIED)

@@ -10,8 +10,9 @@ from django.utils.text import slugify
 
 from impactboard.errors import Conflict, DomainError
 
-from ..models import GLOBAL_SCOPE, DiscussionGroup, Membership, Participant, Rating, Round
+from ..models import DiscussionGroup, Membership, Participant, Rating, Round
 from ..ranking_cache import group_meta_forget
+from ..scope import Scope
 from .outbox import rankings_mark_stale
 
 
@@ -94,7 +95,7 @@ def group_update(
         if group.feeds_global != fed_global:
             # The global ranking sums the groups that feed it (GLOBAL_FEED): visibility, listing,
             # hiding and closing all change that.
-            rankings_mark_stale(scopes=[GLOBAL_SCOPE])
+            rankings_mark_stale(scopes=[Scope.global_()])
     return group
 
 
@@ -128,7 +129,7 @@ def group_listing_decide(*, group: DiscussionGroup, listed: bool) -> DiscussionG
             # The group's recompute fills its eligible histograms (a listed group's only) and
             # then marks the global ranking stale if it feeds it; the global mark covers an
             # un-listing. A group without ratings changes no sum.
-            rankings_mark_stale(scopes=[group.scope, GLOBAL_SCOPE])
+            rankings_mark_stale(scopes=[Scope.group(group.pk), Scope.global_()])
         transaction.on_commit(partial(group_meta_forget, slug=group.slug), robust=True)
     return group
 
@@ -152,7 +153,7 @@ def membership_join(
         if via_invite and not membership.via_invite:
             membership.via_invite = True
             membership.save(update_fields=["via_invite"])
-            rankings_mark_stale(scopes=[group.scope])
+            rankings_mark_stale(scopes=[Scope.group(group.pk)])
         participant_for_user(group=group, user=user)
     return membership
 

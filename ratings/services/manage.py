@@ -6,15 +6,9 @@ from functools import partial
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from ..models import (
-    GLOBAL_SCOPE,
-    DiscussionGroup,
-    Membership,
-    Ranking,
-    RankingRequest,
-    new_join_code,
-)
+from ..models import DiscussionGroup, Membership, Ranking, RankingRequest, new_join_code
 from ..ranking_cache import group_meta_forget
+from ..scope import Scope
 from .groups import _ensure_another_facilitator
 from .outbox import rankings_mark_stale
 
@@ -51,10 +45,10 @@ def group_delete(*, group: DiscussionGroup) -> None:
     slug, group_id = group.slug, group.pk
     with transaction.atomic():
         # Round rankings are keyed by scope only (no foreign key), so they go by name.
-        Ranking.objects.filter(scope__startswith=f"round:{group_id}:").delete()
-        RankingRequest.objects.filter(scope=group.scope).delete()
-        RankingRequest.objects.filter(scope__startswith=f"round:{group_id}:").delete()
+        Ranking.objects.filter(scope__startswith=Scope.rounds_prefix(group_id)).delete()
+        RankingRequest.objects.filter(scope=Scope.group(group_id).key).delete()
+        RankingRequest.objects.filter(scope__startswith=Scope.rounds_prefix(group_id)).delete()
         if group.is_public:
-            rankings_mark_stale(scopes=[GLOBAL_SCOPE])
+            rankings_mark_stale(scopes=[Scope.global_()])
         group.delete()
         transaction.on_commit(partial(group_meta_forget, slug=slug), robust=True)

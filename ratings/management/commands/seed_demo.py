@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from ratings.models import DiscussionGroup, Participant, Submission
+from ratings.scope import Scope
 from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 from theories.models import Theory
 
@@ -56,6 +57,6 @@ class Command(BaseCommand):
                     source=Submission.Source.IMPORT,
                     note="demo data",
                 )
-        ranking_recompute(scope=group.scope, force=True)
-        ranking_recompute(scope="global", force=True)
+        ranking_recompute(scope=Scope.group(group.pk), force=True)
+        ranking_recompute(scope=Scope.global_(), force=True)
         self.stdout.write(self.style.SUCCESS(f"Seeded the demo group /groups/{DEMO_SLUG}/"))
