@@ -202,7 +202,7 @@ def export_rankings(*, group: DiscussionGroup, number: int | None = None) -> Ite
     for r in ranking_get(scope=scope).results:
         theory = r["theory"]
         # .get: a ranking stored before issue 13 has no interval until it is recomputed.
-        interval = r.get("rank_interval") or [None, None]
+        interval = r.get("rank_interval") or (None, None)
         yield [
             r["rank"],
             theory["number"],

@@ -5,15 +5,16 @@ Every call fails open through `impactboard.cache`: with the cache down a read fi
 the caller goes the long way (the database); a write is skipped. Database errors propagate.
 """
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
+from rest_framework.renderers import JSONRenderer
 
 from impactboard.cache import cache_guard, fail_open
 
+from .maths.ranking import RankingRow
 from .models import DiscussionGroup, Ranking
 from .scope import Scope
 
@@ -33,7 +34,7 @@ class RankingView:
     version: int
     computed_at: datetime | None
     raters: int
-    results: list[dict[str, Any]]
+    results: list[RankingRow]
     summary: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -52,18 +53,11 @@ class RankingView:
         )
 
 
-def _timestamp(value: datetime | None) -> str | None:
-    """ISO 8601 with "Z" for UTC: what DRF's JSON encoder writes for a datetime."""
-    if value is None:
-        return None
-    text = value.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
 def ranking_payload(ranking: RankingView) -> dict[str, Any]:
-    """A ranking's 200 answer in the rankings API, when it is not hidden (see RankingSerializer)."""
+    """A ranking's 200 answer in the rankings API, when it is not hidden (see RankingSerializer):
+    what DRF renders, and what the figures are drawn from."""
     return {
-        "computed_at": _timestamp(ranking.computed_at),
+        "computed_at": ranking.computed_at,
         "raters": ranking.raters,
         "hidden": False,
         "results": ranking.results,
@@ -72,12 +66,9 @@ def ranking_payload(ranking: RankingView) -> dict[str, Any]:
 
 
 def ranking_body(ranking: RankingView) -> bytes:
-    """`ranking_payload` as JSON, byte for byte what the API's JSONRenderer answers for it (UTF-8,
-    compact, no NaN, U+2028/U+2029 escaped; tests/test_rankings.py checks it): the cached body."""
-    text = json.dumps(
-        ranking_payload(ranking), ensure_ascii=False, allow_nan=False, separators=(",", ":")
-    )
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode()
+    """`ranking_payload` rendered by DRF's own JSONRenderer, as the API renders a Response: the
+    body the cache keeps and serves."""
+    return JSONRenderer().render(ranking_payload(ranking))
 
 
 def _group_meta_key(slug: str) -> str:

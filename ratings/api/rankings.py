@@ -2,8 +2,6 @@
 answered from the ranking cache when its ETag is current: a poll that finds nothing new costs no
 query."""
 
-from typing import Any
-
 from django.http import Http404, HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -16,6 +14,7 @@ from theories.models import Theory
 
 from ..access import group_access, results_visible_to
 from ..ranking_cache import (
+    RankingView,
     group_ranking_cached,
     ranking_body,
     ranking_cached,
@@ -27,6 +26,7 @@ from ..selectors import ranking_comparison, ranking_get, theory_distribution
 from ..selectors.rounds import round_scope
 from ..serializers import ComparisonSerializer, DistributionSerializer, RankingSerializer
 from ..services.guests import TOKEN_PREFIX as GUEST_TOKEN_PREFIX
+from .answers import cached_answer, conditional_answer, hidden_answer
 from .schema import (
     BAD_REQUEST,
     NOT_FOUND,
@@ -39,50 +39,31 @@ from .schema import (
 def _ranking_response(
     request: Request, scope: Scope, *, hidden: bool = False, cacheable: bool = False
 ) -> Response | HttpResponse:
+    """A stored ranking's answer. `cacheable` (readable by anyone): answered with the rendered
+    body, which is remembered with its ETag for the polls that follow."""
     ranking = ranking_get(scope=scope)
     if hidden:
         # Hidden until the caller has rated: no aggregates at all, not even through the ETag.
-        return Response(
-            {
-                "computed_at": None,
-                "raters": ranking.raters,
-                "hidden": True,
-                "detail": "Results are hidden until you have rated in this group.",
-                "results": [],
-            }
+        return hidden_answer({"results": []}, raters=ranking.raters)
+    if not cacheable:
+        return conditional_answer(
+            request, etag=ranking.etag, build=lambda: ranking_payload(ranking)
         )
-    response: Response | HttpResponse
-    if request.headers.get("If-None-Match") == ranking.etag:
-        response = Response(status=status.HTTP_304_NOT_MODIFIED)
-        if cacheable:
-            ranking_read_remember(scope=scope, etag=ranking.etag)
-    elif cacheable:
+
+    def rendered() -> bytes:
         body = ranking_body(ranking)
         ranking_read_remember(scope=scope, etag=ranking.etag, body=body)
-        response = HttpResponse(body, content_type="application/json")
-    else:
-        response = Response(ranking_payload(ranking))
-    response["ETag"] = ranking.etag
-    response["Cache-Control"] = "no-cache"
+        return body
+
+    response = conditional_answer(request, etag=ranking.etag, build=rendered)
+    if response.status_code == status.HTTP_304_NOT_MODIFIED:
+        ranking_read_remember(scope=scope, etag=ranking.etag)
     return response
 
 
-def _cached_answer(
-    request: Request, current: str | None, body: bytes | None
-) -> Response | HttpResponse | None:
-    """304 (or the 200 body) straight from the cache when the ETag is current: no query."""
-    if not current:
-        return None
-    response: Response | HttpResponse
-    if request.headers.get("If-None-Match") == current:
-        response = Response(status=status.HTTP_304_NOT_MODIFIED)
-    elif body is not None:
-        response = HttpResponse(body, content_type="application/json")
-    else:
-        return None
-    response["ETag"] = current
-    response["Cache-Control"] = "no-cache"
-    return response
+def comparison_etag(*, group_id: int, group: RankingView, world: RankingView) -> str:
+    """The comparison's ETag: it moves with either of the two rankings it compares."""
+    return f'"cmp-{group_id}-{group.version}-{world.version}"'
 
 
 class LazyAuthMixin:
@@ -113,7 +94,7 @@ class GroupRankingsView(LazyAuthMixin, APIView):
         meta, current, body = group_ranking_cached(slug=slug)
         if meta and meta["public"] and not meta["hidden"]:
             # Readable by anyone: the caller's identity cannot change the answer.
-            if (cached := _cached_answer(request, current, body)) is not None:
+            if (cached := cached_answer(request, etag=current, body=body)) is not None:
                 return cached
         access = group_access(slug=slug, user=request.user)
         hidden = not results_visible_to(access=access, user=request.user)
@@ -139,7 +120,8 @@ class GlobalRankingsView(LazyAuthMixin, APIView):
     @extend_schema(responses={200: RankingSerializer, 304: None})
     def get(self, request: Request) -> Response | HttpResponse:
         scope = Scope.global_()
-        if (cached := _cached_answer(request, *ranking_cached(scope=scope))) is not None:
+        current, body = ranking_cached(scope=scope)
+        if (cached := cached_answer(request, etag=current, body=body)) is not None:
             return cached
         return _ranking_response(request, scope, cacheable=True)
 
@@ -151,21 +133,18 @@ class GroupComparisonView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(responses={200: ComparisonSerializer, 304: None, 404: NOT_FOUND})
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: Request, slug: str) -> Response | HttpResponse:
         access = group_access(slug=slug, user=request.user)
         if not results_visible_to(access=access, user=request.user):
-            hidden: dict[str, Any] = {"hidden": True, "rank_correlation": None, "results": []}
-            return Response(ComparisonSerializer(hidden).data)
+            return hidden_answer({"rank_correlation": None, "results": []}, detail=False)
         group = ranking_get(scope=Scope.group(access.group.pk))
         world = ranking_get(scope=Scope.global_())
-        etag = f'"cmp-{access.group.pk}-{group.version}-{world.version}"'
-        if request.headers.get("If-None-Match") == etag:
-            response = Response(status=status.HTTP_304_NOT_MODIFIED)
-        else:
-            comparison = ranking_comparison(group=group, world=world)
-            response = Response(ComparisonSerializer(comparison).data)
-        response["ETag"] = etag
-        return response
+        return conditional_answer(
+            request,
+            etag=comparison_etag(group_id=access.group.pk, group=group, world=world),
+            build=lambda: ComparisonSerializer(ranking_comparison(group=group, world=world)).data,
+            revalidate=False,
+        )
 
 
 class TheoryDistributionView(APIView):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from theories.models import Theory
 
 from ..access import GroupAccess, results_visible_in
-from ..maths.ranking import histogram_of, ranking_rows, ranking_summary, ranking_uncertainty_add
+from ..maths.ranking import histogram_of, ranking_build, ranking_summary
 from ..maths.ranking import ranking_comparison as compare_rows
 from ..models import DiscussionGroup, Membership, Ranking, RankingRequest
 from ..ranking_cache import RankingView
@@ -25,9 +25,8 @@ def ranking_get(*, scope: Scope) -> RankingView:
         return RankingView(
             scope, stored.version, stored.computed_at, stored.raters, stored.results, summary
         )
-    rows = ranking_rows(list(Theory.objects.all()), [])
-    summary = ranking_summary(rows)
-    ranking_uncertainty_add(rows, summary)  # nothing rated: the same fields, saying why not
+    # Nothing rated: the same fields, saying why not.
+    rows, summary = ranking_build(list(Theory.objects.all()), {})
     return RankingView(scope, 0, None, 0, rows, summary)
 
 

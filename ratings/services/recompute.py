@@ -1,7 +1,6 @@
 """The recompute of a stored ranking from the truth (ratings, or the stored group rankings)."""
 
 from functools import partial
-from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
@@ -11,12 +10,11 @@ from theories.models import Theory
 
 from ..maths.rank_intervals import POST_ORDER
 from ..maths.ranking import (
+    RankingRow,
     Reference,
     TheoryLike,
     histograms_of_scores,
-    ranking_rows_from_histograms,
-    ranking_summary,
-    ranking_uncertainty_add,
+    ranking_build,
 )
 from ..models import (
     GLOBAL_FEED,
@@ -85,12 +83,10 @@ def ranking_recompute(*, scope: Scope, force: bool = False) -> Ranking | None:
             ranking.global_histograms = {str(k): v for k, v in eligible.items()}
         else:
             histograms, ranking.raters = _global_histograms_from_group_rankings()
-        ranking.results = ranking_rows_from_histograms(theories, histograms)
-        ranking.summary = ranking_summary(ranking.results)
         # The statistics of how sure the order is run here, once per version, never on read.
-        ranking_uncertainty_add(
-            ranking.results,
-            ranking.summary,
+        ranking.results, ranking.summary = ranking_build(
+            theories,
+            histograms,
             scores=scores,
             references=_references(group=group, round_number=round_number),
         )
@@ -146,7 +142,7 @@ def _references(*, group: DiscussionGroup | None, round_number: int | None) -> l
     return references
 
 
-def _order_of(rows: list[dict[str, Any]]) -> list[int]:
+def _order_of(rows: list[RankingRow]) -> list[int]:
     """Theory numbers of a stored ranking's rated rows, best first."""
     return [r["theory"]["number"] for r in rows if r["n"]]
 
