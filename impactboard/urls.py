@@ -7,7 +7,6 @@ from rest_framework.routers import DefaultRouter
 from accounts import profile_views
 from accounts import views as account_views
 from accounts.api import RegisterView, TokenRevokeView, TokenView
-from charts import urls as chart_urls
 from discussion import urls as discussion_urls
 from exports import api as export_api
 from exports import views as export_views
@@ -23,6 +22,7 @@ from ratings.api import (
     RatingsMineView,
     TheoryDistributionView,
 )
+from ratings.api import figures as figures_api
 from ratings.api import manage as manage_api
 from ratings.api import rounds as rounds_api
 from theories import views as theory_views
@@ -54,6 +54,27 @@ api_v1: list[URLPattern | URLResolver] = [
         TheoryDistributionView.as_view(),
         name="api-theory-distribution",
     ),
+    # The figures, beside the answers they are drawn from (charts/ draws them).
+    path(
+        "groups/<slug:slug>/rankings/figures/",
+        figures_api.GroupRankingFiguresView.as_view(),
+        name="api-group-ranking-figures",
+    ),
+    path(
+        "groups/<slug:slug>/rankings/compare/figure/",
+        figures_api.GroupComparisonFigureView.as_view(),
+        name="api-group-compare-figure",
+    ),
+    path(
+        "rankings/figures/",
+        figures_api.GlobalRankingFiguresView.as_view(),
+        name="api-ranking-figures",
+    ),
+    path(
+        "theories/<int:pk>/distribution/figure/",
+        figures_api.TheoryDistributionFigureView.as_view(),
+        name="api-theory-distribution-figure",
+    ),
     path(
         "groups/<slug:slug>/members/<str:username>/",
         MemberRoleView.as_view(),
@@ -81,7 +102,6 @@ api_v1: list[URLPattern | URLResolver] = [
         name="api-docs",
     ),
     *discussion_urls.api_urlpatterns,
-    *chart_urls.api_urlpatterns,
     path(
         "groups/<slug:slug>/export/ratings.csv",
         export_api.RatingsCSVView.as_view(),

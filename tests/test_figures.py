@@ -7,7 +7,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from charts.figures import agreement_map, ranking_bars, ranking_figures, ranking_heatmap
-from charts.more_figures import comparison_figure, distribution_figure
+from charts.group_vs_global import comparison_figure, distribution_figure
 from ratings.models import Participant
 from ratings.scope import Scope
 from ratings.services import ranking_recompute

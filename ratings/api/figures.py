@@ -1,5 +1,6 @@
 """Figure JSON next to each ranking: the same read rules and the same ETag / 304 rules as the
-answer it is drawn from, so a poll that finds nothing new costs a 304 here too."""
+answer it is drawn from, so a poll that finds nothing new costs a 304 here too. The figures
+themselves come from `charts`, the pure library that draws them."""
 
 from typing import Any
 
@@ -11,20 +12,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ratings.access import group_access, results_visible_to
-from ratings.api.answers import conditional_answer, hidden_answer
-from ratings.api.rankings import comparison_etag
-from ratings.scope import Scope
-from ratings.selectors import (
-    ranking_comparison,
-    ranking_get,
-    ranking_payload,
-    theory_distribution,
-)
+from charts.figures import ranking_figures
+from charts.group_vs_global import comparison_figure, distribution_figure
 from theories.models import Theory
 
-from .figures import ranking_figures
-from .more_figures import comparison_figure, distribution_figure
+from ..access import group_access, results_visible_to
+from ..scope import Scope
+from ..selectors import ranking_comparison, ranking_get, ranking_payload, theory_distribution
+from .answers import conditional_answer, hidden_answer
+from .rankings import comparison_etag
 
 # Bump when the figures change shape, so that browsers holding an old ETag get the new ones.
 FIGURES_VERSION = 1
