@@ -15,7 +15,7 @@ from django.core.cache import cache
 from groups.models import DiscussionGroup
 from impactboard.cache import cache_guard, fail_open
 
-from .models import Ranking
+from .models import GLOBAL_SCOPE, Ranking
 
 META_TIMEOUT = 300
 ETAG_TIMEOUT = 60
@@ -61,14 +61,18 @@ def _timestamp(value: datetime | None) -> str | None:
 
 
 def ranking_payload(ranking: RankingView) -> dict[str, Any]:
-    """A ranking's 200 answer in the rankings API, when it is not hidden (see RankingSerializer)."""
-    return {
+    """A ranking's 200 answer in the rankings API, when it is not hidden (see RankingSerializer).
+    The global ranking's also says how many groups it counts (a ranking of groups)."""
+    payload: dict[str, Any] = {
         "computed_at": _timestamp(ranking.computed_at),
         "raters": ranking.raters,
         "hidden": False,
         "results": ranking.results,
         "summary": ranking.summary,
     }
+    if ranking.scope == GLOBAL_SCOPE:
+        payload["groups"] = (ranking.summary.get("groups") or {}).get("counted", 0)
+    return payload
 
 
 def ranking_body(ranking: RankingView) -> bytes:

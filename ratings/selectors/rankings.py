@@ -10,6 +10,7 @@ from groups.access import GroupAccess, results_visible_in
 from groups.models import DiscussionGroup, Membership
 from theories.models import Theory
 
+from ..combine import global_ranking_of_groups
 from ..models import GLOBAL_SCOPE, Ranking, RankingRequest
 from ..ranking_cache import RankingView
 from ..rankmath import histogram_of, ranking_rows, ranking_summary, ranking_uncertainty_add
@@ -25,7 +26,11 @@ def ranking_get(*, scope: str) -> RankingView:
         return RankingView(
             scope, stored.version, stored.computed_at, stored.raters, stored.results, summary
         )
-    rows = ranking_rows(list(Theory.objects.all()), [])
+    theories = list(Theory.objects.all())
+    if scope == GLOBAL_SCOPE:  # no group counted yet: the same fields, saying why not
+        rows, summary = global_ranking_of_groups(theories, [])
+        return RankingView(scope, 0, None, 0, rows, summary)
+    rows = ranking_rows(theories, [])
     summary = ranking_summary(rows)
     ranking_uncertainty_add(rows, summary)  # nothing rated: the same fields, saying why not
     return RankingView(scope, 0, None, 0, rows, summary)
