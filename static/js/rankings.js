@@ -93,9 +93,11 @@
       num.textContent = row.theory.number + ".";
       title.append(num, " " + row.theory.title);
       if (row.tier) tr.dataset.tier = String(row.tier);
+      // The global ranking's rows say how many groups are behind each theory (issue 23).
+      const groups = row.groups === undefined ? [] : [cell(String(row.groups), true)];
       tr.append(
         rankCell(row),
-        title, cell(String(row.n), true), cell(fmt(row.mean, 2), true),
+        title, cell(String(row.n), true), ...groups, cell(fmt(row.mean, 2), true),
         cell(fmt(row.median, 1), true), cell(fmt(row.stdev, 2), true),
         cell(fmt(row.controversy, 2), true), patternCell(row),
       );
@@ -107,6 +109,8 @@
   function renderMeta(root, data) {
     const raters = root.querySelector('[data-field="raters"]');
     if (raters) raters.textContent = String(data.raters);
+    const groups = root.querySelector('[data-field="groups"]');
+    if (groups && data.groups !== undefined) groups.textContent = String(data.groups);
     const time = root.querySelector('[data-field="computed_at"]');
     if (time && data.computed_at) {
       time.dateTime = data.computed_at;
