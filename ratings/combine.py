@@ -11,6 +11,7 @@ ranking: a ranking of groups".
 """
 
 import hashlib
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -169,24 +170,37 @@ def groups_combine(
     - Fewer than 3 groups with ratings: no intervals, and `reason` says why.
     """
     numbers = sorted(theory_numbers)
-    column = {number: j for j, number in enumerate(numbers)}
-    hist = np.zeros((len(group_histograms), len(numbers), 10), dtype=np.int64)
-    for g, histograms in enumerate(group_histograms):
-        for number, counts in histograms.items():
-            if number in column:
-                hist[g, column[number]] = counts
+    return _combine(histogram_array(group_histograms, numbers), numbers, resamples, confidence)
+
+
+def histogram_array(
+    group_histograms: Sequence[Mapping[int, Sequence[int]]], keys: Sequence[int]
+) -> NDArray:
+    """groups × len(keys) × 10 counts: each group's histogram of each key (zeros if none)."""
+    zero = [0] * 10
+    rows = [[h.get(key, zero) for key in keys] for h in group_histograms]
+    hist = np.array(rows, dtype=np.int64).reshape(len(rows), len(keys), 10)
     if np.any(hist < 0):
         raise ValueError("a histogram is ten non-negative counts, for scores 1..10")
+    return hist
+
+
+def _combine(
+    hist: NDArray, numbers: list[int], resamples: int | None, confidence: float
+) -> GroupCombination:
+    """`groups_combine` on groups × theories × 10 counts, theories in `numbers` order."""
     hist = hist[hist.sum(axis=(1, 2)) > 0]  # a group with no rating has no voice
-    # Canonical order of the groups (lexicographic by their counts): the same groups in any
-    # order give the same seed, hence the same figures.
+    # Canonical order of the groups (by the bytes of their counts, one sort): the same groups
+    # in any order give the same seed, hence the same figures.
     if len(hist):
-        hist = hist[np.lexsort(hist.reshape(len(hist), -1).T[::-1])]
+        flat = np.ascontiguousarray(hist.reshape(len(hist), -1))
+        hist = hist[np.argsort(flat.view(np.dtype((np.void, flat.strides[0]))).ravel())]
     n_groups = len(hist)
     means, medians = _group_means_and_medians(hist)
-    one_each = np.ones((1, n_groups), dtype=np.int64)
-    combined = weighted_medians(means, one_each)[0]
-    median = weighted_medians(medians, one_each)[0]
+    with warnings.catch_warnings():  # a theory no group rated: NaN, said aloud by numpy
+        warnings.simplefilter("ignore", RuntimeWarning)
+        combined = np.nanmedian(means, axis=0) if n_groups else np.full(len(numbers), np.nan)
+        median = np.nanmedian(medians, axis=0) if n_groups else np.full(len(numbers), np.nan)
     groups = (~np.isnan(means)).sum(axis=0)
     number_array = np.asarray(numbers)
     ranks = _ranks(combined, median, number_array)
@@ -257,19 +271,11 @@ def global_ranking_of_groups(
     over groups; `groups` how many groups rated the theory; `thin` fewer than 3 of them.
     `n`, `histogram`, `stdev`, `controversy` and the flags describe the pooled ratings behind
     the theory (the raters of every counted group together): a description, not the rule."""
-    number_of = {t.id: t.number for t in theories}
-    by_number = [
-        {number_of[tid]: counts for tid, counts in h.items() if tid in number_of and any(counts)}
-        for h in group_histograms
-    ]
-    pooled: dict[int, list[int]] = {}
-    for histograms in group_histograms:
-        for tid, counts in histograms.items():
-            if tid in number_of:
-                total = pooled.setdefault(tid, [0] * 10)
-                for i, count in enumerate(counts):
-                    total[i] += count
-    result = groups_combine(by_number, list(number_of.values()), resamples=resamples)
+    ordered = sorted(theories, key=lambda t: t.number)
+    hist = histogram_array(group_histograms, [t.id for t in ordered])
+    totals = hist.sum(axis=0)
+    pooled = {t.id: [int(c) for c in totals[j]] for j, t in enumerate(ordered) if totals[j].any()}
+    result = _combine(hist, [t.number for t in ordered], resamples, CONFIDENCE)
     column = {number: j for j, number in enumerate(result.numbers)}
     rows = ranking_rows_from_histograms(theories, pooled)
     for row in rows:

@@ -152,7 +152,7 @@ def test_the_import_graph_sees_imports_inside_functions() -> None:
     assert "ratings.services" in _imports("ratings.tasks", modules["ratings.tasks"], modules)
 
 
-PURE = ("ratings.rankmath", "ratings.statistics")
+PURE = ("ratings.rankmath", "ratings.statistics", "ratings.combine")
 FRAMEWORKS = ("django", "rest_framework", "redis", "celery", "kombu")
 
 
