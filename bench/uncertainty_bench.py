@@ -35,7 +35,10 @@ DSN = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/i
 os.environ.update(
     DATABASE_URL=DSN, DJANGO_SETTINGS_MODULE="impactboard.settings", DJANGO_DEBUG="false"
 )
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/8")
+# The benchmark's Redis database, as bench/run.py names it (BENCH_REDIS_URL), else REDIS_URL.
+os.environ["REDIS_URL"] = os.environ.get(
+    "BENCH_REDIS_URL", os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/8")
+)
 
 import django  # noqa: E402
 
