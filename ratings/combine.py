@@ -65,7 +65,9 @@ def _group_means_and_medians(hist: NDArray) -> tuple[NDArray, NDArray]:
     n = hist.sum(axis=2)
     rated = n > 0
     safe = np.where(rated, n, 1)
-    mean = np.where(rated, hist @ SCORES / safe, np.nan)
+    # A multiply and a sum, not a matrix product: no BLAS call, whose idle threads would spin
+    # on the worker's CPU (ratings.uncertainty says the same).
+    mean = np.where(rated, (hist * SCORES).sum(axis=2) / safe, np.nan)
     cumulative = hist.cumsum(axis=2)
     lower = ((n - 1) // 2)[..., None]
     upper = (n // 2)[..., None]
