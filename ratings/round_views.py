@@ -12,6 +12,7 @@ from impactboard.request_types import AuthedHttpRequest
 from theories.models import Theory
 
 from .access import Need, group_access, results_visible_to
+from .api.schema import round_number
 from .models import DiscussionGroup
 from .selectors import participant_of, ranking_get, ratings_current
 from .selectors.changes import changes_between, round_feedback
@@ -40,9 +41,10 @@ def _round_choice(request: HttpRequest, name: str) -> int | None:
     raw = request.GET.get(name)
     if raw in (None, ""):
         return None
-    if not raw.isdigit() or not 1 <= int(raw) <= 32767:
+    number = round_number(raw)
+    if number is None:
         raise Http404("No such round.")
-    return int(raw)
+    return number
 
 
 def changes_page(request: HttpRequest, slug: str) -> HttpResponse:

@@ -28,6 +28,11 @@ DEEP_JSON = "[" * 50_000 + "]" * 50_000
 DEEP_OBJECT = '{"a":' * 50_000 + "1" + "}" * 50_000
 
 
+# Strings `str.isdigit()` (or `isdecimal()`) accepts that are not ASCII digits: superscripts, circled
+# digits, Arabic-Indic, full-width and mathematical digits; then near-numbers.
+ODD_DIGITS = ["²", "¹²", "①", "١", "１", "𝟐", "٣٤", " 1", "1 ", "+1", "1_0", "9" * 40]
+
+
 def client_for(user: Any = None) -> Client:
     client = Client(raise_request_exception=False)
     if user is not None:
@@ -112,14 +117,68 @@ def test_the_browsable_api_of_the_comments_list_renders(
     assert b"A public point." in response.content
 
 
+# --- issue 23: round numbers written in other digits ---------------------------------------------
+
+# Every route that reads a round from its query string, and the parameters it reads. The API
+# answers 400 naming the parameter; the changes page answers its 404 page, as it does for any round
+# that is not one of the group's.
+ROUND_ROUTES = [
+    ("/api/v1/groups/{slug}/rankings/", "round", 400),
+    ("/api/v1/groups/{slug}/ratings/mine/", "round", 400),
+    ("/api/v1/groups/{slug}/changes/", "from", 400),
+    ("/api/v1/groups/{slug}/changes/", "to", 400),
+    ("/api/v1/groups/{slug}/export/ratings.csv", "round", 400),
+    ("/api/v1/groups/{slug}/export/ratings.csv?layout=long", "round", 400),
+    ("/api/v1/groups/{slug}/export/rankings.csv", "round", 400),
+    ("/groups/{slug}/changes/", "from", 404),
+    ("/groups/{slug}/changes/", "to", 404),
+]
+
+
+@pytest.mark.parametrize(("route", "param", "status"), ROUND_ROUTES)
+def test_a_round_in_digits_that_are_not_ascii_is_refused_not_a_500(  # type: ignore[no-untyped-def]
+    cast, route: str, param: str, status: int
+) -> None:
+    client = client_for(cast.member)
+    api = APIClient(raise_request_exception=False)
+    api.force_authenticate(cast.member)
+    url = route.format(slug=cast.public.slug)
+    join = "&" if "?" in url else "?"
+    for value in ODD_DIGITS:
+        response = (api if url.startswith("/api/") else client).get(
+            f"{url}{join}{param}={quote(value)}"
+        )
+        assert response.status_code == status, (url, param, value, response.status_code)
+        if status == 400:
+            assert response.json() == {param: ["A round is a positive whole number."]}
+        else:
+            assert b"<h1>Not found</h1>" in response.content
+    # The same route with an ASCII round of the group answers.
+    answer = (api if url.startswith("/api/") else client).get(f"{url}{join}{param}=1")
+    assert answer.status_code == 200, (url, answer.status_code)
+
+
+def test_the_round_parse_accepts_ascii_digits_only() -> None:
+    from impactboard.parsing import ascii_int
+    from ratings.api.schema import round_number
+
+    assert [round_number(v) for v in ("1", "07", "32767")] == [1, 7, 32767]
+    assert [round_number(v) for v in ("0", "32768", "", None, *ODD_DIGITS)] == [None] * 16
+    assert ascii_int("123") == 123
+    assert ascii_int("١٢٣") is None  # int() would have said 123
+
+
 # --- the route walker -----------------------------------------------------------------------------
 
 
 def query_parameters() -> list[str]:
     """Every query parameter the code reads (found in the source, so a new one is walked too),
     and DRF's own."""
-    pattern = re.compile(r'(?:GET|query_params)\.get\("(\w+)"|_flag\(request, "(\w+)"\)')
-    names = {"page", "format"}
+    pattern = re.compile(
+        r'(?:GET|query_params)\.get\("(\w+)"|(?:_flag|_round_choice|round_number_param)'
+        r'\(request, "(\w+)"\)'
+    )
+    names = {"page", "format", "round"}  # "round": round_of_group's default
     for app in ("accounts", "discussion", "exports", "impactboard", "ratings", "theories"):
         for path in Path(ROOT, app).rglob("*.py"):
             for match in pattern.finditer(path.read_text()):
@@ -179,6 +238,7 @@ def test_the_walker_sees_every_route_and_the_known_query_parameters() -> None:
     names = {name for name, _ in routes()}
     assert {"group-detail", "api-theory-comments", "discussion_user", "group_invite"} <= names
     assert {"group", "ordering", "layout", "next", "bom", "anonymise"} <= set(query_parameters())
+    assert {"round", "from", "to"} <= set(query_parameters())
 
 
 @pytest.mark.parametrize("role", ["anonymous", "facilitator", "bad-token"])
@@ -214,9 +274,10 @@ def test_no_route_answers_500_to_nul_or_depth_anywhere(cast, theories, role: str
                 assert bad != url, (name, param)
                 for method in ("get", "post"):
                     assert_no_500(client, method, bad)
-        # NUL, and a deeply nested value, in every query parameter.
+        # NUL, a deeply nested value, and digits that are not ASCII (issue 23), in every query
+        # parameter.
         for param in params:
-            for value in ("%00", quote(DEEP_JSON[:4000] + DEEP_JSON[-4000:])):
+            for value in ("%00", quote(DEEP_JSON[:4000] + DEEP_JSON[-4000:]), *ODD_DIGITS[:2]):
                 assert_no_500(client, "get", f"{url}?{param}={value}")
         # A deeply nested JSON body on every write.
         if url.startswith("/api/"):
