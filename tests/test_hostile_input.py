@@ -15,6 +15,9 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
@@ -166,6 +169,106 @@ def test_the_round_parse_accepts_ascii_digits_only() -> None:
     assert [round_number(v) for v in ("0", "32768", "", None, *ODD_DIGITS)] == [None] * 16
     assert ascii_int("123") == 123
     assert ascii_int("١٢٣") is None  # int() would have said 123
+
+
+# --- issue 23: NUL bytes in headers, bodies in charsets nobody reads -------------------------------
+
+
+def wsgi(method: str, path: str, body: bytes = b"", **environ: str) -> tuple[int, bytes]:
+    """The bytes a client can send, through Django's own WSGI handler (the test client cannot
+    encode a body in `rot13`, and its handler catches what the real one lets escape)."""
+    out: dict[str, str] = {}
+    env = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "127.0.0.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": io.StringIO(),
+        **environ,
+    }
+    # As Django's test client does: the handler's signals would close the test's connection.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        chunks = WSGIHandler()(
+            env, lambda status, headers, exc_info=None: out.update(status=status)
+        )
+        content = b"".join(chunks)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return int(out["status"].split()[0]), content
+
+
+@pytest.mark.parametrize(
+    ("path", "header", "value"),
+    [
+        ("/api/v1/groups/", "HTTP_AUTHORIZATION", "Token abc\x00def"),
+        ("/api/v1/groups/{slug}/rankings/", "HTTP_AUTHORIZATION", "Token guest_abc\x00def"),
+        ("/groups/", "HTTP_COOKIE", "sessionid=abcdefghijkl\x00mnop"),
+        ("/groups/{slug}/", "HTTP_COOKIE", "ib_guest=abc\x00def"),
+        ("/accounts/login/", "HTTP_USER_AGENT", "probe\x00"),
+    ],
+)
+def test_a_nul_byte_in_a_header_is_a_400_naming_it(
+    cast, path: str, header: str, value: str
+) -> None:  # type: ignore[no-untyped-def]
+    url = path.format(slug=cast.public.slug)
+    status, body = wsgi("GET", url, **{header: value})
+    assert status == 400
+    name = header[5:].replace("_", "-").title()
+    assert f"NUL bytes are not allowed in the {name} header.".encode() in body
+    if url.startswith("/api/"):
+        assert body.startswith(b'{"detail":')
+    # The same request without the NUL is answered as usual.
+    assert wsgi("GET", url, **{header: value.replace("\x00", "")})[0] in (200, 401)
+
+
+ODD_CHARSETS = ["rot13", "zlib", "base64", "utf-16", "utf-32", "bz2_codec", "no-such-charset"]
+
+
+@pytest.mark.parametrize("charset", ODD_CHARSETS)
+def test_a_form_in_an_odd_charset_is_a_400_at_the_login_page(cast, charset: str) -> None:  # type: ignore[no-untyped-def]
+    token = "a" * 32  # a CSRF cookie and the same token in the form: the check reads the body
+    body = f"username=mo&password=x&csrfmiddlewaretoken={token}".encode()
+    for path in ("/accounts/login/", "/accounts/signup/", "/admin/login/"):
+        status, content = wsgi(
+            "POST",
+            path,
+            body,
+            CONTENT_TYPE=f"application/x-www-form-urlencoded; charset={charset}",
+            HTTP_COOKIE=f"csrftoken={token}",
+        )
+        assert status == 400, (path, charset, status, content[:200])
+        assert b"cannot be read: send UTF-8." in content
+    # UTF-8, named or not, is read as before: the form again with its error (wrong password).
+    for named in ("; charset=utf-8", "; charset=UTF8", "; charset=utf_8", ""):
+        status, content = wsgi(
+            "POST",
+            "/accounts/login/",
+            body,
+            CONTENT_TYPE=f"application/x-www-form-urlencoded{named}",
+            HTTP_COOKIE=f"csrftoken={token}",
+        )
+        assert status == 200, (named, status)
+        assert b"Please enter a correct username and password" in content
+
+
+@pytest.mark.parametrize("charset", ODD_CHARSETS)
+def test_json_in_an_odd_charset_is_a_400_on_the_api(cast, charset: str) -> None:  # type: ignore[no-untyped-def]
+    body = b'{"username": "mo", "password": "x"}'
+    status, content = wsgi(
+        "POST", "/api/v1/auth/token/", body, CONTENT_TYPE=f"application/json; charset={charset}"
+    )
+    assert status == 400, (charset, status, content[:200])
+    # UTF-16 and UTF-32 are text encodings: DRF's parser reads them and says what is wrong.
+    assert b"cannot be read: send UTF-8." in content or b"JSON parse error" in content
 
 
 # --- the route walker -----------------------------------------------------------------------------
