@@ -4,7 +4,6 @@ member, deleting the group. Facilitators only (members 403, private outsiders 40
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,8 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from impactboard.request_types import AuthedHttpRequest
 
 from .access import Need, group_access
+from .forms import member_chosen
 from .models import DiscussionGroup
-from .selectors import group_members, group_rating_progress
+from .selectors import group_guests, group_members, group_rating_progress
 from .services import (
     LastFacilitator,
     group_delete,
@@ -78,6 +78,10 @@ def group_facilitate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         reverse("group_invite", kwargs={"slug": group.slug, "code": group.join_code})
     )
     progress = group_rating_progress(group=group)
+    guests = group_guests(group=group)
+    members = list(group_members(group=group))
+    for m in members:
+        m.guest = guests.get(m.user_id)  # type: ignore[attr-defined]
     return render(
         request,
         "ratings/facilitate/settings.html",
@@ -88,7 +92,7 @@ def group_facilitate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "invite_url": invite_url,
             "progress": progress,
             "rated_count": sum(1 for p in progress if p.rated),
-            "members": group_members(group=group),
+            "members": members,
             "total": 20,
         },
         status=status,
@@ -108,19 +112,20 @@ def group_invite_rotate_page(request: AuthedHttpRequest, slug: str) -> HttpRespo
 @require_POST
 def group_member_remove(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     access = group_access(slug=slug, user=request.user, need=Need.FACILITATOR)
-    user = User.objects.filter(username=request.POST.get("username", "")).first()
+    user = member_chosen(request.POST)
     if user is None:
         messages.error(request, "Choose a member to remove.")
         return redirect("group_facilitate", slug=slug)
+    guests_before = group_guests(group=access.group)
     try:
         removed = membership_remove(group=access.group, user=user)
     except LastFacilitator as exc:
         messages.error(request, str(exc))
     else:
         if removed:
-            messages.success(
-                request, f"Removed {user.username}. Their ratings stay in the group's results."
-            )
+            guest = guests_before.get(user.pk)
+            name = guest.name if guest is not None else user.username
+            messages.success(request, f"Removed {name}. Their ratings stay in the group's results.")
         else:
             messages.error(request, "That person is not a member.")
     return redirect("group_facilitate", slug=slug)

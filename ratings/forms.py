@@ -2,6 +2,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import User
 
 from theories.models import Theory
 
@@ -24,6 +25,19 @@ class GroupCreateForm(forms.ModelForm):
             "visibility": "Anyone can find and join a public group; a private group is joined "
             "only through its invite link."
         }
+
+
+class MemberChoiceForm(forms.Form):
+    username = forms.CharField(max_length=150)
+
+
+def member_chosen(data: Mapping[str, Any]) -> User | None:
+    """The account a facilitator's button names (`username`), or None. Through a form field:
+    it refuses a NUL byte, which PostgreSQL would refuse in the query (a 500)."""
+    form = MemberChoiceForm(data)
+    if not form.is_valid():
+        return None
+    return User.objects.filter(username=form.cleaned_data["username"]).first()
 
 
 class RatingForm(forms.Form):

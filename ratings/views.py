@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,12 +14,13 @@ from impactboard.throttling import sign_up_throttle
 from theories.models import Theory
 
 from .access import Need, group_access, group_joinable, results_visible_to, role_parse
-from .forms import GroupCreateForm, GuestJoinForm, RatingForm
+from .forms import GroupCreateForm, GuestJoinForm, RatingForm, member_chosen
 from .guest_auth import guest_cookie_set
 from .invitations import invitation_group, invitation_remember
-from .models import DiscussionGroup, Membership, Participant, Submission
+from .models import DiscussionGroup, Membership, Submission
 from .round_views import rounds_context
 from .selectors import (
+    group_guests,
     group_list_visible_to,
     group_listing_queue,
     group_member_count,
@@ -300,7 +300,7 @@ def group_member_list(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         if not access.is_facilitator:
             raise PermissionDenied("Only facilitators may change roles.")
         role = role_parse(request.POST.get("role"))
-        user = User.objects.filter(username=request.POST.get("username", "")).first()
+        user = member_chosen(request.POST)
         if role is None or user is None:
             messages.error(request, "Choose a member and a role.")
         else:
@@ -314,12 +314,7 @@ def group_member_list(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                 messages.success(request, f"{user.username} is now a {role}.")
         return redirect("group_members", slug=slug)
     # The guests among the members, by account: the page labels them and offers their removal.
-    guests = {
-        p.user_id: p
-        for p in Participant.objects.filter(
-            group=access.group, kind=Participant.Kind.GUEST, user__isnull=False
-        )
-    }
+    guests = group_guests(group=access.group)
     members = list(group_members(group=access.group))
     for m in members:
         m.guest = guests.get(m.user_id)  # type: ignore[attr-defined]

@@ -139,3 +139,64 @@ def test_two_facilitators_opening_the_next_round_at_the_same_instant_open_exactl
     rounds = list(Round.objects.filter(group=cast.public).order_by("number"))
     assert [(r.number, r.closed_at is None) for r in rounds] == [(1, False), (2, True)]
     assert DiscussionGroup.objects.get(pk=cast.public.pk).current_round == 2
+
+
+def test_two_facilitators_stepping_down_or_removing_each_other_at_once_never_deadlock(
+    cast, make_user
+) -> None:
+    """Issue 23: each locked its own membership, then the other's: two at the same instant each
+    held the row the other wanted (PostgreSQL's deadlock detector failed one: 7 of 14 pairs
+    answered 503). Now both lock every facilitator row in id order: one goes first, the other
+    then sees the group with one facilitator left and is told so (LastFacilitator)."""
+    from ratings.services import LastFacilitator, membership_leave, membership_set_role
+    from ratings.services.manage import membership_remove
+
+    group = cast.public
+    second = make_user("cofacilitator")
+    fay = cast.facilitator
+    facilitator = Membership.Role.FACILITATOR
+
+    def reset() -> None:
+        for user in (fay, second):
+            membership_join(group=group, user=user)
+            membership_set_role(group=group, user=user, role=facilitator)
+
+    pairs = {
+        "both step down": (
+            lambda: membership_set_role(group=group, user=fay, role="member"),
+            lambda: membership_set_role(group=group, user=second, role="member"),
+        ),
+        "each removes the other": (
+            lambda: membership_remove(group=group, user=second),
+            lambda: membership_remove(group=group, user=fay),
+        ),
+        "one leaves, the other steps down": (
+            lambda: membership_leave(group=group, user=fay),
+            lambda: membership_set_role(group=group, user=second, role="member"),
+        ),
+        "one steps down, the other removes them": (
+            lambda: membership_set_role(group=group, user=fay, role="member"),
+            lambda: membership_remove(group=group, user=fay),
+        ),
+    }
+    outcomes: dict[str, list[str]] = {}
+    for name, functions in pairs.items():
+        for _ in range(4):
+            reset()
+            errors = run_at_once(list(functions))
+            # Never a deadlock or any database error: at most one polite refusal (the last
+            # facilitator; or, when the other went first, "not a member").
+            refusals = (LastFacilitator, Membership.DoesNotExist)
+            assert all(isinstance(e, refusals) for e in errors), (name, errors)
+            left = Membership.objects.filter(group=group, role=facilitator).count()
+            assert left >= 1, name
+            outcomes.setdefault(name, []).append(f"{len(errors)} refused, {left} left")
+    # Two changes that would each leave one facilitator: exactly one of them is refused.
+    assert set(outcomes["both step down"]) == {"1 refused, 1 left"}
+    assert set(outcomes["each removes the other"]) == {"1 refused, 1 left"}
+    assert set(outcomes["one leaves, the other steps down"]) == {"1 refused, 1 left"}
+    # Both act on the same person: whichever commits first, the second finds one facilitator.
+    assert set(outcomes["one steps down, the other removes them"]) <= {
+        "0 refused, 1 left",
+        "1 refused, 1 left",
+    }

@@ -16,6 +16,7 @@ from ..ranking_cache import (
     ranking_payload,
 )
 from .groups import (
+    group_guests,
     group_list_visible_to,
     group_listing_queue,
     group_member_count,
@@ -36,6 +37,7 @@ from .ratings import ratings_current
 __all__ = [
     "RankingView",
     "RaterProgress",
+    "group_guests",
     "group_list_visible_to",
     "group_listing_queue",
     "group_member_count",

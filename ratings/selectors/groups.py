@@ -39,6 +39,15 @@ def group_members(*, group: DiscussionGroup) -> QuerySet[Membership]:
     )
 
 
+def group_guests(*, group: DiscussionGroup) -> dict[int, Participant]:
+    """The group's guests by account id: the members pages label them by the name they chose
+    (their account's username is generated)."""
+    guests = Participant.objects.filter(
+        group=group, kind=Participant.Kind.GUEST, user__isnull=False
+    )
+    return {p.user_id: p for p in guests if p.user_id is not None}
+
+
 def participant_of(*, group: DiscussionGroup, user: User | AnonymousUser) -> Participant | None:
     if not user.is_authenticated:
         return None

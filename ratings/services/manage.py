@@ -9,13 +9,14 @@ from django.db import transaction
 from ..models import (
     GLOBAL_SCOPE,
     DiscussionGroup,
+    GuestToken,
     Membership,
     Ranking,
     RankingRequest,
     new_join_code,
 )
 from ..ranking_cache import group_meta_forget
-from .groups import _ensure_another_facilitator
+from .groups import _ensure_another_facilitator, _lock_for_role_change
 from .outbox import rankings_mark_stale
 
 
@@ -32,14 +33,16 @@ def group_invite_rotate(*, group: DiscussionGroup) -> DiscussionGroup:
 def membership_remove(*, group: DiscussionGroup, user: User) -> bool:
     """Take `user` out of `group` (a facilitator's decision). As when they leave, their participant
     and ratings stay: they were submitted to the group, and the facilitator can still delete the
-    whole group. The last facilitator cannot be removed. True if there was a membership."""
+    whole group. The last facilitator cannot be removed. A guest's credential goes too, so its
+    token and cookie stop at once (as `guest_remove` does). True if there was a membership."""
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().filter(group=group, user=user).first()
+        membership = _lock_for_role_change(group=group, user=user)
         if membership is None:
             return False
         if membership.role == Membership.Role.FACILITATOR:
             _ensure_another_facilitator(group=group, user=user)
         membership.delete()
+        GuestToken.objects.filter(participant__group=group, participant__user=user).delete()
     return True
 
 
