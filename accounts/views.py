@@ -20,6 +20,7 @@ from ratings.invitations import invitation_accept, invitation_pending
 from ratings.services.guests import guest_claim
 
 from .forms import SignUpForm
+from .profile_views import email_change_requested
 from .services import UsernameTaken, token_revoke
 
 
@@ -68,6 +69,8 @@ def signup(request: HttpRequest) -> HttpResponse:
             user = form.save()
         # Named: django-axes' backend comes first (it only refuses, never logs in).
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if form.cleaned_data.get("email"):
+            email_change_requested(request, user=user, email=form.cleaned_data["email"])
         if guest is not None:
             messages.success(request, "Your account keeps everything you did as a guest.")
             response = _landing(request, user, "")

@@ -300,6 +300,9 @@ MATRIX += [
     Row("password_reset_confirm", "get", same(200), api=False,
         kwargs=lambda ctx: {"uidb64": "MQ", "token": "wrong-token"}),
     Row("password_reset_complete", "get", same(200), api=False),
+    # The link that adds an e-mail address (issue 23): a forged token is refused for everyone.
+    Row("email_confirm", "get", same(400), api=False, kwargs=lambda ctx: {"token": "forged"}),
+    Row("email_confirm", "post", same(400), api=False, kwargs=lambda ctx: {"token": "forged"}),
 ]  # fmt: skip
 
 # Routes deliberately outside the matrix, with the test that covers them.
