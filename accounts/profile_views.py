@@ -4,6 +4,7 @@ change and reset are Django's own views (wired in impactboard/urls.py)."""
 import json
 from typing import Any
 
+from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
@@ -141,3 +142,14 @@ class PasswordResetView(auth_views.PasswordResetView):
             form.add_error(None, "Too many reset requests from your address. Try again later.")
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's "choose a new password" page. Setting one also lifts the account's sign-in
+    lockouts (every address): the lockout page offers this reset as the way back in, and only
+    the owner of the account's mailbox gets here."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        axes_reset(username=form.user.get_username())
+        return response
