@@ -207,6 +207,64 @@ def test_a_bad_guest_name_is_a_400_naming_the_field(cast, name, message) -> None
     assert Participant.objects.count() == before
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Мо",  # Cyrillic capital EM and small O
+        "mо",  # a Cyrillic O only
+        "m\u200bo",  # zero-width space
+        "m\u00ado",  # soft hyphen
+        "\u200fmo",  # right-to-left mark
+        "mo\u2060",  # word joiner
+        "\u00a0mo\u00a0",  # no-break spaces
+        "ｍｏ",  # full-width
+        "𝗺𝗼",  # mathematical sans-serif bold
+        "rno",  # "rn" looks like "m"
+        "Gwеn",  # a guest's name with a Cyrillic IE
+        "G\u200dwen",  # zero-width joiner
+        "Ada\u00a0Lovelace",  # a no-break space between the words
+        "ADA  LOVELACE",  # two spaces, and the case
+    ],
+)
+def test_a_name_that_looks_like_someone_elses_is_taken(cast, name) -> None:
+    """Issue 23: a guest could pass as the member "mo" (or a guest) with look-alike letters or
+    invisible characters. Names are compared by Unicode's confusable skeleton (UTS #39, ICU)
+    after the invisible characters are removed."""
+    guest_join(group=cast.private, name="Gwen")
+    guest_join(group=cast.private, name="Ada Lovelace")
+    before = Participant.objects.count()
+    response = APIClient().post(
+        guests_url(cast.private), {"join_code": cast.private.join_code, "name": name}, format="json"
+    )
+    assert response.status_code == 400, name
+    assert response.json() == {
+        "name": ["Someone in this group already has that name; choose another."]
+    }
+    assert Participant.objects.count() == before
+    page = Client().post(invite_url(cast.private), {"action": "guest", "name": name})
+    assert page.status_code == 400
+    assert "already has that name" in text(page)
+
+
+def test_invisible_characters_are_removed_from_a_guest_name_and_spaces_collapsed(cast) -> None:
+    response = APIClient().post(
+        guests_url(cast.private),
+        {"join_code": cast.private.join_code, "name": "\u200fGw\u00adyn\u200b \u00a0 Jones\ufeff"},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert response.json()["name"] == "Gwyn Jones"
+    assert Participant.objects.filter(group=cast.private, name="Gwyn Jones").exists()
+    # Names that only look different from no one are fine: accents, other scripts.
+    for name in ("Zoë", "Мария", "李雷", "Mo Salah"):
+        ok = APIClient().post(
+            guests_url(cast.private),
+            {"join_code": cast.private.join_code, "name": name},
+            format="json",
+        )
+        assert ok.status_code == 201, (name, ok.json())
+
+
 def test_a_name_of_sixty_characters_is_fine(cast) -> None:
     response = APIClient().post(
         guests_url(cast.private),

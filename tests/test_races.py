@@ -200,3 +200,18 @@ def test_two_facilitators_stepping_down_or_removing_each_other_at_once_never_dea
         "0 refused, 1 left",
         "1 refused, 1 left",
     }
+
+
+def test_two_guests_taking_look_alike_names_at_once_get_one_of_them(cast) -> None:
+    """The unique index knows only the same name (any case); the confusable check is settled by
+    locking the group's row while the name is checked and taken."""
+    from ratings.services import group_update
+    from ratings.services.guests import GuestNameInvalid, guest_join
+
+    group_update(group=cast.public, guests_allowed=True)
+    for attempt in range(3):
+        names = [f"Ada{attempt}", f"\u0410da{attempt}", f"A\u200bda{attempt}"]  # Cyrillic А, ZWSP
+        errors = run_at_once([lambda n=n: guest_join(group=cast.public, name=n) for n in names])
+        assert [type(e) for e in errors] == [GuestNameInvalid, GuestNameInvalid]
+        taken = Participant.objects.filter(group=cast.public, name__endswith=f"da{attempt}")
+        assert taken.count() == 1

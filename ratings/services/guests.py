@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from accounts.services import UsernameTaken
 from exports.csvio import FORMULA_CHARS, IGNORED_LEADING
 from impactboard.errors import DomainError, Forbidden
+from impactboard.names import name_clean, name_skeleton
 
 from ..models import DiscussionGroup, GuestToken, Membership, Participant
 from .groups import membership_join
@@ -37,32 +38,39 @@ class GuestsNotAllowed(Forbidden):
 
 
 def guest_name_clean(*, group: DiscussionGroup, name: object) -> str:
-    """The guest name as it will be stored, or GuestNameInvalid saying what is wrong with it."""
-    if not isinstance(name, str) or not name.strip(IGNORED_LEADING):
+    """The guest name as it will be stored (invisible characters removed, spaces collapsed), or
+    GuestNameInvalid saying what is wrong with it. Taken means: it looks like (the same Unicode
+    confusable skeleton, any case) the name of someone in the group, a member's username
+    included, so that nobody can pass as "Ada" with a Cyrillic "А" or a zero-width space."""
+    if not isinstance(name, str):
         raise GuestNameInvalid("Type the name the group will know you by.")
-    name = name.strip()
+    name = name_clean(name)
+    if not name:
+        raise GuestNameInvalid("Type the name the group will know you by.")
     if len(name) > GUEST_NAME_MAX:
         raise GuestNameInvalid(f"A name is at most {GUEST_NAME_MAX} characters.")
     # The exports' own rule: a name a spreadsheet would run as a formula is refused at the door.
     if name.lstrip(IGNORED_LEADING).startswith(FORMULA_CHARS):
         raise GuestNameInvalid("A name cannot begin with = + - or @.")
-    taken = (
-        Participant.objects.filter(group=group, name__iexact=name).exists()
-        or Membership.objects.filter(group=group, user__username__iexact=name).exists()
-    )
-    if taken:
+    key = name_skeleton(name)
+    names = Participant.objects.filter(group=group).values_list("name", flat=True)
+    usernames = Membership.objects.filter(group=group).values_list("user__username", flat=True)
+    if any(name_skeleton(other) == key for other in (*names, *usernames)):
         raise GuestNameInvalid("Someone in this group already has that name; choose another.")
     return name
 
 
 def guest_join(*, group: DiscussionGroup, name: object) -> GuestToken:
     """A new guest of `group` named `name`, with its token. The invitation (join code) has been
-    checked by the caller; this checks the group's choice and the name."""
+    checked by the caller; this checks the group's choice and the name. The group's row is
+    locked while the name is checked and taken, so that two guests choosing look-alike names
+    at one instant cannot both pass (the unique index catches only the same name)."""
     if not group.guests_allowed:
         raise GuestsNotAllowed("This group does not take guests: sign up or log in to join.")
-    clean = guest_name_clean(group=group, name=name)
     try:
         with transaction.atomic():
+            DiscussionGroup.objects.select_for_update().filter(pk=group.pk).first()
+            clean = guest_name_clean(group=group, name=name)
             user = User(username=f"guest-{secrets.token_hex(8)}", first_name=clean[:150])
             user.set_unusable_password()
             user.save()
