@@ -248,7 +248,8 @@ REST_FRAMEWORK: dict[str, Any] = {
         "register": env("THROTTLE_REGISTER", default="10/hour"),
         # Sign-ups and guest joins that carry a valid invitation: per group, not per address
         # (a room of 200 behind one Wi-Fi fills in a minute).
-        "invited": env("THROTTLE_INVITED", default="200/min"),
+        "invited": env("THROTTLE_INVITED", default="1000/min"),
+        "invited_address": env("THROTTLE_INVITED_ADDRESS", default="40/min"),
         "token": env("THROTTLE_TOKEN", default="30/min"),
         "password_reset": env("THROTTLE_PASSWORD_RESET", default="10/hour"),
         "ratings": env("THROTTLE_RATINGS", default="60/min"),
