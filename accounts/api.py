@@ -8,10 +8,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from groups.invitations import invitation_group
+from groups.services import membership_join
 from impactboard.request_types import AuthedRequest
 from impactboard.throttling import ScopedThrottle, WriteThrottle, sign_up_throttle
-from ratings.invitations import invitation_group
-from ratings.services import membership_join
 
 from .serializers import (
     RegisterResponseSerializer,

@@ -11,8 +11,9 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from discussion.services import comments_of_author_delete
+from groups.models import GuestToken, Membership, Participant
 from impactboard.errors import Conflict, DomainError
-from ratings.models import GLOBAL_SCOPE, Membership, Participant
+from ratings.models import GLOBAL_SCOPE
 from ratings.selectors.rounds import round_scope
 from ratings.services import rankings_mark_stale
 
@@ -31,6 +32,28 @@ def user_create(*, username: str, password: str) -> User:
             return User.objects.create_user(username=username, password=password)
     except IntegrityError as exc:  # two sign-ups for one name at the same instant
         raise UsernameTaken from exc
+
+
+def guest_claim(*, guest: GuestToken, username: str, password: str) -> User:
+    """Turn the guest's account into an ordinary one: the participation, its ratings, history and
+    comments stay where they are. The guest credential stops working."""
+    with transaction.atomic():
+        participant = Participant.objects.select_for_update().get(pk=guest.participant_id)
+        user = participant.user
+        assert user is not None  # a guest always has its guest account
+        user.username = username
+        user.first_name = ""
+        user.set_password(password)
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError as exc:  # someone signed up with that name at this instant
+            raise UsernameTaken from exc
+        participant.kind = Participant.Kind.MEMBER
+        participant.name = username
+        participant.save(update_fields=["kind", "name"])
+        GuestToken.objects.filter(pk=guest.pk).delete()
+    return user
 
 
 def token_for(*, user: User) -> str:

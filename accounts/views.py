@@ -12,12 +12,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
+from accounts.services import guest_claim
+from groups.guest_auth import COOKIE_NAME as GUEST_COOKIE
+from groups.guest_auth import guest_from_cookie
+from groups.invitations import invitation_accept, invitation_pending
 from impactboard.request_types import AuthedHttpRequest
 from impactboard.throttling import sign_up_throttle
-from ratings.guest_auth import COOKIE_NAME as GUEST_COOKIE
-from ratings.guest_auth import guest_from_cookie
-from ratings.invitations import invitation_accept, invitation_pending
-from ratings.services.guests import guest_claim
 
 from .forms import SignUpForm
 from .profile_views import email_change_requested

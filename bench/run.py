@@ -71,7 +71,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 import ratings  # noqa: E402
-from ratings.models import GLOBAL_SCOPE, DiscussionGroup, Ranking, Rating, Submission  # noqa: E402
+from groups.models import DiscussionGroup  # noqa: E402
+from ratings.models import GLOBAL_SCOPE, Ranking, Rating, Submission  # noqa: E402
 from ratings.rankmath import ranking_uncertainty_add  # noqa: E402
 from ratings.selectors import ranking_etag  # noqa: E402
 from ratings.services import ranking_recompute, ranking_rows  # noqa: E402

@@ -45,7 +45,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from ratings.models import GLOBAL_SCOPE, DiscussionGroup, Participant, Ranking, Rating  # noqa: E402
+from groups.models import DiscussionGroup, Participant  # noqa: E402
+from ratings.models import GLOBAL_SCOPE, Ranking, Rating  # noqa: E402
 from ratings.services import ranking_recompute, recompute  # noqa: E402
 from theories.models import Theory  # noqa: E402
 

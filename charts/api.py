@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ratings.access import group_access, results_visible_to
+from groups.access import group_access, results_visible_to
 from ratings.models import GLOBAL_SCOPE
 from ratings.selectors import (
     ranking_comparison,

@@ -22,9 +22,9 @@ from rest_framework.views import APIView
 
 from impactboard.parsing import ascii_int
 from impactboard.request_types import AuthedRequest
+from impactboard.serializers import DetailSerializer
 from impactboard.throttling import ScopedThrottle
 from ratings.api.schema import ROUND_PARAMETER, round_of_group
-from ratings.serializers import DetailSerializer
 
 from .access import comments_export_access, export_access, import_access
 from .csvio import Rows, csv_bytes

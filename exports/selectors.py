@@ -19,7 +19,8 @@ from django.db.models.functions import DenseRank
 from django.db.models.sql.compiler import SQLCompiler
 
 from discussion.models import Comment
-from ratings.models import DiscussionGroup, Participant, Rating
+from groups.models import DiscussionGroup, Participant
+from ratings.models import Rating
 from ratings.selectors import ranking_get
 from ratings.selectors.rounds import history_events, round_rating_rows, round_scope
 from theories.models import Theory

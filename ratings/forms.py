@@ -2,42 +2,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.contrib.auth.models import User
 
 from theories.models import Theory
 
-from .models import DiscussionGroup
 from .services import RatingItem
-from .services.guests import GuestNameInvalid, guest_name_clean
 
 SCORE_CHOICES = [("", "Not rated")] + [(str(s), str(s)) for s in range(1, 11)]
-
-
-class GroupCreateForm(forms.ModelForm):
-    class Meta:
-        model = DiscussionGroup
-        fields = ["name", "description", "visibility"]
-        widgets = {
-            "description": forms.Textarea(attrs={"rows": 3}),
-            "visibility": forms.RadioSelect,
-        }
-        help_texts = {
-            "visibility": "Anyone can find and join a public group; a private group is joined "
-            "only through its invite link."
-        }
-
-
-class MemberChoiceForm(forms.Form):
-    username = forms.CharField(max_length=150)
-
-
-def member_chosen(data: Mapping[str, Any]) -> User | None:
-    """The account a facilitator's button names (`username`), or None. Through a form field:
-    it refuses a NUL byte, which PostgreSQL would refuse in the query (a 500)."""
-    form = MemberChoiceForm(data)
-    if not form.is_valid():
-        return None
-    return User.objects.filter(username=form.cleaned_data["username"]).first()
 
 
 class RatingForm(forms.Form):
@@ -135,21 +105,3 @@ class RatingForm(forms.Form):
                 RatingItem(theory_id=theory.id, score=score, rationale=rationale, moved_by=moved_by)
             )
         return items
-
-
-class GuestJoinForm(forms.Form):
-    """Join with just a name: the service's rule (blank, long, formula-like, taken) decides."""
-
-    name = forms.CharField(
-        label="Your name in this group", max_length=200, required=False, strip=False
-    )
-
-    def __init__(self, *args: Any, group: DiscussionGroup, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.group = group
-
-    def clean_name(self) -> str:
-        try:
-            return guest_name_clean(group=self.group, name=self.cleaned_data.get("name", ""))
-        except GuestNameInvalid as exc:
-            raise forms.ValidationError(exc.messages) from exc

@@ -12,9 +12,10 @@ from typing import Any
 
 from django.core.cache import cache
 
+from groups.models import DiscussionGroup
 from impactboard.cache import cache_guard, fail_open
 
-from .models import DiscussionGroup, Ranking
+from .models import Ranking
 
 META_TIMEOUT = 300
 ETAG_TIMEOUT = 60

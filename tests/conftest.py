@@ -19,8 +19,8 @@ from django.conf import settings
 from rest_framework.test import APIClient
 
 from accounts.services import token_for, user_create
-from ratings.models import DiscussionGroup
-from ratings.services import group_create, group_listing_decide, group_update, membership_join
+from groups.models import DiscussionGroup
+from groups.services import group_create, group_listing_decide, group_update, membership_join
 from theories.longlist import seed
 from theories.models import Theory
 

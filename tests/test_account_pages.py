@@ -13,9 +13,11 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from discussion.models import Comment
 from discussion.services import comment_create
-from ratings.models import GLOBAL_SCOPE, Membership, Participant, Rating, Submission
+from groups.models import Membership, Participant
+from groups.services import membership_set_role
+from ratings.models import GLOBAL_SCOPE, Rating, Submission
 from ratings.selectors import ranking_get
-from ratings.services import membership_set_role, ranking_recompute
+from ratings.services import ranking_recompute
 
 from .conftest import PASSWORD
 from .test_facilitate import drain_outbox, rate

@@ -396,7 +396,7 @@ GUEST_PAGES = [
 
 
 def _guest(cast):  # type: ignore[no-untyped-def]
-    from ratings.services.guests import guest_join
+    from groups.services.guests import guest_join
 
     return guest_join(group=cast.private, name="Gwen")
 
@@ -421,7 +421,7 @@ def test_a_guest_token_is_a_member_of_its_group_and_401_elsewhere(
 def test_a_guest_cookie_is_a_member_of_its_group_and_ignored_elsewhere(
     name: str, method: str, own: int, elsewhere: int, cast
 ) -> None:  # type: ignore[no-untyped-def]
-    from ratings.guest_auth import COOKIE_NAME, guest_cookie_value
+    from groups.guest_auth import COOKIE_NAME, guest_cookie_value
 
     guest = _guest(cast)
     client = Client()

@@ -20,13 +20,10 @@ from exports.csvio import (
     sql_csv_number,
     sql_csv_text,
 )
-from ratings.models import Participant, Rating
-from ratings.services import (
-    RatingItem,
-    group_update,
-    ranking_recompute,
-    rating_submission_create,
-)
+from groups.models import Participant
+from groups.services import group_update
+from ratings.models import Rating
+from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 from theories.models import Theory
 
 from .conftest import PASSWORD
@@ -164,7 +161,7 @@ def test_non_ascii_names_come_out_intact_in_utf8_without_a_bom_by_default(
     cast, api, theories
 ) -> None:
     user = user_create(username="zoë_ñandú", password=PASSWORD)
-    from ratings.services import membership_join
+    from groups.services import membership_join
 
     membership_join(group=cast.public, user=user)
     rate(user, {theories[0]: 6}, group=cast.public, rationale="très bien — 好")
@@ -207,7 +204,7 @@ def test_a_rater_name_beginning_with_a_formula_character_is_neutralised(
 @pytest.mark.parametrize("username", ["+plus", "-minus", "@at"])
 def test_usernames_that_begin_like_a_formula_are_neutralised(username, cast, api, theories) -> None:
     user = user_create(username=username, password=PASSWORD)
-    from ratings.services import membership_join
+    from groups.services import membership_join
 
     membership_join(group=cast.public, user=user)
     rate(user, {theories[0]: 5}, group=cast.public)

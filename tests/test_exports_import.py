@@ -11,14 +11,11 @@ from django.core.management import call_command
 
 from exports.models import ImportJob
 from exports.services import import_job_execute
-from ratings.models import Participant, Rating, Submission
+from groups.models import Participant
+from groups.services import participant_for_user
+from ratings.models import Rating, Submission
 from ratings.selectors import ranking_get
-from ratings.services import (
-    RatingItem,
-    participant_for_user,
-    ranking_recompute,
-    rating_submission_create,
-)
+from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 
 from .conftest import wait_until
 
@@ -304,7 +301,7 @@ def test_an_import_job_is_visible_to_the_groups_facilitators_only(cast, api, the
 
 
 def test_closed_ratings_do_not_stop_a_facilitators_import(cast, api, theories) -> None:
-    from ratings.services import group_update
+    from groups.services import group_update
 
     group_update(group=cast.public, ratings_open=False)
     assert commit(api, cast.facilitator, cast.public, "Name,1\nAda,5\n").status_code == 201
@@ -347,7 +344,7 @@ def test_round_trip_export_then_import_gives_an_identical_ranking(
         api().get(f"/api/v1/groups/{cast.public.slug}/export/ratings.csv").streaming_content
     )
 
-    from ratings.services import group_create
+    from groups.services import group_create
 
     target = group_create(user=cast.facilitator, name="Imported Copy", visibility="private")
     with django_capture_on_commit_callbacks(execute=True):
@@ -490,7 +487,7 @@ def test_a_queued_job_shows_a_progress_bar_page(cast, client, theories, settings
 def test_a_large_sheet_is_imported_by_the_real_worker_with_progress(
     celery_worker, make_user, theories, api
 ) -> None:
-    from ratings.services import group_create, group_update
+    from groups.services import group_create, group_update
 
     user = make_user("bigfay")
     group = group_create(user=user, name="Big Import", visibility="public")

@@ -6,24 +6,11 @@ from django.test import Client
 
 from discussion.models import Comment
 from discussion.services import comment_create
-from ratings.models import (
-    GLOBAL_SCOPE,
-    DiscussionGroup,
-    Membership,
-    Participant,
-    Ranking,
-    RankingRequest,
-    Rating,
-    Submission,
-)
+from groups.models import DiscussionGroup, Membership, Participant
+from groups.services import group_update, participant_for_user
+from ratings.models import GLOBAL_SCOPE, Ranking, RankingRequest, Rating, Submission
 from ratings.selectors import ranking_get
-from ratings.services import (
-    RatingItem,
-    group_update,
-    participant_for_user,
-    ranking_recompute,
-    rating_submission_create,
-)
+from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 
 from .test_pages import logged_in, rate_url, text
 
@@ -243,9 +230,9 @@ def test_the_remove_button_locks_a_guest_out_at_once_token_and_cookie(cast) -> N
     token still authenticated (a public group's pages and API answered it as the guest)."""
     from rest_framework.test import APIClient
 
-    from ratings.guest_auth import COOKIE_NAME, guest_cookie_value
-    from ratings.models import GuestToken
-    from ratings.services.guests import guest_join
+    from groups.guest_auth import COOKIE_NAME, guest_cookie_value
+    from groups.models import GuestToken
+    from groups.services.guests import guest_join
 
     group_update(group=cast.public, guests_allowed=True)
     guest = guest_join(group=cast.public, name="Gwen")

@@ -24,13 +24,10 @@ import pytest
 from django.conf import settings
 
 from accounts.services import token_for, user_create
-from ratings.models import Participant, Ranking, RankingRequest, Rating, Submission
-from ratings.services import (
-    RatingItem,
-    membership_join,
-    ranking_recompute,
-    rating_submission_create,
-)
+from groups.models import Participant
+from groups.services import membership_join
+from ratings.models import Ranking, RankingRequest, Rating, Submission
+from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 
 from .conftest import ARTIFACTS, PASSWORD, ROOT, service_env, wait_for_line, wait_until
 

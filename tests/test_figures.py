@@ -8,7 +8,8 @@ from rest_framework.test import APIClient
 
 from charts.figures import agreement_map, ranking_bars, ranking_figures, ranking_heatmap
 from charts.more_figures import comparison_figure, distribution_figure
-from ratings.models import GLOBAL_SCOPE, Participant
+from groups.models import Participant
+from ratings.models import GLOBAL_SCOPE
 from ratings.services import ranking_recompute
 from tests.factories import rate
 

@@ -2,13 +2,10 @@
 members and participants; the facilitator confirms or changes each match; a re-import of the
 group's own export changes nothing and creates nobody."""
 
-from ratings.models import Participant, Rating, Submission
-from ratings.services import (
-    RatingItem,
-    participant_for_user,
-    ranking_recompute,
-    rating_submission_create,
-)
+from groups.models import Participant
+from groups.services import participant_for_user
+from ratings.models import Rating, Submission
+from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 
 from .test_exports_import import commit, scores_of, upload
 

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from exports.models import ImportJob
+from groups.services import group_create, group_update
 from ratings.selectors import ranking_get
-from ratings.services import group_create, group_update
 
 from .conftest import wait_until
 

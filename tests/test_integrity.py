@@ -9,24 +9,17 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.throttling import SimpleRateThrottle
 
-from ratings.models import (
-    GLOBAL_SCOPE,
-    DiscussionGroup,
-    Membership,
-    Participant,
-    RankingRequest,
-    Rating,
-    Submission,
-)
-from ratings.selectors import ranking_get
-from ratings.services import (
+from groups.models import DiscussionGroup, Membership, Participant
+from groups.services import (
     group_create,
     group_listing_decide,
     group_update,
     membership_join,
     participant_for_user,
-    ranking_recompute,
 )
+from ratings.models import GLOBAL_SCOPE, RankingRequest, Rating, Submission
+from ratings.selectors import ranking_get
+from ratings.services import ranking_recompute
 
 from .conftest import wait_until
 from .factories import rate
@@ -413,7 +406,7 @@ def test_staff_list_and_refuse_from_the_admin_queue(cast, client, make_user, the
     asking = group_create(user=cast.facilitator, name="Asking admin", visibility="public")
     DiscussionGroup.objects.filter(pk=asking.pk).update(listing="requested")
     client.force_login(admin_user)
-    changelist = "/admin/ratings/discussiongroup/"
+    changelist = "/admin/groups/discussiongroup/"
     page = client.get(changelist + "?listing__exact=requested").content.decode()
     assert "Asking admin" in page and "Open Reading Group" not in page
     action = {"action": "approve_listing", "_selected_action": [asking.pk]}

@@ -12,10 +12,11 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from discussion.models import Comment
-from ratings.guest_auth import COOKIE_NAME, guest_cookie_value
-from ratings.models import GuestToken, Membership, Participant, Rating, Submission
-from ratings.services import group_update
-from ratings.services.guests import guest_join
+from groups.guest_auth import COOKIE_NAME, guest_cookie_value
+from groups.models import GuestToken, Membership, Participant
+from groups.services import group_update
+from groups.services.guests import guest_join
+from ratings.models import Rating, Submission
 
 from .conftest import PASSWORD
 from .test_pages import text
@@ -171,7 +172,7 @@ def test_a_guest_token_is_401_everywhere_but_its_group(cast, theories) -> None:
 
 
 def test_a_removed_guest_token_stops_working(cast) -> None:
-    from ratings.services.guests import guest_remove
+    from groups.services.guests import guest_remove
 
     guest = guest_join(group=cast.private, name="Gwen")
     client = guest_client(guest.key)
@@ -455,7 +456,7 @@ def test_a_bad_guest_name_on_the_page_is_a_form_error(cast) -> None:
 
 
 def test_a_guest_cookie_replayed_on_another_group_is_refused(cast, make_user) -> None:
-    from ratings.services import group_create
+    from groups.services import group_create
 
     second = group_create(user=cast.facilitator, name="Second Circle", visibility="private")
     guest = guest_join(group=cast.private, name="Gwen")

@@ -8,7 +8,8 @@ import pytest
 from django.core.cache import cache
 from rest_framework.throttling import SimpleRateThrottle
 
-from ratings.models import Membership, Participant, Rating
+from groups.models import Membership, Participant
+from ratings.models import Rating
 
 from .conftest import PASSWORD
 

@@ -6,15 +6,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ratings.models import GLOBAL_SCOPE, Participant
-from ratings.services import (
+from groups.models import Participant
+from groups.services import (
     group_create,
     group_listing_decide,
     group_update,
     membership_join,
     participant_for_user,
-    ranking_recompute,
 )
+from ratings.models import GLOBAL_SCOPE
+from ratings.services import ranking_recompute
 from ratings.statistics import (
     kendall_tau_b,
     krippendorff_alpha_interval,

@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from ratings.models import GLOBAL_SCOPE, Participant
+from groups.models import Participant
+from ratings.models import GLOBAL_SCOPE
 from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 
 from .conftest import ARTIFACTS, PASSWORD

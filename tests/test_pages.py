@@ -9,14 +9,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from ratings.models import DiscussionGroup, Membership, Rating, Submission
-from ratings.services import (
-    RatingItem,
-    group_update,
-    participant_for_user,
-    ranking_recompute,
-    rating_submission_create,
-)
+from groups.models import DiscussionGroup, Membership
+from groups.services import group_update, participant_for_user
+from ratings.models import Rating, Submission
+from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 
 from .conftest import PASSWORD
 

@@ -8,8 +8,10 @@ import pytest
 from django.urls import reverse
 
 from discussion.services import comment_create
-from ratings.models import GLOBAL_SCOPE, Participant
-from ratings.services import RatingItem, group_create, ranking_recompute, rating_submission_create
+from groups.models import Participant
+from groups.services import group_create
+from ratings.models import GLOBAL_SCOPE
+from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 
 from .conftest import PASSWORD
 from .test_authz_matrix import MATRIX, Ctx

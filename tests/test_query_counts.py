@@ -11,16 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.services import user_create
-from ratings.models import Participant
-from ratings.services import (
-    RatingItem,
-    group_create,
-    group_update,
-    membership_join,
-    participant_for_user,
-    ranking_recompute,
-    rating_submission_create,
-)
+from groups.models import Participant
+from groups.services import group_create, group_update, membership_join, participant_for_user
+from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 
 pytestmark = pytest.mark.django_db
 

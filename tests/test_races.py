@@ -6,13 +6,10 @@ import pytest
 from django.db import connection
 
 from accounts.services import user_create
-from ratings.models import Membership, Participant, Rating, Submission, SubmissionItem
-from ratings.services import (
-    RatingItem,
-    membership_join,
-    participant_for_user,
-    rating_submission_create,
-)
+from groups.models import Membership, Participant
+from groups.services import membership_join, participant_for_user
+from ratings.models import Rating, Submission, SubmissionItem
+from ratings.services import RatingItem, rating_submission_create
 
 from .conftest import PASSWORD
 
@@ -121,8 +118,9 @@ def test_two_facilitators_opening_the_next_round_at_the_same_instant_open_exactl
 ) -> None:
     """Both saw round 1 open and pressed "open round 2": one opens it, the other is told
     (409), and no round 3 appears. Settled by the conditional UPDATE of the group's counter."""
-    from ratings.models import DiscussionGroup, Round
-    from ratings.services import membership_set_role
+    from groups.models import DiscussionGroup
+    from groups.services import membership_set_role
+    from ratings.models import Round
     from ratings.services.rounds import RoundConflict, round_open_next
 
     second = make_user("cofacilitator")
@@ -148,8 +146,12 @@ def test_two_facilitators_stepping_down_or_removing_each_other_at_once_never_dea
     held the row the other wanted (PostgreSQL's deadlock detector failed one: 7 of 14 pairs
     answered 503). Now both lock every facilitator row in id order: one goes first, the other
     then sees the group with one facilitator left and is told so (LastFacilitator)."""
-    from ratings.services import LastFacilitator, membership_leave, membership_set_role
-    from ratings.services.manage import membership_remove
+    from groups.services import (
+        LastFacilitator,
+        membership_leave,
+        membership_remove,
+        membership_set_role,
+    )
 
     group = cast.public
     second = make_user("cofacilitator")
@@ -205,8 +207,8 @@ def test_two_facilitators_stepping_down_or_removing_each_other_at_once_never_dea
 def test_two_guests_taking_look_alike_names_at_once_get_one_of_them(cast) -> None:
     """The unique index knows only the same name (any case); the confusable check is settled by
     locking the group's row while the name is checked and taken."""
-    from ratings.services import group_update
-    from ratings.services.guests import GuestNameInvalid, guest_join
+    from groups.services import group_update
+    from groups.services.guests import GuestNameInvalid, guest_join
 
     group_update(group=cast.public, guests_allowed=True)
     for attempt in range(3):

@@ -10,8 +10,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from groups.models import Participant
 from ratings.agreement import compare_orders
-from ratings.models import GLOBAL_SCOPE, Participant
+from ratings.models import GLOBAL_SCOPE
 from ratings.ranking_cache import ranking_body
 from ratings.selectors import ranking_get
 from ratings.services import ranking_recompute

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from ratings.models import Participant
+from groups.models import Participant
 from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 
 from .conftest import ARTIFACTS

@@ -4,12 +4,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ratings.models import GLOBAL_SCOPE, Participant, Ranking, RankingRequest, Rating
-from ratings.services import (
-    group_update,
-    participant_for_user,
-    ranking_recompute,
-)
+from groups.models import Participant
+from groups.services import group_update, participant_for_user
+from ratings.models import GLOBAL_SCOPE, Ranking, RankingRequest, Rating
+from ratings.services import ranking_recompute
 
 from .factories import rate
 
@@ -268,7 +266,7 @@ def test_a_private_groups_recompute_leaves_the_global_ranking_alone(cast, theori
 def test_a_group_recreated_under_the_same_slug_never_gets_the_old_groups_cached_ranking(
     cast, api, theories, django_capture_on_commit_callbacks
 ) -> None:
-    from ratings.services import group_create
+    from groups.services import group_create
 
     url = f"/api/v1/groups/{cast.other.slug}/rankings/"
     rate(named(cast.other, "a"), {1: 9})

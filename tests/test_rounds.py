@@ -4,14 +4,13 @@ rankings, moves toward and away, citations, history, and every refusal."""
 import pytest
 
 from discussion.services import comment_create
+from groups.services import membership_join, participant_for_user
 from ratings.models import Round, Submission
 from ratings.selectors.changes import changes_between
 from ratings.selectors.rounds import round_scores, submission_history
 from ratings.services import (
     RatingItem,
     SubmissionInvalid,
-    membership_join,
-    participant_for_user,
     ranking_recompute,
     rating_submission_create,
 )
@@ -47,7 +46,7 @@ def test_opening_a_round_closes_the_open_one_and_numbers_the_next(room):  # type
 
 def test_a_stale_second_opening_is_refused_not_doubled(room):  # type: ignore[no-untyped-def]
     """Two facilitators who both saw round 1 open: the second finds round 2 already open."""
-    from ratings.models import DiscussionGroup
+    from groups.models import DiscussionGroup
 
     stale = DiscussionGroup.objects.get(pk=room.public.pk)
     round_open_next(group=room.public, user=room.facilitator)
@@ -211,7 +210,7 @@ def test_with_one_round_the_changes_compare_it_with_itself(room, theories):  # t
 
 
 def test_changes_stay_hidden_until_the_caller_has_rated(room, theories):  # type: ignore[no-untyped-def]
-    from ratings.services import group_update
+    from groups.services import group_update
 
     group_update(group=room.public, results_hidden=True)
     rate(room.member, {theories[0]: 4}, group=room.public)
@@ -372,7 +371,7 @@ def test_changes_csv_is_the_history_as_an_event_log(room, theories):  # type: ig
 
 
 def test_the_changes_csv_guards_formula_names(room, theories):  # type: ignore[no-untyped-def]
-    from ratings.models import Participant
+    from groups.models import Participant
 
     participant = Participant.objects.create(group=room.public, name="=HYPERLINK(1)")
     rating_submission_create(
@@ -468,7 +467,7 @@ def test_the_thread_says_what_a_comment_moved_without_naming_who(room, theories)
 
 
 def test_a_hidden_groups_citations_are_not_counted_for_outsiders(room, theories):  # type: ignore[no-untyped-def]
-    from ratings.services import group_update
+    from groups.services import group_update
 
     t1 = theories[0]
     group_update(group=room.public, results_hidden=True)

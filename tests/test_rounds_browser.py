@@ -5,8 +5,8 @@ round 2, another re-rates citing that comment, and everyone reads the changes vi
 import pytest
 
 from discussion.models import Comment
+from groups.services import group_update, membership_join
 from ratings.models import SubmissionItem
-from ratings.services import group_update, membership_join
 
 from .test_phone_browser import PHONE, log_in
 

@@ -11,8 +11,10 @@ import urllib.request
 import pytest
 
 from accounts.services import token_for
-from ratings.models import Participant, Ranking, RankingRequest, Rating, Submission
-from ratings.services import RatingItem, membership_join, rating_submission_create
+from groups.models import Participant
+from groups.services import membership_join
+from ratings.models import Ranking, RankingRequest, Rating, Submission
+from ratings.services import RatingItem, rating_submission_create
 
 from .conftest import ARTIFACTS, ROOT, service_env, wait_for_line, wait_until
 

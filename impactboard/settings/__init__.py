@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "theories",
+    "groups",
     "ratings",
     "accounts",
     "discussion",
@@ -52,7 +53,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A guest's cookie acts on its own group's URLs only (after the session's user is known).
-    "ratings.guest_auth.GuestCookieMiddleware",
+    "groups.guest_auth.GuestCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "impactboard.middleware.ContentSecurityPolicyMiddleware",
@@ -231,7 +232,7 @@ REST_FRAMEWORK: dict[str, Any] = {
     # Token first, so that an anonymous write gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # A guest's token (`guest_…`): its own group's URLs only, 401 elsewhere.
-        "ratings.guest_auth.GuestTokenAuthentication",
+        "groups.guest_auth.GuestTokenAuthentication",
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],

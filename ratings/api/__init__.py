@@ -1,8 +1,6 @@
-"""REST endpoints of the ratings app, by concern: `groups` (groups and memberships), `ratings`
+"""REST endpoints of the ratings app, by concern: `ratings`
 (the caller's ratings), `rankings` (stored rankings, comparison, distribution)."""
 
-from .groups import GroupViewSet, MemberRoleView
-from .guests import GuestsView
 from .rankings import (
     GlobalRankingsView,
     GroupComparisonView,
@@ -16,10 +14,7 @@ __all__ = [
     "GlobalRankingsView",
     "GroupComparisonView",
     "GroupRankingsView",
-    "GroupViewSet",
-    "GuestsView",
     "LazyAuthMixin",
-    "MemberRoleView",
     "RatingsMineView",
     "TheoryDistributionView",
 ]

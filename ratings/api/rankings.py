@@ -12,9 +12,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from groups.access import group_access, results_visible_to
+from groups.services.guests import TOKEN_PREFIX as GUEST_TOKEN_PREFIX
+from impactboard.schema import BAD_REQUEST, NOT_FOUND
 from theories.models import Theory
 
-from ..access import group_access, results_visible_to
 from ..models import GLOBAL_SCOPE
 from ..ranking_cache import (
     group_ranking_cached,
@@ -26,14 +28,7 @@ from ..ranking_cache import (
 from ..selectors import ranking_comparison, ranking_get, theory_distribution
 from ..selectors.rounds import round_scope
 from ..serializers import ComparisonSerializer, DistributionSerializer, RankingSerializer
-from ..services.guests import TOKEN_PREFIX as GUEST_TOKEN_PREFIX
-from .schema import (
-    BAD_REQUEST,
-    NOT_FOUND,
-    ROUND_PARAMETER,
-    round_number_param,
-    round_required,
-)
+from .schema import ROUND_PARAMETER, round_number_param, round_required
 
 
 def _ranking_response(

@@ -10,12 +10,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from groups.access import Need, group_access, results_visible_to
+from groups.selectors import participant_of
 from impactboard.request_types import AuthedRequest
 from impactboard.throttling import WriteThrottle
 
-from ..access import Need, group_access, results_visible_to
 from ..selectors.changes import changes_between
-from ..selectors.groups import participant_of
 from ..selectors.rounds import round_exists, round_list, submission_history
 from ..services.rounds import round_open_next
 from .schema import round_number_param

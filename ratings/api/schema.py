@@ -1,21 +1,14 @@
 """The error answers the ratings endpoints document, shared by their schemas."""
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
+from groups.models import DiscussionGroup
 from impactboard.parsing import ascii_int
 
-from ..models import DiscussionGroup
 from ..selectors.rounds import round_exists
-from ..serializers import DetailSerializer
-
-NOT_FOUND = OpenApiResponse(DetailSerializer, description="No such group, or a private one.")
-FORBIDDEN = OpenApiResponse(DetailSerializer, description="Not allowed (members/facilitators).")
-UNAUTHENTICATED = OpenApiResponse(DetailSerializer, description="Not logged in.")
-BAD_REQUEST = OpenApiResponse(description="Validation errors, by field.")
-LAST_FACILITATOR = OpenApiResponse(DetailSerializer, description="The last facilitator.")
 
 ROUND_PARAMETER = OpenApiParameter(
     "round", int, description="A round of the group (1, 2, …); default: the current ratings."

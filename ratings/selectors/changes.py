@@ -9,9 +9,9 @@ from django.db.models import Q
 
 from discussion.models import Comment
 from discussion.selectors import comments_annotated
+from groups.models import DiscussionGroup
 from theories.models import Theory
 
-from ..models import DiscussionGroup
 from .rankings import ranking_get
 from .rounds import round_scope, round_scores
 

@@ -6,10 +6,11 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.utils import timezone
 
+from groups.access import GroupAccess, results_visible_in
+from groups.models import DiscussionGroup, Membership
 from theories.models import Theory
 
-from ..access import GroupAccess, results_visible_in
-from ..models import GLOBAL_SCOPE, DiscussionGroup, Membership, Ranking, RankingRequest
+from ..models import GLOBAL_SCOPE, Ranking, RankingRequest
 from ..ranking_cache import RankingView
 from ..rankmath import histogram_of, ranking_rows, ranking_summary, ranking_uncertainty_add
 from ..rankmath import ranking_comparison as compare_rows

@@ -15,9 +15,10 @@ from django.db.models.functions import Lag
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from groups.models import DiscussionGroup, Participant
 from theories.models import Theory
 
-from ..models import DiscussionGroup, Participant, Round, Submission, SubmissionItem
+from ..models import Round, Submission, SubmissionItem
 
 
 def round_scope(*, group: DiscussionGroup, number: int) -> str:

@@ -7,18 +7,10 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from groups.models import GLOBAL_FEED, DiscussionGroup, Membership, Participant
 from theories.models import Theory
 
-from ..models import (
-    GLOBAL_FEED,
-    GLOBAL_SCOPE,
-    DiscussionGroup,
-    Membership,
-    Participant,
-    Ranking,
-    RankingRequest,
-    Rating,
-)
+from ..models import GLOBAL_SCOPE, Ranking, RankingRequest, Rating
 from ..ranking_cache import RankingView, ranking_etag_remember
 from ..rankmath import (
     Reference,

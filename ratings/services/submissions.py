@@ -9,10 +9,11 @@ from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
 from discussion.models import Comment
+from groups.models import DiscussionGroup, Participant
 from impactboard.errors import Conflict, DomainError
 from theories.models import Theory
 
-from ..models import DiscussionGroup, Participant, Rating, Submission, SubmissionItem
+from ..models import Rating, Submission, SubmissionItem
 from .outbox import rankings_mark_stale
 
 

@@ -1,7 +1,9 @@
 from django.core.management.base import BaseCommand
 
-from ratings.models import GLOBAL_SCOPE, DiscussionGroup
-from ratings.services import ranking_recompute
+from groups.models import DiscussionGroup
+
+from ...models import GLOBAL_SCOPE
+from ...services import ranking_recompute
 
 
 class Command(BaseCommand):

@@ -5,9 +5,11 @@ import random
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from ratings.models import DiscussionGroup, Participant, Submission
-from ratings.services import RatingItem, ranking_recompute, rating_submission_create
+from groups.models import DiscussionGroup, Participant
 from theories.models import Theory
+
+from ...models import Submission
+from ...services import RatingItem, ranking_recompute, rating_submission_create
 
 DEMO_SLUG = "demo-reading-group"
 # The source post's rated order (best first); theory 20 came later and is rated by fewer people.

@@ -1,7 +1,6 @@
 """Writes of groups, memberships and participants."""
 
 import secrets
-from functools import partial
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
@@ -11,9 +10,8 @@ from django.utils.text import slugify
 
 from impactboard.errors import Conflict, DomainError
 
-from ..models import GLOBAL_SCOPE, DiscussionGroup, Membership, Participant, Rating, Round
-from ..ranking_cache import group_meta_forget
-from .outbox import rankings_mark_stale
+from ..models import DiscussionGroup, Membership, Participant
+from ..signals import group_changed, group_created, group_listing_decided, group_member_invited
 
 
 class LastFacilitator(Conflict):
@@ -50,11 +48,7 @@ def group_create(
                 membership_join(
                     group=group, user=user, role=Membership.Role.FACILITATOR, via_invite=True
                 )
-                Round.objects.create(
-                    group=group, number=1, opened_at=group.created_at, opened_by=user
-                )
-                # A deleted group's cached facts may still sit under this slug.
-                transaction.on_commit(partial(group_meta_forget, slug=slug), robust=True)
+                group_created.send(sender=DiscussionGroup, group=group, by=user)
                 return group
         except IntegrityError:
             continue  # the slug was taken (perhaps at this very instant): try another
@@ -91,11 +85,7 @@ def group_update(
         update_fields += ["listing", "listing_changed_at"]
     with transaction.atomic():
         group.save(update_fields=update_fields)
-        transaction.on_commit(partial(group_meta_forget, slug=group.slug), robust=True)
-        if group.feeds_global != fed_global:
-            # The global ranking sums the groups that feed it (GLOBAL_FEED): visibility, listing,
-            # hiding and closing all change that.
-            rankings_mark_stale(scopes=[GLOBAL_SCOPE])
+        group_changed.send(sender=DiscussionGroup, group=group, fed_global=fed_global)
     return group
 
 
@@ -110,13 +100,15 @@ def group_listing_request(*, group: DiscussionGroup) -> DiscussionGroup:
         ).update(listing=DiscussionGroup.Listing.REQUESTED, listing_changed_at=timezone.now())
         if updated:
             group.listing = DiscussionGroup.Listing.REQUESTED
-            transaction.on_commit(partial(group_meta_forget, slug=group.slug), robust=True)
+            # A request changes nothing that is counted, only what the group's facts say.
+            group_changed.send(sender=DiscussionGroup, group=group, fed_global=group.feeds_global)
     return group
 
 
 def group_listing_decide(*, group: DiscussionGroup, listed: bool) -> DiscussionGroup:
     """Staff list a group (it then feeds the global ranking) or refuse / un-list it. The group's
-    own recompute fills its global-eligible histograms, and marks the global ranking stale."""
+    own recompute fills its global-eligible histograms, and marks the global ranking stale
+    (`ratings.receivers`)."""
     if listed and not group.is_public:
         raise ListingNotAllowed("Only a public group can be listed.")
     target = DiscussionGroup.Listing.LISTED if listed else DiscussionGroup.Listing.UNLISTED
@@ -125,12 +117,7 @@ def group_listing_decide(*, group: DiscussionGroup, listed: bool) -> DiscussionG
             listing=target, listing_changed_at=timezone.now()
         )
         group.listing = target
-        if Rating.objects.filter(group=group).exists():
-            # The group's recompute fills its eligible histograms (a listed group's only) and
-            # then marks the global ranking stale if it feeds it; the global mark covers an
-            # un-listing. A group without ratings changes no sum.
-            rankings_mark_stale(scopes=[group.scope, GLOBAL_SCOPE])
-        transaction.on_commit(partial(group_meta_forget, slug=group.slug), robust=True)
+        group_listing_decided.send(sender=DiscussionGroup, group=group)
     return group
 
 
@@ -153,7 +140,7 @@ def membership_join(
         if via_invite and not membership.via_invite:
             membership.via_invite = True
             membership.save(update_fields=["via_invite"])
-            rankings_mark_stale(scopes=[group.scope])
+            group_member_invited.send(sender=DiscussionGroup, group=group)
         participant_for_user(group=group, user=user)
     return membership
 

@@ -134,6 +134,6 @@ class GuestTokenAuthentication(TokenAuthentication):
 class GuestTokenScheme(TokenScheme):
     """The schema's name for the guest token: the same header as an account's token."""
 
-    target_class = "ratings.guest_auth.GuestTokenAuthentication"
+    target_class = "groups.guest_auth.GuestTokenAuthentication"
     name = "guestTokenAuth"
     priority = 1  # ahead of TokenScheme, which matches subclasses too

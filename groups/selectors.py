@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
-from ..models import DiscussionGroup, Membership, Participant
+from .models import DiscussionGroup, Membership, Participant
 
 
 def group_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[DiscussionGroup]:

@@ -1,23 +1,12 @@
 """A facilitator's writes that reshape a group: rotate its invitation, remove a member, delete it.
 (Settings go through `group_update`; roles through `membership_set_role`.)"""
 
-from functools import partial
-
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from ..models import (
-    GLOBAL_SCOPE,
-    DiscussionGroup,
-    GuestToken,
-    Membership,
-    Ranking,
-    RankingRequest,
-    new_join_code,
-)
-from ..ranking_cache import group_meta_forget
+from ..models import DiscussionGroup, GuestToken, Membership, new_join_code
+from ..signals import group_changed, group_deleting
 from .groups import _ensure_another_facilitator, _lock_for_role_change
-from .outbox import rankings_mark_stale
 
 
 def group_invite_rotate(*, group: DiscussionGroup) -> DiscussionGroup:
@@ -26,7 +15,7 @@ def group_invite_rotate(*, group: DiscussionGroup) -> DiscussionGroup:
     group.join_code = new_join_code()
     with transaction.atomic():
         group.save(update_fields=["join_code"])
-        transaction.on_commit(partial(group_meta_forget, slug=group.slug), robust=True)
+        group_changed.send(sender=DiscussionGroup, group=group, fed_global=group.feeds_global)
     return group
 
 
@@ -48,16 +37,9 @@ def membership_remove(*, group: DiscussionGroup, user: User) -> bool:
 
 def group_delete(*, group: DiscussionGroup) -> None:
     """Delete the group and everything in it (memberships, participants, ratings, history,
-    comments, rounds, imports, its stored rankings: foreign keys cascade). A public group counted
-    in the global ranking, so the global ranking is marked stale in the same transaction: its
-    recompute sums the stored group rankings, and this group's is gone with it."""
-    slug, group_id = group.slug, group.pk
+    comments, rounds, imports, its stored rankings: foreign keys cascade). What is keyed by the
+    group's scope rather than a foreign key (round rankings, the outbox) and the global ranking
+    it counted in are the receivers' of `group_deleting`, in the same transaction."""
     with transaction.atomic():
-        # Round rankings are keyed by scope only (no foreign key), so they go by name.
-        Ranking.objects.filter(scope__startswith=f"round:{group_id}:").delete()
-        RankingRequest.objects.filter(scope=group.scope).delete()
-        RankingRequest.objects.filter(scope__startswith=f"round:{group_id}:").delete()
-        if group.is_public:
-            rankings_mark_stale(scopes=[GLOBAL_SCOPE])
+        group_deleting.send(sender=DiscussionGroup, group=group)
         group.delete()
-        transaction.on_commit(partial(group_meta_forget, slug=slug), robust=True)

@@ -7,12 +7,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from impactboard.schema import FORBIDDEN, NOT_FOUND, UNAUTHENTICATED
 from impactboard.throttling import WriteThrottle
 
 from ..access import Need, group_access
 from ..serializers import GroupSerializer
 from ..services import group_invite_rotate
-from .schema import FORBIDDEN, NOT_FOUND, UNAUTHENTICATED
 
 
 class InviteRotateView(APIView):

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from impactboard.request_types import AuthedRequest
+from impactboard.schema import BAD_REQUEST, FORBIDDEN, LAST_FACILITATOR, NOT_FOUND, UNAUTHENTICATED
 from impactboard.throttling import WriteThrottle
 
 from ..access import GroupAccess, Need, group_access, group_joinable, role_parse
@@ -38,7 +39,6 @@ from ..services import (
     membership_leave,
     membership_set_role,
 )
-from .schema import BAD_REQUEST, FORBIDDEN, LAST_FACILITATOR, NOT_FOUND, UNAUTHENTICATED
 
 
 def _group_payload(request: Request, group: DiscussionGroup, role: str | None) -> dict[str, Any]:

@@ -7,17 +7,18 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from charts.slope_figures import slope_figure
+from groups.access import Need, group_access, results_visible_to
+from groups.models import DiscussionGroup
+from groups.selectors import participant_of
 from impactboard.errors import DomainError
 from impactboard.request_types import AuthedHttpRequest
 from theories.models import Theory
 
-from .access import Need, group_access, results_visible_to
-from .api.schema import round_number
-from .models import DiscussionGroup
-from .selectors import participant_of, ranking_get, ratings_current
-from .selectors.changes import changes_between, round_feedback
-from .selectors.rounds import round_exists, round_list, submission_history
-from .services.rounds import round_open_next
+from ..api.schema import round_number
+from ..selectors import ranking_get, ratings_current
+from ..selectors.changes import changes_between, round_feedback
+from ..selectors.rounds import round_exists, round_list, submission_history
+from ..services.rounds import round_open_next
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .models import DiscussionGroup, Membership, Rating
+from .models import DiscussionGroup, Membership
 
 
 class Need(Enum):
@@ -69,7 +69,8 @@ def results_visible_to(*, access: GroupAccess, user: User | AnonymousUser) -> bo
         return True
     if not user.is_authenticated:
         return False
-    return Rating.objects.filter(group=access.group, participant__user=user).exists()
+    # Ratings live in the app above this one: read through the group's reverse relation.
+    return access.group.ratings.filter(participant__user=user).exists()
 
 
 def results_visible_in(*, accesses: Sequence[GroupAccess], user: User | AnonymousUser) -> set[int]:
@@ -79,9 +80,9 @@ def results_visible_in(*, accesses: Sequence[GroupAccess], user: User | Anonymou
     hiding = [a.group.pk for a in accesses if a.group.results_hidden]
     if hiding and user.is_authenticated:
         visible.update(
-            Rating.objects.filter(group_id__in=hiding, participant__user=user)
+            DiscussionGroup.objects.filter(pk__in=hiding, ratings__participant__user=user)
             .order_by()
-            .values_list("group_id", flat=True)
+            .values_list("pk", flat=True)
             .distinct()
         )
     return visible

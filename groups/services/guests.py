@@ -4,8 +4,8 @@ their participation by creating an account.
 A guest is a Participant of kind "guest" whose user is a guest account: a User with an unusable
 password and a generated username, never signed in through Django's session. It acts only
 through its GuestToken (the API token, and the signed guest cookie of the pages), which
-authenticates only on its own group's URLs (`ratings.guest_auth`). Claiming turns that account
-into an ordinary one (username and password set), so that the ratings, the history and the
+authenticates only on its own group's URLs (`groups.guest_auth`). Claiming turns that account
+into an ordinary one (`accounts.services.guest_claim`), so that the ratings, the history and the
 comments it authored stay attached without being copied.
 """
 
@@ -14,10 +14,9 @@ import secrets
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
-from accounts.services import UsernameTaken
-from exports.csvio import FORMULA_CHARS, IGNORED_LEADING
 from impactboard.errors import DomainError, Forbidden
 from impactboard.names import name_clean, name_skeleton
+from impactboard.text import formula_like
 
 from ..models import DiscussionGroup, GuestToken, Membership, Participant
 from .groups import membership_join
@@ -50,7 +49,7 @@ def guest_name_clean(*, group: DiscussionGroup, name: object) -> str:
     if len(name) > GUEST_NAME_MAX:
         raise GuestNameInvalid(f"A name is at most {GUEST_NAME_MAX} characters.")
     # The exports' own rule: a name a spreadsheet would run as a formula is refused at the door.
-    if name.lstrip(IGNORED_LEADING).startswith(FORMULA_CHARS):
+    if formula_like(name):
         raise GuestNameInvalid("A name cannot begin with = + - or @.")
     key = name_skeleton(name)
     names = Participant.objects.filter(group=group).values_list("name", flat=True)
@@ -86,28 +85,6 @@ def guest_join(*, group: DiscussionGroup, name: object) -> GuestToken:
         raise GuestNameInvalid(
             "Someone in this group already has that name; choose another."
         ) from exc
-
-
-def guest_claim(*, guest: GuestToken, username: str, password: str) -> User:
-    """Turn the guest's account into an ordinary one: the participation, its ratings, history and
-    comments stay where they are. The guest credential stops working."""
-    with transaction.atomic():
-        participant = Participant.objects.select_for_update().get(pk=guest.participant_id)
-        user = participant.user
-        assert user is not None  # a guest always has its guest account
-        user.username = username
-        user.first_name = ""
-        user.set_password(password)
-        try:
-            with transaction.atomic():
-                user.save()
-        except IntegrityError as exc:  # someone signed up with that name at this instant
-            raise UsernameTaken from exc
-        participant.kind = Participant.Kind.MEMBER
-        participant.name = username
-        participant.save(update_fields=["kind", "name"])
-        GuestToken.objects.filter(pk=guest.pk).delete()
-    return user
 
 
 def guest_remove(*, group: DiscussionGroup, participant_id: int) -> bool:

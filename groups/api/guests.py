@@ -9,12 +9,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from impactboard.schema import BAD_REQUEST, NOT_FOUND
+from impactboard.serializers import DetailSerializer
 from impactboard.throttling import sign_up_throttle
 
 from ..invitations import invitation_group
-from ..serializers import DetailSerializer, GuestJoinSerializer, GuestTokenSerializer
+from ..serializers import GuestJoinSerializer, GuestTokenSerializer
 from ..services.guests import GuestsNotAllowed, guest_join, guest_name_clean
-from .schema import BAD_REQUEST, NOT_FOUND
 
 
 class GuestsView(APIView):
