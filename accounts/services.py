@@ -13,7 +13,7 @@ from rest_framework.authtoken.models import Token
 from discussion.services import comments_of_author_delete
 from groups.models import GuestToken, Membership, Participant
 from impactboard.errors import Conflict, DomainError
-from ratings.models import GLOBAL_SCOPE
+from ratings.scope import Scope
 from ratings.selectors.rounds import round_scope
 from ratings.services import rankings_mark_stale
 
@@ -191,14 +191,14 @@ def account_delete(*, user: User, keep_ratings: bool) -> None:
                 p.name = f"former member {p.pk}"
                 p.save(update_fields=["user", "name"])
         else:
-            stale: set[str] = set()
+            stale: set[Scope] = set()
             for p in participants:
                 rounds = p.submissions.values_list("round", flat=True).distinct()
-                stale.add(p.group.scope)
+                stale.add(Scope.group(p.group.pk))
                 stale.update(round_scope(group=p.group, number=n) for n in rounds)
                 if p.group.is_public:
-                    stale.add(GLOBAL_SCOPE)
+                    stale.add(Scope.global_())
             Participant.objects.filter(pk__in=[p.pk for p in participants]).delete()
             if stale:
-                rankings_mark_stale(scopes=sorted(stale))
+                rankings_mark_stale(scopes=sorted(stale, key=lambda s: s.key))
         user.delete()

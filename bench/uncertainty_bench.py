@@ -46,7 +46,8 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from groups.models import DiscussionGroup, Participant  # noqa: E402
-from ratings.models import GLOBAL_SCOPE, Ranking, Rating  # noqa: E402
+from ratings.models import Ranking, Rating  # noqa: E402
+from ratings.scope import Scope  # noqa: E402
 from ratings.services import ranking_recompute, recompute  # noqa: E402
 from theories.models import Theory  # noqa: E402
 
@@ -118,7 +119,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
 
     group = small_group()
-    scope = group.scope
+    scope = Scope.group(group.pk)
     run = lambda: ranking_recompute(scope=scope, force=True)  # noqa: E731
     cpu = time.process_time
     with_stats = median_of(run, args.repeat, cpu)
@@ -151,7 +152,7 @@ def main() -> None:
             cursor.execute(BARE_GLOBAL)
             cursor.fetchall()
 
-    world = lambda: ranking_recompute(scope=GLOBAL_SCOPE, force=True)  # noqa: E731
+    world = lambda: ranking_recompute(scope=Scope.global_(), force=True)  # noqa: E731
     repeat = max(3, args.repeat // 3)
     wall = time.perf_counter
     results: dict[str, Any] = {}

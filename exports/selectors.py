@@ -21,6 +21,7 @@ from django.db.models.sql.compiler import SQLCompiler
 from discussion.models import Comment
 from groups.models import DiscussionGroup, Participant
 from ratings.models import Rating
+from ratings.scope import Scope
 from ratings.selectors import ranking_get
 from ratings.selectors.rounds import history_events, round_rating_rows, round_scope
 from theories.models import Theory
@@ -198,11 +199,11 @@ def export_rankings(*, group: DiscussionGroup, number: int | None = None) -> Ite
     """The group's stored ranking (no aggregation on read), in rank order; with `number`,
     that round's stored ranking."""
     yield list(RANKINGS_HEADER)
-    scope = group.scope if number is None else round_scope(group=group, number=number)
+    scope = Scope.group(group.pk) if number is None else round_scope(group=group, number=number)
     for r in ranking_get(scope=scope).results:
         theory = r["theory"]
         # .get: a ranking stored before issue 13 has no interval until it is recomputed.
-        interval = r.get("rank_interval") or [None, None]
+        interval = r.get("rank_interval") or (None, None)
         yield [
             r["rank"],
             theory["number"],

@@ -87,10 +87,6 @@ class DiscussionGroup(models.Model):
         return self.visibility == self.Visibility.PUBLIC
 
     @property
-    def scope(self) -> str:
-        return f"group:{self.pk}"
-
-    @property
     def feeds_global(self) -> bool:
         """Whether this group's global-eligible ratings count in the global ranking (and so in
         the home page and every theory's "all public groups"): the rule of GLOBAL_FEED."""

@@ -21,6 +21,7 @@ from rest_framework.test import APIClient
 from accounts.services import token_for, user_create
 from groups.models import DiscussionGroup
 from groups.services import group_create, group_listing_decide, group_update, membership_join
+from ratings.scope import Scope
 from theories.longlist import seed
 from theories.models import Theory
 
@@ -128,7 +129,7 @@ def api():  # type: ignore[no-untyped-def]
 
 
 def group_scope(group: DiscussionGroup) -> str:
-    return group.scope
+    return Scope.group(group.pk)
 
 
 # --- the real worker -------------------------------------------------------------------------------

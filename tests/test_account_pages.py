@@ -15,7 +15,8 @@ from discussion.models import Comment
 from discussion.services import comment_create
 from groups.models import Membership, Participant
 from groups.services import membership_set_role
-from ratings.models import GLOBAL_SCOPE, Rating, Submission
+from ratings.models import Rating, Submission
+from ratings.scope import Scope
 from ratings.selectors import ranking_get
 from ratings.services import ranking_recompute
 
@@ -330,9 +331,9 @@ def test_deleting_and_removing_ratings_recomputes_the_rankings(
             parent_id=mine.pk,
         )
     drain_outbox()
-    ranking_recompute(scope=GLOBAL_SCOPE, force=True)
-    assert ranking_get(scope=cast.public.scope).raters == 2
-    assert ranking_get(scope=GLOBAL_SCOPE).raters == 2
+    ranking_recompute(scope=Scope.global_(), force=True)
+    assert ranking_get(scope=Scope.group(cast.public.pk)).raters == 2
+    assert ranking_get(scope=Scope.global_()).raters == 2
     with django_capture_on_commit_callbacks(execute=True):
         response = delete(cast.member, "remove")
     drain_outbox()
@@ -340,10 +341,10 @@ def test_deleting_and_removing_ratings_recomputes_the_rankings(
     assert not User.objects.filter(username="mo").exists()
     assert not Rating.objects.filter(group=cast.public, score=10).exists()
     assert not Submission.objects.filter(group=cast.public, participant__name="mo").exists()
-    group_ranking = ranking_get(scope=cast.public.scope)
+    group_ranking = ranking_get(scope=Scope.group(cast.public.pk))
     assert group_ranking.raters == 1
     assert group_ranking.results[0]["mean"] == pytest.approx(2.0)
-    assert ranking_get(scope=GLOBAL_SCOPE).raters == 1
+    assert ranking_get(scope=Scope.global_()).raters == 1
     # The comment is a placeholder with no author; the reply keeps its place under it.
     mine.refresh_from_db()
     assert (mine.deleted, mine.author, mine.body) == (True, None, "")
@@ -367,5 +368,5 @@ def test_deleting_and_keeping_ratings_leaves_a_former_member(
     assert participant.name == f"former member {participant.pk}"
     assert Rating.objects.filter(participant=participant).count() == 3
     assert not Membership.objects.filter(user_id=cast.member.pk).exists()
-    ranking_recompute(scope=cast.public.scope, force=True)
-    assert ranking_get(scope=cast.public.scope).raters == 1
+    ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
+    assert ranking_get(scope=Scope.group(cast.public.pk)).raters == 1

@@ -8,7 +8,8 @@ from discussion.models import Comment
 from discussion.services import comment_create
 from groups.models import DiscussionGroup, Membership, Participant
 from groups.services import group_update, participant_for_user
-from ratings.models import GLOBAL_SCOPE, Ranking, RankingRequest, Rating, Submission
+from ratings.models import Ranking, RankingRequest, Rating, Submission
+from ratings.scope import Scope
 from ratings.selectors import ranking_get
 from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 
@@ -23,12 +24,12 @@ def drain_outbox() -> None:
     for _ in range(5):
         scopes = sorted(
             set(RankingRequest.objects.values_list("scope", flat=True)),
-            key=lambda scope: scope == GLOBAL_SCOPE,
+            key=lambda scope: scope == Scope.global_().key,
         )
         if not scopes:
             return
         for scope in scopes:
-            ranking_recompute(scope=scope)
+            ranking_recompute(scope=Scope.parse(scope))
     raise AssertionError("the outbox never drained")
 
 
@@ -291,7 +292,7 @@ def test_deleting_needs_the_csrf_token(cast) -> None:
 
 
 def global_raters() -> int:
-    return ranking_get(scope=GLOBAL_SCOPE).raters
+    return ranking_get(scope=Scope.global_()).raters
 
 
 def test_deleting_a_public_group_removes_everything_and_it_leaves_the_global_ranking(
@@ -302,7 +303,7 @@ def test_deleting_a_public_group_removes_everything_and_it_leaves_the_global_ran
         rate(cast.other_facilitator, cast.other, theories, 2)
         comment_create(author=cast.member, theory=theories[0], group=cast.public, body="Mine.")
     drain_outbox()
-    ranking_recompute(scope=GLOBAL_SCOPE, force=True)
+    ranking_recompute(scope=Scope.global_(), force=True)
     assert global_raters() == 2
     group_id = cast.public.pk
     with django_capture_on_commit_callbacks(execute=True):
@@ -319,7 +320,7 @@ def test_deleting_a_public_group_removes_everything_and_it_leaves_the_global_ran
     # The global ranking was recomputed on commit (eager tasks): only the other group counts.
     assert global_raters() == 1
     means = {
-        row["theory"]["number"]: row["mean"] for row in ranking_get(scope=GLOBAL_SCOPE).results
+        row["theory"]["number"]: row["mean"] for row in ranking_get(scope=Scope.global_()).results
     }
     assert means[1] == pytest.approx(2.0)
 
@@ -330,7 +331,7 @@ def test_the_api_deletes_a_group_for_its_facilitator_only(
     with django_capture_on_commit_callbacks(execute=True):
         rate(cast.member, cast.public, theories, 9)
     drain_outbox()
-    ranking_recompute(scope=GLOBAL_SCOPE, force=True)
+    ranking_recompute(scope=Scope.global_(), force=True)
     assert global_raters() == 1
     url = f"/api/v1/groups/{cast.public.slug}/"
     assert api(cast.member).delete(url).status_code == 403

@@ -282,7 +282,15 @@ def query_parameters() -> list[str]:
         r'\(request, "(\w+)"\)'
     )
     names = {"page", "format", "round"}  # "round": round_of_group's default
-    for app in ("accounts", "discussion", "exports", "impactboard", "ratings", "theories"):
+    for app in (
+        "accounts",
+        "discussion",
+        "exports",
+        "groups",
+        "impactboard",
+        "ratings",
+        "theories",
+    ):
         for path in Path(ROOT, app).rglob("*.py"):
             for match in pattern.finditer(path.read_text()):
                 names.add(match.group(1) or match.group(2))

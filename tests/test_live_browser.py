@@ -7,7 +7,7 @@ import time
 import pytest
 
 from groups.models import Participant
-from ratings.models import GLOBAL_SCOPE
+from ratings.scope import Scope
 from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 
 from .conftest import ARTIFACTS, PASSWORD
@@ -33,8 +33,8 @@ def seed_realistic_group(group, theories, raters: int = 12) -> None:  # type: ig
         rating_submission_create(
             participant=person, items=items, submitted_by=None, source="import"
         )
-    ranking_recompute(scope=group.scope, force=True)
-    ranking_recompute(scope=GLOBAL_SCOPE, force=True)
+    ranking_recompute(scope=Scope.group(group.pk), force=True)
+    ranking_recompute(scope=Scope.global_(), force=True)
 
 
 def n_of_theory(page, number: int) -> int:  # type: ignore[no-untyped-def]

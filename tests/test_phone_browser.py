@@ -10,7 +10,7 @@ from django.urls import reverse
 from discussion.services import comment_create
 from groups.models import Participant
 from groups.services import group_create
-from ratings.models import GLOBAL_SCOPE
+from ratings.scope import Scope
 from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 
 from .conftest import PASSWORD
@@ -114,8 +114,8 @@ def test_an_empty_group_and_a_two_rater_group_show_their_own_states(
             submitted_by=None,
             source="import",
         )
-    ranking_recompute(scope=two.scope, force=True)
-    ranking_recompute(scope=GLOBAL_SCOPE, force=True)
+    ranking_recompute(scope=Scope.group(two.pk), force=True)
+    ranking_recompute(scope=Scope.global_(), force=True)
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
 

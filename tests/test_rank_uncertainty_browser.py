@@ -6,6 +6,7 @@ import re
 import pytest
 
 from groups.models import Participant
+from ratings.scope import Scope
 from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 
 from .conftest import ARTIFACTS
@@ -28,7 +29,7 @@ def test_the_live_table_redraws_ranks_with_their_range_and_the_pattern_labels(
             submitted_by=None,
             source="api",
         )
-    ranking = ranking_recompute(scope=cast.public.scope)
+    ranking = ranking_recompute(scope=Scope.group(cast.public.pk))
     first = ranking.results[0]
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

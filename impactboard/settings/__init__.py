@@ -39,8 +39,7 @@ INSTALLED_APPS = [
     "discussion",
     "exports",
     "axes",
-    # Issue 14: chart figures built in Python (plotly).
-    "charts",
+    # charts/ (the figures, built in Python with plotly) is a pure library, not a Django app.
 ]
 
 MIDDLEWARE = [

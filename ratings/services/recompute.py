@@ -1,7 +1,6 @@
 """The recompute of a stored ranking from the truth (ratings, or the stored group rankings)."""
 
 from functools import partial
-from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
@@ -10,22 +9,22 @@ from django.utils import timezone
 from groups.models import GLOBAL_FEED, DiscussionGroup, Membership, Participant
 from theories.models import Theory
 
-from ..models import GLOBAL_SCOPE, Ranking, RankingRequest, Rating
-from ..ranking_cache import RankingView, ranking_etag_remember
-from ..rankmath import (
+from ..maths.rank_intervals import POST_ORDER
+from ..maths.ranking import (
+    RankingRow,
     Reference,
     TheoryLike,
     histograms_of_scores,
-    ranking_rows_from_histograms,
-    ranking_summary,
-    ranking_uncertainty_add,
+    ranking_build,
 )
-from ..selectors.rounds import open_round_scope, round_scope, round_scope_parse, round_scores
-from ..uncertainty import POST_ORDER
+from ..models import Ranking, RankingRequest, Rating
+from ..ranking_cache import RankingView, ranking_etag_remember
+from ..scope import Scope
+from ..selectors.rounds import open_round_scope, round_scope, round_scores
 from .outbox import rankings_mark_stale, rankings_queued
 
 
-def ranking_recompute(*, scope: str, force: bool = False) -> Ranking | None:
+def ranking_recompute(*, scope: Scope, force: bool = False) -> Ranking | None:
     """Recompute the stored ranking of `scope`. Idempotent, safe to run twice.
 
     Locks the scope's Ranking row, so concurrent runs for one scope take turns; deletes the
@@ -40,23 +39,22 @@ def ranking_recompute(*, scope: str, force: bool = False) -> Ranking | None:
     eligible rating of those groups (docs/decisions/global-ranking-integrity.md).
     """
     group: DiscussionGroup | None = None
-    round_number: int | None = None
-    if scope == GLOBAL_SCOPE:
+    round_number = scope.number
+    if scope.group_id is None:  # the global ranking
         _public_rankings_catch_up()
     else:
-        group_id, round_number = round_scope_parse(scope)
-        group = DiscussionGroup.objects.filter(pk=group_id).first()
+        group = DiscussionGroup.objects.filter(pk=scope.group_id).first()
         if group is None:  # deleted meanwhile
-            RankingRequest.objects.filter(scope=scope).delete()
+            RankingRequest.objects.filter(scope=scope.key).delete()
             return None
     with transaction.atomic():
         _derived_data_commit_lazily()
         ranking, created = Ranking.objects.select_for_update().get_or_create(
-            scope=scope, defaults={"group": group if round_number is None else None}
+            scope=scope.key, defaults={"group": group if scope.is_group else None}
         )
         # The outbox first: what it still holds after this DELETE arrived later, and is left
         # for the next run; everything this run reads below was committed before it.
-        covered, _ = RankingRequest.objects.filter(scope=scope).delete()
+        covered, _ = RankingRequest.objects.filter(scope=scope.key).delete()
         if not (created or covered or force):
             return ranking
         theories: list[TheoryLike] = list(
@@ -78,12 +76,10 @@ def ranking_recompute(*, scope: str, force: bool = False) -> Ranking | None:
             ranking.global_histograms = {str(k): v for k, v in eligible.items()}
         else:
             histograms, ranking.raters = _global_histograms_from_group_rankings()
-        ranking.results = ranking_rows_from_histograms(theories, histograms)
-        ranking.summary = ranking_summary(ranking.results)
         # The statistics of how sure the order is run here, once per version, never on read.
-        ranking_uncertainty_add(
-            ranking.results,
-            ranking.summary,
+        ranking.results, ranking.summary = ranking_build(
+            theories,
+            histograms,
             scores=scores,
             references=_references(group=group, round_number=round_number),
         )
@@ -106,7 +102,7 @@ def ranking_recompute(*, scope: str, force: bool = False) -> Ranking | None:
             # feed it. A group that does not (unlisted, or hiding its results while open) leaves
             # the global ranking untouched: not even its version moves for a differ to notice.
             stale = [open_round_scope(group=group)] if group.current_round > 1 else []
-            stale += [GLOBAL_SCOPE] if group.feeds_global else []
+            stale += [Scope.global_()] if group.feeds_global else []
             if stale:
                 rankings_mark_stale(scopes=stale)
         # Publish the committed version's ETag with its rendered body: the reads that follow a
@@ -126,20 +122,20 @@ def _references(*, group: DiscussionGroup | None, round_number: int | None) -> l
     if group is None:
         return []
     references: list[Reference] = [("post", "the post's group", POST_ORDER)]
-    world = Ranking.objects.filter(scope=GLOBAL_SCOPE).values_list("results", flat=True).first()
+    stored = Ranking.objects.values_list("results", flat=True)
+    world = stored.filter(scope=Scope.global_().key).first()
     if world is not None:
         references.append(("global", "all public groups", _order_of(world)))
     current = round_number if round_number is not None else group.current_round
     if current >= 2:
         previous_scope = round_scope(group=group, number=current - 1)
-        previous = Ranking.objects.filter(scope=previous_scope).values_list("results", flat=True)
-        if (rows := previous.first()) is not None:
+        if (rows := stored.filter(scope=previous_scope.key).first()) is not None:
             name = f"your round {current - 1}"
             references.append((f"round-{current - 1}", name, _order_of(rows)))
     return references
 
 
-def _order_of(rows: list[dict[str, Any]]) -> list[int]:
+def _order_of(rows: list[RankingRow]) -> list[int]:
     """Theory numbers of a stored ranking's rated rows, best first."""
     return [r["theory"]["number"] for r in rows if r["n"]]
 
@@ -226,13 +222,14 @@ def _public_rankings_catch_up() -> None:
     all (loaded by SQL), so that the sum covers them. A group whose recompute is queued is left
     to it: that run marks the global ranking stale again, and a hot group is not recomputed
     more often than its coalescing window allows."""
-    owed_scopes = list(
-        RankingRequest.objects.filter(scope__startswith="group:")
+    owed_scopes = [
+        Scope.parse(key)
+        for key in RankingRequest.objects.filter(scope__startswith=Scope.GROUP_PREFIX)
         .values_list("scope", flat=True)
         .distinct()
-    )
+    ]
     queued = rankings_queued(scopes=owed_scopes)
-    owed = {int(s.removeprefix("group:")) for s in owed_scopes if s not in queued}
+    owed = {s.group_id for s in owed_scopes if s not in queued and s.group_id is not None}
     public = _feeding_groups()
     never = public.filter(ranking__isnull=True).filter(
         Exists(Rating.objects.filter(group=OuterRef("pk")))
@@ -240,7 +237,7 @@ def _public_rankings_catch_up() -> None:
     ids = set(public.filter(pk__in=owed).values_list("pk", flat=True)) if owed else set()
     ids.update(never.values_list("pk", flat=True))
     for group_id in sorted(ids):
-        ranking_recompute(scope=f"group:{group_id}")
+        ranking_recompute(scope=Scope.group(group_id))
 
 
 def _derived_data_commit_lazily() -> None:

@@ -15,6 +15,7 @@ from impactboard.request_types import AuthedHttpRequest
 from theories.models import Theory
 
 from ..api.schema import round_number
+from ..scope import Scope
 from ..selectors import ranking_get, ratings_current
 from ..selectors.changes import changes_between, round_feedback
 from ..selectors.rounds import round_exists, round_list, submission_history
@@ -92,7 +93,8 @@ def my_history(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     visible = results_visible_to(access=access, user=request.user)
     medians = {}
     if visible:
-        medians = {r["theory"]["id"]: r["median"] for r in ranking_get(scope=group.scope).results}
+        current = ranking_get(scope=Scope.group(group.pk)).results
+        medians = {r["theory"]["id"]: r["median"] for r in current}
     rows = []
     for rating in ratings_current(participant=participant):
         median = medians.get(rating.theory_id)
