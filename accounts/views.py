@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
 from accounts.services import guest_claim
+from groups.access import WAITING
 from groups.guest_auth import COOKIE_NAME as GUEST_COOKIE
 from groups.guest_auth import guest_from_cookie
 from groups.invitations import invitation_accept, invitation_pending
@@ -26,10 +27,14 @@ from .services import UsernameTaken, token_revoke
 
 def _landing(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
     """Where a new sign-in goes: into the group of the pending invitation, if there is one."""
-    group = invitation_accept(request, user)
-    if group is not None:
+    group, outcome = invitation_accept(request, user)
+    if group is not None and outcome == "joined":
         messages.success(request, f"You are a member of “{group.name}”.")
         return redirect("group_detail", slug=group.slug)
+    if group is not None and outcome == "waiting":
+        messages.info(request, f"You asked to join “{group.name}”. {WAITING}")
+    elif group is not None:
+        messages.error(request, f"“{group.name}” is full: ask its facilitator to make room.")
     return redirect(next_url or "home")
 
 

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import User
 
-from .models import DiscussionGroup
+from .models import MAX_GROUP_SIZE, DiscussionGroup
 from .services.guests import GuestNameInvalid, guest_name_clean
 
 
@@ -58,7 +58,15 @@ class GuestJoinForm(forms.Form):
 class GroupSettingsForm(forms.ModelForm):
     class Meta:
         model = DiscussionGroup
-        fields = ["name", "description", "visibility", "ratings_open", "results_hidden"]
+        fields = [
+            "name",
+            "description",
+            "visibility",
+            "ratings_open",
+            "results_hidden",
+            "max_members",
+            "approve_newcomers",
+        ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "visibility": forms.RadioSelect,
@@ -66,7 +74,19 @@ class GroupSettingsForm(forms.ModelForm):
         labels = {
             "ratings_open": "Ratings open (members can save ratings)",
             "results_hidden": "Hide the results from each member until they have rated",
+            "max_members": "Group size (the most people it takes)",
+            "approve_newcomers": "Approve newcomers (people who join wait until you let them in)",
         }
+        help_texts = {
+            "max_members": f"From 2 to {MAX_GROUP_SIZE:,}. Members and newcomers waiting count; "
+            "nobody is removed if you lower it.",
+        }
+
+    def clean_max_members(self) -> int:
+        value: int = self.cleaned_data["max_members"]
+        if not 2 <= value <= MAX_GROUP_SIZE:
+            raise forms.ValidationError(f"A group takes from 2 to {MAX_GROUP_SIZE:,} people.")
+        return value
 
 
 class GroupDeleteForm(forms.Form):

@@ -273,6 +273,9 @@ MATRIX += [
     Row("group_invite_rotate", "post", *FACILITATOR_POST, api=False, kwargs=slug),
     Row("group_member_remove", "post", *FACILITATOR_POST, api=False, kwargs=slug,
         body=lambda ctx, role: {"username": ctx.cast.member.username}),
+    # Issue 23: approving or declining a newcomer (nobody is waiting: the facilitator is told).
+    Row("group_newcomer_decide", "post", *FACILITATOR_POST, api=False, kwargs=slug,
+        body=lambda ctx, role: {"username": ctx.cast.outsider.username, "decision": "approve"}),
     Row("group_delete", "get", *FACILITATOR_PAGE, api=False, kwargs=slug),
     Row("group_delete", "post", *FACILITATOR_POST, api=False, kwargs=slug,
         # The existence-oracle test passes a stand-in with a slug only for the missing group.

@@ -217,3 +217,16 @@ def test_two_guests_taking_look_alike_names_at_once_get_one_of_them(cast) -> Non
         assert [type(e) for e in errors] == [GuestNameInvalid, GuestNameInvalid]
         taken = Participant.objects.filter(group=cast.public, name__endswith=f"da{attempt}")
         assert taken.count() == 1
+
+
+def test_newcomers_at_the_same_instant_never_take_more_places_than_the_group_has(cast) -> None:
+    """Issue 23: the group's row is locked while the places are counted and the new one taken."""
+    from groups.services import GroupFull, group_update
+    from groups.services.guests import guest_join
+
+    group_update(group=cast.private, max_members=4)  # fay and mo are in: two places left
+    errors = run_at_once(
+        [lambda i=i: guest_join(group=cast.private, name=f"Crowd {i}") for i in range(5)]
+    )
+    assert [type(e) for e in errors] == [GroupFull] * 3
+    assert Membership.objects.filter(group=cast.private).count() == 4

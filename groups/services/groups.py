@@ -67,6 +67,8 @@ def group_update(
         "ratings_open",
         "results_hidden",
         "guests_allowed",
+        "max_members",
+        "approve_newcomers",
     }
     unknown = set(fields) - allowed
     if unknown:

@@ -20,6 +20,7 @@ from impactboard.text import formula_like
 
 from ..models import DiscussionGroup, GuestToken, Membership, Participant
 from .groups import membership_join
+from .newcomers import group_locked, group_room_ensure, newcomer_wait
 
 GUEST_NAME_MAX = 60
 TOKEN_PREFIX = "guest_"  # tells a guest key from an account's token key at a glance
@@ -61,21 +62,28 @@ def guest_name_clean(*, group: DiscussionGroup, name: object) -> str:
 
 def guest_join(*, group: DiscussionGroup, name: object) -> GuestToken:
     """A new guest of `group` named `name`, with its token. The invitation (join code) has been
-    checked by the caller; this checks the group's choice and the name. The group's row is
-    locked while the name is checked and taken, so that two guests choosing look-alike names
-    at one instant cannot both pass (the unique index catches only the same name)."""
+    checked by the caller; this checks the group's choice, the name and the room left (GroupFull);
+    when the group approves newcomers, the guest waits for approval. The group's row is locked
+    while the name is checked and taken, so that two guests choosing look-alike names at one
+    instant cannot both pass (the unique index catches only the same name)."""
     if not group.guests_allowed:
         raise GuestsNotAllowed("This group does not take guests: sign up or log in to join.")
     try:
         with transaction.atomic():
-            DiscussionGroup.objects.select_for_update().filter(pk=group.pk).first()
-            clean = guest_name_clean(group=group, name=name)
+            locked = group_locked(group=group)
+            clean = guest_name_clean(group=locked, name=name)
+            group_room_ensure(group=locked)
             user = User(username=f"guest-{secrets.token_hex(8)}", first_name=clean[:150])
             user.set_unusable_password()
             user.save()
-            membership_join(group=group, user=user, via_invite=True)
-            participant = Participant.objects.get(group=group, user=user)
-            participant.name = clean
+            if locked.approve_newcomers:
+                # Known (its name kept, its credential issued) but not a member until approved.
+                newcomer_wait(group=locked, user=user, via_invite=True)
+                participant = Participant.objects.create(group=locked, user=user, name=clean)
+            else:
+                membership_join(group=locked, user=user, via_invite=True)
+                participant = Participant.objects.get(group=locked, user=user)
+                participant.name = clean
             participant.kind = Participant.Kind.GUEST
             participant.save(update_fields=["name", "kind"])
             return GuestToken.objects.create(

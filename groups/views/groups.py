@@ -10,18 +10,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from impactboard.request_types import AuthedHttpRequest
 
-from ..access import Need, group_access, role_parse
+from ..access import WAITING, Need, group_access, role_parse
 from ..forms import GroupCreateForm, member_chosen
 from ..models import DiscussionGroup, Membership
 from ..selectors import group_guests, group_list_visible_to, group_listing_queue, group_members
 from ..services import (
+    GroupFull,
     LastFacilitator,
     ListingNotAllowed,
     group_create,
+    group_enter,
     group_listing_decide,
     group_listing_request,
     group_update,
-    membership_join,
     membership_leave,
     membership_set_role,
 )
@@ -47,8 +48,15 @@ def group_new(request: AuthedHttpRequest) -> HttpResponse:
 @require_POST
 def group_join(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     access = group_access(slug=slug, user=request.user)
-    membership_join(group=access.group, user=request.user)
-    messages.success(request, f"You have joined “{access.group.name}”.")
+    try:
+        entered = group_enter(group=access.group, user=request.user, via_invite=False)
+    except GroupFull as exc:
+        messages.error(request, str(exc))
+    else:
+        if entered is None:
+            messages.info(request, WAITING)
+        else:
+            messages.success(request, f"You have joined “{access.group.name}”.")
     return redirect("group_detail", slug=slug)
 
 

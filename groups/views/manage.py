@@ -11,8 +11,14 @@ from impactboard.request_types import AuthedHttpRequest
 
 from ..access import Need, group_access
 from ..forms import GroupDeleteForm, member_chosen
-from ..selectors import group_guests
-from ..services import LastFacilitator, group_delete, group_invite_rotate, membership_remove
+from ..selectors import group_guests, group_newcomers
+from ..services import (
+    LastFacilitator,
+    group_delete,
+    group_invite_rotate,
+    membership_remove,
+    newcomer_decide,
+)
 
 
 @login_required
@@ -43,6 +49,27 @@ def group_member_remove(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             messages.success(request, f"Removed {name}. Their ratings stay in the group's results.")
         else:
             messages.error(request, "That person is not a member.")
+    return redirect("group_facilitate", slug=slug)
+
+
+@login_required
+@require_POST
+def group_newcomer_decide(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    """Approve or decline one newcomer waiting in the group's queue (its buttons on "Run the
+    group"). An unknown name, or one nobody is waiting under, is a message, changing nothing."""
+    access = group_access(slug=slug, user=request.user, need=Need.FACILITATOR)
+    decision = request.POST.get("decision")
+    user = member_chosen(request.POST)
+    waiting = {r.user_id: r for r in group_newcomers(group=access.group)}
+    if decision not in ("approve", "decline") or user is None or user.pk not in waiting:
+        messages.error(request, "Choose a newcomer who is waiting, and approve or decline.")
+        return redirect("group_facilitate", slug=slug)
+    name = waiting[user.pk].name  # type: ignore[attr-defined]
+    newcomer_decide(group=access.group, user=user, approve=decision == "approve")
+    if decision == "approve":
+        messages.success(request, f"{name} is in: they can rate now.")
+    else:
+        messages.success(request, f"Declined {name}.")
     return redirect("group_facilitate", slug=slug)
 
 

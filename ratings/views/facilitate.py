@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from groups.access import Need, group_access
 from groups.forms import GroupSettingsForm
 from groups.models import DiscussionGroup
-from groups.selectors import group_guests, group_members
+from groups.selectors import group_guests, group_members, group_newcomers
 from groups.services import group_update
 from impactboard.request_types import AuthedHttpRequest
 
@@ -60,6 +60,7 @@ def group_facilitate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "progress": progress,
             "rated_count": sum(1 for p in progress if p.rated),
             "members": members,
+            "newcomers": group_newcomers(group=group),
             "total": 20,
         },
         status=status,
