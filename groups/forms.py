@@ -82,8 +82,15 @@ class GroupSettingsForm(forms.ModelForm):
             "nobody is removed if you lower it.",
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Left out (an older form, a script), the size stays as it is.
+        self.fields["max_members"].required = False
+
     def clean_max_members(self) -> int:
-        value: int = self.cleaned_data["max_members"]
+        value: int | None = self.cleaned_data.get("max_members")
+        if value is None:
+            return self.instance.max_members
         if not 2 <= value <= MAX_GROUP_SIZE:
             raise forms.ValidationError(f"A group takes from 2 to {MAX_GROUP_SIZE:,} people.")
         return value
