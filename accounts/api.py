@@ -62,7 +62,8 @@ class RegisterView(APIView):
         answer: dict[str, object] = {"username": user.username, "token": token_for(user=user)}
         if group is not None:
             answer["group"] = group.slug
-            answer["pending"] = entered is None  # the group approves newcomers
+            if entered is None:  # the group approves newcomers: said only when waiting
+                answer["pending"] = True
         return Response(RegisterResponseSerializer(answer).data, status=status.HTTP_201_CREATED)
 
 

@@ -122,7 +122,8 @@ class GuestTokenSerializer(serializers.Serializer):
     token = serializers.CharField()
     name = serializers.CharField()
     pending = serializers.BooleanField(
-        help_text="True while the group's facilitator has not approved the newcomer."
+        required=False,
+        help_text="Present (true) while the group's facilitator has not let the newcomer in.",
     )
 
 

@@ -55,7 +55,8 @@ class GuestsView(APIView):
         pending = guest.participant.user is not None and newcomer_is_waiting(
             group=group, user=guest.participant.user
         )
-        body = GuestTokenSerializer(
-            {"token": guest.key, "name": guest.participant.name, "pending": pending}
-        )
+        answer: dict[str, object] = {"token": guest.key, "name": guest.participant.name}
+        if pending:  # said only when waiting, as for the sign-up
+            answer["pending"] = True
+        body = GuestTokenSerializer(answer)
         return Response(body.data, status=status.HTTP_201_CREATED)
