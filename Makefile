@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install browser worker check-deploy bench bench-small lint typecheck
+.PHONY: run test test-faults install browser worker check-deploy bench bench-small lint typecheck
 
 $(STAMP): pyproject.toml
 	@pkg-config --exists icu-uc 2>/dev/null || { \
@@ -36,13 +36,18 @@ browser:
 	  else echo "Install Debian's chromium (sudo apt-get install chromium) for the browser tests"; exit 1; fi; }
 
 # With PostgreSQL and Redis configured, the fault-injection tests (they stop their own Redis and
-# PostgreSQL and kill workers) run afterwards in a session of their own.
+# PostgreSQL and kill workers) run afterwards in a session of their own: `make test-faults`
+# (FAULTS=later leaves them out, for .ci/run, which runs and times them as a pass of their own).
+# PYTEST_WORKERS="-n 2" runs the main session on pytest-xdist processes (never the faults one).
 test: $(STAMP) browser
-	$(PY) -m pytest $(PYTEST_ARGS)
-	@if [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then \
-	  echo "== fault injection: Redis stopped, worker killed, PostgreSQL restarted"; \
-	  $(PY) -m pytest -m faults $(PYTEST_ARGS); \
+	$(PY) -m pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	@if [ "$(FAULTS)" != later ] && [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then \
+	  $(MAKE) --no-print-directory test-faults; \
 	fi
+
+test-faults: $(STAMP)
+	@echo "== fault injection: Redis stopped, worker killed, PostgreSQL restarted"
+	$(PY) -m pytest -m faults $(PYTEST_ARGS)
 
 worker: $(STAMP)
 	$(VENV)/bin/celery -A impactboard worker -Q imports -n imports@%h --loglevel=info --concurrency=1 & \

@@ -14,6 +14,9 @@ from rest_framework.test import APIClient
 from accounts.services import token_for
 from discussion.services import comment_create
 
+# Who may do what does not depend on the database backend: run once, in the PostgreSQL pass.
+pytestmark = [pytest.mark.backend_agnostic]
+
 ROLES = ["anonymous", "outsider", "member", "facilitator", "other_facilitator", "staff"]
 
 

@@ -27,6 +27,10 @@ from discussion.services import comment_create
 
 from .conftest import PASSWORD, ROOT
 
+# Run once, in the PostgreSQL pass: PostgreSQL is the backend that refuses a NUL in text (SQLite
+# stores it), and nothing else here depends on the backend.
+pytestmark = [pytest.mark.backend_agnostic]
+
 DEEP_JSON = "[" * 50_000 + "]" * 50_000
 DEEP_OBJECT = '{"a":' * 50_000 + "1" + "}" * 50_000
 
@@ -352,6 +356,7 @@ def test_the_walker_sees_every_route_and_the_known_query_parameters() -> None:
     assert {"round", "from", "to"} <= set(query_parameters())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["anonymous", "facilitator", "bad-token"])
 def test_no_route_answers_500_to_nul_or_depth_anywhere(cast, theories, role: str) -> None:  # type: ignore[no-untyped-def]
     ctx = {

@@ -21,6 +21,7 @@ from ratings.models import RankingRequest, Rating, Submission
 from ratings.scope import Scope
 from ratings.selectors import ranking_get
 from ratings.services import ranking_recompute
+from ratings.services.outbox import rankings_queued
 
 from .conftest import wait_until
 from .factories import rate
@@ -392,7 +393,17 @@ def test_an_anonymous_differ_recovers_nothing_from_a_hidden_groups_new_rating(
     )
     assert response.status_code == 200
     wait_until(lambda: ranking_get(scope=Scope.group(hiding.pk)).raters == 1, timeout=10)
-    time.sleep(0.5)  # room for any recompute the rating could have caused
+    # Every recompute the rating caused has run: the outbox is empty (a run deletes the requests
+    # it covers as it commits; the group's run would have added the global ranking's request in
+    # the same commit that the wait above saw) and nothing is queued. A fixed sleep shorter than
+    # the coalescing windows (0.6 s, 1.0 s for the global ranking) could look before they ran.
+    wait_until(
+        lambda: (
+            not RankingRequest.objects.exists()
+            and not rankings_queued(scopes=[Scope.global_(), Scope.group(hiding.pk)])
+        ),
+        timeout=15,
+    )
     after = [api().get(u).content for u in watched]
     assert after == before  # identical bodies: nothing to diff
     # Revealing the results (or closing ratings) feeds the aggregates at once.

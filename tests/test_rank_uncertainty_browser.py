@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_live_table_redraws_ranks_with_their_range_and_the_pattern_labels(
-    browser, live_server, cast, theories
+    new_context, live_server, cast, theories
 ) -> None:
     from playwright.sync_api import expect
 
@@ -33,7 +33,7 @@ def test_the_live_table_redraws_ranks_with_their_range_and_the_pattern_labels(
     first = ranking.results[0]
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    context = new_context(viewport={"width": 1200, "height": 900})
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -58,4 +58,3 @@ def test_the_live_table_redraws_ranks_with_their_range_and_the_pattern_labels(
     )
     page.screenshot(path=str(ARTIFACTS / "rank-uncertainty.png"), full_page=True)
     assert not errors, errors
-    context.close()

@@ -6,8 +6,9 @@ holds it), each module named for what it computes:
 - `rank_intervals`: how sure the order is (rank intervals by the bootstrap over raters or the
   normal approximation, tiers), and the source post's published order;
 - `agreement`: split / spread / consensus flags, Kendall's W, comparisons with reference orders;
-- `ranking`: the ranked rows (the one place a ranking row is built), the ranking's summary and
-  the comparison of two rankings, from the three above.
+- `ranking`: the ranked rows (the one place a ranking row is built) and the ranking's summary,
+  from the three above;
+- `comparison`: two stored rankings side by side, and one theory's histogram read out of one.
 
 The recompute (`ratings.services.recompute`) reads the ratings and stores what comes out.
 """

@@ -16,7 +16,6 @@ import numpy as np
 from .agreement import compare_orders, kendall_w, theory_flags
 from .histogram_stats import (
     alpha_reading,
-    kendall_tau_b,
     krippendorff_alpha_interval,
     mean_interval_95,
     stats_from_histogram,
@@ -53,7 +52,13 @@ class TheoryRef(TypedDict):
 
 class RankingRow(TypedDict):
     """One theory in a ranking. The keys are in the order the API has always answered them (the
-    rendered body of a stored ranking is cached byte for byte)."""
+    rendered body of a stored ranking is cached byte for byte).
+
+    A new statistic of a theory takes four files: its computation (`histogram_stats`, from the
+    histogram), its key here and in `_row`, its column in `ratings/ranking_columns.py` (the
+    page's table, the page script and the CSV follow it), and its field in the schema
+    (`RankingRowSerializer`, ratings/serializers.py). Stored rankings gain it when recomputed
+    (`manage.py recompute_rankings`)."""
 
     rank: int  # 1, 2, 3, … in the contract's order: mean, median desc, theory number asc
     theory: TheoryRef
@@ -183,66 +188,6 @@ def ranking_summary(rows: Sequence[RankingRow]) -> dict[str, Any]:
                 ),
             }
     return summary
-
-
-class ComparisonRow(TypedDict):
-    theory: TheoryRef
-    group_rank: int | None
-    global_rank: int | None
-    group_mean: float | None
-    global_mean: float | None
-    group_n: int
-    global_n: int
-
-
-def ranking_comparison(
-    *, group_rows: Sequence[RankingRow], global_rows: Sequence[RankingRow]
-) -> dict[str, Any]:
-    """Group rank beside global rank per theory, and Kendall's tau-b between the group's and the
-    global means over the theories rated in both (no re-aggregation: two stored rankings)."""
-    by_theory = {r["theory"]["id"]: r for r in global_rows}
-    rows: list[ComparisonRow] = []
-    pairs: list[tuple[float, float]] = []
-    for row in group_rows:
-        other = by_theory.get(row["theory"]["id"])
-        rows.append(
-            {
-                "theory": row["theory"],
-                "group_rank": row["rank"] if row["n"] else None,
-                "global_rank": other["rank"] if other and other["n"] else None,
-                "group_mean": row["mean"],
-                "global_mean": other["mean"] if other else None,
-                "group_n": row["n"],
-                "global_n": other["n"] if other else 0,
-            }
-        )
-        # Rated in both (a mean is None exactly when n is 0).
-        if other and row["mean"] is not None and other["mean"] is not None:
-            pairs.append((row["mean"], other["mean"]))
-    tau = kendall_tau_b([p[0] for p in pairs], [p[1] for p in pairs]) if len(pairs) >= 2 else None
-    return {
-        "hidden": False,
-        "rank_correlation": {
-            "method": "Kendall's tau-b between group and global means, theories rated in both",
-            "value": tau,
-            "pairs": len(pairs),
-        },
-        "results": rows,
-    }
-
-
-class TheoryHistogram(TypedDict):
-    n: int
-    mean: float | None
-    histogram: list[int]
-
-
-def histogram_of(rows: Sequence[RankingRow] | None, theory_id: int) -> TheoryHistogram:
-    """One theory's n, mean and histogram in a ranking's rows (unrated if absent)."""
-    row = next((r for r in rows or [] if r["theory"]["id"] == theory_id), None)
-    if row is None:
-        return {"n": 0, "mean": None, "histogram": [0] * 10}
-    return {"n": row["n"], "mean": row["mean"], "histogram": row["histogram"]}
 
 
 #: A reference order to compare a group's order with: key (as the contract names it: "post",

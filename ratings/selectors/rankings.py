@@ -10,8 +10,9 @@ from groups.access import GroupAccess, results_visible_in
 from groups.models import DiscussionGroup, Membership
 from theories.models import Theory
 
-from ..maths.ranking import histogram_of, ranking_build, ranking_summary
-from ..maths.ranking import ranking_comparison as compare_rows
+from ..maths.comparison import histogram_of
+from ..maths.comparison import ranking_comparison as compare_rows
+from ..maths.ranking import ranking_build, ranking_summary
 from ..models import Ranking, RankingRequest
 from ..ranking_cache import RankingView
 from ..scope import Scope
@@ -56,7 +57,7 @@ def ranking_scopes_stale(*, older_than: timedelta) -> list[Scope]:
 
 
 def ranking_comparison(*, group: RankingView, world: RankingView) -> dict[str, Any]:
-    """Group rank beside global rank per theory, with Kendall's tau-b (ratings.maths.ranking)."""
+    """Group rank beside global rank per theory, with Kendall's tau-b (ratings.maths.comparison)."""
     return compare_rows(group_rows=group.results, global_rows=world.results)
 
 
