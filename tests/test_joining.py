@@ -619,6 +619,7 @@ def test_a_room_of_30_behind_one_address_joins_within_a_minute(cast, strict_rate
     assert Membership.objects.filter(group=cast.private).count() == 2 + 30
 
 
+@pytest.mark.slow
 def test_one_address_making_200_guests_does_not_lock_the_next_real_person_out(
     cast, strict_rates, capsys
 ) -> None:

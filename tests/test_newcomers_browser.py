@@ -13,7 +13,7 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 def test_a_waiting_guest_is_let_in_from_run_the_group_and_rates(
-    browser, live_server, theories, cast, rankings_backend
+    new_context, live_server, theories, cast, rankings_backend
 ) -> None:
     from playwright.sync_api import expect
 
@@ -22,7 +22,7 @@ def test_a_waiting_guest_is_let_in_from_run_the_group_and_rates(
     group = cast.private
     group_update(group=group, approve_newcomers=True)
     errors: list[str] = []
-    guest = browser.new_context(viewport=PHONE, has_touch=True).new_page()
+    guest = new_context(viewport=PHONE, has_touch=True).new_page()
     guest.on("pageerror", lambda exc: errors.append(str(exc)))
     guest.goto(f"{live_server.url}/groups/{group.slug}/invite/{group.join_code}/")
     guest.get_by_label("Your name in this group").fill("Gwen")
@@ -33,7 +33,7 @@ def test_a_waiting_guest_is_let_in_from_run_the_group_and_rates(
     expect(guest.locator("main")).to_contain_text("waits for a facilitator's approval")
 
     for viewport in (PHONE, DESKTOP):
-        fay = browser.new_context(viewport=viewport).new_page()
+        fay = new_context(viewport=viewport).new_page()
         fay.on("pageerror", lambda exc: errors.append(str(exc)))
         fay.goto(f"{live_server.url}/accounts/login/")
         fay.get_by_label("Username").fill("fay")
