@@ -9,6 +9,10 @@ STAMP := $(VENV)/.installed
 .PHONY: run test test-faults install browser worker check-deploy bench bench-small lint typecheck
 
 $(STAMP): pyproject.toml
+	@pkg-config --exists icu-uc 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libicu-dev pkg-config g++ >/dev/null); \
+	  else echo "PyICU builds against ICU: sudo apt-get install libicu-dev pkg-config g++"; exit 1; fi; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'

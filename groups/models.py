@@ -16,6 +16,9 @@ def new_join_code() -> str:
     return secrets.token_urlsafe(12)
 
 
+MAX_GROUP_SIZE = 10_000  # the most a facilitator may set
+
+
 class DiscussionGroup(models.Model):
     class Visibility(models.TextChoices):
         PUBLIC = "public", "Public"
@@ -56,6 +59,13 @@ class DiscussionGroup(models.Model):
         max_length=9, choices=Listing.choices, default=Listing.UNLISTED, db_default="unlisted"
     )
     listing_changed_at = models.DateTimeField(null=True, blank=True)
+    # How many people the group takes (members and newcomers waiting for approval), which its
+    # facilitator sets: generous by default, so that no room is turned away, yet a ceiling on
+    # what one invite code shared too widely can bring in (issue 23).
+    max_members = models.PositiveIntegerField(default=100, db_default=100)
+    # "Approve newcomers": who joins waits in a queue (JoinRequest) the facilitator approves on
+    # "Run the group"; until then they cannot rate, comment or read as a member.
+    approve_newcomers = models.BooleanField(default=False, db_default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -76,6 +86,10 @@ class DiscussionGroup(models.Model):
             models.CheckConstraint(
                 condition=Q(visibility="public") | Q(listing="unlisted"),
                 name="group_listing_public_only",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_members__gte=2, max_members__lte=MAX_GROUP_SIZE),
+                name="group_max_members_range",
             ),
         ]
 
@@ -132,6 +146,31 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.group} ({self.role})"
+
+
+class JoinRequest(models.Model):
+    """A newcomer waiting for a facilitator's approval (the group approves newcomers). An account
+    that asked to join, or a guest (its participant and credential exist, so that it is known
+    when it comes back). Approving makes the membership; declining deletes the request (and a
+    guest's account)."""
+
+    group = models.ForeignKey(
+        DiscussionGroup, on_delete=models.CASCADE, related_name="join_requests"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests"
+    )
+    via_invite = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="join_request_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} waiting for {self.group}"
 
 
 class Participant(models.Model):

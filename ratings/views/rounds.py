@@ -14,6 +14,7 @@ from impactboard.errors import DomainError
 from impactboard.request_types import AuthedHttpRequest
 from theories.models import Theory
 
+from ..api.schema import round_number
 from ..scope import Scope
 from ..selectors import ranking_get, ratings_current
 from ..selectors.changes import changes_between, round_feedback
@@ -42,9 +43,10 @@ def _round_choice(request: HttpRequest, name: str) -> int | None:
     raw = request.GET.get(name)
     if raw in (None, ""):
         return None
-    if not raw.isdigit() or not 1 <= int(raw) <= 32767:
+    number = round_number(raw)
+    if number is None:
         raise Http404("No such round.")
-    return int(raw)
+    return number
 
 
 def changes_page(request: HttpRequest, slug: str) -> HttpResponse:
