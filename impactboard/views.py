@@ -1,10 +1,16 @@
+import functools
+import itertools
 import logging
+import re
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
 
 from groups.selectors import group_list_visible_to
 from ratings.selectors import ranking_global
@@ -24,10 +30,37 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+METHODS_SOURCE = Path(settings.BASE_DIR) / "docs" / "methods.md"
+HEADING_ID = re.compile(r"\s*\{#([a-z0-9-]+)\}$")
+
+
+@functools.cache
+def methods_html() -> SafeString:
+    """docs/methods.md as HTML, rendered once per process: the page and the file cannot drift.
+    A heading ending in `{#tiers}` gets that id (the ranking pages link to them) and a link to
+    itself. Our own text, with raw HTML off: nothing in it is a reader's."""
+    renderer = MarkdownIt("commonmark", {"html": False}).enable("table")
+    tokens = renderer.parse(METHODS_SOURCE.read_text(encoding="utf-8"))
+    for opening, inline in itertools.pairwise(tokens):
+        if opening.type != "heading_open" or not inline.children:
+            continue
+        last = inline.children[-1]
+        if (found := HEADING_ID.search(last.content)) is not None:
+            last.content = last.content[: found.start()]
+            opening.attrSet("id", found.group(1))
+    body = renderer.renderer.render(tokens, renderer.options, {})
+    anchored = re.sub(
+        r'<(h[23]) id="([a-z0-9-]+)">(.*?)</\1>',
+        r'<\1 id="\2">\3 <a class="anchor" href="#\2" aria-label="Link to this section">#</a></\1>',
+        body,
+    )
+    return mark_safe(anchored)  # our own file, raw HTML off
+
+
 def methods(request: HttpRequest) -> HttpResponse:
-    """What each figure says and what it cannot (docs/methods.md as a page); every statistic on
-    the ranking pages links here."""
-    return render(request, "methods.html")
+    """What each figure says and what it cannot (docs/methods.md); every statistic on the
+    ranking pages links here."""
+    return render(request, "methods.html", {"methods_html": methods_html()})
 
 
 def _redis_answers() -> bool:
