@@ -108,7 +108,12 @@ def log_in(page, base: str) -> None:  # type: ignore[no-untyped-def]
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--app-dir", default=str(ROOT))
-    app = Path(parser.parse_args().app_dir).resolve()
+    parser.add_argument("--screenshots", help="a folder for the first screen of each page")
+    args = parser.parse_args()
+    app = Path(args.app_dir).resolve()
+    shots = Path(args.screenshots) if args.screenshots else None
+    if shots:
+        shots.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="console-positions-"))
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env["DATABASE_URL"] = f"sqlite:///{tmp / 'db.sqlite3'}"
@@ -153,6 +158,8 @@ def main() -> None:
                 page.wait_for_load_state()
                 slugs[width] = page.url.rstrip("/").split("/groups/")[1].split("/")[0]
                 results[width] = {"invite link": position(page, "invite link")}
+                if shots:
+                    page.screenshot(path=str(shots / f"created-{width}.png"))
                 context.close()
             for width, viewport in VIEWPORTS.items():
                 manage(app, env, "shell", "-c", RATE.format(slug=slugs[width], password=PASSWORD))
@@ -163,6 +170,11 @@ def main() -> None:
                 page.wait_for_selector(".ranking-table tbody tr")
                 for name in ("ranking table", "round control"):
                     results[width][name] = position(page, name)
+                if shots:
+                    page.screenshot(path=str(shots / f"group-{width}.png"))
+                    page.goto(f"{base}/groups/{slugs[width]}/present/")
+                    page.wait_for_selector("[data-present-url][data-version]", timeout=15_000)
+                    page.screenshot(path=str(shots / f"present-{width}.png"))
                 context.close()
             browser.close()
         print(f"app: {app}")

@@ -48,6 +48,7 @@
     const waiting = (p.people || []).filter((x) => x.is_member && !x.rated_in_round).map((x) => x.name);
     q('[data-field="waiting"]').textContent = waiting.length ? `Still to rate: ${waiting.join(", ")}` : "Everyone has rated in this round.";
     qa("[data-hidden-note]").forEach((el) => { el.hidden = !data.hidden; });
+    qa(".present-hint").forEach((el) => { el.hidden = data.hidden; });
     fill("ranking", data.ranking, (r) => item([["p-rank", rankText(r)], ["p-title", `${r.theory.number}. ${r.theory.title}`], ["p-score", `${fmt(r.mean, 1)} (n = ${r.n})`]]));
     fill("controversial", data.controversial, (r) => item([["p-rank", fmt(r.controversy, 1)], ["p-title", `${r.theory.number}. ${r.theory.title}`], ["p-score", `mean ${fmt(r.mean, 1)} (n = ${r.n})`]]));
     const changes = data.changes;
