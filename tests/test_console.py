@@ -173,3 +173,28 @@ def test_the_projector_shows_progress_only_while_the_group_hides_its_results(
     assert top["theory"]["id"] == theories[0].id and top["n"] == 2 and top["mean"] == 6
     assert "rank_interval" in top  # as the ranking stores it (null for too few raters)
     assert shown["controversial"][0]["theory"]["id"] == theories[0].id
+
+
+# --- item 5: a save that changes nothing is not a change -----------------------------------------
+
+
+def test_in_round_two_only_real_changes_are_counted_and_shown(cast, theories) -> None:
+    from ratings.services.rounds import round_open_next
+
+    from .test_pages import rate_url, rating_post, text
+
+    client = page(cast.member)
+    client.post(rate_url(cast.public), rating_post(theories, {1: 10, 2: 4, 3: 6}))
+    round_open_next(group=cast.public, user=cast.facilitator)
+    # The round-2 form sends every kept score again; one of three is changed.
+    client.post(rate_url(cast.public), rating_post(theories, {1: 10, 2: 4, 3: 8}))
+    page_text = text(client.get(rate_url(cast.public)))
+    assert "Saved: 1 change(s) to your ratings. 2 scores kept as they were." in page_text
+    history = text(client.get(f"/groups/{cast.public.slug}/me/"))
+    assert "6 → 8" in history
+    assert "10 → 10" not in history and "4 → 4" not in history
+    assert "2 scores kept as they were" in history
+    # The history itself keeps every submitted item.
+    assert (
+        Submission.objects.filter(participant__user=cast.member, round=2).get().items.count() == 3
+    )
