@@ -198,3 +198,35 @@ def test_in_round_two_only_real_changes_are_counted_and_shown(cast, theories) ->
     assert (
         Submission.objects.filter(participant__user=cast.member, round=2).get().items.count() == 3
     )
+
+
+# --- item 4: names, never ids --------------------------------------------------------------------
+
+
+def test_a_guest_appears_under_its_own_name_in_comments_csv_citations_and_the_members_table(
+    cast, theories
+) -> None:
+    from discussion.selectors import citable_comments
+    from discussion.services import comment_create
+
+    guest = guest_join(group=cast.private, name="Quinn")
+    account = guest.participant.user
+    assert account.username.startswith("guest-")
+    comment = comment_create(
+        author=account, theory=theories[0], group=cast.private, body="It finds bugs early."
+    )
+    csv = b"".join(
+        page(cast.member).get(f"/api/v1/groups/{cast.private.slug}/export/comments.csv")
+    ).decode()
+    assert "\nQuinn," in csv and account.username not in csv
+    citable = dict(citable_comments(group=cast.private)[theories[0].id])
+    assert citable[comment.pk].startswith("Quinn (")
+    members = page(cast.facilitator).get(f"/groups/{cast.private.slug}/facilitate/").content
+    assert b"<td>Quinn</td>" in members and account.username.encode() + b"</td>" not in members
+
+
+def test_a_group_card_without_a_count_says_0_members(cast) -> None:
+    from django.template.loader import render_to_string
+
+    html = render_to_string("groups/_group_cards.html", {"groups": [cast.public]})
+    assert "0 members" in html and "0 member " not in html
