@@ -230,3 +230,11 @@ def test_a_group_card_without_a_count_says_0_members(cast) -> None:
 
     html = render_to_string("groups/_group_cards.html", {"groups": [cast.public]})
     assert "0 members" in html and "0 member " not in html
+
+
+def test_theory_names_in_the_group_ranking_link_to_the_theory_page(cast, theories) -> None:
+    rate(cast.member, cast.public, theories, 6)
+    ranking_recompute(scope=cast.public.scope, force=True)
+    html = page(cast.member).get(f"/groups/{cast.public.slug}/").content.decode()
+    assert f'<a href="/theories/{theories[0].slug}/">{theories[0].title}</a>' in html
+    assert 'id="theory-urls"' in html  # the live redraw keeps the links

@@ -32,6 +32,12 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if access.is_member
         else None
     )
+    # Each theory's name links to its page (the ranking rows carry ids; the pages are by slug).
+    theory_urls = {
+        str(pk): reverse("theory_detail", kwargs={"slug": slug})
+        for pk, slug in Theory.objects.values_list("pk", "slug")
+    }
+    ranking_rows = [{**r, "url": theory_urls.get(str(r["theory"]["id"]))} for r in ranking.results]
     rounds = rounds_context(group=group, visible=visible)
     if progress is not None:
         # The same count as the live updates, so that the first poll changes nothing.
@@ -43,6 +49,8 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "group": group,
             "access": access,
             "ranking": ranking,
+            "ranking_rows": ranking_rows,
+            "theory_urls": theory_urls,
             "member_count": member_count,
             "progress": progress,
             "rated_counts": (progress["rated"], progress["total"]) if progress else None,

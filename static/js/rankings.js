@@ -78,6 +78,10 @@
   function renderTable(root, data, highlight) {
     const tbody = root.querySelector(".ranking-table tbody");
     if (!tbody) return;
+    // Each theory's page, by id (a json_script the group page writes; none on other pages).
+    const holder = root.querySelector("[data-theory-urls]");
+    const source = holder && document.getElementById(holder.dataset.theoryUrls);
+    const urls = source ? JSON.parse(source.textContent) : {};
     const old = new Map();
     tbody.querySelectorAll("tr").forEach((tr) => old.set(tr.dataset.theory, tr.dataset.sig));
     const rows = data.results.map((row) => {
@@ -91,7 +95,15 @@
       const num = document.createElement("span");
       num.className = "theory-number";
       num.textContent = row.theory.number + ".";
-      title.append(num, " " + row.theory.title);
+      const href = urls[String(row.theory.id)];
+      if (href) {
+        const link = document.createElement("a");
+        link.href = href;
+        link.textContent = row.theory.title;
+        title.append(num, " ", link);
+      } else {
+        title.append(num, " " + row.theory.title);
+      }
       if (row.tier) tr.dataset.tier = String(row.tier);
       tr.append(
         rankCell(row),
@@ -107,10 +119,17 @@
   function renderMeta(root, data) {
     const raters = root.querySelector('[data-field="raters"]');
     if (raters) raters.textContent = String(data.raters);
+    const word = root.querySelector('[data-field="raters-word"]');
+    if (word) word.textContent = data.raters === 1 ? "rater" : "raters";
     const time = root.querySelector('[data-field="computed_at"]');
     if (time && data.computed_at) {
       time.dateTime = data.computed_at;
-      time.textContent = new Date(data.computed_at).toLocaleString();
+      // The server's own format and zone ("1 Dec 2026, 21:58:26 UTC"), not the browser's.
+      const d = new Date(data.computed_at);
+      const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+      const two = (n) => String(n).padStart(2, "0");
+      time.textContent = `${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()}, ` +
+        `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} UTC`;
     }
     const summary = data.summary || {};
     const notable = root.querySelector('[data-field="notable"]');
