@@ -238,3 +238,16 @@ def test_theory_names_in_the_group_ranking_link_to_the_theory_page(cast, theorie
     html = page(cast.member).get(f"/groups/{cast.public.slug}/").content.decode()
     assert f'<a href="/theories/{theories[0].slug}/">{theories[0].title}</a>' in html
     assert 'id="theory-urls"' in html  # the live redraw keeps the links
+
+
+def test_posted_is_said_at_the_new_comment_not_at_the_top_of_the_page(cast, theories) -> None:
+    client = page(cast.member)
+    response = client.post(
+        f"/groups/{cast.public.slug}/theories/{theories[0].slug}/comments/",
+        {"body": "A point worth making", "stance": "for"},
+        follow=True,
+    )
+    html = response.content.decode()
+    article = html.split('<article id="comment-')[1].split("</article>")[0]
+    assert '<p class="message success" role="status">Posted.</p>' in article
+    assert html.count("Posted.") == 1
