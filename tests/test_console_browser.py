@@ -9,9 +9,20 @@ import pytest
 from groups.models import DiscussionGroup
 from groups.services import membership_join
 
-from .test_phone_browser import DESKTOP, PHONE, axe_violations, log_in
+from .conftest import PASSWORD
+from .test_phone_browser import DESKTOP, PHONE, axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, live_server, username: str) -> None:  # type: ignore[no-untyped-def]
+    """Sign in and wait until the sign-in has landed (the next page is not the form), so that a
+    page opened next carries the session."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("form.stack button[type=submit]").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def in_first_screen(page, selector: str, height: int) -> None:  # type: ignore[no-untyped-def]
