@@ -38,6 +38,7 @@ from django.contrib.auth.models import User
 from groups.models import DiscussionGroup, Participant
 from groups.services import membership_join, participant_for_user
 from ratings.models import Submission
+from ratings.scope import Scope
 from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 from theories.models import Theory
 rng = random.Random(20)
@@ -52,7 +53,7 @@ for p in people:
     items = [RatingItem(theory_id=t.id, score=rng.randint(1, 10)) for t in theories]
     rating_submission_create(participant=p, items=items, submitted_by=p.user,
                              source=Submission.Source.PAGE)
-ranking_recompute(scope=group.scope, force=True)
+ranking_recompute(scope=Scope.group(group.pk), force=True)
 """
 
 # The y of the first match of each selector, or of the summary of the closed <details> it is in.

@@ -5,8 +5,6 @@ from django.db.models import Q
 from groups.models import DiscussionGroup, Participant
 from theories.models import Theory
 
-GLOBAL_SCOPE = "global"
-
 
 class Round(models.Model):
     """A phase of a group's rating, as in a Delphi study: rate, see the feedback, argue, rate

@@ -18,8 +18,9 @@ from groups.signals import (
     group_member_invited,
 )
 
-from .models import GLOBAL_SCOPE, Ranking, RankingRequest, Round
+from .models import Ranking, RankingRequest, Round
 from .ranking_cache import group_meta_forget
+from .scope import Scope
 from .services.outbox import rankings_mark_stale
 
 
@@ -40,7 +41,7 @@ def group_settings_changed(*, group: DiscussionGroup, fed_global: bool, **_: Any
     if group.feeds_global != fed_global:
         # The global ranking sums the groups that feed it (GLOBAL_FEED): visibility, listing,
         # hiding and closing all change that.
-        rankings_mark_stale(scopes=[GLOBAL_SCOPE])
+        rankings_mark_stale(scopes=[Scope.global_()])
 
 
 @receiver(group_listing_decided)
@@ -49,14 +50,14 @@ def group_listing_changed(*, group: DiscussionGroup, **_: Any) -> None:
         # The group's recompute fills its eligible histograms (a listed group's only) and then
         # marks the global ranking stale if it feeds it; the global mark covers an un-listing.
         # A group without ratings changes no sum.
-        rankings_mark_stale(scopes=[group.scope, GLOBAL_SCOPE])
+        rankings_mark_stale(scopes=[Scope.group(group.pk), Scope.global_()])
     _forget_on_commit(group)
 
 
 @receiver(group_member_invited)
 def group_eligible_raters_changed(*, group: DiscussionGroup, **_: Any) -> None:
     # An invited member's ratings count in the global ranking: the eligible histograms follow.
-    rankings_mark_stale(scopes=[group.scope])
+    rankings_mark_stale(scopes=[Scope.group(group.pk)])
 
 
 @receiver(group_deleting)
@@ -64,9 +65,9 @@ def group_rankings_delete(*, group: DiscussionGroup, **_: Any) -> None:
     """A public group counted in the global ranking, so it is marked stale in the deleting
     transaction: its recompute sums the stored group rankings, and this group's goes with the
     group (a foreign key). Round rankings and the outbox are keyed by scope only: by name."""
-    Ranking.objects.filter(scope__startswith=f"round:{group.pk}:").delete()
-    RankingRequest.objects.filter(scope=group.scope).delete()
-    RankingRequest.objects.filter(scope__startswith=f"round:{group.pk}:").delete()
+    Ranking.objects.filter(scope__startswith=Scope.rounds_prefix(group.pk)).delete()
+    RankingRequest.objects.filter(scope=Scope.group(group.pk).key).delete()
+    RankingRequest.objects.filter(scope__startswith=Scope.rounds_prefix(group.pk)).delete()
     if group.is_public:
-        rankings_mark_stale(scopes=[GLOBAL_SCOPE])
+        rankings_mark_stale(scopes=[Scope.global_()])
     _forget_on_commit(group)

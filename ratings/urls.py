@@ -9,6 +9,7 @@ from .api import (
     RatingsMineView,
     TheoryDistributionView,
 )
+from .api import figures as figures_api
 from .api import rounds as rounds_api
 from .api.progress import PresentView, ProgressView
 from .views import facilitate, present, rankings, ratings, rounds
@@ -36,6 +37,27 @@ api_urlpatterns = [
     path("groups/<slug:slug>/progress/", ProgressView.as_view(), name="api-group-progress"),
     path("groups/<slug:slug>/present/", PresentView.as_view(), name="api-group-present"),
     path("rankings/", GlobalRankingsView.as_view(), name="api-rankings"),
+    # The figures, beside the answers they are drawn from (charts/ draws them).
+    path(
+        "groups/<slug:slug>/rankings/figures/",
+        figures_api.GroupRankingFiguresView.as_view(),
+        name="api-group-ranking-figures",
+    ),
+    path(
+        "groups/<slug:slug>/rankings/compare/figure/",
+        figures_api.GroupComparisonFigureView.as_view(),
+        name="api-group-compare-figure",
+    ),
+    path(
+        "rankings/figures/",
+        figures_api.GlobalRankingFiguresView.as_view(),
+        name="api-ranking-figures",
+    ),
+    path(
+        "theories/<int:pk>/distribution/figure/",
+        figures_api.TheoryDistributionFigureView.as_view(),
+        name="api-theory-distribution-figure",
+    ),
 ]
 
 urlpatterns = [

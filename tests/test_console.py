@@ -16,6 +16,7 @@ from groups.selectors import participant_of
 from groups.services import group_create, group_invite_rotate, group_update
 from groups.services.guests import guest_join
 from ratings.models import Submission
+from ratings.scope import Scope
 from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 
 LOOK_ALIKES = set("01OIL")
@@ -167,7 +168,9 @@ def test_the_projector_shows_progress_only_while_the_group_hides_its_results(
     assert hidden["ranking"] is None and hidden["controversial"] is None
     assert hidden["progress"]["rated"] == 2
     group_update(group=cast.public, results_hidden=False)
-    ranking_recompute(scope=cast.public.scope, force=True)  # the worker's part, here in-process
+    ranking_recompute(
+        scope=Scope.group(cast.public.pk), force=True
+    )  # the worker's part, here in-process
     shown = page(cast.facilitator).get(url).json()
     top = shown["ranking"][0]
     assert top["theory"]["id"] == theories[0].id and top["n"] == 2 and top["mean"] == 6
@@ -234,7 +237,7 @@ def test_a_group_card_without_a_count_says_0_members(cast) -> None:
 
 def test_theory_names_in_the_group_ranking_link_to_the_theory_page(cast, theories) -> None:
     rate(cast.member, cast.public, theories, 6)
-    ranking_recompute(scope=cast.public.scope, force=True)
+    ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
     html = page(cast.member).get(f"/groups/{cast.public.slug}/").content.decode()
     assert f'<a href="/theories/{theories[0].slug}/">{theories[0].title}</a>' in html
     assert 'id="theory-urls"' in html  # the live redraw keeps the links

@@ -8,6 +8,8 @@ from typing import Any
 
 from groups.models import DiscussionGroup
 
+from ..maths.ranking import RankingRow
+from ..scope import Scope
 from .changes import changes_between
 from .progress import group_progress
 from .rankings import ranking_get
@@ -16,7 +18,7 @@ TOP = 10  # rows a room can read from the back
 CONTROVERSIAL = 5
 
 
-def _row(row: dict[str, Any]) -> dict[str, Any]:
+def _row(row: RankingRow) -> dict[str, Any]:
     return {
         "rank": row["rank"],
         "rank_interval": row.get("rank_interval"),
@@ -40,13 +42,13 @@ def present_snapshot(*, group: DiscussionGroup, member_count: int) -> dict[str, 
     }
     if group.results_hidden:
         return body
-    ranking = ranking_get(scope=group.scope)
+    ranking = ranking_get(scope=Scope.group(group.pk))
     rated = [r for r in ranking.results if r["n"]]
     body["computed_at"] = ranking.computed_at.isoformat() if ranking.computed_at else None
     body["ranking"] = [_row(r) for r in rated[:TOP]]
     # Only theories two or more people rated can disagree.
     disputed = [r for r in rated if r["n"] >= 2 and r.get("controversy") is not None]
-    disputed.sort(key=lambda r: (-r["controversy"], r["rank"]))
+    disputed.sort(key=lambda r: (-(r["controversy"] or 0.0), r["rank"]))
     body["controversial"] = [_row(r) for r in disputed[:CONTROVERSIAL]]
     if group.current_round > 1:
         first, last = group.current_round - 1, group.current_round

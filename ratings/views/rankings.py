@@ -9,6 +9,7 @@ from groups.qr import qr_svg
 from groups.selectors import group_member_count
 from theories.models import Theory
 
+from ..scope import Scope
 from ..selectors import group_progress, ranking_get
 from .rounds import rounds_context
 
@@ -19,7 +20,7 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     static/js/console.js keeps the counts live, static/js/rankings.js the ranking."""
     access = group_access(slug=slug, user=request.user)
     group = access.group
-    ranking = ranking_get(scope=group.scope)
+    ranking = ranking_get(scope=Scope.group(group.pk))
     member_count = group_member_count(group=group)
     invite_url = None
     if access.is_facilitator:

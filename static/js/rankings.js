@@ -11,6 +11,10 @@
 
   const fmt = (v, d) => (v === null || v === undefined ? "–" : Number(v).toFixed(d));
   const label = (row) => `${row.theory.number}. ${row.theory.title}`;
+  // The ranking table's columns, as the page drew them (ratings/ranking_columns.py: the same
+  // list for the page, this script and the CSV export).
+  const columnList = document.getElementById("ranking-columns");
+  const COLUMNS = columnList ? JSON.parse(columnList.textContent) : [];
 
   function cell(text, numeric) {
     const td = document.createElement("td");
@@ -45,6 +49,33 @@
       td.append(label, " ", words);
     });
     return td;
+  }
+
+  // The theory's name, linked to its page when the page gave its address (`urls`, by id).
+  function theoryCell(row, urls) {
+    const td = document.createElement("td");
+    const num = document.createElement("span");
+    num.className = "theory-number";
+    num.textContent = row.theory.number + ".";
+    const href = urls[String(row.theory.id)];
+    if (href) {
+      const link = document.createElement("a");
+      link.href = href;
+      link.textContent = row.theory.title;
+      td.append(num, " ", link);
+    } else {
+      td.append(num, " " + row.theory.title);
+    }
+    return td;
+  }
+
+  // One cell of `row` as the column says (its kind, its decimals).
+  function columnCell(row, column, urls) {
+    if (column.kind === "rank") return rankCell(row);
+    if (column.kind === "theory") return theoryCell(row, urls);
+    if (column.kind === "pattern") return patternCell(row);
+    const value = row[column.key];
+    return cell(column.digits === null ? String(value) : fmt(value, column.digits), true);
   }
 
   function renderUncertainty(root, summary) {
@@ -91,26 +122,8 @@
       if (row.n === 0) tr.classList.add("unrated");
       if (row.thin && row.n > 0) tr.classList.add("thin");
       if (highlight && old.get(tr.dataset.theory) !== tr.dataset.sig) tr.classList.add("changed");
-      const title = document.createElement("td");
-      const num = document.createElement("span");
-      num.className = "theory-number";
-      num.textContent = row.theory.number + ".";
-      const href = urls[String(row.theory.id)];
-      if (href) {
-        const link = document.createElement("a");
-        link.href = href;
-        link.textContent = row.theory.title;
-        title.append(num, " ", link);
-      } else {
-        title.append(num, " " + row.theory.title);
-      }
       if (row.tier) tr.dataset.tier = String(row.tier);
-      tr.append(
-        rankCell(row),
-        title, cell(String(row.n), true), cell(fmt(row.mean, 2), true),
-        cell(fmt(row.median, 1), true), cell(fmt(row.stdev, 2), true),
-        cell(fmt(row.controversy, 2), true), patternCell(row),
-      );
+      tr.append(...COLUMNS.map((column) => columnCell(row, column, urls)));
       return tr;
     });
     tbody.replaceChildren(...rows);
@@ -121,6 +134,8 @@
     if (raters) raters.textContent = String(data.raters);
     const word = root.querySelector('[data-field="raters-word"]');
     if (word) word.textContent = data.raters === 1 ? "rater" : "raters";
+    const groups = root.querySelector('[data-field="groups"]');
+    if (groups && data.groups !== undefined) groups.textContent = String(data.groups);
     const time = root.querySelector('[data-field="computed_at"]');
     if (time && data.computed_at) {
       time.dateTime = data.computed_at;

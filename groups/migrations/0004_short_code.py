@@ -24,7 +24,7 @@ def backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("groups", "0001_initial")]
+    dependencies = [("groups", "0003_group_size_and_newcomers")]
 
     operations = [
         migrations.AddField(
