@@ -156,14 +156,17 @@ def seed(dsn: str, scale: Scale, *, reseed: bool = False, log=print) -> dict[str
             conn.execute(
                 # Listed by staff, members invited: every load group counts in the global
                 # ranking (docs/decisions/global-ranking-integrity.md).
+                # short_code: unique and required (issue 20); 8 hex digits with 0 and 1 swapped
+                # for letters of the spoken alphabet.
                 """INSERT INTO ratings_discussiongroup (slug, name, description, visibility, join_code,
-                       ratings_open, results_hidden, created_by_id, created_at, listing)
+                       short_code, ratings_open, results_hidden, created_by_id, created_at, listing)
                    SELECT 'load-' || lpad(g::text, 4, '0'), 'Load group ' || g, '', 'public',
-                          md5('join' || g), true, false, NULL::integer, now(), 'listed'
+                          md5('join' || g), translate(upper(substr(md5('short' || g), 1, 8)), '01', 'WX'),
+                          true, false, NULL::integer, now(), 'listed'
                    FROM generate_series(1, %s) AS g
                    UNION ALL
-                   SELECT %s, 'Load workshop', '', 'public', md5('workshop'), true, false, NULL::integer, now(),
-                          'listed'""",
+                   SELECT %s, 'Load workshop', '', 'public', md5('workshop'), 'WRKSHPQZ', true, false,
+                          NULL::integer, now(), 'listed'""",
                 [G, WORKSHOP_SLUG],
             )
             rated = f"SELECT 'load-u' || i FROM generate_series(1, {G * M}) AS i"

@@ -275,7 +275,8 @@ def citable_comments(*, group: DiscussionGroup) -> dict[int, list[tuple[int, str
     )
     found: dict[int, list[tuple[int, str]]] = {}
     for c in live:
-        author = c.author.username if c.author else "someone"
+        # The name people know them by: a guest's own name (first_name), never its account's.
+        author = (c.author.first_name or c.author.username) if c.author else "someone"
         stance = f"{c.get_stance_display().lower()}, " if c.stance else ""
         text = " ".join(c.body.split())
         text = text if len(text) <= 70 else text[:69] + "…"

@@ -181,7 +181,9 @@ def _post(request: AuthedHttpRequest, thread: ThreadAccess) -> HttpResponse:
         except CommentInvalid as exc:
             form["errors"] = exc.messages
         else:
-            messages.success(request, "Posted.")
+            # Said at the comment itself (templates/discussion/_comment.html), where the redirect
+            # scrolls to, not at the top of the page, off-screen.
+            messages.success(request, "Posted.", extra_tags=f"at-comment c-{comment.pk}")
             return redirect(_comment_url(comment))
     context = {"discussion": thread_context(request, thread=thread, form=form)}
     return render(request, "discussion/thread_page.html", context, status=400)

@@ -201,16 +201,23 @@ def export_comments(*, group: DiscussionGroup, anonymise: bool = False) -> Itera
         Comment.objects.filter(group=group, deleted=False, hidden=False)
         .order_by("created_at", "id")
         .values_list(
-            "author_id", "author__username", "theory__number", "stance", "created_at", "body"
+            "author_id",
+            "author__username",
+            "author__first_name",
+            "theory__number",
+            "stance",
+            "created_at",
+            "body",
         )
         .iterator(chunk_size=CHUNK_ROWS)
     )
     seen: dict[int | None, str] = {}  # one entry per author, not per comment
-    for author_id, username, number, stance, created_at, body in comments:
+    for author_id, username, first_name, number, stance, created_at, body in comments:
         if anonymise:
             author = seen.setdefault(author_id, f"author-{len(seen) + 1}")
         else:
-            author = username or ""
+            # A guest under the name it gave (its account's first_name), as on the pages.
+            author = first_name or username or ""
         yield [author, number, stance, created_at, body]
 
 

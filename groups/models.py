@@ -19,6 +19,26 @@ def new_join_code() -> str:
 MAX_GROUP_SIZE = 10_000  # the most a facilitator may set
 
 
+# The spoken code: read aloud in a room and typed at /groups/invite-code/. No look-alikes (no 0/O,
+# 1/I/L), upper case only (lookups ignore case). 31**8 ≈ 8.5e11 codes: as hard to guess by
+# chance as a short secret can be, while "K7MP-2QXR" is still easy to say.
+SHORT_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+SHORT_CODE_LENGTH = 8
+
+
+def new_short_code() -> str:
+    return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
+
+
+def short_code_normalise(raw: str) -> str | None:
+    """The stored form of a typed short code ("k7mp 2qxr", "K7MP-2QXR" -> "K7MP2QXR"), or None
+    when it cannot be one (wrong length or a character outside the alphabet)."""
+    code = "".join(ch for ch in raw.upper() if ch not in " -")
+    if len(code) != SHORT_CODE_LENGTH or any(ch not in SHORT_CODE_ALPHABET for ch in code):
+        return None
+    return code
+
+
 class DiscussionGroup(models.Model):
     class Visibility(models.TextChoices):
         PUBLIC = "public", "Public"
@@ -39,6 +59,9 @@ class DiscussionGroup(models.Model):
         max_length=7, choices=Visibility.choices, default=Visibility.PUBLIC
     )
     join_code = models.CharField(max_length=32, default=new_join_code)
+    # The invitation said aloud: leads to the same invite page as the join code, and is
+    # replaced with it (group_invite_rotate).
+    short_code = models.CharField(max_length=8, unique=True, default=new_short_code)
     ratings_open = models.BooleanField(default=True)
     # When and by whom ratings were last closed, so that the rate page can say so. Kept when
     # ratings reopen (the page only shows them while closed).
@@ -99,6 +122,12 @@ class DiscussionGroup(models.Model):
     @property
     def is_public(self) -> bool:
         return self.visibility == self.Visibility.PUBLIC
+
+    @property
+    def short_code_display(self) -> str:
+        """ "K7MP-2QXR": two halves are easier to read out and to type."""
+        half = len(self.short_code) // 2
+        return f"{self.short_code[:half]}-{self.short_code[half:]}"
 
     @property
     def feeds_global(self) -> bool:

@@ -271,6 +271,13 @@ MATRIX += [
     Row("group-detail", "delete", codes(401, 403, 403, 204, 403, 403),
         codes(401, 404, 403, 204, 404, 404), kwargs=slug),
     Row("group_facilitate", "get", *FACILITATOR_PAGE, api=False, kwargs=slug),
+    # Issue 20: the projector is the facilitator's (it names who has not rated yet); the live
+    # progress is the members' (counts), with names for facilitators only.
+    Row("group_present", "get", *FACILITATOR_PAGE, api=False, kwargs=slug),
+    Row("api-group-present", "get", codes(401, 403, 403, 200, 403, 403),
+        codes(404, 404, 403, 200, 404, 404), kwargs=slug),
+    Row("api-group-progress", "get", codes(401, 403, 200, 200, 403, 403),
+        codes(404, 404, 200, 200, 404, 404), kwargs=slug),
     Row("group_facilitate", "post", *FACILITATOR_POST, api=False, kwargs=slug,
         body=lambda ctx, role: {"name": "Renamed", "visibility": "private", "ratings_open": "on"}),
     Row("group_invite_rotate", "post", *FACILITATOR_POST, api=False, kwargs=slug),

@@ -8,7 +8,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [
     # groups 0001 hangs off ratings 0007 and is state only; later groups migrations add columns
-    # that a database from before the move does not have.
+    # (0002-0003 the counts, the size and newcomers; 0004 the short code) that a database from
+    # before the move does not have.
     ("groups", "0001_initial"),
     ("ratings", "0007_guests"),
     ("discussion", "0001_initial"),
@@ -59,3 +60,7 @@ def test_a_database_from_before_the_groups_app_migrates_forward_with_its_data() 
 
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())  # back to the latest for the next test
+    # groups 0004 gave the existing group a short code (issue 20), from its own alphabet.
+    latest = executor.loader.project_state(executor.loader.graph.leaf_nodes()).apps
+    code = latest.get_model("groups", "DiscussionGroup").objects.get(slug="old-room").short_code
+    assert len(code) == 8 and set(code) <= set("23456789ABCDEFGHJKMNPQRSTUVWXYZ")

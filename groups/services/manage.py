@@ -2,20 +2,31 @@
 (Settings go through `group_update`; roles through `membership_set_role`.)"""
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
-from ..models import DiscussionGroup, GuestToken, Membership, new_join_code
+from ..models import DiscussionGroup, GuestToken, Membership, new_join_code, new_short_code
 from ..signals import group_changed, group_deleting
 from .groups import _ensure_another_facilitator, _lock_for_role_change
 
 
 def group_invite_rotate(*, group: DiscussionGroup) -> DiscussionGroup:
-    """Give the group a new join code. The invitation is checked against the stored code on every
-    request, so the old link stops working as soon as this commits."""
+    """Give the group a new join code and a new spoken short code, together. The invitation is
+    checked against the stored codes on every request, so the old link and the old short code
+    stop working as soon as this commits."""
     group.join_code = new_join_code()
-    with transaction.atomic():
-        group.save(update_fields=["join_code"])
-        group_changed.send(sender=DiscussionGroup, group=group, fed_global=group.feeds_global)
+    for attempt in range(5):
+        group.short_code = new_short_code()
+        try:
+            with transaction.atomic():
+                group.save(update_fields=["join_code", "short_code"])
+                group_changed.send(
+                    sender=DiscussionGroup, group=group, fed_global=group.feeds_global
+                )
+            return group
+        except IntegrityError:
+            if attempt == 4:
+                raise
+            # Another group holds that short code (about 1 in 10^11 per group): draw again.
     return group
 
 

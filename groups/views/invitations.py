@@ -14,7 +14,7 @@ from ..access import Need, group_access, group_joinable
 from ..forms import GuestJoinForm
 from ..guest_auth import guest_cookie_set
 from ..invitations import invitation_group, invitation_remember
-from ..models import DiscussionGroup
+from ..models import DiscussionGroup, short_code_normalise
 from ..services import GroupFull, group_enter, newcomer_is_waiting
 from ..services.guests import GuestNameInvalid, guest_join, guest_remove
 
@@ -102,17 +102,21 @@ def group_invite(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 
 
 def group_invite_code(request: HttpRequest) -> HttpResponse:
-    """The groups page's "have an invite code?" field: the code (or the whole link pasted) leads
-    to its invite page."""
+    """The groups page's "have an invite code?" field: the code said aloud (the short code, in any
+    case, with or without its hyphen), the join code, or the whole link pasted leads to its
+    invite page."""
     raw = request.GET.get("code", "").strip()
     if not raw:
         return redirect("group_list")  # nothing typed: back to the field
     code = raw.rstrip("/").rsplit("/", 1)[-1] if "/invite/" in raw else raw
     valid = code and "\x00" not in code  # PostgreSQL cannot even compare text holding NUL
     group = DiscussionGroup.objects.filter(join_code=code).first() if valid else None
+    short = short_code_normalise(code) if valid and group is None else None
+    if short is not None:
+        group = DiscussionGroup.objects.filter(short_code=short).first()
     if group is None:
         return _invite_invalid(request)
-    return redirect("group_invite", slug=group.slug, code=code)
+    return redirect("group_invite", slug=group.slug, code=group.join_code)
 
 
 @login_required

@@ -5,24 +5,44 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from groups.access import group_access, results_visible_to
+from groups.qr import qr_svg
 from groups.selectors import group_member_count
 from theories.models import Theory
 
 from ..scope import Scope
-from ..selectors import group_rated_counts, ranking_get
+from ..selectors import group_progress, ranking_get
 from .rounds import rounds_context
 
 
 def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """For facilitators the page opens on the console: the invitation (link, QR code, short
+    code), who has rated, the round and its controls; then the ranking; then everything else.
+    static/js/console.js keeps the counts live, static/js/rankings.js the ranking."""
     access = group_access(slug=slug, user=request.user)
     group = access.group
     ranking = ranking_get(scope=Scope.group(group.pk))
+    member_count = group_member_count(group=group)
     invite_url = None
     if access.is_facilitator:
         invite_url = request.build_absolute_uri(
             reverse("group_invite", kwargs={"slug": group.slug, "code": group.join_code})
         )
     visible = results_visible_to(access=access, user=request.user)
+    progress = (
+        group_progress(group=group, member_count=member_count, with_names=access.is_facilitator)
+        if access.is_member
+        else None
+    )
+    # Each theory's name links to its page (the ranking rows carry ids; the pages are by slug).
+    theory_urls = {
+        str(pk): reverse("theory_detail", kwargs={"slug": slug})
+        for pk, slug in Theory.objects.values_list("pk", "slug")
+    }
+    ranking_rows = [{**r, "url": theory_urls.get(str(r["theory"]["id"]))} for r in ranking.results]
+    rounds = rounds_context(group=group, visible=visible)
+    if progress is not None:
+        # The same count as the live updates, so that the first poll changes nothing.
+        rounds["round_raters"] = progress["round_raters"]
     return render(
         request,
         "ratings/group_detail.html",
@@ -30,12 +50,17 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "group": group,
             "access": access,
             "ranking": ranking,
-            "member_count": group_member_count(group=group),
-            "rated_counts": group_rated_counts(group=group) if access.is_member else None,
+            "ranking_rows": ranking_rows,
+            "theory_urls": theory_urls,
+            "member_count": member_count,
+            "progress": progress,
+            "rated_counts": (progress["rated"], progress["total"]) if progress else None,
             "invite_url": invite_url,
+            "invite_qr": qr_svg(url=invite_url) if invite_url else None,
+            "join_page": request.build_absolute_uri(reverse("group_list")),
             "results_visible": visible,
             "score_range": range(1, 11),
             "theories": Theory.objects.order_by("number") if access.is_member else [],
-            **rounds_context(group=group, visible=visible),
+            **rounds,
         },
     )

@@ -1,9 +1,12 @@
 """The rate page: every theory on one page, saved as one submission."""
 
+from collections.abc import Sequence
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -14,10 +17,10 @@ from impactboard.request_types import AuthedHttpRequest
 from theories.models import Theory
 
 from ..forms import RatingForm
-from ..models import Submission
+from ..models import Rating, Submission
 from ..selectors import ratings_current
 from ..selectors.changes import round_feedback
-from ..services import RatingsClosed, rating_submission_create
+from ..services import RatingItem, RatingsClosed, rating_submission_create
 
 
 @login_required
@@ -63,7 +66,7 @@ def group_rate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                 messages.error(request, "Ratings are closed in this group: nothing was saved.")
                 status = 409
             else:
-                messages.success(request, f"Saved: {len(items)} change(s) to your ratings.")
+                messages.success(request, _saved_message(items=items, current=current))
                 return redirect(f"{reverse('group_rate', kwargs={'slug': group.slug})}#saved")
         else:
             messages.error(request, "Some answers need fixing: nothing was saved.")
@@ -82,3 +85,27 @@ def group_rate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _saved_message(*, items: Sequence[RatingItem], current: dict[int, Rating]) -> str:
+    """ "Saved: 1 change(s) to your ratings." — only what differs from the scores held before counts
+    as a change; from round 2 on the form also sends the scores kept (each one a confirmation in
+    the new round, which the history keeps), and says so apart."""
+    changed = 0
+    for item in items:
+        before = current.get(item.theory_id)
+        if before is None:
+            changed += item.score is not None
+        elif item.score != before.score or (
+            item.rationale is not None and item.rationale != before.rationale
+        ):
+            changed += 1
+    kept = len(items) - changed
+    # The wording tests/test_pages.py pins ("Saved: 5 change(s) to your ratings."); the count is
+    # what was wrong.
+    message = f"Saved: {changed} change(s) to your ratings."
+    if kept:
+        message += (
+            f" {kept} score{pluralize(kept)} kept as {'it was' if kept == 1 else 'they were'}."
+        )
+    return message

@@ -114,6 +114,10 @@ def my_history(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     for entry in history:
         for item in entry["items"]:
             item["theory_obj"] = theories.get(item["theory"])
+        # "10 → 10" is not a change: a score kept in a later round is counted apart (the history
+        # itself keeps every item, and the API lists them all).
+        entry["changed"] = [i for i in entry["items"] if i["previous"] != i["score"]]
+        entry["kept"] = len(entry["items"]) - len(entry["changed"])
     return render(
         request,
         "ratings/my_history.html",

@@ -51,19 +51,28 @@
     return td;
   }
 
-  function theoryCell(row) {
+  // The theory's name, linked to its page when the page gave its address (`urls`, by id).
+  function theoryCell(row, urls) {
     const td = document.createElement("td");
     const num = document.createElement("span");
     num.className = "theory-number";
     num.textContent = row.theory.number + ".";
-    td.append(num, " " + row.theory.title);
+    const href = urls[String(row.theory.id)];
+    if (href) {
+      const link = document.createElement("a");
+      link.href = href;
+      link.textContent = row.theory.title;
+      td.append(num, " ", link);
+    } else {
+      td.append(num, " " + row.theory.title);
+    }
     return td;
   }
 
   // One cell of `row` as the column says (its kind, its decimals).
-  function columnCell(row, column) {
+  function columnCell(row, column, urls) {
     if (column.kind === "rank") return rankCell(row);
-    if (column.kind === "theory") return theoryCell(row);
+    if (column.kind === "theory") return theoryCell(row, urls);
     if (column.kind === "pattern") return patternCell(row);
     const value = row[column.key];
     return cell(column.digits === null ? String(value) : fmt(value, column.digits), true);
@@ -100,6 +109,10 @@
   function renderTable(root, data, highlight) {
     const tbody = root.querySelector(".ranking-table tbody");
     if (!tbody) return;
+    // Each theory's page, by id (a json_script the group page writes; none on other pages).
+    const holder = root.querySelector("[data-theory-urls]");
+    const source = holder && document.getElementById(holder.dataset.theoryUrls);
+    const urls = source ? JSON.parse(source.textContent) : {};
     const old = new Map();
     tbody.querySelectorAll("tr").forEach((tr) => old.set(tr.dataset.theory, tr.dataset.sig));
     const rows = data.results.map((row) => {
@@ -110,7 +123,7 @@
       if (row.thin && row.n > 0) tr.classList.add("thin");
       if (highlight && old.get(tr.dataset.theory) !== tr.dataset.sig) tr.classList.add("changed");
       if (row.tier) tr.dataset.tier = String(row.tier);
-      tr.append(...COLUMNS.map((column) => columnCell(row, column)));
+      tr.append(...COLUMNS.map((column) => columnCell(row, column, urls)));
       return tr;
     });
     tbody.replaceChildren(...rows);
@@ -119,12 +132,19 @@
   function renderMeta(root, data) {
     const raters = root.querySelector('[data-field="raters"]');
     if (raters) raters.textContent = String(data.raters);
+    const word = root.querySelector('[data-field="raters-word"]');
+    if (word) word.textContent = data.raters === 1 ? "rater" : "raters";
     const groups = root.querySelector('[data-field="groups"]');
     if (groups && data.groups !== undefined) groups.textContent = String(data.groups);
     const time = root.querySelector('[data-field="computed_at"]');
     if (time && data.computed_at) {
       time.dateTime = data.computed_at;
-      time.textContent = new Date(data.computed_at).toLocaleString();
+      // The server's own format and zone ("1 Dec 2026, 21:58:26 UTC"), not the browser's.
+      const d = new Date(data.computed_at);
+      const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+      const two = (n) => String(n).padStart(2, "0");
+      time.textContent = `${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()}, ` +
+        `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} UTC`;
     }
     const summary = data.summary || {};
     const notable = root.querySelector('[data-field="notable"]');
