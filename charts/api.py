@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from impactboard.etags import if_none_match
 from ratings.access import group_access, results_visible_to
 from ratings.models import GLOBAL_SCOPE
 from ratings.selectors import (
@@ -58,7 +59,7 @@ def figures_etag(etag: str) -> str:
 
 
 def _answer(request: Request, etag: str, build: Any) -> Response:
-    if request.headers.get("If-None-Match") == etag:
+    if if_none_match(request, etag):
         response = Response(status=status.HTTP_304_NOT_MODIFIED)
     else:
         response = Response(build())

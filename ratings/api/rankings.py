@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from impactboard.etags import if_none_match
 from theories.models import Theory
 
 from ..access import group_access, results_visible_to
@@ -52,7 +53,7 @@ def _ranking_response(
             }
         )
     response: Response | HttpResponse
-    if request.headers.get("If-None-Match") == ranking.etag:
+    if if_none_match(request, ranking.etag):
         response = Response(status=status.HTTP_304_NOT_MODIFIED)
         if cacheable:
             ranking_read_remember(scope=scope, etag=ranking.etag)
@@ -74,7 +75,7 @@ def _cached_answer(
     if not current:
         return None
     response: Response | HttpResponse
-    if request.headers.get("If-None-Match") == current:
+    if if_none_match(request, current):
         response = Response(status=status.HTTP_304_NOT_MODIFIED)
     elif body is not None:
         response = HttpResponse(body, content_type="application/json")
@@ -157,7 +158,7 @@ class GroupComparisonView(APIView):
         group = ranking_get(scope=access.group.scope)
         world = ranking_get(scope=GLOBAL_SCOPE)
         etag = f'"cmp-{access.group.pk}-{group.version}-{world.version}"'
-        if request.headers.get("If-None-Match") == etag:
+        if if_none_match(request, etag):
             response = Response(status=status.HTTP_304_NOT_MODIFIED)
         else:
             comparison = ranking_comparison(group=group, world=world)
