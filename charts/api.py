@@ -22,20 +22,28 @@ from ratings.selectors import (
 )
 from theories.models import Theory
 
-from .figures import ranking_figures
+from .figures import figure_spec, page_spec, ranking_figures
 from .more_figures import comparison_figure, distribution_figure
 
 # Bump when the figures change shape, so that browsers holding an old ETag get the new ones.
-FIGURES_VERSION = 1
+# 2: one spec per answer (issue 24): `shared` layout and config, each figure its own part.
+FIGURES_VERSION = 2
 HIDDEN_DETAIL = "Results are hidden until you have rated in this group."
 
-FIGURE = serializers.DictField(help_text="A plotly figure: data, layout, config, empty, message.")
+FIGURE = serializers.DictField(
+    help_text="A plotly figure's own part: data, layout, empty, message, narrow (phone layout)."
+)
+SHARED = serializers.DictField(
+    help_text="What every figure of the answer shares: `layout` (deep-merged under each "
+    "figure's layout) and `config`."
+)
 FiguresSerializer = inline_serializer(
     "RankingFigures",
     {
         "computed_at": serializers.DateTimeField(allow_null=True),
         "raters": serializers.IntegerField(),
         "hidden": serializers.BooleanField(),
+        "shared": SHARED,
         "figures": serializers.DictField(
             child=FIGURE, help_text="Keyed by chart: bars, heatmap, scatter."
         ),
@@ -45,8 +53,9 @@ OneFigureSerializer = inline_serializer(
     "Figure",
     {
         "hidden": serializers.BooleanField(),
+        "shared": SHARED,
         "figure": serializers.DictField(
-            allow_null=True, help_text="A plotly figure; null while the results are hidden."
+            allow_null=True, help_text="A plotly figure's own part; null while hidden."
         ),
     },
 )
@@ -77,7 +86,7 @@ def _ranking_figures_answer(request: Request, scope: str) -> Response:
             "computed_at": payload["computed_at"],
             "raters": payload["raters"],
             "hidden": False,
-            "figures": ranking_figures(payload),
+            **page_spec(ranking_figures(payload)),
         }
 
     return _answer(request, figures_etag(ranking.etag), build)
@@ -134,7 +143,7 @@ class GroupComparisonFigureView(APIView):
             etag,
             lambda: {
                 "hidden": False,
-                "figure": comparison_figure(ranking_comparison(group=group, world=world)),
+                **figure_spec(comparison_figure(ranking_comparison(group=group, world=world))),
             },
         )
 
@@ -152,4 +161,4 @@ class TheoryDistributionFigureView(APIView):
         if theory is None:
             raise Http404("No such theory.")
         payload = theory_distribution(theory=theory, user=request.user)
-        return Response({"hidden": False, "figure": distribution_figure(payload)})
+        return Response({"hidden": False, **figure_spec(distribution_figure(payload))})

@@ -3,6 +3,10 @@
 // ranking changed, fetches its figures (built in Python, charts/figures.py; same ETag rules)
 // and draws them with Plotly.react (their fixed uirevision keeps zoom and hover), and shows a
 // pulse with the number of new ratings.
+//
+// Nothing waits for plotly.js (see `plotly` below): until it has run a chart box shows the
+// server's static drawing (svg.chart-static, charts/svg.py), and figures that came first are
+// drawn then.
 (function () {
   "use strict";
   const POLL_MS = 1000;
@@ -136,29 +140,58 @@
     }
   }
 
-  // Deep merge for the phone overrides the server sends with each figure (arrays replaced).
+  // Deep merge (arrays replaced): the shared layout under a figure's own, and the phone
+  // overrides the server sends with each figure over both.
   function merge(base, over) {
     const out = Object.assign({}, base);
     Object.keys(over || {}).forEach((key) => {
       const value = over[key];
-      out[key] = value && typeof value === "object" && !Array.isArray(value) && base[key]
+      out[key] = value && typeof value === "object" && !Array.isArray(value) && base && base[key]
         ? merge(base[key], value) : value;
     });
     return out;
   }
 
-  // The figures come built from the API (charts/figures.py): axes, order and labels are decided
-  // there; the page only picks the phone layout and draws in place (Plotly.react keeps the
-  // viewer's zoom through the figures' uirevision).
-  function drawFigure(root, name, figure) {
+  // Resolves once plotly.js has run (issue 24). The page script loads it only after the first
+  // paint (the table and the server's static drawing, svg.chart-static): started with the page
+  // it took the bandwidth the stylesheet needed on a slow line, and from the cache its 1.2 MB
+  // held that paint back by seconds on a slow phone.
+  const plotly = new Promise((resolve) => {
+    if (window.Plotly) return resolve(window.Plotly);
+    const holder = document.querySelector("[data-plotly]");
+    if (!holder) return;
+    window.requestAnimationFrame(() => window.setTimeout(() => {
+      const script = document.createElement("script");
+      script.src = holder.dataset.plotly;
+      script.addEventListener("load", () => resolve(window.Plotly));
+      document.head.append(script);
+    }, 0));
+  });
+
+  // The figures come built from the API (charts/figures.py) as one spec per answer: `shared`
+  // (layout and config) and each figure's own part. Axes, order and labels are decided there;
+  // the page only picks the phone layout and draws in place (Plotly.react keeps the viewer's
+  // zoom through the figures' uirevision). Before plotly.js has arrived the latest figure of
+  // each box waits for it.
+  const waiting = new Map();
+  function drawFigure(root, name, figure, shared) {
     const el = root.querySelector(`[data-chart="${name}"]`);
-    if (!el || !window.Plotly || !figure) return;
-    const narrow = el.clientWidth < NARROW_PX;
-    const layout = narrow ? merge(figure.layout, figure.narrow) : figure.layout;
-    el.classList.toggle("chart-empty", Boolean(figure.empty));
-    window.Plotly.react(el, figure.data, layout, figure.config);
+    if (!el || !figure) return;
     const note = root.querySelector(`[data-chart-note="${name}"]`);
     if (note) note.textContent = figure.message || "";
+    const first = !waiting.has(el);
+    waiting.set(el, { figure, shared: shared || {} });
+    if (!first) return;
+    plotly.then((Plotly) => {
+      const latest = waiting.get(el);
+      waiting.delete(el);
+      const narrow = el.clientWidth < NARROW_PX;
+      let layout = merge(latest.shared.layout, latest.figure.layout);
+      if (narrow) layout = merge(layout, latest.figure.narrow);
+      el.classList.toggle("chart-empty", Boolean(latest.figure.empty));
+      el.querySelectorAll(".chart-static").forEach((svg) => svg.remove());
+      Plotly.react(el, latest.figure.data, layout, latest.shared.config);
+    });
   }
 
   function renderCompareTable(root, data) {
@@ -232,14 +265,18 @@
     if (!charts) return async () => null;
     const get = conditionalGet(charts.dataset.figuresUrl);
     return async () => {
-      let figures = null;
+      let spec = null;
       try {
-        await get((answer) => { if (!answer.hidden) figures = answer.figures; });
+        await get((answer) => { if (!answer.hidden) spec = answer; });
       } catch (err) {
         // Keep the charts drawn; the table still updates.
       }
-      return figures;
+      return spec;
     };
+  }
+
+  function drawAll(root, spec) {
+    if (spec) Object.entries(spec.figures).forEach(([name, figure]) => drawFigure(root, name, figure, spec.shared));
   }
 
   document.querySelectorAll("[data-rankings-url]").forEach((table) => {
@@ -253,18 +290,16 @@
       // The ranking changed, so did its figures: fetch them first so that the table and the
       // charts change together.
       const first = pending !== null;
-      const figures = await (pending || fetchFigures());
+      const spec = await (pending || fetchFigures());
       pending = null;
       if (first) {
         // The early figures may predate this ranking by one recompute: a conditional GET
         // (a 304 when they match) settles it.
-        fetchFigures().then((newer) => {
-          if (newer) Object.entries(newer).forEach(([name, figure]) => drawFigure(root, name, figure));
-        });
+        fetchFigures().then((newer) => drawAll(root, newer));
       }
       renderTable(root, data, previous !== null);
       renderMeta(root, data);
-      if (figures) Object.entries(figures).forEach(([name, figure]) => drawFigure(root, name, figure));
+      drawAll(root, spec);
       pulse(root, previous, data);
       previous = data;
     });
@@ -274,7 +309,7 @@
     poller(section.dataset.compareUrl, COMPARE_MS, (data) => {
       if (data.hidden) return;
       renderCompareTable(section, data);
-      figure((answer) => { if (!answer.hidden) drawFigure(section, "compare", answer.figure); }).catch(() => {});
+      figure((answer) => { if (!answer.hidden) drawFigure(section, "compare", answer.figure, answer.shared); }).catch(() => {});
     });
   });
 })();
