@@ -1,8 +1,13 @@
-// Live rankings: polls the rankings API with If-None-Match every second (a poll that finds
-// nothing new is a 304 answered from the cache), redraws the table in place and, when the
-// ranking changed, fetches its figures (built in Python, charts/figures.py; same ETag rules)
-// and draws them with Plotly.react (their fixed uirevision keeps zoom and hover), and shows a
-// pulse with the number of new ratings.
+// Live rankings: polls the rankings API with If-None-Match (a poll that finds nothing new is a
+// 304 answered from the cache), redraws the table in place and, when the ranking changed,
+// fetches its figures (built in Python, charts/figures.py; same ETag rules) and draws them with
+// Plotly.react (their fixed uirevision keeps zoom and hover), and shows a pulse with the number
+// of new ratings.
+//
+// Polling costs what it is worth (issue 24): every second while the ranking keeps changing;
+// after POLL_IDLE_POLLS answers in a row with nothing new the wait doubles, up to POLL_MAX_MS;
+// none at all while the tab is hidden; at once, and back to every second, when the tab is shown
+// again or the window gets the focus.
 //
 // Nothing waits for plotly.js (see `plotly` below): until it has run a chart box shows the
 // server's static drawing (svg.chart-static, charts/svg.py), and figures that came first are
@@ -10,6 +15,8 @@
 (function () {
   "use strict";
   const POLL_MS = 1000;
+  const POLL_IDLE_POLLS = 10; // 10 s of 1 s polls with nothing new before slowing down
+  const POLL_MAX_MS = 30000;
   const COMPARE_MS = 5000;
   const NARROW_PX = 560; // below this the figures' `narrow` layout applies (charts/figures.py)
 
@@ -226,22 +233,55 @@
     el.classList.add("pulsing");
   }
 
-  function poller(url, interval, onData) {
+  const hidden = () => document.visibilityState === "hidden";
+
+  // Polls `url` with If-None-Match: every `fast` ms while answers bring something new, the wait
+  // doubling (up to POLL_MAX_MS) after POLL_IDLE_POLLS answers in a row with nothing new; none
+  // while the tab is hidden; at once, and fast again, when it is shown or focused.
+  function poller(url, fast, onData) {
     let etag = null;
+    let wait = fast;
+    let unchanged = 0;
+    let timer = null;
+    let inFlight = false;
     async function poll() {
+      timer = null;
+      if (hidden() || inFlight) return;
+      inFlight = true;
       try {
         const headers = { Accept: "application/json" };
         if (etag) headers["If-None-Match"] = etag;
         const response = await fetch(url, { headers, credentials: "same-origin" });
         if (response.status === 200) {
           etag = response.headers.get("ETag");
+          unchanged = 0;
+          wait = fast;
           await onData(await response.json());
+        } else if (response.status === 304 && ++unchanged >= POLL_IDLE_POLLS) {
+          wait = Math.min(wait * 2, POLL_MAX_MS);
         }
       } catch (err) {
         // Offline for a moment: keep showing the last data and try again.
+      } finally {
+        inFlight = false;
       }
-      window.setTimeout(poll, interval);
+      if (!hidden() && timer === null) timer = window.setTimeout(poll, wait);
     }
+    function now() {
+      if (hidden()) {
+        window.clearTimeout(timer);
+        timer = null;
+        return;
+      }
+      unchanged = 0;
+      wait = fast;
+      window.clearTimeout(timer);
+      timer = null;
+      poll();
+    }
+    document.addEventListener("visibilitychange", now);
+    window.addEventListener("focus", now);
+    window.addEventListener("pageshow", (event) => { if (event.persisted) now(); });
     poll();
   }
 
