@@ -1,19 +1,33 @@
 """Figure JSON next to each ranking: the same read rules and the same ETag / 304 rules as the
-answer it is drawn from, so a poll that finds nothing new costs a 304 here too."""
+answer it is drawn from, so a poll that finds nothing new costs a 304 here too.
+
+A ranking's figures are cached as rendered JSON beside its ETag (issue 24): when a ranking
+changes, every open page fetches its figures, and building them is milliseconds of plotly per
+request. As for the rankings, a public group's answer never depends on who asks, so it comes
+from the cache with no query and no authentication."""
 
 from typing import Any
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from impactboard.etags import if_none_match
+from impactboard.cache import body_cached
+from impactboard.etags import conditional_answer
 from ratings.access import group_access, results_visible_to
+from ratings.api.rankings import LazyAuthMixin
 from ratings.models import GLOBAL_SCOPE
+from ratings.ranking_cache import (
+    comparison_etag,
+    group_meta_cached,
+    ranking_etags_with,
+    ranking_read_remember,
+)
 from ratings.selectors import (
     ranking_comparison,
     ranking_get,
@@ -67,38 +81,56 @@ def figures_etag(etag: str) -> str:
     return f'"fig{FIGURES_VERSION}-{etag.strip(chr(34))}"'
 
 
-def _answer(request: Request, etag: str, build: Any) -> Response:
-    if if_none_match(request, etag):
-        response = Response(status=status.HTTP_304_NOT_MODIFIED)
-    else:
-        response = Response(build())
-    response["ETag"] = etag
-    response["Cache-Control"] = "no-cache"
-    return response
+def _rendered(data: dict[str, Any]) -> bytes:
+    return JSONRenderer().render(data)
 
 
-def _ranking_figures_answer(request: Request, scope: str) -> Response:
+def _cached_body(cached: Any, etag: str) -> bytes | None:
+    return cached[1] if cached and cached[0] == etag else None
+
+
+def _ranking_figures_answer(request: Request, scope: str, *, public: bool) -> HttpResponse:
+    """`public`: the ranking may be read by anyone (a public group whose results show)."""
+    key = f"figures:ranking:{scope}"
+    (current,), cached = ranking_etags_with(scopes=[scope], key=key)
+    if current:
+        etag = figures_etag(current)
+        if (answer := conditional_answer(request, etag, _cached_body(cached, etag))) is not None:
+            return answer
     ranking = ranking_get(scope=scope)
+    if public:
+        ranking_read_remember(scope=scope, etag=ranking.etag)  # for the next poll's fast path
+    etag = figures_etag(ranking.etag)
+    if (answer := conditional_answer(request, etag, None)) is not None:
+        return answer
 
-    def build() -> dict[str, Any]:
+    def build() -> bytes:
         payload = ranking_payload(ranking)
-        return {
-            "computed_at": payload["computed_at"],
-            "raters": payload["raters"],
-            "hidden": False,
-            **page_spec(ranking_figures(payload)),
-        }
+        return _rendered(
+            {
+                "computed_at": payload["computed_at"],
+                "raters": payload["raters"],
+                "hidden": False,
+                **page_spec(ranking_figures(payload)),
+            }
+        )
 
-    return _answer(request, figures_etag(ranking.etag), build)
+    answer = conditional_answer(request, etag, body_cached(key=key, etag=etag, build=build))
+    assert answer is not None
+    return answer
 
 
-class GroupRankingFiguresView(APIView):
+class GroupRankingFiguresView(LazyAuthMixin, APIView):
     """The charts of a group's ranking. Read rules as for the group's rankings."""
 
     permission_classes = [AllowAny]
 
     @extend_schema(responses={200: FiguresSerializer, 304: None, 404: NOT_FOUND})
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: Request, slug: str) -> Response | HttpResponse:
+        meta = group_meta_cached(slug=slug)
+        if meta and meta["public"] and not meta["hidden"]:
+            # Readable by anyone: the caller's identity cannot change the answer.
+            return _ranking_figures_answer(request, meta["scope"], public=True)
         access = group_access(slug=slug, user=request.user)
         if not results_visible_to(access=access, user=request.user):
             # The rankings API's hidden answer: no aggregate, no ETag that could leak one.
@@ -112,40 +144,63 @@ class GroupRankingFiguresView(APIView):
                     "figures": {},
                 }
             )
-        return _ranking_figures_answer(request, access.group.scope)
+        public = access.group.is_public and not access.group.results_hidden
+        return _ranking_figures_answer(request, access.group.scope, public=public)
 
 
-class GlobalRankingFiguresView(APIView):
+class GlobalRankingFiguresView(LazyAuthMixin, APIView):
     """The charts of the global ranking."""
 
     permission_classes = [AllowAny]
 
     @extend_schema(responses={200: FiguresSerializer, 304: None})
-    def get(self, request: Request) -> Response:
-        return _ranking_figures_answer(request, GLOBAL_SCOPE)
+    def get(self, request: Request) -> Response | HttpResponse:
+        return _ranking_figures_answer(request, GLOBAL_SCOPE, public=True)
 
 
-class GroupComparisonFigureView(APIView):
+class GroupComparisonFigureView(LazyAuthMixin, APIView):
     """The group-against-global chart. Read rules as for the comparison."""
 
     permission_classes = [AllowAny]
 
     @extend_schema(responses={200: OneFigureSerializer, 304: None, 404: NOT_FOUND})
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: Request, slug: str) -> Response | HttpResponse:
+        meta = group_meta_cached(slug=slug)
+        if meta and meta["public"] and not meta["hidden"]:
+            # Readable by anyone: answered from the cache when it holds this version.
+            (here, world_etag), cached = ranking_etags_with(
+                scopes=[meta["scope"], GLOBAL_SCOPE], key=f"figures:compare:{meta['scope']}"
+            )
+            if here and world_etag:
+                etag = figures_etag(comparison_etag(here, world_etag))
+                answer = conditional_answer(request, etag, _cached_body(cached, etag))
+                if answer is not None:
+                    return answer
         access = group_access(slug=slug, user=request.user)
         if not results_visible_to(access=access, user=request.user):
             return Response({"hidden": True, "figure": None})
         group = ranking_get(scope=access.group.scope)
         world = ranking_get(scope=GLOBAL_SCOPE)
-        etag = figures_etag(f"cmp-{access.group.pk}-{group.version}-{world.version}")
-        return _answer(
-            request,
-            etag,
-            lambda: {
-                "hidden": False,
-                **figure_spec(comparison_figure(ranking_comparison(group=group, world=world))),
-            },
+        if access.group.is_public and not access.group.results_hidden:
+            # Back in the cache for the next poll (see ratings.api.rankings.GroupComparisonView).
+            ranking_read_remember(scope=group.scope, etag=group.etag)
+            ranking_read_remember(scope=world.scope, etag=world.etag)
+        etag = figures_etag(comparison_etag(group.etag, world.etag))
+        if (answer := conditional_answer(request, etag, None)) is not None:
+            return answer
+        body = body_cached(
+            key=f"figures:compare:{access.group.scope}",
+            etag=etag,
+            build=lambda: _rendered(
+                {
+                    "hidden": False,
+                    **figure_spec(comparison_figure(ranking_comparison(group=group, world=world))),
+                }
+            ),
         )
+        answer = conditional_answer(request, etag, body)
+        assert answer is not None
+        return answer
 
 
 class TheoryDistributionFigureView(APIView):

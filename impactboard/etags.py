@@ -1,6 +1,6 @@
 """Conditional GETs: does a request's If-None-Match name the current ETag?"""
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.http import parse_etags
 
 
@@ -13,3 +13,18 @@ def if_none_match(request: HttpRequest, etag: str) -> bool:
         return False
     wanted = etag.removeprefix("W/")
     return any(tag == "*" or tag.removeprefix("W/") == wanted for tag in parse_etags(header))
+
+
+def conditional_answer(request: HttpRequest, etag: str, body: bytes | None) -> HttpResponse | None:
+    """For the current `etag`: 304 when the request names it, else the 200 of the JSON `body`;
+    None when there is no body to send (the caller builds it)."""
+    response: HttpResponse
+    if if_none_match(request, etag):
+        response = HttpResponseNotModified()
+    elif body is not None:
+        response = HttpResponse(body, content_type="application/json")
+    else:
+        return None
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    return response

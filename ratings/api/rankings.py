@@ -8,19 +8,24 @@ from django.http import Http404, HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from impactboard.etags import if_none_match
+from impactboard.cache import body_cached
+from impactboard.etags import conditional_answer, if_none_match
 from theories.models import Theory
 
 from ..access import group_access, results_visible_to
 from ..models import GLOBAL_SCOPE
 from ..ranking_cache import (
+    comparison_etag,
+    group_meta_cached,
     group_ranking_cached,
     ranking_body,
     ranking_cached,
+    ranking_etags_with,
     ranking_payload,
     ranking_read_remember,
 )
@@ -143,28 +148,50 @@ class GlobalRankingsView(LazyAuthMixin, APIView):
         return _ranking_response(request, GLOBAL_SCOPE, cacheable=True)
 
 
-class GroupComparisonView(APIView):
+class GroupComparisonView(LazyAuthMixin, APIView):
     """Each theory's place in the group beside its place across all public groups, with
     Kendall's tau-b between the group's and the global means (theories rated in both)."""
 
     permission_classes = [AllowAny]
 
     @extend_schema(responses={200: ComparisonSerializer, 304: None, 404: NOT_FOUND})
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: Request, slug: str) -> Response | HttpResponse:
+        # Issue 24: every open group page polls this; a public group's answer comes from the
+        # cache (both rankings' ETags and the body of that pair), as the rankings' do.
+        meta = group_meta_cached(slug=slug)
+        if meta and meta["public"] and not meta["hidden"]:
+            (here, world_etag), cached = ranking_etags_with(
+                scopes=[meta["scope"], GLOBAL_SCOPE], key=f"rankings:compare:{meta['scope']}"
+            )
+            if here and world_etag:
+                etag = comparison_etag(here, world_etag)
+                body = cached[1] if cached and cached[0] == etag else None
+                if (answer := conditional_answer(request, etag, body)) is not None:
+                    return answer
         access = group_access(slug=slug, user=request.user)
         if not results_visible_to(access=access, user=request.user):
             hidden: dict[str, Any] = {"hidden": True, "rank_correlation": None, "results": []}
             return Response(ComparisonSerializer(hidden).data)
         group = ranking_get(scope=access.group.scope)
         world = ranking_get(scope=GLOBAL_SCOPE)
-        etag = f'"cmp-{access.group.pk}-{group.version}-{world.version}"'
-        if if_none_match(request, etag):
-            response = Response(status=status.HTTP_304_NOT_MODIFIED)
-        else:
-            comparison = ranking_comparison(group=group, world=world)
-            response = Response(ComparisonSerializer(comparison).data)
-        response["ETag"] = etag
-        return response
+        if access.group.is_public and not access.group.results_hidden:
+            # Both ETags back in the cache (they leave it a minute after their last recompute),
+            # so that the next poll takes the path above.
+            ranking_read_remember(scope=group.scope, etag=group.etag)
+            ranking_read_remember(scope=world.scope, etag=world.etag)
+        etag = comparison_etag(group.etag, world.etag)
+        if (answer := conditional_answer(request, etag, None)) is not None:
+            return answer
+        body = body_cached(
+            key=f"rankings:compare:{access.group.scope}",
+            etag=etag,
+            build=lambda: JSONRenderer().render(
+                ComparisonSerializer(ranking_comparison(group=group, world=world)).data
+            ),
+        )
+        answer = conditional_answer(request, etag, body)
+        assert answer is not None
+        return answer
 
 
 class TheoryDistributionView(APIView):
