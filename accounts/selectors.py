@@ -5,7 +5,8 @@ from typing import Any
 from django.contrib.auth.models import User
 
 from discussion.models import Comment
-from ratings.models import Membership, Rating, Submission
+from groups.models import Membership
+from ratings.models import Rating, Submission
 
 
 def account_data(*, user: User) -> dict[str, Any]:

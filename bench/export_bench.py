@@ -40,7 +40,8 @@ from django.db import connection  # noqa: E402
 from rest_framework.test import APIRequestFactory  # noqa: E402
 
 from exports.api import RatingsCSVView  # noqa: E402
-from ratings.models import DiscussionGroup, Rating  # noqa: E402
+from groups.models import DiscussionGroup  # noqa: E402
+from ratings.models import Rating  # noqa: E402
 
 SLUG = "bench-export"
 

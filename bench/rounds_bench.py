@@ -39,7 +39,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from ratings.models import DiscussionGroup  # noqa: E402
+from groups.models import DiscussionGroup  # noqa: E402
 from ratings.selectors.changes import changes_between  # noqa: E402
 from ratings.selectors.rounds import round_histograms  # noqa: E402
 

@@ -3,7 +3,7 @@
 A thread is a theory's public comments (anyone reads, any signed-in user writes) or a group's own
 comments on a theory (members only: 404 for a private group's outsiders, as everywhere; 403 for
 a public group's non-members). Moderating means: a facilitator of the comment's group, or staff
-for the public thread. The rules for the group itself come from ratings.access.
+for the public thread. The rules for the group itself come from groups.access.
 """
 
 from dataclasses import dataclass
@@ -13,8 +13,8 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from ratings.access import GroupAccess, Need, group_access
-from ratings.models import DiscussionGroup
+from groups.access import GroupAccess, Need, group_access
+from groups.models import DiscussionGroup
 from theories.models import Theory
 
 from .models import Comment

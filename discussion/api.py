@@ -11,8 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from impactboard.request_types import AuthedRequest
+from impactboard.serializers import DetailSerializer
 from impactboard.throttling import WriteThrottle
-from ratings.serializers import DetailSerializer
 from theories.models import Theory
 
 from .access import CommentNeed, ThreadAccess, comment_access, comment_readable, thread_access

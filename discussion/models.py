@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 
-from ratings.models import DiscussionGroup
+from groups.models import DiscussionGroup
 from theories.models import Theory
 
 BODY_MAX_CHARS = 10_000

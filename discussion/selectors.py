@@ -9,11 +9,12 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from ratings.access import results_visible_to
-from ratings.models import DiscussionGroup, Rating, SubmissionItem
+from groups.access import results_visible_to
+from groups.models import DiscussionGroup
 
 from .access import ThreadAccess
 from .models import Comment, CommentVersion, CommentVote
+from .rating_facts import author_scores, cited_items
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -94,10 +95,8 @@ def viewer_context(
         # Hidden-until-rated covers individual ratings too: nobody anchors on them.
         if results_visible_to(access=thread.group_access, user=user):
             authors = {c.author_id for c in comments if c.author_id}
-            ctx.author_ratings = dict(
-                Rating.objects.filter(
-                    group=thread.group, theory=thread.theory, participant__user_id__in=authors
-                ).values_list("participant__user_id", "score")
+            ctx.author_ratings = author_scores(
+                group_id=thread.group.pk, theory_id=thread.theory.pk, authors=authors
             )
             ctx.citations = citations_of(comments=comments, groups=[thread.group.pk])
     elif thread.group is None:
@@ -242,21 +241,7 @@ def citations_of(*, comments: Iterable[Any], groups: Any) -> dict[int, Citations
     by_id = {c.pk: c for c in comments}
     if not by_id:
         return {}
-    previous = (
-        SubmissionItem.objects.filter(
-            submission__participant=OuterRef("submission__participant"),
-            theory=OuterRef("theory"),
-            submission__created_at__lt=OuterRef("submission__created_at"),
-        )
-        .order_by("-submission__created_at", "-submission_id")
-        .values("score")[:1]
-    )
-    items = SubmissionItem.objects.filter(moved_by__in=list(by_id))
-    if groups is not None:
-        items = items.filter(submission__group_id__in=groups)
-    rows = items.annotate(previous=Subquery(previous)).values_list(
-        "moved_by_id", "score", "previous", "submission__created_at"
-    )
+    rows = cited_items(comment_ids=list(by_id), groups=groups)
     changes: dict[int, list[int]] = {}
     counts: dict[int, int] = {}
     earlier: dict[int, int] = {}

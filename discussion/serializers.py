@@ -72,7 +72,7 @@ class CommentSerializer(serializers.ModelSerializer):
     def get_author(self, c: Comment) -> str | None:
         if not (c.author_id and c.author):
             return None
-        # A guest's account carries the guest's chosen name (ratings.services.guests).
+        # A guest's account carries the guest's chosen name (groups.services.guests).
         return c.author.first_name or c.author.username
 
     @extend_schema_field(serializers.SlugField(allow_null=True))

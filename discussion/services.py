@@ -11,8 +11,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from groups.models import DiscussionGroup
 from impactboard.errors import DomainError
-from ratings.models import DiscussionGroup
 from theories.models import Theory
 
 from .markdown import MENTION_RE, render_markdown

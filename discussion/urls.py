@@ -34,6 +34,7 @@ api_urlpatterns = [
 ]
 
 urlpatterns = [
+    path("theories/<slug:slug>/", views.theory_detail, name="theory_detail"),
     path("theories/<slug:slug>/comments/", views.theory_comment, name="theory_comment"),
     path("theories/<slug:slug>/for-and-against/", views.theory_sides, name="theory_sides"),
     path(

@@ -127,6 +127,15 @@ def thread_context(
     }
 
 
+def theory_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The theory page: its text, the distribution of its scores (drawn from the API) and its
+    public discussion."""
+    theory = get_object_or_404(Theory, slug=slug)
+    context = {"theory": theory, "score_range": range(1, 11)}
+    context |= public_thread_context(request, theory=theory)
+    return render(request, "theories/theory_detail.html", context)
+
+
 def public_thread_context(request: HttpRequest, *, theory: Theory) -> dict[str, Any]:
     """For the theory page: its public thread, and links to the caller's groups' threads.
     Everything sits under one key, `discussion`, so that it cannot clash with the page's own."""

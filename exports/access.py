@@ -1,4 +1,4 @@
-"""Who may export and who may import: the group rules of ratings.access, plus the hiding rule.
+"""Who may export and who may import: the group rules of groups.access, plus the hiding rule.
 
 Exports follow the read rule of what they export: ratings and rankings as the rankings (anyone
 for a public group, members only for a private one, 404 otherwise), comments as the group's
@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 
 from discussion.access import group_thread_access
-from ratings.access import GroupAccess, Need, group_access, results_visible_to
+from groups.access import GroupAccess, Need, group_access, results_visible_to
 
 HIDDEN_DETAIL = "Results are hidden until you have rated in this group."
 

@@ -1,8 +1,9 @@
 """Writing CSV safely and incrementally: the formula-injection rule and a byte stream.
 
-The rule is written twice, once per place a cell can be made: `cell_safe` in Python, and
-`sql_cell_safe` in SQL for the ratings exports, whose lines come out of the database already
-written (`CsvLines`), so that no Python runs per row. Tests hold both to the same bytes.
+The rule (`impactboard.text`) is applied twice, once per place a cell can be made: `cell_safe`
+in Python, and `sql_cell_safe` in SQL for the ratings exports, whose lines come out of the
+database already written (`CsvLines`), so that no Python runs per row. Tests hold both to the
+same bytes.
 """
 
 import csv
@@ -23,24 +24,17 @@ from django.db.models.functions import Cast, Coalesce, Concat, Ord, Replace
 from django.db.models.lookups import Contains, In
 from django.db.models.sql.compiler import SQLCompiler
 
+from impactboard.text import (
+    FORMULA_CHARS,
+    FORMULA_STARTS,
+    FULL_WIDTH_STARTS,
+    IGNORED_LEADING,
+    formula_like,
+)
+
 if TYPE_CHECKING:
     from django.db.models.sql.compiler import _AsSqlType  # the stubs' alias, not at run time
 
-# A spreadsheet runs a cell that begins with one of these as a formula (tab and CR too, since some
-# programs strip them and then see the next character).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# The formula characters in their full-width forms (＝ ＋ － ＠), which some spreadsheets also read
-# as formulas (CJK input methods type them).
-FULL_WIDTH_STARTS = ("\uff1d", "\uff0b", "\uff0d", "\uff20")
-FORMULA_CHARS = ("=", "+", "-", "@", *FULL_WIDTH_STARTS)
-# Characters a spreadsheet may drop before reading a cell (LibreOffice's "Trim spaces" opens
-# ` =2+3` as a formula): spaces of every kind, line breaks, and the zero-width ones. A cell is
-# guarded when a formula character follows any run of them.
-IGNORED_LEADING = (
-    " \t\r\n\v\f\x85\xa0\u1680\u180e"
-    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-    "\u200b\u200c\u200d\u200e\u200f\u2028\u2029\u202f\u205f\u2060\u3000\ufeff"
-)
 BOM = "\ufeff".encode()
 # Rows are gathered into chunks of about this many bytes before they are sent: one write per
 # row would be a million tiny writes for a million ratings.
@@ -59,10 +53,7 @@ def cell_safe(value: Any) -> str:
         text = repr(value)
     else:
         text = str(value)
-    if text.startswith(FORMULA_STARTS + FULL_WIDTH_STARTS) or (
-        text.startswith(tuple(IGNORED_LEADING))
-        and text.lstrip(IGNORED_LEADING).startswith(FORMULA_CHARS)
-    ):
+    if formula_like(text):
         return "'" + text
     return text
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from ratings.models import DiscussionGroup
+from groups.models import DiscussionGroup
 
 
 class ImportJob(models.Model):

@@ -16,8 +16,9 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.utils import timezone
 
+from groups.models import DiscussionGroup, Participant
 from impactboard.errors import DomainError
-from ratings.models import DiscussionGroup, Participant, Submission
+from ratings.models import Submission
 from ratings.services import RatingItem, rating_submission_create
 from theories.models import Theory
 

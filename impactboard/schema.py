@@ -7,6 +7,17 @@ repeating them on every view."""
 
 from typing import Any
 
+from drf_spectacular.utils import OpenApiResponse
+
+from .serializers import DetailSerializer
+
+# The error answers group-scoped endpoints document on their own operations.
+NOT_FOUND = OpenApiResponse(DetailSerializer, description="No such group, or a private one.")
+FORBIDDEN = OpenApiResponse(DetailSerializer, description="Not allowed (members/facilitators).")
+UNAUTHENTICATED = OpenApiResponse(DetailSerializer, description="Not logged in.")
+BAD_REQUEST = OpenApiResponse(description="Validation errors, by field.")
+LAST_FACILITATOR = OpenApiResponse(DetailSerializer, description="The last facilitator.")
+
 DETAIL = {
     "type": "object",
     "properties": {"detail": {"type": "string"}},

@@ -6,7 +6,8 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from ratings.selectors import group_list_visible_to, ranking_global
+from groups.selectors import group_list_visible_to
+from ratings.selectors import ranking_global
 
 from .cache import fail_open
 

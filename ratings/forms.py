@@ -5,25 +5,9 @@ from django import forms
 
 from theories.models import Theory
 
-from .models import DiscussionGroup
 from .services import RatingItem
-from .services.guests import GuestNameInvalid, guest_name_clean
 
 SCORE_CHOICES = [("", "Not rated")] + [(str(s), str(s)) for s in range(1, 11)]
-
-
-class GroupCreateForm(forms.ModelForm):
-    class Meta:
-        model = DiscussionGroup
-        fields = ["name", "description", "visibility"]
-        widgets = {
-            "description": forms.Textarea(attrs={"rows": 3}),
-            "visibility": forms.RadioSelect,
-        }
-        help_texts = {
-            "visibility": "Anyone can find and join a public group; a private group is joined "
-            "only through its invite link."
-        }
 
 
 class RatingForm(forms.Form):
@@ -121,21 +105,3 @@ class RatingForm(forms.Form):
                 RatingItem(theory_id=theory.id, score=score, rationale=rationale, moved_by=moved_by)
             )
         return items
-
-
-class GuestJoinForm(forms.Form):
-    """Join with just a name: the service's rule (blank, long, formula-like, taken) decides."""
-
-    name = forms.CharField(
-        label="Your name in this group", max_length=200, required=False, strip=False
-    )
-
-    def __init__(self, *args: Any, group: DiscussionGroup, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.group = group
-
-    def clean_name(self) -> str:
-        try:
-            return guest_name_clean(group=self.group, name=self.cleaned_data.get("name", ""))
-        except GuestNameInvalid as exc:
-            raise forms.ValidationError(exc.messages) from exc

@@ -4,125 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import DiscussionGroup, Membership, Rating
-
-
-class GroupSerializer(serializers.ModelSerializer):
-    """A group as the contract shows it; `join_code` only to its facilitators."""
-
-    member_count = serializers.SerializerMethodField()
-    is_member = serializers.SerializerMethodField()
-    role = serializers.SerializerMethodField()
-    join_code = serializers.SerializerMethodField()
-
-    class Meta:
-        model = DiscussionGroup
-        fields = [
-            "slug",
-            "name",
-            "description",
-            "visibility",
-            "member_count",
-            "ratings_open",
-            "results_hidden",
-            "listing",
-            "guests_allowed",
-            "is_member",
-            "role",
-            "join_code",
-        ]
-        read_only_fields = ["slug", "member_count", "listing", "is_member", "role", "join_code"]
-
-    def _role(self, group: DiscussionGroup) -> str | None:
-        if hasattr(group, "caller_role"):
-            return group.caller_role
-        return self.context.get("role")
-
-    def get_member_count(self, group: DiscussionGroup) -> int:
-        # Annotated by the list's selector; a single group read elsewhere counts here.
-        member_count: int | None = getattr(group, "member_count", None)
-        if member_count is not None:
-            return member_count
-        return group.memberships.count()
-
-    def get_is_member(self, group: DiscussionGroup) -> bool:
-        return self._role(group) is not None
-
-    def get_role(self, group: DiscussionGroup) -> str | None:
-        return self._role(group)
-
-    def get_join_code(self, group: DiscussionGroup) -> str | None:
-        return group.join_code if self._role(group) == Membership.Role.FACILITATOR else None
-
-    def to_representation(self, instance: DiscussionGroup) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        if data["join_code"] is None:
-            del data["join_code"]
-        return data
-
-
-class GroupCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120)
-    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    visibility = serializers.ChoiceField(choices=DiscussionGroup.Visibility.choices)
-
-
-class GroupUpdateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120, required=False)
-    description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    visibility = serializers.ChoiceField(choices=DiscussionGroup.Visibility.choices, required=False)
-    ratings_open = serializers.BooleanField(required=False)
-    results_hidden = serializers.BooleanField(required=False)
-    # A facilitator asks for the global ranking ("requested") or withdraws ("unlisted"); staff
-    # decide ("listed") in the moderation queue, never through this API.
-    listing = serializers.ChoiceField(
-        choices=[DiscussionGroup.Listing.REQUESTED, DiscussionGroup.Listing.UNLISTED],
-        required=False,
-        error_messages={
-            "invalid_choice": "Must be 'requested' (ask to be listed) or 'unlisted'; staff list "
-            "a group."
-        },
-    )
-    guests_allowed = serializers.BooleanField(required=False)
-
-    def _strict_bool(self, name: str, value: bool) -> bool:
-        if not isinstance(self.initial_data.get(name), bool):
-            raise serializers.ValidationError("Must be true or false.")
-        return value
-
-    def validate_ratings_open(self, value: bool) -> bool:
-        return self._strict_bool("ratings_open", value)
-
-    def validate_results_hidden(self, value: bool) -> bool:
-        return self._strict_bool("results_hidden", value)
-
-    def validate_guests_allowed(self, value: bool) -> bool:
-        return self._strict_bool("guests_allowed", value)
-
-
-class JoinSerializer(serializers.Serializer):
-    join_code = serializers.CharField(required=False, allow_blank=True, max_length=64)
-
-
-class GuestJoinSerializer(serializers.Serializer):
-    """The name is checked by the service (blank, long, formula-like, taken): a 400 on `name`."""
-
-    join_code = serializers.CharField(max_length=64, allow_blank=True)
-    name = serializers.CharField(max_length=200, allow_blank=True, trim_whitespace=False)
-
-
-class GuestTokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
-    name = serializers.CharField()
-
-
-class MemberSerializer(serializers.ModelSerializer):
-    username = serializers.CharField(source="user.username", read_only=True)
-
-    class Meta:
-        model = Membership
-        fields = ["username", "role", "joined_at"]
-        read_only_fields = ["username", "joined_at"]
+from .models import Rating
 
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": 10, "nullable": True})
@@ -207,9 +89,25 @@ class RankingRowSerializer(serializers.Serializer):
     histogram = serializers.ListField(
         child=serializers.IntegerField(), min_length=10, max_length=10
     )
-    ci_low = serializers.FloatField(allow_null=True, help_text="95% t-interval of the mean: low.")
-    ci_high = serializers.FloatField(allow_null=True, help_text="95% t-interval of the mean: high.")
-    thin = serializers.BooleanField(help_text="n < 3: thin evidence.")
+    ci_low = serializers.FloatField(
+        allow_null=True,
+        help_text="95% t-interval of the mean: low (global: bootstrap over groups of `mean`).",
+    )
+    ci_high = serializers.FloatField(
+        allow_null=True,
+        help_text="95% t-interval of the mean: high (global: bootstrap over groups of `mean`).",
+    )
+    thin = serializers.BooleanField(
+        help_text="n < 3 (the global ranking: fewer than 3 groups rated it): thin evidence."
+    )
+    groups = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text=(
+            "The global ranking only: how many of the groups it counts rated this theory (each "
+            "one voice; `mean` is the median of their means). See /methods/#global-groups."
+        ),
+    )
     controversy = serializers.FloatField(
         allow_null=True,
         help_text=(
@@ -224,9 +122,9 @@ class RankingRowSerializer(serializers.Serializer):
         allow_null=True,
         help_text=(
             "[low, high]: the ranks (1 = best) the theory could plausibly hold given these "
-            "raters (95%, by resampling the raters; the global ranking uses a normal "
-            "approximation of the means); low ≤ rank ≤ high. Null when nobody rated the theory "
-            "or there are fewer than 3 raters. See /methods/#rank-intervals."
+            "raters (95%, by resampling the raters; the global ranking resamples its groups); "
+            "low ≤ rank ≤ high. Null when nobody rated the theory or there are fewer than 3 "
+            "raters (global: groups). See /methods/#rank-intervals."
         ),
     )
     tier = serializers.IntegerField(
@@ -263,9 +161,7 @@ class RankIntervalsSerializer(serializers.Serializer):
     method = serializers.CharField()
     confidence = serializers.FloatField()
     resamples = serializers.IntegerField(help_text="0 when there are no intervals.")
-    n = serializers.IntegerField(
-        help_text="Raters resampled (global: the most ratings of any theory)."
-    )
+    n = serializers.IntegerField(help_text="Raters resampled (global: the groups resampled).")
 
 
 class ConcordanceSerializer(serializers.Serializer):
@@ -348,6 +244,14 @@ class RankingSerializer(serializers.Serializer):
         help_text="True when the group hides results until the caller has rated: results is []."
     )
     raters = serializers.IntegerField(help_text="Distinct participants with at least one rating.")
+    groups = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text=(
+            "The global ranking only: the groups it counts (listed public groups with ratings "
+            "that count; see /methods/#global-groups)."
+        ),
+    )
     results = RankingRowSerializer(many=True)
     summary = RankingSummarySerializer(required=False)
 
@@ -394,7 +298,3 @@ class DistributionSerializer(serializers.Serializer):
     theory = RankingTheorySerializer()
     all_public = HistogramSerializer(help_text="Across every public group.")
     groups = GroupHistogramSerializer(many=True)
-
-
-class DetailSerializer(serializers.Serializer):
-    detail = serializers.CharField()

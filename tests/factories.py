@@ -4,8 +4,10 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
-from ratings.models import DiscussionGroup, Participant, Submission
-from ratings.services import RatingItem, participant_for_user, rating_submission_create
+from groups.models import DiscussionGroup, Participant
+from groups.services import participant_for_user
+from ratings.models import Submission
+from ratings.services import RatingItem, rating_submission_create
 from theories.models import Theory
 
 

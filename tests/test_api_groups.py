@@ -4,7 +4,7 @@ facilitator, on public and private groups."""
 
 import pytest
 
-from ratings.models import DiscussionGroup, Membership
+from groups.models import DiscussionGroup, Membership
 
 GROUPS = "/api/v1/groups/"
 

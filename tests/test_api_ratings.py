@@ -4,8 +4,8 @@ import json
 
 import pytest
 
+from groups.services import group_update
 from ratings.models import Rating, Submission, SubmissionItem
-from ratings.services import group_update
 
 URL = "/api/v1/groups/{}/ratings/mine/"
 

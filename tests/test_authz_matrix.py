@@ -14,6 +14,9 @@ from rest_framework.test import APIClient
 from accounts.services import token_for
 from discussion.services import comment_create
 
+# Who may do what does not depend on the database backend: run once, in the PostgreSQL pass.
+pytestmark = [pytest.mark.backend_agnostic]
+
 ROLES = ["anonymous", "outsider", "member", "facilitator", "other_facilitator", "staff"]
 
 
@@ -273,6 +276,9 @@ MATRIX += [
     Row("group_invite_rotate", "post", *FACILITATOR_POST, api=False, kwargs=slug),
     Row("group_member_remove", "post", *FACILITATOR_POST, api=False, kwargs=slug,
         body=lambda ctx, role: {"username": ctx.cast.member.username}),
+    # Issue 23: approving or declining a newcomer (nobody is waiting: the facilitator is told).
+    Row("group_newcomer_decide", "post", *FACILITATOR_POST, api=False, kwargs=slug,
+        body=lambda ctx, role: {"username": ctx.cast.outsider.username, "decision": "approve"}),
     Row("group_delete", "get", *FACILITATOR_PAGE, api=False, kwargs=slug),
     Row("group_delete", "post", *FACILITATOR_POST, api=False, kwargs=slug,
         # The existence-oracle test passes a stand-in with a slug only for the missing group.
@@ -300,6 +306,9 @@ MATRIX += [
     Row("password_reset_confirm", "get", same(200), api=False,
         kwargs=lambda ctx: {"uidb64": "MQ", "token": "wrong-token"}),
     Row("password_reset_complete", "get", same(200), api=False),
+    # The link that adds an e-mail address (issue 23): a forged token is refused for everyone.
+    Row("email_confirm", "get", same(400), api=False, kwargs=lambda ctx: {"token": "forged"}),
+    Row("email_confirm", "post", same(400), api=False, kwargs=lambda ctx: {"token": "forged"}),
 ]  # fmt: skip
 
 # Routes deliberately outside the matrix, with the test that covers them.
@@ -393,7 +402,7 @@ GUEST_PAGES = [
 
 
 def _guest(cast):  # type: ignore[no-untyped-def]
-    from ratings.services.guests import guest_join
+    from groups.services.guests import guest_join
 
     return guest_join(group=cast.private, name="Gwen")
 
@@ -418,7 +427,7 @@ def test_a_guest_token_is_a_member_of_its_group_and_401_elsewhere(
 def test_a_guest_cookie_is_a_member_of_its_group_and_ignored_elsewhere(
     name: str, method: str, own: int, elsewhere: int, cast
 ) -> None:  # type: ignore[no-untyped-def]
-    from ratings.guest_auth import COOKIE_NAME, guest_cookie_value
+    from groups.guest_auth import COOKIE_NAME, guest_cookie_value
 
     guest = _guest(cast)
     client = Client()

@@ -8,10 +8,12 @@ from typing import Any
 import pytest
 
 from charts.figures import ranking_bars
-from charts.more_figures import distribution_figure
+from charts.group_vs_global import distribution_figure
 from charts.svg import PLOT_LEFT, PLOT_RIGHT, figure_svg
-from ratings.models import Participant
-from ratings.services import group_update, ranking_recompute
+from groups.models import Participant
+from groups.services import group_update
+from ratings.scope import Scope
+from ratings.services import ranking_recompute
 from tests.factories import rate
 from tests.test_figures import EMPTY, MANY, TWO, payload, row
 
@@ -131,7 +133,7 @@ def test_the_distribution_draws_each_visible_series_with_a_legend() -> None:
 def rated_group(cast: Any) -> None:
     for i, score in enumerate((9, 7, 8)):
         rate(Participant.objects.create(group=cast.public, name=f"p{i}"), {18: score, 3: 4})
-    ranking_recompute(scope=cast.public.scope, force=True)
+    ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
 
 
 @pytest.mark.django_db
@@ -160,10 +162,9 @@ def test_the_theory_page_draws_only_the_groups_the_viewer_may_see(cast, client, 
     rate(Participant.objects.create(group=cast.public, name="a"), {theories[2]: 7})
     rate(Participant.objects.create(group=cast.private, name="b"), {theories[2]: 2})
     for group in (cast.public, cast.private):
-        ranking_recompute(scope=group.scope, force=True)
-    from ratings.models import GLOBAL_SCOPE
+        ranking_recompute(scope=Scope.group(group.pk), force=True)
 
-    ranking_recompute(scope=GLOBAL_SCOPE, force=True)
+    ranking_recompute(scope=Scope.global_(), force=True)
     group_update(group=cast.private, results_hidden=True)
     url = f"/theories/{theories[2].slug}/"
     anonymous = client.get(url).content.decode()

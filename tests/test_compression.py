@@ -1,5 +1,5 @@
 """Issue 24: pages and JSON travel gzipped (impactboard.middleware.CompressionMiddleware), polls
-still end in 304 with the weak ETag compression gives them (impactboard/etags.py), and what
+still end in 304 with the weak ETag compression gives them (ratings/api/answers.py), and what
 carries a secret besides the masked CSRF token is never compressed (BREACH)."""
 
 import gzip
@@ -9,8 +9,9 @@ import pytest
 from django.test import RequestFactory
 from rest_framework.test import APIClient
 
-from impactboard.etags import if_none_match
-from ratings.models import Participant
+from groups.models import Participant
+from ratings.api.answers import if_none_match
+from ratings.scope import Scope
 from ratings.services import ranking_recompute
 from tests.conftest import PASSWORD
 from tests.factories import rate
@@ -21,7 +22,7 @@ GZIP = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br"}
 def rated(cast) -> None:  # type: ignore[no-untyped-def]
     for i, score in enumerate((9, 6, 7)):
         rate(Participant.objects.create(group=cast.public, name=f"p{i}"), {1: score, 2: 3})
-    ranking_recompute(scope=cast.public.scope, force=True)
+    ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
 
 
 @pytest.mark.django_db
@@ -58,7 +59,7 @@ def test_a_poll_with_the_weak_etag_of_a_compressed_answer_is_a_304(
     assert strong.status_code == 304
     with django_capture_on_commit_callbacks(execute=True):  # the new ETag reaches the cache
         rate(Participant.objects.create(group=cast.public, name="late"), {1: 1})
-        ranking_recompute(scope=cast.public.scope, force=True)
+        ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"], **GZIP).status_code == 200
 
 

@@ -14,10 +14,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from discussion.markdown import render_markdown, sanitise
 from discussion.models import Comment, CommentReport, CommentVersion, CommentVote
 from discussion.services import comment_create
-from ratings.services import (
-    group_update,
-    membership_join,
-)
+from groups.services import group_update, membership_join
 
 from .conftest import PASSWORD
 from .factories import rate

@@ -11,14 +11,12 @@ from django.core.management import call_command
 
 from exports.models import ImportJob
 from exports.services import import_job_execute
-from ratings.models import Participant, Rating, Submission
+from groups.models import Participant
+from groups.services import participant_for_user
+from ratings.models import Rating, Submission
+from ratings.scope import Scope
 from ratings.selectors import ranking_get
-from ratings.services import (
-    RatingItem,
-    participant_for_user,
-    ranking_recompute,
-    rating_submission_create,
-)
+from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 
 from .conftest import wait_until
 
@@ -80,7 +78,7 @@ def test_a_plain_sheet_is_imported_as_named_participants_with_a_history_entry(
     assert submission.source == "import"
     assert submission.note == "import of old-sheet.csv by fay"
     assert submission.submitted_by == cast.facilitator
-    assert ranking_recompute(scope=cast.public.scope, force=True).raters == 2
+    assert ranking_recompute(scope=Scope.group(cast.public.pk), force=True).raters == 2
 
 
 @pytest.mark.parametrize(
@@ -304,7 +302,7 @@ def test_an_import_job_is_visible_to_the_groups_facilitators_only(cast, api, the
 
 
 def test_closed_ratings_do_not_stop_a_facilitators_import(cast, api, theories) -> None:
-    from ratings.services import group_update
+    from groups.services import group_update
 
     group_update(group=cast.public, ratings_open=False)
     assert commit(api, cast.facilitator, cast.public, "Name,1\nAda,5\n").status_code == 201
@@ -342,12 +340,12 @@ def test_round_trip_export_then_import_gives_an_identical_ranking(
         rating_submission_create(
             participant=participant, items=items, submitted_by=None, source="api"
         )
-    source = ranking_recompute(scope=cast.public.scope)
+    source = ranking_recompute(scope=Scope.group(cast.public.pk))
     exported = b"".join(
         api().get(f"/api/v1/groups/{cast.public.slug}/export/ratings.csv").streaming_content
     )
 
-    from ratings.services import group_create
+    from groups.services import group_create
 
     target = group_create(user=cast.facilitator, name="Imported Copy", visibility="private")
     with django_capture_on_commit_callbacks(execute=True):
@@ -357,7 +355,7 @@ def test_round_trip_export_then_import_gives_an_identical_ranking(
             format="multipart",
         )
     assert response.status_code == 201, response.json()
-    copy = ranking_recompute(scope=target.scope, force=True)
+    copy = ranking_recompute(scope=Scope.group(target.pk), force=True)
     assert copy.results == source.results
     assert copy.raters == source.raters
     # Every rater came across under the same name, formula-like names included.
@@ -458,7 +456,7 @@ def test_a_large_sheet_goes_to_the_task_which_runs_inline_in_eager_mode(
     assert Rating.objects.filter(group=cast.public).count() == 800
     assert ImportJob.objects.get().content == b""  # the copy of the upload is dropped
     # ...and the ranking was recomputed inline on commit.
-    assert ranking_get(scope=cast.public.scope).raters == 40
+    assert ranking_get(scope=Scope.group(cast.public.pk)).raters == 40
 
 
 def test_running_a_job_twice_imports_once(cast, api, theories, settings) -> None:
@@ -490,7 +488,7 @@ def test_a_queued_job_shows_a_progress_bar_page(cast, client, theories, settings
 def test_a_large_sheet_is_imported_by_the_real_worker_with_progress(
     celery_worker, make_user, theories, api
 ) -> None:
-    from ratings.services import group_create, group_update
+    from groups.services import group_create, group_update
 
     user = make_user("bigfay")
     group = group_create(user=user, name="Big Import", visibility="public")
@@ -506,7 +504,7 @@ def test_a_large_sheet_is_imported_by_the_real_worker_with_progress(
     assert job["status"] == "done", job
     assert job["done"] == 3000 and job["result"]["ratings"] == 60_000
     ranking = wait_until(
-        lambda: (r := ranking_get(scope=group.scope)).raters == 3000 and r, timeout=30
+        lambda: (r := ranking_get(scope=Scope.group(group.pk))).raters == 3000 and r, timeout=30
     )
     assert ranking.results[0]["n"] == 3000
 

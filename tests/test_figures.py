@@ -7,8 +7,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from charts.figures import agreement_map, ranking_bars, ranking_figures, ranking_heatmap
-from charts.more_figures import comparison_figure, distribution_figure
-from ratings.models import GLOBAL_SCOPE, Participant
+from charts.group_vs_global import comparison_figure, distribution_figure
+from groups.models import Participant
+from ratings.scope import Scope
 from ratings.services import ranking_recompute
 from tests.factories import rate
 
@@ -172,7 +173,7 @@ def test_the_figures_follow_the_ranking_with_an_etag_derived_from_it(
 ) -> None:
     rate(Participant.objects.create(group=cast.public, name="a"), {18: 9, 3: 2})
     rate(Participant.objects.create(group=cast.public, name="b"), {18: 8, 3: 4})
-    ranking_recompute(scope=cast.public.scope, force=True)
+    ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
     client = APIClient()
     ranking = client.get(f"/api/v1/groups/{cast.public.slug}/rankings/")
     answer = client.get(f"/api/v1/groups/{cast.public.slug}/rankings/figures/")
@@ -189,7 +190,7 @@ def test_the_figures_follow_the_ranking_with_an_etag_derived_from_it(
     # figures, like the rankings, answer a poll from there).
     with django_capture_on_commit_callbacks(execute=True):
         rate(Participant.objects.create(group=cast.public, name="c"), {3: 10})
-        ranking_recompute(scope=cast.public.scope, force=True)
+        ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
     changed = client.get(
         f"/api/v1/groups/{cast.public.slug}/rankings/figures/", HTTP_IF_NONE_MATCH=answer["ETag"]
     )
@@ -201,7 +202,7 @@ def test_the_figures_follow_the_ranking_with_an_etag_derived_from_it(
 def test_the_global_figures_answer_and_a_private_groups_figures_are_404_to_outsiders(
     cast, theories
 ) -> None:
-    ranking_recompute(scope=GLOBAL_SCOPE, force=True)
+    ranking_recompute(scope=Scope.global_(), force=True)
     client = APIClient()
     answer = client.get("/api/v1/rankings/figures/")
     assert answer.status_code == 200
@@ -214,7 +215,7 @@ def test_hidden_results_hide_the_figures_too(cast, theories) -> None:
     cast.public.results_hidden = True
     cast.public.save()
     rate(Participant.objects.create(group=cast.public, name="a"), {1: 9})
-    ranking_recompute(scope=cast.public.scope, force=True)
+    ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
     client = APIClient()
     client.force_authenticate(cast.member)
     body = client.get(f"/api/v1/groups/{cast.public.slug}/rankings/figures/").json()
@@ -295,13 +296,13 @@ def test_the_figures_carry_only_the_defaults_plotly_js_lacks() -> None:
 def test_the_figures_answer_sends_the_shared_part_once(cast, theories) -> None:
     rate(Participant.objects.create(group=cast.public, name="a"), {18: 9, 3: 2})
     rate(Participant.objects.create(group=cast.public, name="b"), {18: 8, 3: 4})
-    ranking_recompute(scope=cast.public.scope, force=True)
+    ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
     body = APIClient().get(f"/api/v1/groups/{cast.public.slug}/rankings/figures/").json()
     assert body["shared"]["config"]["displayModeBar"] is False
     assert body["shared"]["layout"]["uirevision"] == "keep"
     assert set(body["figures"]) == {"bars", "heatmap", "scatter"}
     assert all("config" not in f and "font" not in f["layout"] for f in body["figures"].values())
-    ranking_recompute(scope=GLOBAL_SCOPE, force=True)
+    ranking_recompute(scope=Scope.global_(), force=True)
     theory = APIClient().get(f"/api/v1/theories/{theories[17].pk}/distribution/figure/").json()
     assert theory["shared"] == body["shared"]
     assert theory["figure"]["layout"]["xaxis"]["type"] == "category"

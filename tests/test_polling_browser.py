@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from ratings.models import Participant
+from groups.models import Participant
+from ratings.scope import Scope
 from ratings.services import ranking_recompute
 from tests.factories import rate
 
@@ -127,7 +128,7 @@ def test_a_change_brings_back_the_one_second_pace(
     assert all(board.next_poll_after(s) for s in (1,) * 10 + (2, 4, 8))  # waiting 16 s now
     # Someone rates: the next poll finds it (200), and the pace is 1 s again.
     rate(Participant.objects.create(group=cast.public, name="late"), {1: 10, 5: 1})
-    ranking_recompute(scope=cast.public.scope, force=True)
+    ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
     assert board.next_poll_after(16)
     assert board.statuses[-1] == 200
     assert all(board.next_poll_after(1) for _ in range(3))

@@ -11,16 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.services import user_create
-from ratings.models import Participant
-from ratings.services import (
-    RatingItem,
-    group_create,
-    group_update,
-    membership_join,
-    participant_for_user,
-    ranking_recompute,
-    rating_submission_create,
-)
+from groups.models import Participant
+from groups.services import group_create, group_update, membership_join, participant_for_user
+from ratings.scope import Scope
+from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 from tests.factories import rate
 
 pytestmark = pytest.mark.django_db
@@ -87,11 +81,11 @@ def test_reading_a_ranking_costs_at_most_three_queries_whatever_the_group_size(
     cast, api, theories
 ) -> None:
     url = f"/api/v1/groups/{cast.public.slug}/rankings/"
-    ranking_recompute(scope=cast.public.scope, force=True)
+    ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
     cold = queries_of(lambda: api().get(url))  # fills the group's cached facts
     small = queries_of(lambda: api().get(url))
     crowd(cast.public, theories, 5)
-    ranking_recompute(scope=cast.public.scope, force=True)
+    ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
     large = queries_of(lambda: api().get(url))
     # The group and its stored ranking (plus the group's facts on a cache miss): never the ratings.
     assert len(cold) <= 3, cold
@@ -101,7 +95,7 @@ def test_reading_a_ranking_costs_at_most_three_queries_whatever_the_group_size(
 
 def test_reading_the_global_ranking_is_one_query(cast, api, theories) -> None:
     crowd(cast.public, theories, 3)
-    ranking_recompute(scope="global", force=True)
+    ranking_recompute(scope=Scope.global_(), force=True)
     sqls = queries_of(lambda: api().get("/api/v1/rankings/"))
     assert len(sqls) <= 1, sqls
 
@@ -116,7 +110,7 @@ def test_a_poll_with_a_current_etag_costs_no_query_once_the_cache_is_warm(
         source="api",
     )
     with django_capture_on_commit_callbacks(execute=True):  # the recompute remembers the ETag
-        ranking_recompute(scope=cast.public.scope)
+        ranking_recompute(scope=Scope.group(cast.public.pk))
     url = f"/api/v1/groups/{cast.public.slug}/rankings/"
     etag = api().get(url)["ETag"]
     api().get(url, HTTP_IF_NONE_MATCH=etag)  # warms the group's cached facts
@@ -138,7 +132,7 @@ def test_the_figures_of_a_public_group_cost_no_query_once_built(
         source="api",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        ranking_recompute(scope=cast.public.scope)
+        ranking_recompute(scope=Scope.group(cast.public.pk))
     url = f"/api/v1/groups/{cast.public.slug}/rankings/figures/"
     built = api().get(url)  # builds them once, and warms the group's cached facts
     for client in (api(), api(cast.member)):
@@ -159,7 +153,7 @@ def test_a_public_groups_comparison_costs_no_query_once_built_and_follows_both_r
     crowd(cast.public, theories, 2)
     crowd(cast.other, theories, 2)
     with django_capture_on_commit_callbacks(execute=True):
-        for scope in (cast.public.scope, cast.other.scope, "global"):
+        for scope in (Scope.group(cast.public.pk), Scope.group(cast.other.pk), Scope.global_()):
             ranking_recompute(scope=scope, force=True)
     url = f"/api/v1/groups/{cast.public.slug}/{suffix}"
     built = api().get(url)
@@ -175,8 +169,8 @@ def test_a_public_groups_comparison_costs_no_query_once_built_and_follows_both_r
     # Another group's ratings move the global ranking: the comparison changes with it.
     with django_capture_on_commit_callbacks(execute=True):
         rate(Participant.objects.create(group=cast.other, name="late"), {1: 1, 2: 10})
-        ranking_recompute(scope=cast.other.scope, force=True)
-        ranking_recompute(scope="global", force=True)
+        ranking_recompute(scope=Scope.group(cast.other.pk), force=True)
+        ranking_recompute(scope=Scope.global_(), force=True)
     changed = api().get(url, HTTP_IF_NONE_MATCH=built["ETag"])
     assert changed.status_code == 200
     assert changed["ETag"] != built["ETag"]
@@ -207,10 +201,10 @@ def test_the_group_list_costs_the_same_for_three_groups_or_fifteen(cast, api, th
 def test_the_group_page_costs_the_same_in_a_crowded_group(cast, client, theories) -> None:
     client.force_login(cast.member)
     url = f"/groups/{cast.public.slug}/"
-    ranking_recompute(scope=cast.public.scope, force=True)
+    ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
     small = queries_of(lambda: client.get(url))
     crowd(cast.public, theories, 6)
-    ranking_recompute(scope=cast.public.scope, force=True)
+    ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
     large = queries_of(lambda: client.get(url))
     assert len(large) == len(small), large
     assert len(large) <= 15, large
@@ -235,7 +229,7 @@ def test_a_theorys_distribution_costs_four_queries_however_many_hidden_groups(
     which of the hiding groups the caller has rated in: never one per group."""
     url = f"/api/v1/theories/{theories[0].id}/distribution/"
     client = api(cast.member)
-    ranking_recompute(scope="global", force=True)
+    ranking_recompute(scope=Scope.global_(), force=True)
     group_update(group=cast.public, results_hidden=True)
     one = queries_of(lambda: client.get(url))
     for i in range(5):
@@ -249,7 +243,7 @@ def test_a_theorys_distribution_costs_four_queries_however_many_hidden_groups(
 def test_a_theorys_distribution_with_no_hidden_group_costs_three(cast, api, theories) -> None:
     url = f"/api/v1/theories/{theories[0].id}/distribution/"
     client = api(cast.member)
-    ranking_recompute(scope="global", force=True)
+    ranking_recompute(scope=Scope.global_(), force=True)
     sqls = queries_of(lambda: client.get(url))
     # the token, the theory, the global ranking, the memberships, their rankings
     assert len(sqls) == 5, sqls

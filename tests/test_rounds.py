@@ -4,14 +4,14 @@ rankings, moves toward and away, citations, history, and every refusal."""
 import pytest
 
 from discussion.services import comment_create
+from groups.services import membership_join, participant_for_user
 from ratings.models import Round, Submission
+from ratings.scope import Scope
 from ratings.selectors.changes import changes_between
 from ratings.selectors.rounds import round_scores, submission_history
 from ratings.services import (
     RatingItem,
     SubmissionInvalid,
-    membership_join,
-    participant_for_user,
     ranking_recompute,
     rating_submission_create,
 )
@@ -47,7 +47,7 @@ def test_opening_a_round_closes_the_open_one_and_numbers_the_next(room):  # type
 
 def test_a_stale_second_opening_is_refused_not_doubled(room):  # type: ignore[no-untyped-def]
     """Two facilitators who both saw round 1 open: the second finds round 2 already open."""
-    from ratings.models import DiscussionGroup
+    from groups.models import DiscussionGroup
 
     stale = DiscussionGroup.objects.get(pk=room.public.pk)
     round_open_next(group=room.public, user=room.facilitator)
@@ -89,9 +89,9 @@ def test_the_round_ranking_is_stored_under_its_own_scope(room, theories):  # typ
     round_open_next(group=room.public, user=room.facilitator)
     room.public.refresh_from_db()
     rate(room.member, {t1: 10}, group=room.public)
-    first = ranking_recompute(scope=f"round:{room.public.pk}:1", force=True)
-    second = ranking_recompute(scope=f"round:{room.public.pk}:2", force=True)
-    current = ranking_recompute(scope=room.public.scope, force=True)
+    first = ranking_recompute(scope=Scope.round(room.public.pk, 1), force=True)
+    second = ranking_recompute(scope=Scope.round(room.public.pk, 2), force=True)
+    current = ranking_recompute(scope=Scope.group(room.public.pk), force=True)
     row = {r["theory"]["id"]: r for r in first.results}[t1.id]
     assert (row["n"], row["mean"]) == (2, 5.0)
     row = {r["theory"]["id"]: r for r in second.results}[t1.id]
@@ -211,7 +211,7 @@ def test_with_one_round_the_changes_compare_it_with_itself(room, theories):  # t
 
 
 def test_changes_stay_hidden_until_the_caller_has_rated(room, theories):  # type: ignore[no-untyped-def]
-    from ratings.services import group_update
+    from groups.services import group_update
 
     group_update(group=room.public, results_hidden=True)
     rate(room.member, {theories[0]: 4}, group=room.public)
@@ -264,7 +264,7 @@ def test_after_opening_round_two_the_page_shows_round_one_feedback(room, theorie
     rate(room.third, {t1: 8}, group=room.public)
     response = page_client(room.facilitator).post(f"/groups/{room.public.slug}/rounds/")
     assert response.status_code == 302
-    ranking_recompute(scope=f"round:{room.public.pk}:1", force=True)
+    ranking_recompute(scope=Scope.round(room.public.pk, 1), force=True)
     html = page_client(room.member).get(f"/groups/{room.public.slug}/").content.decode()
     assert "Round 2 is open" in html
     assert "0 of 3 members have re-rated in this round." in html
@@ -302,7 +302,7 @@ def test_my_history_names_my_most_unusual_rating_and_asks_why(room, theories):  
     rate(room.third, {t1: 8, t2: 5}, group=room.public)
     rate(room.member, {t1: 1, t2: 5}, group=room.public)
     rate(room.member, {t1: 2}, group=room.public)
-    ranking_recompute(scope=room.public.scope, force=True)
+    ranking_recompute(scope=Scope.group(room.public.pk), force=True)
     response = page_client(room.member).get(f"/groups/{room.public.slug}/me/")
     assert response.status_code == 200
     unusual = response.context["unusual"]
@@ -372,7 +372,7 @@ def test_changes_csv_is_the_history_as_an_event_log(room, theories):  # type: ig
 
 
 def test_the_changes_csv_guards_formula_names(room, theories):  # type: ignore[no-untyped-def]
-    from ratings.models import Participant
+    from groups.models import Participant
 
     participant = Participant.objects.create(group=room.public, name="=HYPERLINK(1)")
     rating_submission_create(
@@ -391,7 +391,7 @@ def test_ratings_and_rankings_csv_take_a_round(room, theories):  # type: ignore[
     round_open_next(group=room.public, user=room.facilitator)
     room.public.refresh_from_db()
     rate(room.member, {t1: 9}, group=room.public)
-    ranking_recompute(scope=f"round:{room.public.pk}:1", force=True)
+    ranking_recompute(scope=Scope.round(room.public.pk, 1), force=True)
     base = f"/api/v1/groups/{room.public.slug}/export"
     first = csv_rows(api_client().get(f"{base}/ratings.csv?round=1"))
     assert first[1][:2] == ["mo", "4"]
@@ -427,7 +427,7 @@ def test_the_api_gives_my_ratings_of_a_round_and_the_rounds_ranking(room, theori
     first = client.get(f"/api/v1/groups/{slug}/ratings/mine/?round=1").json()
     assert [(r["theory"], r["score"], r["round"]) for r in first["ratings"]] == [(t1.id, 3, 1)]
     assert client.get(f"/api/v1/groups/{slug}/ratings/mine/?round=3").status_code == 404
-    ranking_recompute(scope=f"round:{room.public.pk}:1", force=True)
+    ranking_recompute(scope=Scope.round(room.public.pk, 1), force=True)
     ranking = client.get(f"/api/v1/groups/{slug}/rankings/?round=1").json()
     row = next(r for r in ranking["results"] if r["theory"]["id"] == t1.id)
     assert (row["n"], row["mean"]) == (1, 3.0)
@@ -468,7 +468,7 @@ def test_the_thread_says_what_a_comment_moved_without_naming_who(room, theories)
 
 
 def test_a_hidden_groups_citations_are_not_counted_for_outsiders(room, theories):  # type: ignore[no-untyped-def]
-    from ratings.services import group_update
+    from groups.services import group_update
 
     t1 = theories[0]
     group_update(group=room.public, results_hidden=True)
@@ -490,7 +490,7 @@ def test_the_round_two_rate_page_keeps_earlier_scores_with_one_save_and_asks_wha
     rate(room.member, {t1: 4, t2: 6}, group=room.public)
     rate(room.third, {t1: 8}, group=room.public)
     round_open_next(group=room.public, user=room.facilitator)
-    ranking_recompute(scope=f"round:{room.public.pk}:1", force=True)
+    ranking_recompute(scope=Scope.round(room.public.pk, 1), force=True)
     client = page_client(room.member)
     url = f"/groups/{room.public.slug}/rate/"
     html = client.get(url).content.decode()

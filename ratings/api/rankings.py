@@ -2,8 +2,6 @@
 answered from the ranking cache when its ETag is current: a poll that finds nothing new costs no
 query."""
 
-from typing import Any
-
 from django.http import Http404, HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -13,12 +11,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from groups.access import group_access, results_visible_to
+from groups.services.guests import TOKEN_PREFIX as GUEST_TOKEN_PREFIX
 from impactboard.cache import body_cached
-from impactboard.etags import conditional_answer, if_none_match
+from impactboard.schema import BAD_REQUEST, NOT_FOUND
 from theories.models import Theory
 
-from ..access import group_access, results_visible_to
-from ..models import GLOBAL_SCOPE
 from ..ranking_cache import (
     comparison_etag,
     group_meta_cached,
@@ -29,65 +27,36 @@ from ..ranking_cache import (
     ranking_payload,
     ranking_read_remember,
 )
+from ..scope import Scope
 from ..selectors import ranking_comparison, ranking_get, theory_distribution
 from ..selectors.rounds import round_scope
 from ..serializers import ComparisonSerializer, DistributionSerializer, RankingSerializer
-from ..services.guests import TOKEN_PREFIX as GUEST_TOKEN_PREFIX
-from .schema import (
-    BAD_REQUEST,
-    NOT_FOUND,
-    ROUND_PARAMETER,
-    round_number_param,
-    round_required,
-)
+from .answers import cached_answer, conditional_answer, hidden_answer
+from .schema import ROUND_PARAMETER, round_number_param, round_required
 
 
 def _ranking_response(
-    request: Request, scope: str, *, hidden: bool = False, cacheable: bool = False
+    request: Request, scope: Scope, *, hidden: bool = False, cacheable: bool = False
 ) -> Response | HttpResponse:
+    """A stored ranking's answer. `cacheable` (readable by anyone): answered with the rendered
+    body, which is remembered with its ETag for the polls that follow."""
     ranking = ranking_get(scope=scope)
     if hidden:
         # Hidden until the caller has rated: no aggregates at all, not even through the ETag.
-        return Response(
-            {
-                "computed_at": None,
-                "raters": ranking.raters,
-                "hidden": True,
-                "detail": "Results are hidden until you have rated in this group.",
-                "results": [],
-            }
+        return hidden_answer({"results": []}, raters=ranking.raters)
+    if not cacheable:
+        return conditional_answer(
+            request, etag=ranking.etag, build=lambda: ranking_payload(ranking)
         )
-    response: Response | HttpResponse
-    if if_none_match(request, ranking.etag):
-        response = Response(status=status.HTTP_304_NOT_MODIFIED)
-        if cacheable:
-            ranking_read_remember(scope=scope, etag=ranking.etag)
-    elif cacheable:
+
+    def rendered() -> bytes:
         body = ranking_body(ranking)
         ranking_read_remember(scope=scope, etag=ranking.etag, body=body)
-        response = HttpResponse(body, content_type="application/json")
-    else:
-        response = Response(ranking_payload(ranking))
-    response["ETag"] = ranking.etag
-    response["Cache-Control"] = "no-cache"
-    return response
+        return body
 
-
-def _cached_answer(
-    request: Request, current: str | None, body: bytes | None
-) -> Response | HttpResponse | None:
-    """304 (or the 200 body) straight from the cache when the ETag is current: no query."""
-    if not current:
-        return None
-    response: Response | HttpResponse
-    if if_none_match(request, current):
-        response = Response(status=status.HTTP_304_NOT_MODIFIED)
-    elif body is not None:
-        response = HttpResponse(body, content_type="application/json")
-    else:
-        return None
-    response["ETag"] = current
-    response["Cache-Control"] = "no-cache"
+    response = conditional_answer(request, etag=ranking.etag, build=rendered)
+    if response.status_code == status.HTTP_304_NOT_MODIFIED:
+        ranking_read_remember(scope=scope, etag=ranking.etag)
     return response
 
 
@@ -119,12 +88,13 @@ class GroupRankingsView(LazyAuthMixin, APIView):
         meta, current, body = group_ranking_cached(slug=slug)
         if meta and meta["public"] and not meta["hidden"]:
             # Readable by anyone: the caller's identity cannot change the answer.
-            if (cached := _cached_answer(request, current, body)) is not None:
+            if (cached := cached_answer(request, etag=current, body=body)) is not None:
                 return cached
         access = group_access(slug=slug, user=request.user)
         hidden = not results_visible_to(access=access, user=request.user)
         public = access.group.is_public and not access.group.results_hidden
-        return _ranking_response(request, access.group.scope, hidden=hidden, cacheable=public)
+        scope = Scope.group(access.group.pk)
+        return _ranking_response(request, scope, hidden=hidden, cacheable=public)
 
     def _round(self, request: Request, slug: str, number: int) -> Response | HttpResponse:
         """Round `number`'s stored ranking: same shape, order and read rules."""
@@ -143,9 +113,11 @@ class GlobalRankingsView(LazyAuthMixin, APIView):
 
     @extend_schema(responses={200: RankingSerializer, 304: None})
     def get(self, request: Request) -> Response | HttpResponse:
-        if (cached := _cached_answer(request, *ranking_cached(scope=GLOBAL_SCOPE))) is not None:
+        scope = Scope.global_()
+        current, body = ranking_cached(scope=scope)
+        if (cached := cached_answer(request, etag=current, body=body)) is not None:
             return cached
-        return _ranking_response(request, GLOBAL_SCOPE, cacheable=True)
+        return _ranking_response(request, scope, cacheable=True)
 
 
 class GroupComparisonView(LazyAuthMixin, APIView):
@@ -160,38 +132,39 @@ class GroupComparisonView(LazyAuthMixin, APIView):
         # cache (both rankings' ETags and the body of that pair), as the rankings' do.
         meta = group_meta_cached(slug=slug)
         if meta and meta["public"] and not meta["hidden"]:
+            key = f"rankings:compare:{meta['scope']}"
             (here, world_etag), cached = ranking_etags_with(
-                scopes=[meta["scope"], GLOBAL_SCOPE], key=f"rankings:compare:{meta['scope']}"
+                scopes=[Scope.parse(meta["scope"]), Scope.global_()], key=key
             )
             if here and world_etag:
                 etag = comparison_etag(here, world_etag)
                 body = cached[1] if cached and cached[0] == etag else None
-                if (answer := conditional_answer(request, etag, body)) is not None:
+                answer = cached_answer(request, etag=etag, body=body, revalidate=False)
+                if answer is not None:
                     return answer
         access = group_access(slug=slug, user=request.user)
         if not results_visible_to(access=access, user=request.user):
-            hidden: dict[str, Any] = {"hidden": True, "rank_correlation": None, "results": []}
-            return Response(ComparisonSerializer(hidden).data)
-        group = ranking_get(scope=access.group.scope)
-        world = ranking_get(scope=GLOBAL_SCOPE)
+            return hidden_answer({"rank_correlation": None, "results": []}, detail=False)
+        group = ranking_get(scope=Scope.group(access.group.pk))
+        world = ranking_get(scope=Scope.global_())
         if access.group.is_public and not access.group.results_hidden:
             # Both ETags back in the cache (they leave it a minute after their last recompute),
             # so that the next poll takes the path above.
             ranking_read_remember(scope=group.scope, etag=group.etag)
             ranking_read_remember(scope=world.scope, etag=world.etag)
         etag = comparison_etag(group.etag, world.etag)
-        if (answer := conditional_answer(request, etag, None)) is not None:
-            return answer
-        body = body_cached(
-            key=f"rankings:compare:{access.group.scope}",
+        return conditional_answer(
+            request,
             etag=etag,
-            build=lambda: JSONRenderer().render(
-                ComparisonSerializer(ranking_comparison(group=group, world=world)).data
+            build=lambda: body_cached(
+                key=f"rankings:compare:{group.scope.key}",
+                etag=etag,
+                build=lambda: JSONRenderer().render(
+                    ComparisonSerializer(ranking_comparison(group=group, world=world)).data
+                ),
             ),
+            revalidate=False,
         )
-        answer = conditional_answer(request, etag, body)
-        assert answer is not None
-        return answer
 
 
 class TheoryDistributionView(APIView):

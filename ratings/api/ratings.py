@@ -7,23 +7,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from groups.access import Need, group_access
+from groups.selectors import participant_of
+from groups.services import participant_for_user
 from impactboard.request_types import AuthedRequest
+from impactboard.schema import BAD_REQUEST, FORBIDDEN, NOT_FOUND, UNAUTHENTICATED
+from impactboard.serializers import DetailSerializer
 from impactboard.throttling import WriteThrottle
 
-from ..access import Need, group_access
 from ..models import Submission
-from ..selectors import participant_of, ratings_current
+from ..selectors import ratings_current
 from ..selectors.rounds import ratings_of_round
-from ..serializers import DetailSerializer, RatingsMineSerializer, RatingsSubmitSerializer
-from ..services import RatingItem, participant_for_user, rating_submission_create
-from .schema import (
-    BAD_REQUEST,
-    FORBIDDEN,
-    NOT_FOUND,
-    ROUND_PARAMETER,
-    UNAUTHENTICATED,
-    round_of_group,
-)
+from ..serializers import RatingsMineSerializer, RatingsSubmitSerializer
+from ..services import RatingItem, rating_submission_create
+from .schema import ROUND_PARAMETER, round_of_group
 
 
 class RatingsMineView(APIView):

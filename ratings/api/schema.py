@@ -1,23 +1,25 @@
 """The error answers the ratings endpoints document, shared by their schemas."""
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
-from ..models import DiscussionGroup
-from ..selectors.rounds import round_exists
-from ..serializers import DetailSerializer
+from groups.models import DiscussionGroup
+from impactboard.parsing import ascii_int
 
-NOT_FOUND = OpenApiResponse(DetailSerializer, description="No such group, or a private one.")
-FORBIDDEN = OpenApiResponse(DetailSerializer, description="Not allowed (members/facilitators).")
-UNAUTHENTICATED = OpenApiResponse(DetailSerializer, description="Not logged in.")
-BAD_REQUEST = OpenApiResponse(description="Validation errors, by field.")
-LAST_FACILITATOR = OpenApiResponse(DetailSerializer, description="The last facilitator.")
+from ..selectors.rounds import round_exists
 
 ROUND_PARAMETER = OpenApiParameter(
     "round", int, description="A round of the group (1, 2, …); default: the current ratings."
 )
+
+
+def round_number(raw: str | None) -> int | None:
+    """A round number as a client writes it (ASCII digits, 1..32767), or None. The one parse of
+    `?round=`, `?from=` and `?to=`, for the API and the pages alike."""
+    number = ascii_int(raw, max_digits=5)
+    return number if number is not None and 1 <= number <= 32767 else None
 
 
 def round_number_param(request: Request, name: str) -> int | None:
@@ -25,9 +27,10 @@ def round_number_param(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw is None:
         return None
-    if not raw.isdigit() or not 1 <= int(raw) <= 32767:
+    number = round_number(raw)
+    if number is None:
         raise ValidationError({name: ["A round is a positive whole number."]})
-    return int(raw)
+    return number
 
 
 def round_required(*, group: DiscussionGroup, number: int) -> int:

@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import ratings.models
+import groups.models
 
 
 class Migration(migrations.Migration):
@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "join_code",
-                    models.CharField(default=ratings.models.new_join_code, max_length=32),
+                    models.CharField(default=groups.models.new_join_code, max_length=32),
                 ),
                 ("ratings_open", models.BooleanField(default=True)),
                 ("created_at", models.DateTimeField(auto_now_add=True)),

@@ -1,4 +1,5 @@
-"""Every read of groups, ratings and rankings, by concern: `groups`, `ratings`, `rankings`.
+"""Every read of ratings and rankings, by concern: `ratings`, `rankings`, `progress`, `rounds`,
+`changes`.
 
 The names are re-exported here so that `from ratings.selectors import ranking_get` works for the
 other apps. The ranking cache's reads live in `ratings.ranking_cache`; its names used to live
@@ -15,13 +16,6 @@ from ..ranking_cache import (
     ranking_etag,
     ranking_payload,
 )
-from .groups import (
-    group_list_visible_to,
-    group_listing_queue,
-    group_member_count,
-    group_members,
-    participant_of,
-)
 from .progress import RaterProgress, group_rated_counts, group_rating_progress
 from .rankings import (
     ranking_comparison,
@@ -36,16 +30,11 @@ from .ratings import ratings_current
 __all__ = [
     "RankingView",
     "RaterProgress",
-    "group_list_visible_to",
-    "group_listing_queue",
-    "group_member_count",
-    "group_members",
     "group_rated_counts",
     "group_rating_progress",
     "group_meta_cached",
     "group_meta_forget",
     "group_ranking_cached",
-    "participant_of",
     "ranking_body",
     "ranking_cached",
     "ranking_comparison",

@@ -9,9 +9,9 @@ from django.db.models import Q
 
 from discussion.models import Comment
 from discussion.selectors import comments_annotated
+from groups.models import DiscussionGroup
 from theories.models import Theory
 
-from ..models import DiscussionGroup
 from .rankings import ranking_get
 from .rounds import round_scope, round_scores
 
@@ -160,13 +160,13 @@ def round_feedback(*, group: DiscussionGroup, number: int) -> list[dict[str, Any
         top.setdefault((comment.theory_id, comment.stance), comment)
     feedback = []
     for theory in Theory.objects.order_by("number"):
-        row = rows.get(theory.id, {})
+        row = rows.get(theory.id)
         feedback.append(
             {
                 "theory": theory,
-                "n": row.get("n", 0),
-                "median": row.get("median"),
-                "histogram": row.get("histogram", [0] * 10),
+                "n": row["n"] if row else 0,
+                "median": row["median"] if row else None,
+                "histogram": row["histogram"] if row else [0] * 10,
                 "for": top.get((theory.id, Comment.Stance.FOR)),
                 "against": top.get((theory.id, Comment.Stance.AGAINST)),
             }

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.db.models import Count, Exists, Max, OuterRef, Q
 
-from ..models import DiscussionGroup, Membership, Participant
+from groups.models import DiscussionGroup, Membership, Participant
 
 
 @dataclass(frozen=True)

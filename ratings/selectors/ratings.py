@@ -2,7 +2,9 @@
 
 from typing import Any
 
-from ..models import Participant, Rating
+from groups.models import Participant
+
+from ..models import Rating
 
 
 def ratings_current(*, participant: Participant | None) -> list[Any]:

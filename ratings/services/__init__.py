@@ -1,25 +1,12 @@
-"""Every write to groups, memberships, participants, ratings and rankings, by concern:
-`groups`, `submissions` (the one submission path), `outbox` (stale marks and the coalesced
-enqueue), `recompute` (a stored ranking from the truth).
+"""Every write to ratings and rankings, by concern: `submissions` (the one submission path),
+`outbox` (stale marks and the coalesced enqueue), `recompute` (a stored ranking from the truth).
 
-The names are re-exported here so that `from ratings.services import group_create` works for the
-other apps; the ranking maths (`ranking_rows`, `ranking_summary`) lives in `ratings.rankmath`.
+The names are re-exported here so that `from ratings.services import rating_submission_create`
+works for the other apps; the ranking maths (`ranking_rows`, `ranking_summary`) lives in
+`ratings.maths.ranking`.
 """
 
-from ..rankmath import ranking_rows, ranking_rows_from_histograms, ranking_summary
-from .groups import (
-    LastFacilitator,
-    ListingNotAllowed,
-    group_create,
-    group_listing_decide,
-    group_listing_request,
-    group_update,
-    membership_join,
-    membership_leave,
-    membership_set_role,
-    participant_for_user,
-)
-from .manage import group_delete, group_invite_rotate, membership_remove
+from ..maths.ranking import ranking_rows, ranking_rows_from_histograms, ranking_summary
 from .outbox import rankings_enqueue, rankings_mark_stale, rankings_queued_clear
 from .recompute import ranking_recompute
 from .submissions import (
@@ -31,22 +18,9 @@ from .submissions import (
 )
 
 __all__ = [
-    "LastFacilitator",
-    "ListingNotAllowed",
     "RatingItem",
     "RatingsClosed",
     "SubmissionInvalid",
-    "group_create",
-    "group_delete",
-    "group_invite_rotate",
-    "group_listing_decide",
-    "group_listing_request",
-    "group_update",
-    "membership_join",
-    "membership_leave",
-    "membership_remove",
-    "membership_set_role",
-    "participant_for_user",
     "ranking_recompute",
     "ranking_rows",
     "ranking_rows_from_histograms",

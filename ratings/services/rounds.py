@@ -4,9 +4,10 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from groups.models import DiscussionGroup
 from impactboard.errors import Conflict
 
-from ..models import DiscussionGroup, Round
+from ..models import Round
 from ..selectors.rounds import round_scope
 from .outbox import rankings_mark_stale
 

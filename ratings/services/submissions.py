@@ -9,10 +9,12 @@ from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
 from discussion.models import Comment
+from groups.models import DiscussionGroup, Participant
 from impactboard.errors import Conflict, DomainError
 from theories.models import Theory
 
-from ..models import DiscussionGroup, Participant, Rating, Submission, SubmissionItem
+from ..models import Rating, Submission, SubmissionItem
+from ..scope import Scope
 from .outbox import rankings_mark_stale
 
 
@@ -231,5 +233,5 @@ def _submission_write(
             Rating.objects.filter(participant=participant, theory_id__in=removed).delete()
         # The group's ranking only: the global one is summed from the group rankings, so the
         # group's recompute marks it stale in turn (see ranking_recompute).
-        rankings_mark_stale(scopes=[group.scope])
+        rankings_mark_stale(scopes=[Scope.group(group.pk)])
     return submission

@@ -15,7 +15,7 @@ from exports.selectors import (
     export_ratings_long,
     export_ratings_wide,
 )
-from ratings.models import DiscussionGroup
+from groups.models import DiscussionGroup
 
 
 class Command(BaseCommand):

@@ -5,9 +5,12 @@ import random
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from ratings.models import DiscussionGroup, Participant, Submission
-from ratings.services import RatingItem, ranking_recompute, rating_submission_create
+from groups.models import DiscussionGroup, Participant
 from theories.models import Theory
+
+from ...models import Submission
+from ...scope import Scope
+from ...services import RatingItem, ranking_recompute, rating_submission_create
 
 DEMO_SLUG = "demo-reading-group"
 # The source post's rated order (best first); theory 20 came later and is rated by fewer people.
@@ -56,6 +59,6 @@ class Command(BaseCommand):
                     source=Submission.Source.IMPORT,
                     note="demo data",
                 )
-        ranking_recompute(scope=group.scope, force=True)
-        ranking_recompute(scope="global", force=True)
+        ranking_recompute(scope=Scope.group(group.pk), force=True)
+        ranking_recompute(scope=Scope.global_(), force=True)
         self.stdout.write(self.style.SUCCESS(f"Seeded the demo group /groups/{DEMO_SLUG}/"))

@@ -1,0 +1,1 @@
+"""Pages of groups, by concern: `groups`, `invitations`, `manage` (the facilitator's)."""

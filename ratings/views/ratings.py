@@ -1,0 +1,84 @@
+"""The rate page: every theory on one page, saved as one submission."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from discussion.selectors import citable_comments
+from groups.access import Need, group_access, results_visible_to
+from groups.services import participant_for_user
+from impactboard.request_types import AuthedHttpRequest
+from theories.models import Theory
+
+from ..forms import RatingForm
+from ..models import Submission
+from ..selectors import ratings_current
+from ..selectors.changes import round_feedback
+from ..services import RatingsClosed, rating_submission_create
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_rate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    access = group_access(slug=slug, user=request.user, need=Need.MEMBER)
+    group = access.group
+    participant = participant_for_user(group=group, user=request.user)
+    theories = list(Theory.objects.order_by("number"))
+    current = {r.theory_id: r for r in ratings_current(participant=participant)}
+    later_round = group.current_round > 1
+    visible = later_round and results_visible_to(access=access, user=request.user)
+    form = RatingForm(
+        request.POST or None,
+        theories=theories,
+        current=current,
+        current_round=group.current_round,
+        citable=citable_comments(group=group) if later_round else None,
+        feedback=(
+            {f["theory"].id: f for f in round_feedback(group=group, number=group.current_round - 1)}
+            if visible
+            else None
+        ),
+    )
+    status = 200
+    if request.method == "POST":
+        if not group.ratings_open:
+            messages.error(request, "Ratings are closed in this group: nothing was saved.")
+            status = 409
+        elif form.is_valid():
+            items = form.changed_items()
+            if not items:
+                messages.info(request, "Nothing changed, so nothing was saved.")
+                return redirect("group_rate", slug=group.slug)
+            try:
+                rating_submission_create(
+                    participant=participant,
+                    items=items,
+                    submitted_by=request.user,
+                    source=Submission.Source.PAGE,
+                )
+            except RatingsClosed:
+                messages.error(request, "Ratings are closed in this group: nothing was saved.")
+                status = 409
+            else:
+                messages.success(request, f"Saved: {len(items)} change(s) to your ratings.")
+                return redirect(f"{reverse('group_rate', kwargs={'slug': group.slug})}#saved")
+        else:
+            messages.error(request, "Some answers need fixing: nothing was saved.")
+            status = 400
+    rated = sum(1 for r in current.values() if r.score)
+    return render(
+        request,
+        "ratings/group_rate.html",
+        {
+            "group": group,
+            "form": form,
+            "rated": rated,
+            "total": len(theories),
+            "saved": current,
+            "previous_round": group.current_round - 1,
+        },
+        status=status,
+    )
