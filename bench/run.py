@@ -65,6 +65,7 @@ django.setup()
 
 import load  # noqa: E402
 import redis  # noqa: E402
+import room  # noqa: E402
 import seed  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -624,6 +625,45 @@ def phase_workshop(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
+def phase_room(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
+    """Issue 24: `room_viewers` browsers polling one public group (as static/js/rankings.js
+    does, bench/room.py) while 20 of its members rate; beside /health/ measured just before,
+    closed loop, as the machine's capacity for the cheapest request."""
+    scope = f"group:{group_id(seed.ROOM_SLUG)}"
+
+    def health(c: int, n: int) -> tuple[str, str, dict[str, str], bytes]:
+        return "GET", "/health/", {}, b""
+
+    base = asyncio.run(
+        load.closed_loop(stack.port, health, clients=args.clients, seconds=args.seconds)
+    ).summary(200)
+    log(f"room: baseline GET /health/ {base['rps']:.0f} req/s, p95 {base['p95_ms']} ms")
+    out = room.run(
+        port=stack.port,
+        dsn=DSN,
+        scope=scope,
+        theory_ids=theory_ids(),
+        viewers=args.room_viewers,
+        seconds=args.room_seconds,
+        warmup=args.room_warmup,
+        rater_gap_s=args.room_rater_gap,
+    )
+    out["health"] = base
+    for kind, summary in out["served"].items():
+        log(
+            f"room: {kind}: {summary['rps']:.0f}/s, p95 {summary['p95_ms']} ms, "
+            f"{summary['statuses']}, {summary['unexpected']} unexpected"
+        )
+    log(
+        f"room: {out['viewers']} viewers, {out['viewer_requests_per_s']:.0f} requests/s served "
+        f"({out['viewer_requests_per_s'] / base['rps']:.2f}x /health/), {out['viewer_errors']} "
+        f"errors; {out['recomputes_per_s']:.2f} recomputes/s; freshness p95 "
+        f"{out['freshness_p95_s']} s over {out['freshness_samples']} (viewer, probe) pairs, "
+        f"{out['freshness_missed']} missed"
+    )
+    return out
+
+
 def phase_writes(stack: Stack, args: argparse.Namespace, scale: seed.Scale) -> dict[str, Any]:
     """PUT of 20 ratings at `clients` concurrency vs the same writes straight through psycopg."""
     tids = theory_ids()
@@ -853,6 +893,31 @@ def table(r: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
             "0 errors, 0 lost, equal",
             ok,
         )
+    rm = r.get("room")
+    if rm:
+        base = rm["health"]
+        polls = rm["served"].get("ranking poll", {})
+        ratio = rm["viewer_requests_per_s"] / base["rps"] if base["rps"] else None
+        add(
+            f"{rm['viewers']:,} viewers of one group, {rm['raters']} rating: requests served",
+            f"{rm['viewer_requests_per_s']:,.0f} req/s (ranking polls p95 "
+            f"{fmt(polls.get('p95_ms'), ' ms')}), {rm['viewer_errors']} errors",
+            f"/health/ {base['rps']:,.0f} req/s",
+            ratio,
+            "0 errors",
+            rm["viewer_errors"] == 0,
+        )
+        p95 = rm["freshness_p95_s"]
+        add(
+            f"freshness p95 for {rm['viewers']:,} viewers ({rm['probes']} probes, "
+            f"{rm['recomputes_per_s']:.2f} recomputes/s)",
+            f"{fmt(p95, ' s', 2)} (p50 {fmt(rm['freshness_p50_s'], ' s', 2)}, "
+            f"{rm['freshness_missed']} missed)",
+            "—",
+            None,
+            "≤ 2 s",
+            p95 is not None and p95 <= 2 and rm["freshness_missed"] == 0,
+        )
     headers = ["figure", "value", "baseline (same run)", "ratio", "goal", "met"]
     cells = [
         [
@@ -901,13 +966,19 @@ def main() -> None:
     parser.add_argument("--workshop-seconds", type=float, default=60)
     parser.add_argument("--viewers", type=int, default=30, help="projectors polling the workshop")
     parser.add_argument("--repeat", type=int, default=7, help="repeats of each recompute timing")
+    parser.add_argument("--room-viewers", type=int, default=1000, help="browsers on one group")
+    parser.add_argument("--room-seconds", type=float, help="measured seconds of the room run")
+    parser.add_argument("--room-warmup", type=float, default=5, help="seconds before measuring")
+    parser.add_argument(
+        "--room-rater-gap", type=float, default=10, help="mean seconds between a rater's saves"
+    )
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--worker-class", default="gthread")
     parser.add_argument("--celery-concurrency", type=int, default=2)
     parser.add_argument(
         "--only",
-        default="reads,recompute,hot,workshop,writes,export,rounds",
+        default="reads,recompute,hot,workshop,room,writes,export,rounds",
         help="comma-separated phases to run",
     )
     parser.add_argument(
@@ -920,6 +991,7 @@ def main() -> None:
     args.groups = args.groups or (50 if args.small else 1000)
     args.seconds = args.seconds or (8 if args.small else 15)
     args.load_seconds = args.load_seconds or (10 if args.small else 20)
+    args.room_seconds = args.room_seconds or (20 if args.small else 30)
     if args.export is None:
         args.export = not args.small
     phases = set(args.only.split(","))
@@ -930,6 +1002,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     seed.reset_run_state(DSN)  # first: the probes' ratings of the last run are not the seed's
     seeding = seed.seed(DSN, scale, reseed=args.reseed, log=log)
+    seed.ensure_room(DSN)
     redis.Redis.from_url(REDIS).flushdb()  # DB 8 is the benchmark's own
     # Every stored ranking rebuilt from the ratings (what `manage.py recompute_rankings` does):
     # the reset above changed ratings in SQL and dropped the outbox, and earlier runs or other
@@ -1000,6 +1073,9 @@ def main() -> None:
             if "workshop" in phases:
                 settle([Scope.global_()], timeout=60)
                 results["workshop"] = timed("workshop", lambda: phase_workshop(stack, args))
+            if "room" in phases:
+                settle([Scope.global_()], timeout=60)
+                results["room"] = timed("room", lambda: phase_room(stack, args))
             if "writes" in phases:
                 results["writes"] = phase_writes(stack, args, scale)
         finally:

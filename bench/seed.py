@@ -8,7 +8,11 @@ same database (the export benchmark's `bench-export` group, for one) is left alo
   user, a token, a membership, a participant, one submission of 20 items and 20 ratings);
   `load-0001` is the *hot* group of the coalescing/freshness run and also has `PROBES` unrated
   members (the freshness probes); `load-0002` is the 100-member group whose recompute is timed;
-- `load-workshop`: `WORKSHOP` members who have not rated yet (the workshop run).
+- `load-workshop`: `WORKSHOP` members who have not rated yet (the workshop run);
+- `load-room` (issue 24, `ensure_room`, added to any seed): the group a thousand viewers watch
+  while `ROOM_RATERS` members rate; its `ROOM_PROBES` other members are the freshness probes.
+  Unlisted, so that its recomputes do not start the global ranking's: the run measures the
+  room's viewers, not the global recompute.
 
 Results are visible without rating (`results_hidden = false`): the rankings are projected live,
 and that is the path where a poll is answered from the cache.
@@ -27,6 +31,9 @@ WORKSHOP = 500
 HOT_SLUG = "load-0001"
 TIMED_SLUG = "load-0002"
 WORKSHOP_SLUG = "load-workshop"
+ROOM_SLUG = "load-room"
+ROOM_RATERS = 20
+ROOM_PROBES = 60
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,14 @@ def probe_usernames() -> list[str]:
 
 def workshop_usernames() -> list[str]:
     return [f"load-w{i}" for i in range(1, WORKSHOP + 1)]
+
+
+def room_rater_usernames() -> list[str]:
+    return [f"load-r{i}" for i in range(1, ROOM_RATERS + 1)]
+
+
+def room_probe_usernames() -> list[str]:
+    return [f"load-q{i}" for i in range(1, ROOM_PROBES + 1)]
 
 
 def _token_sql(col: str) -> str:
@@ -235,11 +250,33 @@ def seed(dsn: str, scale: Scale, *, reseed: bool = False, log=print) -> dict[str
     return {"seed_seconds": total, "reused": False}
 
 
+def ensure_room(dsn: str) -> None:
+    """The thousand-viewer run's group (see the module docstring), created if missing."""
+    with psycopg.connect(dsn, autocommit=True) as conn, conn.transaction():
+        if conn.execute(
+            "SELECT 1 FROM ratings_discussiongroup WHERE slug = %s", [ROOM_SLUG]
+        ).fetchone():
+            return
+        conn.execute(
+            """INSERT INTO ratings_discussiongroup (slug, name, description, visibility, join_code,
+                   ratings_open, results_hidden, created_by_id, created_at, listing)
+               VALUES (%s, 'Load room', '', 'public', md5('room'), true, false, NULL, now(),
+                       'unlisted')""",
+            [ROOM_SLUG],
+        )
+        for prefix, count in (("load-r", ROOM_RATERS), ("load-q", ROOM_PROBES)):
+            names = f"SELECT '{prefix}' || i FROM generate_series(1, {count}) AS i"
+            _users(conn, names)
+            _members(conn, ROOM_SLUG, names)
+
+
 def reset_run_state(dsn: str) -> None:
-    """Before each run: the probes and the workshop have not rated yet; no stale outbox rows."""
+    """Before each run: the probes, the workshop and the room have not rated yet; no stale
+    outbox rows."""
     with psycopg.connect(dsn, autocommit=True) as conn, conn.transaction():
         unrated = """(SELECT p.id FROM ratings_participant p JOIN auth_user u ON u.id = p.user_id
-                      WHERE u.username LIKE 'load-p%' OR u.username LIKE 'load-w%')"""
+                      WHERE u.username LIKE 'load-p%' OR u.username LIKE 'load-w%'
+                         OR u.username LIKE 'load-r%' OR u.username LIKE 'load-q%')"""
         conn.execute(
             f"DELETE FROM ratings_submissionitem WHERE submission_id IN "
             f"(SELECT id FROM ratings_submission WHERE participant_id IN {unrated})"

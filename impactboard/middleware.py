@@ -3,8 +3,10 @@ import logging
 from collections.abc import Callable
 from urllib.parse import unquote
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.middleware.gzip import GZipMiddleware
 
 logger = logging.getLogger(__name__)
 
@@ -130,3 +132,24 @@ class DatabaseUnavailableMiddleware:
             )
         response["Retry-After"] = "5"
         return response
+
+
+class CompressionMiddleware(GZipMiddleware):
+    """Pages and JSON gzipped (issue 24: a cold group page was 70 KB uncompressed), by Django's
+    GZipMiddleware and its BREACH mitigation: up to 100 random bytes in every compressed answer
+    ("Heal the Breach"), while the CSRF token in a form is masked afresh in every answer.
+
+    BREACH reads a secret out of the size of compressed answers that also reflect what an
+    attacker chose. The CSRF token is covered above; the answers that carry another secret (an
+    API or guest token, a join code, a password-reset link) are listed by URL name in
+    COMPRESSION_EXEMPT_URL_NAMES and go out uncompressed: they are small and rare, so nothing
+    is lost. Static files never reach this middleware: WhiteNoise, above it, answers them with
+    its own precompressed copies."""
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name in settings.COMPRESSION_EXEMPT_URL_NAMES:
+            return response
+        return super().process_response(request, response)

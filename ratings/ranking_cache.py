@@ -133,6 +133,19 @@ def ranking_cached(*, scope: Scope) -> tuple[str | None, bytes | None]:
     return etag, (cached[1] if etag and cached and cached[0] == etag else None)
 
 
+def ranking_etags_with(*, scopes: list[Scope], key: str) -> tuple[list[str | None], Any]:
+    """The current ETags of `scopes` and the cached value at `key` (data derived from those
+    rankings, such as their figures), in one round trip; Nones when the cache is down."""
+    keys = [_etag_key(scope) for scope in scopes]
+    found: dict[str, Any] = fail_open("ranking etag", lambda: cache.get_many([*keys, key]), {})
+    return [found.get(k) for k in keys], found.get(key)
+
+
+def comparison_etag(group_etag: str, world_etag: str) -> str:
+    """A group's comparison with the global ranking changes when either ranking does."""
+    return f'"cmp-{group_etag.strip(chr(34))}-{world_etag.strip(chr(34))}"'
+
+
 def group_ranking_cached(*, slug: str) -> tuple[dict[str, Any] | None, str | None, bytes | None]:
     """The group's cached meta (see group_meta_cached), its ranking's current ETag and the body
     of exactly that version: two round trips (the meta names the scope)."""

@@ -168,7 +168,9 @@ def test_every_figure_turns_the_mode_bar_off() -> None:
 
 
 @pytest.mark.django_db
-def test_the_figures_follow_the_ranking_with_an_etag_derived_from_it(cast, theories) -> None:
+def test_the_figures_follow_the_ranking_with_an_etag_derived_from_it(
+    cast, theories, django_capture_on_commit_callbacks
+) -> None:
     rate(Participant.objects.create(group=cast.public, name="a"), {18: 9, 3: 2})
     rate(Participant.objects.create(group=cast.public, name="b"), {18: 8, 3: 4})
     ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
@@ -176,7 +178,7 @@ def test_the_figures_follow_the_ranking_with_an_etag_derived_from_it(cast, theor
     ranking = client.get(f"/api/v1/groups/{cast.public.slug}/rankings/")
     answer = client.get(f"/api/v1/groups/{cast.public.slug}/rankings/figures/")
     assert answer.status_code == 200
-    assert answer["ETag"] == '"fig1-' + ranking["ETag"].strip('"') + '"'
+    assert answer["ETag"] == '"fig2-' + ranking["ETag"].strip('"') + '"'
     bars = answer.json()["figures"]["bars"]
     assert bars["layout"]["yaxis"]["type"] == "category"
     assert bars["layout"]["yaxis"]["categoryarray"][0].startswith("18.")
@@ -184,8 +186,11 @@ def test_the_figures_follow_the_ranking_with_an_etag_derived_from_it(cast, theor
         f"/api/v1/groups/{cast.public.slug}/rankings/figures/", HTTP_IF_NONE_MATCH=answer["ETag"]
     )
     assert again.status_code == 304
-    rate(Participant.objects.create(group=cast.public, name="c"), {3: 10})
-    ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
+    # As in production, the recompute's commit puts its new ETag in the cache (issue 24: the
+    # figures, like the rankings, answer a poll from there).
+    with django_capture_on_commit_callbacks(execute=True):
+        rate(Participant.objects.create(group=cast.public, name="c"), {3: 10})
+        ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
     changed = client.get(
         f"/api/v1/groups/{cast.public.slug}/rankings/figures/", HTTP_IF_NONE_MATCH=answer["ETag"]
     )
@@ -246,3 +251,58 @@ def test_the_bar_chart_shades_alternate_tiers_behind_the_bars() -> None:
     ]
     no_tiers = {"raters": 2, "results": [dict(row(1, 1), tier=None)]}
     assert ranking_bars(no_tiers)["layout"].get("shapes", []) == []
+
+
+# --- one spec per answer (issue 24) ---------------------------------------------------------------
+
+
+def deep_merge(base: dict, over: dict) -> dict:  # type: ignore[type-arg]
+    """static/js/rankings.js's merge: nested dicts merged, everything else replaced."""
+    out = dict(base)
+    for key, value in over.items():
+        nested = isinstance(value, dict) and isinstance(base.get(key), dict)
+        out[key] = deep_merge(base[key], value) if nested else value
+    return out
+
+
+def test_a_pages_figures_share_one_layout_and_config_and_draw_as_before() -> None:
+    from charts.figures import CONFIG, page_spec
+
+    figures = ranking_figures(MANY)
+    spec = page_spec(figures)
+    assert spec["shared"]["config"] == CONFIG
+    for name, full in figures.items():
+        own = spec["figures"][name]
+        assert "config" not in own
+        assert "font" not in own["layout"] and "template" not in own["layout"]
+        # The page's merge gives back exactly the figure built for it.
+        assert deep_merge(spec["shared"]["layout"], own["layout"]) == full["layout"]
+        assert own["data"] == full["data"] and own["narrow"] == full["narrow"]
+
+
+def test_the_figures_carry_only_the_defaults_plotly_js_lacks() -> None:
+    import json
+
+    text = json.dumps(ranking_figures(MANY))
+    # plotly.py's own template brings defaults for every trace type and subplot; ours does not.
+    for unused in ("heatmapgl", "scatterpolar", "choropleth", "ternary", "mapbox", "colorway"):
+        assert unused not in text
+    layout = ranking_bars(MANY)["layout"]
+    assert layout["template"]["layout"]["xaxis"]["gridcolor"] == "white"
+    assert set(layout["template"]["data"]) == {"bar"}
+
+
+@pytest.mark.django_db
+def test_the_figures_answer_sends_the_shared_part_once(cast, theories) -> None:
+    rate(Participant.objects.create(group=cast.public, name="a"), {18: 9, 3: 2})
+    rate(Participant.objects.create(group=cast.public, name="b"), {18: 8, 3: 4})
+    ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
+    body = APIClient().get(f"/api/v1/groups/{cast.public.slug}/rankings/figures/").json()
+    assert body["shared"]["config"]["displayModeBar"] is False
+    assert body["shared"]["layout"]["uirevision"] == "keep"
+    assert set(body["figures"]) == {"bars", "heatmap", "scatter"}
+    assert all("config" not in f and "font" not in f["layout"] for f in body["figures"].values())
+    ranking_recompute(scope=Scope.global_(), force=True)
+    theory = APIClient().get(f"/api/v1/theories/{theories[17].pk}/distribution/figure/").json()
+    assert theory["shared"] == body["shared"]
+    assert theory["figure"]["layout"]["xaxis"]["type"] == "category"

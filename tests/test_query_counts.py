@@ -15,6 +15,7 @@ from groups.models import Participant
 from groups.services import group_create, group_update, membership_join, participant_for_user
 from ratings.scope import Scope
 from ratings.services import RatingItem, ranking_recompute, rating_submission_create
+from tests.factories import rate
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +119,61 @@ def test_a_poll_with_a_current_etag_costs_no_query_once_the_cache_is_warm(
             response = client.get(url, HTTP_IF_NONE_MATCH=etag)
         assert response.status_code == 304
         assert len(captured) == 0, [q["sql"] for q in captured.captured_queries]
+
+
+def test_the_figures_of_a_public_group_cost_no_query_once_built(
+    cast, api, theories, django_capture_on_commit_callbacks
+) -> None:
+    # Issue 24: a ranking's change sends every open page for its figures at once.
+    rating_submission_create(
+        participant=Participant.objects.create(group=cast.public, name="early"),
+        items=[RatingItem(theory_id=theories[0].id, score=5)],
+        submitted_by=None,
+        source="api",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        ranking_recompute(scope=Scope.group(cast.public.pk))
+    url = f"/api/v1/groups/{cast.public.slug}/rankings/figures/"
+    built = api().get(url)  # builds them once, and warms the group's cached facts
+    for client in (api(), api(cast.member)):
+        for headers in ({}, {"HTTP_IF_NONE_MATCH": built["ETag"]}):
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(url, **headers)
+            assert response.status_code == (304 if headers else 200)
+            assert len(captured) == 0, [q["sql"] for q in captured.captured_queries]
+            if not headers:
+                assert response.content == built.content
+
+
+@pytest.mark.parametrize("suffix", ["rankings/compare/", "rankings/compare/figure/"])
+def test_a_public_groups_comparison_costs_no_query_once_built_and_follows_both_rankings(
+    cast, api, theories, django_capture_on_commit_callbacks, suffix
+) -> None:
+    # Issue 24: every open group page polls the comparison too (every 5 s).
+    crowd(cast.public, theories, 2)
+    crowd(cast.other, theories, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        for scope in (Scope.group(cast.public.pk), Scope.group(cast.other.pk), Scope.global_()):
+            ranking_recompute(scope=scope, force=True)
+    url = f"/api/v1/groups/{cast.public.slug}/{suffix}"
+    built = api().get(url)
+    assert built.status_code == 200
+    for client in (api(), api(cast.member)):
+        for headers in ({}, {"HTTP_IF_NONE_MATCH": built["ETag"]}):
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(url, **headers)
+            assert response.status_code == (304 if headers else 200)
+            assert len(captured) == 0, [q["sql"] for q in captured.captured_queries]
+            if not headers:
+                assert response.content == built.content
+    # Another group's ratings move the global ranking: the comparison changes with it.
+    with django_capture_on_commit_callbacks(execute=True):
+        rate(Participant.objects.create(group=cast.other, name="late"), {1: 1, 2: 10})
+        ranking_recompute(scope=Scope.group(cast.other.pk), force=True)
+        ranking_recompute(scope=Scope.global_(), force=True)
+    changed = api().get(url, HTTP_IF_NONE_MATCH=built["ETag"])
+    assert changed.status_code == 200
+    assert changed["ETag"] != built["ETag"]
 
 
 # --- theories, groups -------------------------------------------------------------------------------

@@ -47,6 +47,9 @@ MIDDLEWARE = [
     "impactboard.middleware.RefuseNulBytesMiddleware",
     "impactboard.middleware.RefuseUnreadableBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # gzip for pages and JSON (issue 24), below WhiteNoise so that static files (precompressed
+    # by collectstatic) never reach it; what it leaves uncompressed, and why, is in its class.
+    "impactboard.middleware.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -60,6 +63,24 @@ MIDDLEWARE = [
     # Last, so that it sees the answer to a refused sign-in and replaces it with the lockout.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Answers that carry a secret besides the (masked) CSRF token: never compressed, so that BREACH
+# has nothing to read (see impactboard.middleware.CompressionMiddleware; docs/SECURITY.md).
+COMPRESSION_EXEMPT_URL_NAMES = frozenset(
+    {
+        "api_token",  # the API token page shows the token
+        "api-register",  # answers with a new token
+        "api-token",
+        "api-group-guests",  # a guest's join answers with its token
+        "api-invite-rotate",  # answers with the new join code
+        "group-list",  # the group API shows facilitators their join codes
+        "group-detail",
+        "group_invite",  # the invitation page, reached with the join code
+        "group_facilitate",  # the facilitator console shows the invite link
+        "password_reset_confirm",  # the reset link's token
+        "profile_data",  # a person's own data, downloaded
+    }
+)
 
 ROOT_URLCONF = "impactboard.urls"
 WSGI_APPLICATION = "impactboard.wsgi.application"

@@ -1,6 +1,11 @@
 """Figure JSON next to each ranking: the same read rules and the same ETag / 304 rules as the
 answer it is drawn from, so a poll that finds nothing new costs a 304 here too. The figures
-themselves come from `charts`, the pure library that draws them."""
+themselves come from `charts`, the pure library that draws them.
+
+A ranking's figures are cached as rendered JSON beside its ETag (issue 24): when a ranking
+changes, every open page fetches its figures, and building them is milliseconds of plotly per
+request. As for the rankings, a public group's answer never depends on who asks, so it comes
+from the cache with no query and no authentication."""
 
 from typing import Any
 
@@ -8,30 +13,46 @@ from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from charts.figures import ranking_figures
+from charts.figures import figure_spec, page_spec, ranking_figures
 from charts.group_vs_global import comparison_figure, distribution_figure
 from groups.access import group_access, results_visible_to
+from impactboard.cache import body_cached
 from theories.models import Theory
 
+from ..ranking_cache import (
+    comparison_etag,
+    group_meta_cached,
+    ranking_etags_with,
+    ranking_read_remember,
+)
 from ..scope import Scope
 from ..selectors import ranking_comparison, ranking_get, ranking_payload, theory_distribution
-from .answers import conditional_answer, hidden_answer
-from .rankings import comparison_etag
+from .answers import cached_answer, conditional_answer, hidden_answer
+from .rankings import LazyAuthMixin
 
 # Bump when the figures change shape, so that browsers holding an old ETag get the new ones.
-FIGURES_VERSION = 1
+# 2: one spec per answer (issue 24): `shared` layout and config, each figure its own part.
+FIGURES_VERSION = 2
 
-FIGURE = serializers.DictField(help_text="A plotly figure: data, layout, config, empty, message.")
+FIGURE = serializers.DictField(
+    help_text="A plotly figure's own part: data, layout, empty, message, narrow (phone layout)."
+)
+SHARED = serializers.DictField(
+    help_text="What every figure of the answer shares: `layout` (deep-merged under each "
+    "figure's layout) and `config`."
+)
 FiguresSerializer = inline_serializer(
     "RankingFigures",
     {
         "computed_at": serializers.DateTimeField(allow_null=True),
         "raters": serializers.IntegerField(),
         "hidden": serializers.BooleanField(),
+        "shared": SHARED,
         "figures": serializers.DictField(
             child=FIGURE, help_text="Keyed by chart: bars, heatmap, scatter."
         ),
@@ -41,8 +62,9 @@ OneFigureSerializer = inline_serializer(
     "Figure",
     {
         "hidden": serializers.BooleanField(),
+        "shared": SHARED,
         "figure": serializers.DictField(
-            allow_null=True, help_text="A plotly figure; null while the results are hidden."
+            allow_null=True, help_text="A plotly figure's own part; null while hidden."
         ),
     },
 )
@@ -54,66 +76,120 @@ def figures_etag(etag: str) -> str:
     return f'"fig{FIGURES_VERSION}-{etag.strip(chr(34))}"'
 
 
-def _ranking_figures_answer(request: Request, scope: Scope) -> Response | HttpResponse:
+def _rendered(data: dict[str, Any]) -> bytes:
+    return JSONRenderer().render(data)
+
+
+def _cached_body(cached: Any, etag: str) -> bytes | None:
+    return cached[1] if cached and cached[0] == etag else None
+
+
+def _ranking_figures_answer(
+    request: Request, scope: Scope, *, public: bool
+) -> Response | HttpResponse:
+    """`public`: the ranking may be read by anyone (a public group whose results show)."""
+    key = f"figures:ranking:{scope.key}"
+    (current,), cached = ranking_etags_with(scopes=[scope], key=key)
+    if current:
+        etag = figures_etag(current)
+        answer = cached_answer(request, etag=etag, body=_cached_body(cached, etag))
+        if answer is not None:
+            return answer
     ranking = ranking_get(scope=scope)
+    if public:
+        ranking_read_remember(scope=scope, etag=ranking.etag)  # for the next poll's fast path
+    etag = figures_etag(ranking.etag)
 
-    def build() -> dict[str, Any]:
+    def build() -> bytes:
         payload = ranking_payload(ranking)
-        return {
-            "computed_at": payload["computed_at"],
-            "raters": payload["raters"],
-            "hidden": False,
-            "figures": ranking_figures(payload),
-        }
+        return _rendered(
+            {
+                "computed_at": payload["computed_at"],
+                "raters": payload["raters"],
+                "hidden": False,
+                **page_spec(ranking_figures(payload)),
+            }
+        )
 
-    return conditional_answer(request, etag=figures_etag(ranking.etag), build=build)
+    return conditional_answer(
+        request, etag=etag, build=lambda: body_cached(key=key, etag=etag, build=build)
+    )
 
 
-class GroupRankingFiguresView(APIView):
+class GroupRankingFiguresView(LazyAuthMixin, APIView):
     """The charts of a group's ranking. Read rules as for the group's rankings."""
 
     permission_classes = [AllowAny]
 
     @extend_schema(responses={200: FiguresSerializer, 304: None, 404: NOT_FOUND})
     def get(self, request: Request, slug: str) -> Response | HttpResponse:
+        meta = group_meta_cached(slug=slug)
+        if meta and meta["public"] and not meta["hidden"]:
+            # Readable by anyone: the caller's identity cannot change the answer.
+            return _ranking_figures_answer(request, Scope.parse(meta["scope"]), public=True)
         access = group_access(slug=slug, user=request.user)
         if not results_visible_to(access=access, user=request.user):
             # The rankings API's hidden answer: no aggregate, no ETag that could leak one.
             ranking = ranking_get(scope=Scope.group(access.group.pk))
             return hidden_answer({"figures": {}}, raters=ranking.raters)
-        return _ranking_figures_answer(request, Scope.group(access.group.pk))
+        public = access.group.is_public and not access.group.results_hidden
+        return _ranking_figures_answer(request, Scope.group(access.group.pk), public=public)
 
 
-class GlobalRankingFiguresView(APIView):
+class GlobalRankingFiguresView(LazyAuthMixin, APIView):
     """The charts of the global ranking."""
 
     permission_classes = [AllowAny]
 
     @extend_schema(responses={200: FiguresSerializer, 304: None})
     def get(self, request: Request) -> Response | HttpResponse:
-        return _ranking_figures_answer(request, Scope.global_())
+        return _ranking_figures_answer(request, Scope.global_(), public=True)
 
 
-class GroupComparisonFigureView(APIView):
+class GroupComparisonFigureView(LazyAuthMixin, APIView):
     """The group-against-global chart. Read rules as for the comparison."""
 
     permission_classes = [AllowAny]
 
     @extend_schema(responses={200: OneFigureSerializer, 304: None, 404: NOT_FOUND})
     def get(self, request: Request, slug: str) -> Response | HttpResponse:
+        meta = group_meta_cached(slug=slug)
+        if meta and meta["public"] and not meta["hidden"]:
+            # Readable by anyone: answered from the cache when it holds this version.
+            key = f"figures:compare:{meta['scope']}"
+            (here, world_etag), cached = ranking_etags_with(
+                scopes=[Scope.parse(meta["scope"]), Scope.global_()], key=key
+            )
+            if here and world_etag:
+                etag = figures_etag(comparison_etag(here, world_etag))
+                answer = cached_answer(request, etag=etag, body=_cached_body(cached, etag))
+                if answer is not None:
+                    return answer
         access = group_access(slug=slug, user=request.user)
         if not results_visible_to(access=access, user=request.user):
             return hidden_answer({"figure": None}, detail=False)
         group = ranking_get(scope=Scope.group(access.group.pk))
         world = ranking_get(scope=Scope.global_())
-        etag = comparison_etag(group_id=access.group.pk, group=group, world=world)
+        if access.group.is_public and not access.group.results_hidden:
+            # Back in the cache for the next poll (see ratings.api.rankings.GroupComparisonView).
+            ranking_read_remember(scope=group.scope, etag=group.etag)
+            ranking_read_remember(scope=world.scope, etag=world.etag)
+        etag = figures_etag(comparison_etag(group.etag, world.etag))
         return conditional_answer(
             request,
-            etag=figures_etag(etag),
-            build=lambda: {
-                "hidden": False,
-                "figure": comparison_figure(ranking_comparison(group=group, world=world)),
-            },
+            etag=etag,
+            build=lambda: body_cached(
+                key=f"figures:compare:{group.scope.key}",
+                etag=etag,
+                build=lambda: _rendered(
+                    {
+                        "hidden": False,
+                        **figure_spec(
+                            comparison_figure(ranking_comparison(group=group, world=world))
+                        ),
+                    }
+                ),
+            ),
         )
 
 
@@ -130,4 +206,4 @@ class TheoryDistributionFigureView(APIView):
         if theory is None:
             raise Http404("No such theory.")
         payload = theory_distribution(theory=theory, user=request.user)
-        return Response({"hidden": False, "figure": distribution_figure(payload)})
+        return Response({"hidden": False, **figure_spec(distribution_figure(payload))})

@@ -6,20 +6,24 @@ from django.http import Http404, HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from groups.access import group_access, results_visible_to
 from groups.services.guests import TOKEN_PREFIX as GUEST_TOKEN_PREFIX
+from impactboard.cache import body_cached
 from impactboard.schema import BAD_REQUEST, NOT_FOUND
 from theories.models import Theory
 
 from ..ranking_cache import (
-    RankingView,
+    comparison_etag,
+    group_meta_cached,
     group_ranking_cached,
     ranking_body,
     ranking_cached,
+    ranking_etags_with,
     ranking_payload,
     ranking_read_remember,
 )
@@ -54,11 +58,6 @@ def _ranking_response(
     if response.status_code == status.HTTP_304_NOT_MODIFIED:
         ranking_read_remember(scope=scope, etag=ranking.etag)
     return response
-
-
-def comparison_etag(*, group_id: int, group: RankingView, world: RankingView) -> str:
-    """The comparison's ETag: it moves with either of the two rankings it compares."""
-    return f'"cmp-{group_id}-{group.version}-{world.version}"'
 
 
 class LazyAuthMixin:
@@ -121,7 +120,7 @@ class GlobalRankingsView(LazyAuthMixin, APIView):
         return _ranking_response(request, scope, cacheable=True)
 
 
-class GroupComparisonView(APIView):
+class GroupComparisonView(LazyAuthMixin, APIView):
     """Each theory's place in the group beside its place across all public groups, with
     Kendall's tau-b between the group's and the global means (theories rated in both)."""
 
@@ -129,15 +128,41 @@ class GroupComparisonView(APIView):
 
     @extend_schema(responses={200: ComparisonSerializer, 304: None, 404: NOT_FOUND})
     def get(self, request: Request, slug: str) -> Response | HttpResponse:
+        # Issue 24: every open group page polls this; a public group's answer comes from the
+        # cache (both rankings' ETags and the body of that pair), as the rankings' do.
+        meta = group_meta_cached(slug=slug)
+        if meta and meta["public"] and not meta["hidden"]:
+            key = f"rankings:compare:{meta['scope']}"
+            (here, world_etag), cached = ranking_etags_with(
+                scopes=[Scope.parse(meta["scope"]), Scope.global_()], key=key
+            )
+            if here and world_etag:
+                etag = comparison_etag(here, world_etag)
+                body = cached[1] if cached and cached[0] == etag else None
+                answer = cached_answer(request, etag=etag, body=body, revalidate=False)
+                if answer is not None:
+                    return answer
         access = group_access(slug=slug, user=request.user)
         if not results_visible_to(access=access, user=request.user):
             return hidden_answer({"rank_correlation": None, "results": []}, detail=False)
         group = ranking_get(scope=Scope.group(access.group.pk))
         world = ranking_get(scope=Scope.global_())
+        if access.group.is_public and not access.group.results_hidden:
+            # Both ETags back in the cache (they leave it a minute after their last recompute),
+            # so that the next poll takes the path above.
+            ranking_read_remember(scope=group.scope, etag=group.etag)
+            ranking_read_remember(scope=world.scope, etag=world.etag)
+        etag = comparison_etag(group.etag, world.etag)
         return conditional_answer(
             request,
-            etag=comparison_etag(group_id=access.group.pk, group=group, world=world),
-            build=lambda: ComparisonSerializer(ranking_comparison(group=group, world=world)).data,
+            etag=etag,
+            build=lambda: body_cached(
+                key=f"rankings:compare:{group.scope.key}",
+                etag=etag,
+                build=lambda: JSONRenderer().render(
+                    ComparisonSerializer(ranking_comparison(group=group, world=world)).data
+                ),
+            ),
             revalidate=False,
         )
 

@@ -1,11 +1,22 @@
-// Live rankings: polls the rankings API with If-None-Match every second (a poll that finds
-// nothing new is a 304 answered from the cache), redraws the table in place and, when the
-// ranking changed, fetches its figures (built in Python, charts/figures.py; same ETag rules)
-// and draws them with Plotly.react (their fixed uirevision keeps zoom and hover), and shows a
-// pulse with the number of new ratings.
+// Live rankings: polls the rankings API with If-None-Match (a poll that finds nothing new is a
+// 304 answered from the cache), redraws the table in place and, when the ranking changed,
+// fetches its figures (built in Python, charts/figures.py; same ETag rules) and draws them with
+// Plotly.react (their fixed uirevision keeps zoom and hover), and shows a pulse with the number
+// of new ratings.
+//
+// Polling costs what it is worth (issue 24): every second while the ranking keeps changing;
+// after POLL_IDLE_POLLS answers in a row with nothing new the wait doubles, up to POLL_MAX_MS;
+// none at all while the tab is hidden; at once, and back to every second, when the tab is shown
+// again or the window gets the focus.
+//
+// Nothing waits for plotly.js (see `plotly` below): until it has run a chart box shows the
+// server's static drawing (svg.chart-static, charts/svg.py), and figures that came first are
+// drawn then.
 (function () {
   "use strict";
   const POLL_MS = 1000;
+  const POLL_IDLE_POLLS = 10; // 10 s of 1 s polls with nothing new before slowing down
+  const POLL_MAX_MS = 30000;
   const COMPARE_MS = 5000;
   const NARROW_PX = 560; // below this the figures' `narrow` layout applies (charts/figures.py)
 
@@ -170,29 +181,58 @@
     }
   }
 
-  // Deep merge for the phone overrides the server sends with each figure (arrays replaced).
+  // Deep merge (arrays replaced): the shared layout under a figure's own, and the phone
+  // overrides the server sends with each figure over both.
   function merge(base, over) {
     const out = Object.assign({}, base);
     Object.keys(over || {}).forEach((key) => {
       const value = over[key];
-      out[key] = value && typeof value === "object" && !Array.isArray(value) && base[key]
+      out[key] = value && typeof value === "object" && !Array.isArray(value) && base && base[key]
         ? merge(base[key], value) : value;
     });
     return out;
   }
 
-  // The figures come built from the API (charts/figures.py): axes, order and labels are decided
-  // there; the page only picks the phone layout and draws in place (Plotly.react keeps the
-  // viewer's zoom through the figures' uirevision).
-  function drawFigure(root, name, figure) {
+  // Resolves once plotly.js has run (issue 24). The page script loads it only after the first
+  // paint (the table and the server's static drawing, svg.chart-static): started with the page
+  // it took the bandwidth the stylesheet needed on a slow line, and from the cache its 1.2 MB
+  // held that paint back by seconds on a slow phone.
+  const plotly = new Promise((resolve) => {
+    if (window.Plotly) return resolve(window.Plotly);
+    const holder = document.querySelector("[data-plotly]");
+    if (!holder) return;
+    window.requestAnimationFrame(() => window.setTimeout(() => {
+      const script = document.createElement("script");
+      script.src = holder.dataset.plotly;
+      script.addEventListener("load", () => resolve(window.Plotly));
+      document.head.append(script);
+    }, 0));
+  });
+
+  // The figures come built from the API (charts/figures.py) as one spec per answer: `shared`
+  // (layout and config) and each figure's own part. Axes, order and labels are decided there;
+  // the page only picks the phone layout and draws in place (Plotly.react keeps the viewer's
+  // zoom through the figures' uirevision). Before plotly.js has arrived the latest figure of
+  // each box waits for it.
+  const waiting = new Map();
+  function drawFigure(root, name, figure, shared) {
     const el = root.querySelector(`[data-chart="${name}"]`);
-    if (!el || !window.Plotly || !figure) return;
-    const narrow = el.clientWidth < NARROW_PX;
-    const layout = narrow ? merge(figure.layout, figure.narrow) : figure.layout;
-    el.classList.toggle("chart-empty", Boolean(figure.empty));
-    window.Plotly.react(el, figure.data, layout, figure.config);
+    if (!el || !figure) return;
     const note = root.querySelector(`[data-chart-note="${name}"]`);
     if (note) note.textContent = figure.message || "";
+    const first = !waiting.has(el);
+    waiting.set(el, { figure, shared: shared || {} });
+    if (!first) return;
+    plotly.then((Plotly) => {
+      const latest = waiting.get(el);
+      waiting.delete(el);
+      const narrow = el.clientWidth < NARROW_PX;
+      let layout = merge(latest.shared.layout, latest.figure.layout);
+      if (narrow) layout = merge(layout, latest.figure.narrow);
+      el.classList.toggle("chart-empty", Boolean(latest.figure.empty));
+      el.querySelectorAll(".chart-static").forEach((svg) => svg.remove());
+      Plotly.react(el, latest.figure.data, layout, latest.shared.config);
+    });
   }
 
   function renderCompareTable(root, data) {
@@ -227,22 +267,55 @@
     el.classList.add("pulsing");
   }
 
-  function poller(url, interval, onData) {
+  const hidden = () => document.visibilityState === "hidden";
+
+  // Polls `url` with If-None-Match: every `fast` ms while answers bring something new, the wait
+  // doubling (up to POLL_MAX_MS) after POLL_IDLE_POLLS answers in a row with nothing new; none
+  // while the tab is hidden; at once, and fast again, when it is shown or focused.
+  function poller(url, fast, onData) {
     let etag = null;
+    let wait = fast;
+    let unchanged = 0;
+    let timer = null;
+    let inFlight = false;
     async function poll() {
+      timer = null;
+      if (hidden() || inFlight) return;
+      inFlight = true;
       try {
         const headers = { Accept: "application/json" };
         if (etag) headers["If-None-Match"] = etag;
         const response = await fetch(url, { headers, credentials: "same-origin" });
         if (response.status === 200) {
           etag = response.headers.get("ETag");
+          unchanged = 0;
+          wait = fast;
           await onData(await response.json());
+        } else if (response.status === 304 && ++unchanged >= POLL_IDLE_POLLS) {
+          wait = Math.min(wait * 2, POLL_MAX_MS);
         }
       } catch (err) {
         // Offline for a moment: keep showing the last data and try again.
+      } finally {
+        inFlight = false;
       }
-      window.setTimeout(poll, interval);
+      if (!hidden() && timer === null) timer = window.setTimeout(poll, wait);
     }
+    function now() {
+      if (hidden()) {
+        window.clearTimeout(timer);
+        timer = null;
+        return;
+      }
+      unchanged = 0;
+      wait = fast;
+      window.clearTimeout(timer);
+      timer = null;
+      poll();
+    }
+    document.addEventListener("visibilitychange", now);
+    window.addEventListener("focus", now);
+    window.addEventListener("pageshow", (event) => { if (event.persisted) now(); });
     poll();
   }
 
@@ -266,14 +339,18 @@
     if (!charts) return async () => null;
     const get = conditionalGet(charts.dataset.figuresUrl);
     return async () => {
-      let figures = null;
+      let spec = null;
       try {
-        await get((answer) => { if (!answer.hidden) figures = answer.figures; });
+        await get((answer) => { if (!answer.hidden) spec = answer; });
       } catch (err) {
         // Keep the charts drawn; the table still updates.
       }
-      return figures;
+      return spec;
     };
+  }
+
+  function drawAll(root, spec) {
+    if (spec) Object.entries(spec.figures).forEach(([name, figure]) => drawFigure(root, name, figure, spec.shared));
   }
 
   document.querySelectorAll("[data-rankings-url]").forEach((table) => {
@@ -287,18 +364,16 @@
       // The ranking changed, so did its figures: fetch them first so that the table and the
       // charts change together.
       const first = pending !== null;
-      const figures = await (pending || fetchFigures());
+      const spec = await (pending || fetchFigures());
       pending = null;
       if (first) {
         // The early figures may predate this ranking by one recompute: a conditional GET
         // (a 304 when they match) settles it.
-        fetchFigures().then((newer) => {
-          if (newer) Object.entries(newer).forEach(([name, figure]) => drawFigure(root, name, figure));
-        });
+        fetchFigures().then((newer) => drawAll(root, newer));
       }
       renderTable(root, data, previous !== null);
       renderMeta(root, data);
-      if (figures) Object.entries(figures).forEach(([name, figure]) => drawFigure(root, name, figure));
+      drawAll(root, spec);
       pulse(root, previous, data);
       previous = data;
     });
@@ -308,7 +383,7 @@
     poller(section.dataset.compareUrl, COMPARE_MS, (data) => {
       if (data.hidden) return;
       renderCompareTable(section, data);
-      figure((answer) => { if (!answer.hidden) drawFigure(section, "compare", answer.figure); }).catch(() => {});
+      figure((answer) => { if (!answer.hidden) drawFigure(section, "compare", answer.figure, answer.shared); }).catch(() => {});
     });
   });
 })();

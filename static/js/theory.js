@@ -33,20 +33,42 @@
     })
     .catch(() => {});
 
-  // The chart is built in Python (charts/figures.py); the page only draws it.
+  // Resolves once plotly.js has run (issue 24). The page script loads it only after the first
+  // paint (the table and the server's static drawing, svg.chart-static): started with the page
+  // it took the bandwidth the stylesheet needed on a slow line, and from the cache its 1.2 MB
+  // held that paint back by seconds on a slow phone.
+  const plotly = new Promise((resolve) => {
+    if (window.Plotly) return resolve(window.Plotly);
+    const holder = document.querySelector("[data-plotly]");
+    if (!holder) return;
+    window.requestAnimationFrame(() => window.setTimeout(() => {
+      const script = document.createElement("script");
+      script.src = holder.dataset.plotly;
+      script.addEventListener("load", () => resolve(window.Plotly));
+      document.head.append(script);
+    }, 0));
+  });
+
+  // The chart is built in Python (charts/figures.py): `shared` layout and config, and the
+  // figure's own part; the page only draws it.
   fetch(section.dataset.figureUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
     .then((r) => r.json())
     .then((answer) => {
       const el = section.querySelector('[data-chart="distribution"]');
-      if (!window.Plotly || !answer.figure) return;
+      if (!answer.figure) return;
       const figure = answer.figure;
       section.querySelector('[data-chart-note="distribution"]').textContent = figure.message || "";
       if (figure.empty) {
         el.hidden = true; // nobody rated it: the message says so, an empty plot would not
         return;
       }
-      const layout = el.clientWidth < 560 ? Object.assign({}, figure.layout, figure.narrow) : figure.layout;
-      window.Plotly.react(el, figure.data, layout, figure.config);
+      const shared = answer.shared || {};
+      plotly.then((Plotly) => {
+        let layout = Object.assign({}, shared.layout, figure.layout);
+        if (el.clientWidth < 560) layout = Object.assign(layout, figure.narrow);
+        el.querySelectorAll(".chart-static").forEach((svg) => svg.remove());
+        Plotly.react(el, figure.data, layout, shared.config);
+      });
     })
     .catch(() => {});
 })();
