@@ -61,17 +61,21 @@ check-deploy: $(STAMP)
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
-# The benchmark (issue 6): seeds its own database (impactboard_bench) and Redis DB 8, starts
-# gunicorn and a Celery worker, drives them over loopback and prints each figure beside its
-# baseline. See docs/PERFORMANCE.md. `bench-small` finishes in a couple of minutes.
+# The benchmark (issue 6): seeds its own database (BENCH_DB, default impactboard_bench) and
+# Redis database (BENCH_REDIS_URL, default DB 8, which it flushes), starts gunicorn and a Celery
+# worker, drives them over loopback and prints each figure beside its baseline. See
+# docs/PERFORMANCE.md. `bench-small` finishes in a couple of minutes. On a shared machine give
+# each run its own: `make bench-small BENCH_DB=mine_bench BENCH_REDIS_URL=redis://127.0.0.1:6379/15`.
 BENCH_DB ?= impactboard_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/8
+BENCH_ENV = BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_DB) BENCH_REDIS_URL=$(BENCH_REDIS_URL)
 bench: $(STAMP)
 	@psql -h 127.0.0.1 -U postgres -lqt | cut -d'|' -f1 | grep -qw $(BENCH_DB) || createdb -h 127.0.0.1 -U postgres $(BENCH_DB)
-	$(PY) bench/run.py $(BENCH_ARGS)
+	$(BENCH_ENV) $(PY) bench/run.py $(BENCH_ARGS)
 
 bench-small: $(STAMP)
 	@psql -h 127.0.0.1 -U postgres -lqt | cut -d'|' -f1 | grep -qw $(BENCH_DB) || createdb -h 127.0.0.1 -U postgres $(BENCH_DB)
-	$(PY) bench/run.py --small $(BENCH_ARGS)
+	$(BENCH_ENV) $(PY) bench/run.py --small $(BENCH_ARGS)
 
 # Lint and format check (ruff), and the type check (mypy with django-stubs and
 # djangorestframework-stubs; its configuration is [tool.mypy] in pyproject.toml). .ci/run runs

@@ -186,10 +186,17 @@ def account_delete(*, user: User, keep_ratings: bool) -> None:
         comments_of_author_delete(user=user)
         participants = list(Participant.objects.filter(user=user).select_related("group"))
         if keep_ratings:
+            # Keeping the ratings must change no count: the group's stays (the participant
+            # stays), and the global ranking's too. That counts a participant with no account
+            # as it counts an imported one, so one who did not count there (a self-joined
+            # member, or one who had left the group) is marked to go on counting in the group
+            # only; an invited member's ratings go on counting as they did.
+            invited = {m.group_id for m in mine if m.via_invite}
             for p in participants:
                 p.user = None
                 p.name = f"former member {p.pk}"
-                p.save(update_fields=["user", "name"])
+                p.counts_globally = p.counts_globally and p.group_id in invited
+                p.save(update_fields=["user", "name", "counts_globally"])
         else:
             stale: set[Scope] = set()
             for p in participants:

@@ -72,6 +72,7 @@ from django.db import connection  # noqa: E402
 
 import ratings  # noqa: E402
 from groups.models import DiscussionGroup  # noqa: E402
+from ratings.maths.combine import global_ranking_of_groups  # noqa: E402
 from ratings.maths.ranking import ranking_uncertainty_add  # noqa: E402
 from ratings.models import Ranking, Rating, Submission  # noqa: E402
 from ratings.scope import Scope  # noqa: E402
@@ -280,7 +281,21 @@ def from_scratch(group_pk: int | None) -> tuple[list[dict[str, Any]], int]:
         if group_pk:  # a group's rank intervals resample its raters' rows
             cursor.execute(f"SELECT r.participant_id, r.theory_id, r.score {ratings}", params)
             scores = cursor.fetchall()
+        per_group: dict[int, dict[int, list[int]]] = {}
+        if not group_pk:  # the global ranking is a ranking of groups (issue 23): by group
+            cursor.execute(
+                f"SELECT r.group_id, r.theory_id, r.score, count(*) {ratings} GROUP BY 1, 2, 3",
+                params,
+            )
+            for group_id, theory_id, score, count in cursor.fetchall():
+                per_group.setdefault(group_id, {}).setdefault(theory_id, [0] * 10)[score - 1] = (
+                    count
+                )
     theories = list(Theory.objects.order_by("number").only("id", "number", "title"))
+    if not group_pk:
+        # The rule (pure) applied to the scan's groups: the stored groups' results must be it.
+        rows, _ = global_ranking_of_groups(theories, list(per_group.values()))
+        return rows, raters
     rows = ranking_rows(theories, counts)
     ranking_uncertainty_add(rows, {}, scores=scores)  # pure: the same figures from the same data
     return rows, raters

@@ -202,6 +202,11 @@ class Participant(models.Model):
     kind = models.CharField(
         max_length=8, choices=Kind.choices, default=Kind.MEMBER, db_default=Kind.MEMBER
     )
+    # False for a former member whose account was deleted with "keep ratings" and whose ratings
+    # did not count in the global ranking (a self-joined member, or one who had left): with no
+    # account left they would read as imported, which counts, so deleting an account would
+    # change a count. True for everyone else (the global ranking's other rules still apply).
+    counts_globally = models.BooleanField(default=True, db_default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

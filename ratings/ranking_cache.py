@@ -56,14 +56,18 @@ class RankingView:
 
 def ranking_payload(ranking: RankingView) -> dict[str, Any]:
     """A ranking's 200 answer in the rankings API, when it is not hidden (see RankingSerializer):
-    what DRF renders, and what the figures are drawn from."""
-    return {
+    what DRF renders, and what the figures are drawn from. The global ranking's also says how
+    many groups it counts (a ranking of groups)."""
+    payload: dict[str, Any] = {
         "computed_at": ranking.computed_at,
         "raters": ranking.raters,
         "hidden": False,
         "results": ranking.results,
         "summary": ranking.summary,
     }
+    if ranking.scope.is_global:
+        payload["groups"] = (ranking.summary.get("groups") or {}).get("counted", 0)
+    return payload
 
 
 def ranking_body(ranking: RankingView) -> bytes:

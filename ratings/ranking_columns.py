@@ -5,7 +5,7 @@ json_script) and the rankings CSV export (`exports.selectors.export_rankings`) a
 list, so a statistic added to the row is shown, redrawn and exported by one more entry here.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from .maths.ranking import RankingRow
@@ -74,9 +74,31 @@ RANKING_COLUMNS: tuple[Column, ...] = (
 )
 
 
-def page_columns() -> list[Column]:
-    """The columns of the page's table (and of its script), in order."""
-    return [c for c in RANKING_COLUMNS if c.heading]
+#: The global ranking is a ranking of groups: its rows also say how many groups rated each
+#: theory, and its score is the median of the groups' means (ratings.maths.combine).
+GROUPS_COLUMN = Column(
+    "groups",
+    "number",
+    heading="Groups",
+    method="global-groups",
+    method_title="Groups that rated it: each one voice",
+)
+
+
+def page_columns(*, of_groups: bool = False) -> list[Column]:
+    """The columns of the page's table (and of its script), in order; `of_groups` for a ranking
+    of groups (the global one)."""
+    columns = [c for c in RANKING_COLUMNS if c.heading]
+    if not of_groups:
+        return columns
+    shown: list[Column] = []
+    for column in columns:
+        if column.key == "mean":
+            column = replace(column, heading="Score", abbr="The median of the groups' means")
+        shown.append(column)
+        if column.key == "n":
+            shown.append(GROUPS_COLUMN)
+    return shown
 
 
 def csv_header() -> list[str]:

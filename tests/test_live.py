@@ -117,10 +117,17 @@ def test_the_comparison_gives_group_and_global_ranks_with_kendalls_tau(cast, api
     body = api().get(f"/api/v1/groups/{cast.public.slug}/rankings/compare/").json()
     # Global means: 1 -> 5, 2 -> 5, 3 -> 5 (all tied): no variation, tau undefined.
     assert body["rank_correlation"]["value"] is None
-    rate(Participant.objects.create(group=cast.other, name="c"), {1: 1, 2: 5, 3: 9})
+    # Issue 23: the global ranking is a ranking of groups, so one more rater in a group does
+    # not change its voice; one more group does.
+    third = group_create(user=cast.outsider, name="Third group", visibility="public")
+    group_update(group=third, results_hidden=False)
+    group_listing_decide(group=third, listed=True)
+    rate(Participant.objects.create(group=third, name="c"), {1: 1, 2: 5, 3: 9})
+    ranking_recompute(scope=Scope.group(third.pk))
     ranking_recompute(scope=Scope.global_())
     body = api().get(f"/api/v1/groups/{cast.public.slug}/rankings/compare/").json()
-    # Group means 9, 5, 1 ; global means 11/3, 5, 19/3 -> exactly reversed: tau = -1
+    # Group means 9, 5, 1; global (medians of 9, 1, 1 / 5, 5, 5 / 1, 9, 9) 1, 5, 9 -> exactly
+    # reversed: tau = -1
     assert body["rank_correlation"]["value"] == pytest.approx(-1.0)
     assert body["rank_correlation"]["pairs"] == 3
     row1 = next(r for r in body["results"] if r["theory"]["number"] == 1)

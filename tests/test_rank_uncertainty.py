@@ -171,16 +171,26 @@ def test_the_global_reference_is_the_stored_global_order(cast, api, theories) ->
     assert REFERENCE_KEYS <= set(references["global"])
 
 
-def test_the_global_ranking_has_intervals_from_its_histograms_and_no_references(
-    cast, api, theories
+def test_the_global_ranking_has_intervals_from_resampling_its_groups_and_no_references(
+    cast, api, theories, make_user
 ) -> None:
-    spread_group(cast.public, theories)
-    ranking_recompute(scope=Scope.group(cast.public.pk))
+    # Issue 23: the global ranking is a ranking of groups, so its intervals resample groups
+    # (before, the normal approximation from the pooled histograms); three groups, the least
+    # that has intervals.
+    from groups.services import group_create, group_listing_decide, group_update
+
+    third = group_create(user=make_user("thea"), name="Third group", visibility="public")
+    group_update(group=third, results_hidden=False)
+    group_listing_decide(group=third, listed=True)
+    for group, raters in ((cast.public, 6), (cast.other, 4), (third, 5)):
+        spread_group(group, theories, raters=raters)
+        ranking_recompute(scope=Scope.group(group.pk))
     ranking_recompute(scope=Scope.global_())
     data = api().get("/api/v1/rankings/").json()
     assert data["summary"]["references"] == []
     assert data["summary"]["kendall_w"]["value"] is None
-    assert "normal approximation" in data["summary"]["rank_intervals"]["method"]
+    assert "bootstrap over groups" in data["summary"]["rank_intervals"]["method"]
+    assert data["summary"]["rank_intervals"]["n"] == data["groups"] == 3
     for row in data["results"]:
         if row["n"]:
             assert row["rank_interval"][0] <= row["rank"] <= row["rank_interval"][1]

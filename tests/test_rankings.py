@@ -191,24 +191,27 @@ def test_the_recompute_command_rebuilds_every_ranking(cast, theories) -> None:
 
 
 def from_scratch(theories):  # type: ignore[no-untyped-def]
-    """The global ranking counted here, in Python, from every public rating: the oracle."""
+    """The global ranking counted here from every public rating, group by group: the oracle.
+    Issue 23 made it a ranking of groups (each group's histograms, combined by the rule), so the
+    scan is grouped by group; the rule's own figures are checked independently below."""
     from collections import Counter
 
-    from ratings.maths.ranking import ranking_uncertainty_add
-    from ratings.services import ranking_rows
+    from ratings.maths.combine import global_ranking_of_groups
 
     public = Rating.objects.filter(group__visibility="public")
-    counts = Counter(public.values_list("theory_id", "score"))
-    rows = ranking_rows(theories, [(t, s, c) for (t, s), c in counts.items()])
-    # The global rank intervals come from the histograms alone, so a scan gives the same ones.
-    ranking_uncertainty_add(rows, {})
+    counts = Counter(public.values_list("group_id", "theory_id", "score"))
+    per_group: dict[int, dict[int, list[int]]] = {}
+    for (group_id, theory_id, score), count in counts.items():
+        per_group.setdefault(group_id, {}).setdefault(theory_id, [0] * 10)[score - 1] = count
+    rows, _ = global_ranking_of_groups(theories, list(per_group.values()))
     return rows, len(set(public.values_list("participant_id", flat=True)))
 
 
-def test_the_global_ranking_summed_from_group_rankings_equals_a_scan_of_every_rating(
+def test_the_global_ranking_from_stored_group_results_equals_the_rule_applied_to_a_scan(
     cast, theories
 ) -> None:
     import random
+    import statistics
 
     rng = random.Random(6)
     groups = [cast.public, cast.other, cast.private]
@@ -224,6 +227,21 @@ def test_the_global_ranking_summed_from_group_rankings_equals_a_scan_of_every_ra
     assert ranking.results == rows
     assert ranking.raters == raters
     assert raters == len({r.participant_id for r in Rating.objects.exclude(group=cast.private)})
+    # The rule itself, from the raw ratings with the standard library: each public group's
+    # mean, then the median of those; n the ratings behind it, `groups` the groups.
+    for row in ranking.results:
+        by_group: dict[int, list[int]] = {}
+        for group_id, score in Rating.objects.filter(
+            group__in=[cast.public, cast.other], theory_id=row["theory"]["id"]
+        ).values_list("group_id", "score"):
+            by_group.setdefault(group_id, []).append(score)
+        means = [statistics.mean(scores) for scores in by_group.values()]
+        assert row["groups"] == len(means)
+        assert row["n"] == sum(len(scores) for scores in by_group.values())
+        if means:
+            assert row["mean"] == pytest.approx(statistics.median(means))
+        else:
+            assert row["mean"] is None
 
 
 def test_the_global_ranking_first_computes_the_group_rankings_still_owed(cast, theories) -> None:

@@ -9,7 +9,7 @@ as is (`Ranking.results`), answered as is by the rankings API, drawn by `charts`
 """
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Protocol, TypedDict
+from typing import Any, NotRequired, Protocol, TypedDict
 
 import numpy as np
 
@@ -75,6 +75,7 @@ class RankingRow(TypedDict):
     tier: int | None  # by ranking_uncertainty_add
     flags: list[str]  # at most one of split, spread, consensus
     in_words: str  # the counts behind the flags
+    groups: NotRequired[int]  # a ranking of groups only: the groups that rated it
 
 
 def _row(theory: TheoryLike, histogram: list[int]) -> RankingRow:

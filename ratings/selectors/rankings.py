@@ -10,6 +10,7 @@ from groups.access import GroupAccess, results_visible_in
 from groups.models import DiscussionGroup, Membership
 from theories.models import Theory
 
+from ..maths.combine import global_ranking_of_groups
 from ..maths.comparison import histogram_of
 from ..maths.comparison import ranking_comparison as compare_rows
 from ..maths.ranking import ranking_build, ranking_summary
@@ -27,8 +28,12 @@ def ranking_get(*, scope: Scope) -> RankingView:
         return RankingView(
             scope, stored.version, stored.computed_at, stored.raters, stored.results, summary
         )
+    theories = list(Theory.objects.all())
+    if scope.is_global:  # no group counted yet: the same fields, saying why not
+        rows, summary = global_ranking_of_groups(theories, [])
+        return RankingView(scope, 0, None, 0, rows, summary)
     # Nothing rated: the same fields, saying why not.
-    rows, summary = ranking_build(list(Theory.objects.all()), {})
+    rows, summary = ranking_build(theories, {})
     return RankingView(scope, 0, None, 0, rows, summary)
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from groups.models import GLOBAL_FEED, DiscussionGroup, Membership, Participant
 from theories.models import Theory
 
+from ..maths.combine import global_ranking_of_groups
 from ..maths.rank_intervals import POST_ORDER
 from ..maths.ranking import (
     RankingRow,
@@ -33,15 +34,17 @@ def ranking_recompute(*, scope: Scope, force: bool = False) -> Ranking | None:
 
     A group's ranking comes from its ratings: one GROUP BY (theory, score) query, statistics from
     those counts, plus one more GROUP BY for its global-eligible participants; a group that
-    feeds the global ranking (GLOBAL_FEED) then marks it stale. The global ranking is the sum of
-    the stored eligible histograms of the groups that feed it (a participant belongs to one
-    group), so it never scans every rating. Once no recompute is owed it equals a scan of every
-    eligible rating of those groups (docs/decisions/global-ranking-integrity.md).
+    feeds the global ranking (GLOBAL_FEED) then marks it stale. The global ranking is a ranking
+    of groups: each group that feeds it gives one voice per theory (its stored eligible result),
+    combined by the median of the groups' means (ratings.maths.combine;
+    docs/decisions/global-ranking-of-groups.md), so it never scans every rating. Once no
+    recompute is owed it equals that rule applied to a scan of every eligible rating of those
+    groups.
     """
     group: DiscussionGroup | None = None
     round_number = scope.number
     if scope.group_id is None:  # the global ranking
-        _public_rankings_catch_up()
+        _public_rankings_catch_up(scope=scope)
     else:
         group = DiscussionGroup.objects.filter(pk=scope.group_id).first()
         if group is None:  # deleted meanwhile
@@ -57,32 +60,12 @@ def ranking_recompute(*, scope: Scope, force: bool = False) -> Ranking | None:
         covered, _ = RankingRequest.objects.filter(scope=scope.key).delete()
         if not (created or covered or force):
             return ranking
-        theories: list[TheoryLike] = list(
-            Theory.objects.order_by("number").values_list("id", "number", "title", named=True)
-        )
-        scores: list[tuple[int, int, int]] | None = None
-        if group is not None and round_number is not None:
-            scores = [
-                (p, t, s) for p, t, _, s, _ in round_scores(group=group, rounds=[round_number])
-            ]
-            histograms, ranking.raters = histograms_of_scores(scores)
-        elif group is not None:
-            histograms, ranking.raters, scores = _group_histograms(group=group)
-            eligible: dict[int, list[int]] = {}
-            ranking.global_raters = 0
-            if group.is_public and group.listing == DiscussionGroup.Listing.LISTED:
-                # Only a listed group's are ever summed (listing recomputes the group).
-                eligible, ranking.global_raters = _group_global_histograms(group=group)
-            ranking.global_histograms = {str(k): v for k, v in eligible.items()}
+        if group is None:
+            theories, feeding = _global_inputs(scope=scope)
+            ranking.raters, stored = _stored_group_results(feeding=feeding)
+            ranking.results, ranking.summary = global_ranking_of_groups(theories, stored)
         else:
-            histograms, ranking.raters = _global_histograms_from_group_rankings()
-        # The statistics of how sure the order is run here, once per version, never on read.
-        ranking.results, ranking.summary = ranking_build(
-            theories,
-            histograms,
-            scores=scores,
-            references=_references(group=group, round_number=round_number),
-        )
+            _group_ranking_compute(ranking=ranking, group=group, round_number=round_number)
         ranking.computed_at = timezone.now()
         ranking.version += 1  # the row is locked: no other run can bump it meanwhile
         ranking.save(
@@ -98,9 +81,10 @@ def ranking_recompute(*, scope: Scope, force: bool = False) -> Ranking | None:
         )
         if group is not None and round_number is None:
             # The open round's results move with the current ones (from round 2 on; before,
-            # they are the group's own ranking), and the global ranking sums the groups that
-            # feed it. A group that does not (unlisted, or hiding its results while open) leaves
-            # the global ranking untouched: not even its version moves for a differ to notice.
+            # they are the group's own ranking), and the global ranking combines the groups
+            # that feed it. A group that does not (unlisted, or hiding its results while open)
+            # leaves the global ranking untouched: not even its version moves for a differ to
+            # notice.
             stale = [open_round_scope(group=group)] if group.current_round > 1 else []
             stale += [Scope.global_()] if group.feeds_global else []
             if stale:
@@ -111,6 +95,35 @@ def ranking_recompute(*, scope: Scope, force: bool = False) -> Ranking | None:
             partial(ranking_etag_remember, ranking=RankingView.of(ranking)), robust=True
         )
     return ranking
+
+
+def _group_ranking_compute(
+    *, ranking: Ranking, group: DiscussionGroup, round_number: int | None
+) -> None:
+    """A group's (or one of its rounds') rows, summary and counts, from its ratings, into
+    `ranking` (not saved)."""
+    theories: list[TheoryLike] = list(
+        Theory.objects.order_by("number").values_list("id", "number", "title", named=True)
+    )
+    scores: list[tuple[int, int, int]] | None = None
+    if round_number is not None:
+        scores = [(p, t, s) for p, t, _, s, _ in round_scores(group=group, rounds=[round_number])]
+        histograms, ranking.raters = histograms_of_scores(scores)
+    else:
+        histograms, ranking.raters, scores = _group_histograms(group=group)
+        eligible: dict[int, list[int]] = {}
+        ranking.global_raters = 0
+        if group.is_public and group.listing == DiscussionGroup.Listing.LISTED:
+            # Only a listed group's are ever counted (listing recomputes the group).
+            eligible, ranking.global_raters = _group_global_histograms(group=group)
+        ranking.global_histograms = {str(k): v for k, v in eligible.items()}
+    # The statistics of how sure the order is run here, once per version, never on read.
+    ranking.results, ranking.summary = ranking_build(
+        theories,
+        histograms,
+        scores=scores,
+        references=_references(group=group, round_number=round_number),
+    )
 
 
 def _references(*, group: DiscussionGroup | None, round_number: int | None) -> list[Reference]:
@@ -172,16 +185,17 @@ def _group_histograms(
 def _group_global_histograms(*, group: DiscussionGroup) -> tuple[dict[int, list[int]], int]:
     """Like _group_histograms, for the group's global-eligible participants only: imported ones
     (no account) and account holders whose membership came through the invitation (or who
-    created the group). Self-joined members, and those who have left, count in the group only.
-    One GROUP BY and one count over the group's ratings, joined to participants and
-    memberships."""
+    created the group). Self-joined members, and those who have left, count in the group only,
+    and still do once their account is deleted with "keep ratings" (`counts_globally` false:
+    accounts.services.account_delete), so that a deletion changes no count. One GROUP BY and
+    one count over the group's ratings, joined to participants and memberships."""
     rating = Rating._meta.db_table
     participant = Participant._meta.db_table
     membership = Membership._meta.db_table
     eligible = (
         f"FROM {rating} r JOIN {participant} p ON p.id = r.participant_id "
         f"LEFT JOIN {membership} m ON m.group_id = r.group_id AND m.user_id = p.user_id "
-        "WHERE r.group_id = %s AND (p.user_id IS NULL OR m.via_invite = %s)"
+        "WHERE r.group_id = %s AND p.counts_globally AND (p.user_id IS NULL OR m.via_invite = %s)"
     )
     histograms: dict[int, list[int]] = {}
     with connection.cursor() as cursor:
@@ -191,36 +205,48 @@ def _group_global_histograms(*, group: DiscussionGroup) -> tuple[dict[int, list[
         )
         for theory_id, score, count in cursor.fetchall():
             histograms.setdefault(theory_id, [0] * 10)[score - 1] = count
-        cursor.execute(f"SELECT COUNT(DISTINCT r.participant_id) {eligible}", [group.pk, True])
+        cursor.execute(
+            f"SELECT COUNT(DISTINCT r.participant_id) {eligible}",
+            [group.pk, True],
+        )
         (raters,) = cursor.fetchone()
     return histograms, raters
 
 
-def _global_histograms_from_group_rankings() -> tuple[dict[int, list[int]], int]:
-    """The sum of the stored global-eligible histograms of the groups that feed the global
-    ranking (GLOBAL_FEED): listed public groups not hiding their results while open."""
-    histograms: dict[int, list[int]] = {}
+def _global_inputs(*, scope: Scope) -> tuple[list[TheoryLike], QuerySet[DiscussionGroup]]:
+    """The items a global scope ranks and the groups it counts. One global scope today: every
+    theory (the default longlist) and the groups in GLOBAL_FEED. A longlist's own global ranking
+    (a later issue) is another scope whose items are that list's and whose groups are those in
+    GLOBAL_FEED that rate it; the combination and its storage stay as they are."""
+    if not scope.is_global:
+        raise ValueError(f"not a global scope: {scope.key!r}")
+    theories: list[TheoryLike] = list(
+        Theory.objects.order_by("number").values_list("id", "number", "title", named=True)
+    )
+    return theories, DiscussionGroup.objects.filter(GLOBAL_FEED)
+
+
+def _stored_group_results(
+    *, feeding: QuerySet[DiscussionGroup]
+) -> tuple[int, list[dict[int, list[int]]]]:
+    """The raters behind the global ranking (the sum of the groups' eligible raters: a
+    participant belongs to one group) and each feeding group's stored eligible histograms by
+    theory id: its result, read from its stored ranking, never from its ratings."""
     raters = 0
-    stored = Ranking.objects.filter(group__in=_feeding_groups())
+    results: list[dict[int, list[int]]] = []
+    stored = Ranking.objects.filter(group__in=feeding)
     rows = stored.values_list("global_histograms", "global_raters").iterator(chunk_size=200)
     for group_histograms, group_raters in rows:
         raters += group_raters
-        for theory_id, counts in group_histograms.items():
-            total = histograms.setdefault(int(theory_id), [0] * 10)
-            for i, count in enumerate(counts):
-                total[i] += count
-    return histograms, raters
+        results.append({int(k): v for k, v in group_histograms.items()})
+    return raters, results
 
 
-def _feeding_groups() -> QuerySet[DiscussionGroup]:
-    return DiscussionGroup.objects.filter(GLOBAL_FEED)
-
-
-def _public_rankings_catch_up() -> None:
+def _public_rankings_catch_up(*, scope: Scope) -> None:
     """Recompute first the feeding groups whose ranking is owed with no recompute queued (its
     enqueue was lost, or it is called directly), and those with ratings but no stored ranking at
-    all (loaded by SQL), so that the sum covers them. A group whose recompute is queued is left
-    to it: that run marks the global ranking stale again, and a hot group is not recomputed
+    all (loaded by SQL), so that the combination covers them. A group whose recompute is queued
+    is left to it: that run marks the global ranking stale again, and a hot group is not recomputed
     more often than its coalescing window allows."""
     owed_scopes = [
         Scope.parse(key)
@@ -230,7 +256,7 @@ def _public_rankings_catch_up() -> None:
     ]
     queued = rankings_queued(scopes=owed_scopes)
     owed = {s.group_id for s in owed_scopes if s not in queued and s.group_id is not None}
-    public = _feeding_groups()
+    _, public = _global_inputs(scope=scope)
     never = public.filter(ranking__isnull=True).filter(
         Exists(Rating.objects.filter(group=OuterRef("pk")))
     )

@@ -11,15 +11,15 @@ register = template.Library()
 
 
 @register.simple_tag
-def ranking_columns() -> list[Column]:
-    """The columns the page shows, in order."""
-    return page_columns()
+def ranking_columns(of_groups: object = False) -> list[Column]:
+    """The columns the page shows, in order (`of_groups`: a ranking of groups, the global one)."""
+    return page_columns(of_groups=bool(of_groups))
 
 
 @register.simple_tag
-def ranking_columns_data() -> list[dict[str, Any]]:
+def ranking_columns_data(of_groups: object = False) -> list[dict[str, Any]]:
     """The same columns for the page script (json_script)."""
-    return [c.data for c in page_columns()]
+    return [c.data for c in page_columns(of_groups=bool(of_groups))]
 
 
 @register.filter

@@ -119,6 +119,8 @@
   function renderMeta(root, data) {
     const raters = root.querySelector('[data-field="raters"]');
     if (raters) raters.textContent = String(data.raters);
+    const groups = root.querySelector('[data-field="groups"]');
+    if (groups && data.groups !== undefined) groups.textContent = String(data.groups);
     const time = root.querySelector('[data-field="computed_at"]');
     if (time && data.computed_at) {
       time.dateTime = data.computed_at;

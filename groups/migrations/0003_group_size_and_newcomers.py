@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("groups", "0001_initial"),
+        ("groups", "0002_participant_counts_globally"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
