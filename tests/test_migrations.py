@@ -7,6 +7,9 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [
+    # groups 0001 hangs off ratings 0007 and is state only; later groups migrations add columns
+    # that a database from before the move does not have.
+    ("groups", "0001_initial"),
     ("ratings", "0007_guests"),
     ("discussion", "0001_initial"),
     ("exports", "0002_importjob_new_people"),
