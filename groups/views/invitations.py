@@ -50,7 +50,8 @@ def group_invite(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         if found is None:
             return _invite_invalid(request)
         group = found
-    guest_form = GuestJoinForm(request.POST if request.method == "POST" else None, group=group)
+    posted_as_guest = request.method == "POST" and not user.is_authenticated
+    guest_form = GuestJoinForm(request.POST if posted_as_guest else None, group=group)
     status = 200
     if request.method == "POST" and user.is_authenticated:
         # The invitation (the right code) is what makes a member count in the global ranking.
@@ -65,7 +66,7 @@ def group_invite(request: HttpRequest, slug: str, code: str) -> HttpResponse:
                 return redirect("group_invite", slug=group.slug, code=code)
             messages.success(request, f"You have joined “{group.name}”.")
             return redirect("group_detail", slug=group.slug)
-    if request.method == "POST" and not user.is_authenticated:
+    if posted_as_guest:
         if not group.guests_allowed:
             raise PermissionDenied("This group does not take guests.")
         if guest_form.is_valid():
