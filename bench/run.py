@@ -277,7 +277,11 @@ def from_scratch(group_pk: int | None) -> tuple[list[dict[str, Any]], int]:
         if group_pk:  # a group's rank intervals resample its raters' rows
             cursor.execute(f"SELECT r.participant_id, r.theory_id, r.score {ratings}", params)
             scores = cursor.fetchall()
-    theories = list(Theory.objects.order_by("number").only("id", "number", "title"))
+    theories = list(
+        Theory.objects.filter(longlist__is_default=True)
+        .order_by("number")
+        .only("id", "number", "title")
+    )
     rows = ranking_rows(theories, counts)
     ranking_uncertainty_add(rows, {}, scores=scores)  # pure: the same figures from the same data
     return rows, raters

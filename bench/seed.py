@@ -156,14 +156,16 @@ def seed(dsn: str, scale: Scale, *, reseed: bool = False, log=print) -> dict[str
             conn.execute(
                 # Listed by staff, members invited: every load group counts in the global
                 # ranking (docs/decisions/global-ranking-integrity.md).
+                # They rate the default list (the 20 theories).
                 """INSERT INTO ratings_discussiongroup (slug, name, description, visibility, join_code,
-                       ratings_open, results_hidden, created_by_id, created_at, listing)
+                       ratings_open, results_hidden, created_by_id, created_at, listing, longlist_id)
                    SELECT 'load-' || lpad(g::text, 4, '0'), 'Load group ' || g, '', 'public',
-                          md5('join' || g), true, false, NULL::integer, now(), 'listed'
+                          md5('join' || g), true, false, NULL::integer, now(), 'listed',
+                          (SELECT id FROM theories_longlist WHERE is_default)
                    FROM generate_series(1, %s) AS g
                    UNION ALL
                    SELECT %s, 'Load workshop', '', 'public', md5('workshop'), true, false, NULL::integer, now(),
-                          'listed'""",
+                          'listed', (SELECT id FROM theories_longlist WHERE is_default)""",
                 [G, WORKSHOP_SLUG],
             )
             rated = f"SELECT 'load-u' || i FROM generate_series(1, {G * M}) AS i"
@@ -193,6 +195,7 @@ def seed(dsn: str, scale: Scale, *, reseed: bool = False, log=print) -> dict[str
                           now()
                    FROM ratings_participant p JOIN auth_user u ON u.id = p.user_id
                    CROSS JOIN theories_theory t
+                   JOIN theories_longlist l ON l.id = t.longlist_id AND l.is_default
                    WHERE u.username LIKE 'load-u%'"""
             )
             conn.execute(

@@ -3,7 +3,6 @@ answer it is drawn from, so a poll that finds nothing new costs a 304 here too."
 
 from typing import Any
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -19,7 +18,7 @@ from ratings.selectors import (
     ranking_payload,
     theory_distribution,
 )
-from theories.models import Theory
+from theories.access import theory_for
 
 from .figures import ranking_figures
 from .more_figures import comparison_figure, distribution_figure
@@ -147,8 +146,6 @@ class TheoryDistributionFigureView(APIView):
         responses={200: OneFigureSerializer, 404: OpenApiResponse(description="No such theory.")}
     )
     def get(self, request: Request, pk: int) -> Response:
-        theory = Theory.objects.filter(pk=pk).first()
-        if theory is None:
-            raise Http404("No such theory.")
+        theory = theory_for(user=request.user, pk=pk)  # 404: unknown, or a list not visible
         payload = theory_distribution(theory=theory, user=request.user)
         return Response({"hidden": False, "figure": distribution_figure(payload)})

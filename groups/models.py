@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from theories.models import Longlist
+
 
 def new_join_code() -> str:
     return secrets.token_urlsafe(12)
@@ -56,6 +58,9 @@ class DiscussionGroup(models.Model):
         max_length=9, choices=Listing.choices, default=Listing.UNLISTED, db_default="unlisted"
     )
     listing_changed_at = models.DateTimeField(null=True, blank=True)
+    # The list the group rates: chosen at creation (the default list unless the facilitator picks
+    # another), changeable only while the group has no rating (groups.services.group_update).
+    longlist = models.ForeignKey(Longlist, on_delete=models.PROTECT, related_name="groups")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -98,14 +103,19 @@ class DiscussionGroup(models.Model):
             self.is_public
             and self.listing == self.Listing.LISTED
             and (not self.results_hidden or not self.ratings_open)
+            and self.longlist.is_default
         )
 
 
 # The groups summed into the global ranking: public, listed by staff, and not hiding results
 # while ratings are open (a hiding group's ratings must not be recoverable by differencing an
-# aggregate; they feed it once revealed or closed). DiscussionGroup.feeds_global says the same.
+# aggregate; they feed it once revealed or closed), and rating the default list (the global
+# ranking is the default list's). DiscussionGroup.feeds_global says the same.
 GLOBAL_FEED = (
-    Q(visibility="public") & Q(listing="listed") & (Q(results_hidden=False) | Q(ratings_open=False))
+    Q(visibility="public")
+    & Q(listing="listed")
+    & (Q(results_hidden=False) | Q(ratings_open=False))
+    & Q(longlist__is_default=True)
 )
 
 

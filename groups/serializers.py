@@ -14,6 +14,9 @@ class GroupSerializer(serializers.ModelSerializer):
     is_member = serializers.SerializerMethodField()
     role = serializers.SerializerMethodField()
     join_code = serializers.SerializerMethodField()
+    longlist: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = DiscussionGroup
@@ -30,8 +33,17 @@ class GroupSerializer(serializers.ModelSerializer):
             "is_member",
             "role",
             "join_code",
+            "longlist",
         ]
-        read_only_fields = ["slug", "member_count", "listing", "is_member", "role", "join_code"]
+        read_only_fields = [
+            "slug",
+            "member_count",
+            "listing",
+            "is_member",
+            "role",
+            "join_code",
+            "longlist",
+        ]
 
     def _role(self, group: DiscussionGroup) -> str | None:
         if hasattr(group, "caller_role"):
@@ -65,6 +77,9 @@ class GroupCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120)
     description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     visibility = serializers.ChoiceField(choices=DiscussionGroup.Visibility.choices)
+    longlist = serializers.CharField(
+        max_length=80, required=False, help_text="The slug of the list it rates (default list)."
+    )
 
 
 class GroupUpdateSerializer(serializers.Serializer):
@@ -84,6 +99,9 @@ class GroupUpdateSerializer(serializers.Serializer):
         },
     )
     guests_allowed = serializers.BooleanField(required=False)
+    longlist = serializers.CharField(
+        max_length=80, required=False, help_text="The slug of the list it rates."
+    )
 
     def _strict_bool(self, name: str, value: bool) -> bool:
         if not isinstance(self.initial_data.get(name), bool):

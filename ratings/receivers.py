@@ -35,8 +35,14 @@ def group_first_round(*, group: DiscussionGroup, by: User, **_: Any) -> None:
 
 
 @receiver(group_changed)
-def group_settings_changed(*, group: DiscussionGroup, fed_global: bool, **_: Any) -> None:
+def group_settings_changed(
+    *, group: DiscussionGroup, fed_global: bool, longlist_changed: bool = False, **_: Any
+) -> None:
     _forget_on_commit(group)
+    if longlist_changed:
+        # No rating yet (groups.services.group_update), but the stored (and cached) rows name
+        # the old list's items: the recompute stores the new list's, unrated, as a new version.
+        rankings_mark_stale(scopes=[group.scope])
     if group.feeds_global != fed_global:
         # The global ranking sums the groups that feed it (GLOBAL_FEED): visibility, listing,
         # hiding and closing all change that.

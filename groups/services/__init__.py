@@ -7,6 +7,8 @@ through `groups.signals` and handled by `ratings`, which sits above this app."""
 from .groups import (
     LastFacilitator,
     ListingNotAllowed,
+    LonglistLocked,
+    LonglistNotAllowed,
     group_create,
     group_listing_decide,
     group_listing_request,
@@ -21,6 +23,8 @@ from .manage import group_delete, group_invite_rotate, membership_remove
 __all__ = [
     "LastFacilitator",
     "ListingNotAllowed",
+    "LonglistLocked",
+    "LonglistNotAllowed",
     "group_create",
     "group_delete",
     "group_invite_rotate",

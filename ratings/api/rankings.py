@@ -4,7 +4,7 @@ query."""
 
 from typing import Any
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from groups.access import group_access, results_visible_to
 from groups.services.guests import TOKEN_PREFIX as GUEST_TOKEN_PREFIX
 from impactboard.schema import BAD_REQUEST, NOT_FOUND
-from theories.models import Theory
+from theories.access import theory_for
 
 from ..models import GLOBAL_SCOPE
 from ..ranking_cache import (
@@ -169,8 +169,6 @@ class TheoryDistributionView(APIView):
 
     @extend_schema(responses={200: DistributionSerializer, 404: NOT_FOUND})
     def get(self, request: Request, pk: int) -> Response:
-        theory = Theory.objects.filter(pk=pk).first()
-        if theory is None:
-            raise Http404("No such theory.")
+        theory = theory_for(user=request.user, pk=pk)  # 404: unknown, or a list not visible
         distribution = theory_distribution(theory=theory, user=request.user)
         return Response(DistributionSerializer(distribution).data)

@@ -4,6 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from groups.access import GroupAccess, results_visible_in
@@ -14,6 +15,7 @@ from ..models import GLOBAL_SCOPE, Ranking, RankingRequest
 from ..ranking_cache import RankingView
 from ..rankmath import histogram_of, ranking_rows, ranking_summary, ranking_uncertainty_add
 from ..rankmath import ranking_comparison as compare_rows
+from .rounds import round_scope_parse
 
 
 def ranking_get(*, scope: str) -> RankingView:
@@ -25,10 +27,20 @@ def ranking_get(*, scope: str) -> RankingView:
         return RankingView(
             scope, stored.version, stored.computed_at, stored.raters, stored.results, summary
         )
-    rows = ranking_rows(list(Theory.objects.all()), [])
+    rows = ranking_rows(list(_scope_items(scope)), [])
     summary = ranking_summary(rows)
     ranking_uncertainty_add(rows, summary)  # nothing rated: the same fields, saying why not
     return RankingView(scope, 0, None, 0, rows, summary)
+
+
+def _scope_items(scope: str) -> QuerySet[Theory]:
+    """The items a scope ranks: its group's list's active items (a group or one of its rounds),
+    or the default list's for the global ranking."""
+    items = Theory.objects.filter(status=Theory.Status.ACTIVE).order_by("number")
+    if scope == GLOBAL_SCOPE:
+        return items.filter(longlist__is_default=True)
+    group_id, _ = round_scope_parse(scope)
+    return items.filter(longlist__groups__pk=group_id)
 
 
 def ranking_global() -> RankingView:
@@ -71,7 +83,10 @@ def theory_distribution(*, theory: Theory, user: User | AnonymousUser) -> dict[s
     }
     if user.is_authenticated:
         memberships = list(
-            Membership.objects.filter(user=user).select_related("group").order_by("group__name")
+            # Only the groups that rate the theory's list have a histogram of it.
+            Membership.objects.filter(user=user, group__longlist_id=theory.longlist_id)
+            .select_related("group")
+            .order_by("group__name")
         )
         stored = rankings_of_groups(groups=[m.group for m in memberships])
         visible = results_visible_in(

@@ -45,7 +45,7 @@ def ranking_recompute(*, scope: str, force: bool = False) -> Ranking | None:
         _public_rankings_catch_up()
     else:
         group_id, round_number = round_scope_parse(scope)
-        group = DiscussionGroup.objects.filter(pk=group_id).first()
+        group = DiscussionGroup.objects.select_related("longlist").filter(pk=group_id).first()
         if group is None:  # deleted meanwhile
             RankingRequest.objects.filter(scope=scope).delete()
             return None
@@ -59,8 +59,15 @@ def ranking_recompute(*, scope: str, force: bool = False) -> Ranking | None:
         covered, _ = RankingRequest.objects.filter(scope=scope).delete()
         if not (created or covered or force):
             return ranking
+        # A group ranks the active items of its own list; the global ranking, the default list's.
+        items = Theory.objects.filter(status=Theory.Status.ACTIVE)
+        items = (
+            items.filter(longlist_id=group.longlist_id)
+            if group is not None
+            else items.filter(longlist__is_default=True)
+        )
         theories: list[TheoryLike] = list(
-            Theory.objects.order_by("number").values_list("id", "number", "title", named=True)
+            items.order_by("number").values_list("id", "number", "title", named=True)
         )
         scores: list[tuple[int, int, int]] | None = None
         if group is not None and round_number is not None:
@@ -125,10 +132,14 @@ def _references(*, group: DiscussionGroup | None, round_number: int | None) -> l
     coalescing); the group's next rating brings it up to date."""
     if group is None:
         return []
-    references: list[Reference] = [("post", "the post's group", POST_ORDER)]
-    world = Ranking.objects.filter(scope=GLOBAL_SCOPE).values_list("results", flat=True).first()
-    if world is not None:
-        references.append(("global", "all public groups", _order_of(world)))
+    references: list[Reference] = []
+    if group.longlist.is_default:
+        # The post and the global ranking order the default list's items; another list's
+        # numbers would be compared with theories they do not name.
+        references.append(("post", "the post's group", POST_ORDER))
+        world = Ranking.objects.filter(scope=GLOBAL_SCOPE).values_list("results", flat=True)
+        if (world_rows := world.first()) is not None:
+            references.append(("global", "all public groups", _order_of(world_rows)))
     current = round_number if round_number is not None else group.current_round
     if current >= 2:
         previous_scope = round_scope(group=group, number=current - 1)

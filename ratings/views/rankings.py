@@ -34,7 +34,11 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "invite_url": invite_url,
             "results_visible": visible,
             "score_range": range(1, 11),
-            "theories": Theory.objects.order_by("number") if access.is_member else [],
+            "theories": (
+                Theory.objects.filter(longlist_id=group.longlist_id, status="active")
+                if access.is_member
+                else []
+            ),
             **rounds_context(group=group, visible=visible),
         },
     )

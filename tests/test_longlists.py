@@ -1,0 +1,190 @@
+"""A group on a 12-item list of its own runs the whole exercise: rate, comment, round 2, the
+changes of mind, the exports and the import of its own export, with the list's items (never the
+20 theories) everywhere. And the global ranking stays the default list's."""
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from groups.services import group_create, group_update, membership_join
+from ratings.models import GLOBAL_SCOPE, Rating
+from ratings.services import ranking_recompute
+from tests.factories import rate
+from theories.items import ItemText
+from theories.models import Theory
+from theories.services import longlist_create
+
+TITLES = [
+    "Deceptive alignment",
+    "Reward hacking",
+    "=SUM(A1:A9)",  # formula-like: stored as typed, neutralised in every CSV cell
+    "Power seeking",
+    "Goal misgeneralisation",
+    "Sycophancy",
+    "Misuse by bad actors",
+    "Racing dynamics",
+    "Value lock-in",
+    "Gradual disempowerment",
+    "Sandbagging",
+    "Collusion between models",
+]
+
+
+@pytest.fixture
+def room(cast):  # type: ignore[no-untyped-def]
+    longlist = longlist_create(
+        user=cast.facilitator,
+        title="Threat models",
+        visibility="private",
+        items=[ItemText(title=t, summary=f"What {t} means.") for t in TITLES],
+    )
+    group = group_create(
+        user=cast.facilitator, name="Threat room", visibility="private", longlist=longlist
+    )
+    group_update(group=group, results_hidden=False)
+    membership_join(group=group, user=cast.member, via_invite=True)
+    items = list(longlist.items.order_by("number"))
+    return group, longlist, items
+
+
+def csv_rows(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    body = b"".join(response.streaming_content).decode("utf-8")
+    return list(csv.reader(io.StringIO(body)))
+
+
+def test_a_group_on_its_own_twelve_item_list_runs_the_whole_exercise(  # type: ignore[no-untyped-def]
+    room, cast, api, theories, django_capture_on_commit_callbacks
+) -> None:
+    group, longlist, items = room
+    base = f"/api/v1/groups/{group.slug}"
+    fay, mo = api(cast.facilitator), api(cast.member)
+
+    # Rate: every item of the list, and nothing else.
+    body = {"ratings": [{"theory": t.pk, "score": 1 + i % 10} for i, t in enumerate(items)]}
+    assert fay.put(f"{base}/ratings/mine/", body, format="json").status_code == 200
+    wrong = {"ratings": [{"theory": theories[0].pk, "score": 5}]}
+    response = mo.put(f"{base}/ratings/mine/", wrong, format="json")
+    assert response.status_code == 400
+    assert "not an item of this group's list" in str(response.json())
+    body = {"ratings": [{"theory": t.pk, "score": 10 - i % 10} for i, t in enumerate(items)]}
+    assert mo.put(f"{base}/ratings/mine/", body, format="json").status_code == 200
+
+    # The ranking ranks the twelve items, and compares with no post or global order.
+    ranking_recompute(scope=group.scope, force=True)
+    ranked = fay.get(f"{base}/rankings/").json()
+    assert ranked["raters"] == 2
+    assert sorted(r["theory"]["number"] for r in ranked["results"]) == list(range(1, 13))
+    assert {r["theory"]["id"] for r in ranked["results"]} == {t.pk for t in items}
+    keys = {ref["key"] for ref in ranked["summary"].get("references", [])}
+    assert "post" not in keys and "global" not in keys
+
+    # Comment: the item's public thread and the group's thread.
+    public = fay.post(
+        f"/api/v1/theories/{items[0].pk}/comments/", {"body": "Open argument."}, format="json"
+    )
+    assert public.status_code == 201
+    argued = mo.post(
+        f"/api/v1/theories/{items[0].pk}/comments/",
+        {"body": "It is worse than it looks.", "group": group.slug, "stance": "for"},
+        format="json",
+    )
+    assert argued.status_code == 201
+    # A thread of this group on an item of another list does not exist.
+    elsewhere = mo.get(f"/api/v1/theories/{theories[0].pk}/comments/?group={group.slug}")
+    assert elsewhere.status_code == 404
+
+    # Round 2, where the member is moved by the argument.
+    assert fay.post(f"{base}/rounds/", format="json").status_code == 201
+    moved = {"ratings": [{"theory": items[0].pk, "score": 3, "moved_by": argued.json()["id"]}]}
+    assert mo.put(f"{base}/ratings/mine/", moved, format="json").status_code == 200
+    changes = fay.get(f"{base}/changes/?from=1&to=2").json()
+    assert [r["theory"]["number"] for r in changes["results"]] == list(range(1, 13))
+    first = changes["results"][0]
+    assert (first["pairs"], first["moved"], first["cited"]) == (1, 1, 1)
+    assert first["mean_change"] == 3 - 10
+
+    # Exports: one column per item number; the formula-like title is neutralised.
+    wide = csv_rows(fay.get(f"{base}/export/ratings.csv"))
+    assert wide[0] == ["rater", *[str(n) for n in range(1, 13)]]
+    assert len(wide) == 3
+    ranks = csv_rows(fay.get(f"{base}/export/rankings.csv"))
+    titles = {row[2] for row in ranks[1:]}
+    assert "'=SUM(A1:A9)" in titles and "=SUM(A1:A9)" not in titles
+    history = csv_rows(fay.get(f"{base}/export/changes.csv"))
+    assert {row[1] for row in history[1:]} <= {str(n) for n in range(1, 13)}
+
+    # The import of its own export, into a second group on the same list: the same ranking.
+    ranking_recompute(scope=group.scope, force=True)
+    exported = b"".join(fay.get(f"{base}/export/ratings.csv").streaming_content)
+    copy = group_create(
+        user=cast.facilitator, name="Threat copy", visibility="private", longlist=longlist
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = fay.post(
+            f"/api/v1/groups/{copy.slug}/import/",
+            {"file": SimpleUploadedFile("e.csv", exported, "text/csv"), "confirm": "true"},
+            format="multipart",
+        )
+    assert response.status_code == 201, response.json()
+    imported = Rating.objects.filter(group=copy)
+    assert set(imported.values_list("theory__longlist_id", flat=True)) == {longlist.pk}
+    source = ranking_recompute(scope=group.scope, force=True)
+    target = ranking_recompute(scope=copy.scope, force=True)
+    assert source is not None and target is not None
+    assert [r["theory"] for r in target.results] == [r["theory"] for r in source.results]
+    assert [r["mean"] for r in target.results] == [r["mean"] for r in source.results]
+
+
+def test_the_rate_page_shows_the_groups_list(room, cast, client) -> None:  # type: ignore[no-untyped-def]
+    group, _, items = room
+    client.force_login(cast.member)
+    page = client.get(f"/groups/{group.slug}/rate/").content.decode()
+    assert "Sycophancy" in page and "Collusion between models" in page
+    assert "Auditing for deception" not in page
+
+
+def test_a_private_lists_group_and_items_are_404_to_outsiders(room, cast, api, client) -> None:  # type: ignore[no-untyped-def]
+    group, longlist, items = room
+    outsider = api(cast.outsider)
+    for url in (
+        f"/api/v1/groups/{group.slug}/rankings/",
+        f"/api/v1/groups/{group.slug}/export/ratings.csv",
+        f"/api/v1/longlists/{longlist.slug}/",
+        f"/api/v1/theories/{items[1].pk}/",
+        f"/api/v1/theories/{items[1].pk}/comments/",
+        f"/api/v1/theories/{items[1].pk}/distribution/",
+    ):
+        assert outsider.get(url).status_code == 404, url
+    client.force_login(cast.outsider)
+    assert client.get(f"/theories/{items[1].slug}/").status_code == 404
+
+
+def test_the_global_ranking_counts_only_groups_on_the_default_list(cast, theories) -> None:  # type: ignore[no-untyped-def]
+    from groups.services import group_listing_decide
+
+    other = longlist_create(
+        user=cast.facilitator,
+        title="Public other",
+        visibility="public",
+        items=[ItemText(title=f"Other {i}") for i in range(1, 4)],
+    )
+    elsewhere = group_create(
+        user=cast.facilitator, name="Elsewhere", visibility="public", longlist=other
+    )
+    group_update(group=elsewhere, results_hidden=False)
+    group_listing_decide(group=elsewhere, listed=True)
+    assert not elsewhere.feeds_global
+    rate(cast.facilitator, {1: 9, 2: 9}, group=elsewhere)
+    rate(cast.member, {1: 2}, group=cast.public)
+    ranking_recompute(scope=elsewhere.scope, force=True)
+    ranking_recompute(scope=cast.public.scope, force=True)
+    world = ranking_recompute(scope=GLOBAL_SCOPE, force=True)
+    assert world is not None
+    assert {r["theory"]["id"] for r in world.results} == {t.pk for t in theories}
+    first = next(r for r in world.results if r["theory"]["number"] == 1)
+    assert first["n"] == 1 and first["mean"] == 2
+    assert not Theory.objects.filter(
+        longlist=other, pk__in=[r["theory"]["id"] for r in world.results]
+    ).exists()
