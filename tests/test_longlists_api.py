@@ -324,3 +324,24 @@ def test_a_group_changes_its_list_only_until_its_first_rating(cast, api) -> None
     assert response.status_code == 409
     cast.public.refresh_from_db()
     assert cast.public.longlist_id == mine.pk
+
+
+def test_my_ratings_say_which_items_of_the_groups_list_are_unrated(cast, api, theories) -> None:  # type: ignore[no-untyped-def]
+    mine = make_list(cast.facilitator, n=4)
+    room = group_create(user=cast.facilitator, name="Four", visibility="public", longlist=mine)
+    items = list(mine.items.order_by("number"))
+    url = f"/api/v1/groups/{room.slug}/ratings/mine/"
+    client = api(cast.facilitator)
+    assert client.get(url).json()["unrated"] == [t.pk for t in items]
+    body = {"ratings": [{"theory": items[1].pk, "score": 4}]}
+    response = client.put(url, body, format="json")
+    assert response.json()["unrated"] == [items[0].pk, items[2].pk, items[3].pk]
+    retired = {"ratings": [{"theory": items[3].pk, "score": 4}]}
+    Theory.objects.filter(pk=items[3].pk).update(status="retired")
+    refused = client.put(url, retired, format="json")
+    assert refused.status_code == 400 and "retired" in str(refused.json())
+    assert client.get(url).json()["unrated"] == [items[0].pk, items[2].pk]
+    # A null still removes a retired item's rating.
+    Theory.objects.filter(pk=items[1].pk).update(status="retired")
+    removed = client.put(url, {"ratings": [{"theory": items[1].pk, "score": None}]}, format="json")
+    assert removed.status_code == 200 and removed.json()["ratings"] == []

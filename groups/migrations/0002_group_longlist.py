@@ -9,9 +9,19 @@ from django.db import migrations, models
 def groups_on_the_default_list(apps, schema_editor):
     Longlist = apps.get_model("theories", "Longlist")
     Group = apps.get_model("groups", "DiscussionGroup")
-    default = Longlist.objects.filter(is_default=True).first()
-    if default is not None:
-        Group.objects.filter(longlist__isnull=True).update(longlist=default)
+    if not Group.objects.filter(longlist__isnull=True).exists():
+        return
+    # theories/0004 made the default list; a database emptied since (a flushed test database)
+    # gets it again, empty, so that every group has a list to rate.
+    default, _ = Longlist.objects.get_or_create(
+        is_default=True,
+        defaults={
+            "slug": "theories-of-impact",
+            "title": "Theories of impact for interpretability",
+            "visibility": "public",
+        },
+    )
+    Group.objects.filter(longlist__isnull=True).update(longlist=default)
 
 
 class Migration(migrations.Migration):

@@ -17,6 +17,7 @@ from impactboard.throttling import WriteThrottle
 
 from ..models import Submission
 from ..selectors import ratings_current
+from ..selectors.ratings import ratings_unrated
 from ..selectors.rounds import ratings_of_round
 from ..serializers import RatingsMineSerializer, RatingsSubmitSerializer
 from ..services import RatingItem, rating_submission_create
@@ -42,7 +43,8 @@ class RatingsMineView(APIView):
             current = ratings_current(participant=participant)
         else:
             current = ratings_of_round(participant=participant, number=number)
-        return Response(RatingsMineSerializer({"ratings": current}).data)
+        unrated = ratings_unrated(group=access.group, rated=current)
+        return Response(RatingsMineSerializer({"ratings": current, "unrated": unrated}).data)
 
     @extend_schema(
         request=RatingsSubmitSerializer,
@@ -76,4 +78,5 @@ class RatingsMineView(APIView):
             source=Submission.Source.API,
         )
         current = ratings_current(participant=participant)
-        return Response(RatingsMineSerializer({"ratings": current}).data)
+        unrated = ratings_unrated(group=access.group, rated=current)
+        return Response(RatingsMineSerializer({"ratings": current, "unrated": unrated}).data)
