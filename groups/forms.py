@@ -28,6 +28,8 @@ class GroupCreateForm(forms.ModelForm):
         )
         field.to_field_name = "slug"
         field.empty_label = None
+        # A form posted without it (an older page, a script) rates the default list.
+        field.required = False
         if not self.is_bound and "longlist" not in self.initial:
             self.initial["longlist"] = (
                 Longlist.objects.filter(is_default=True).values_list("slug", flat=True).first()

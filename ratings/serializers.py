@@ -73,6 +73,7 @@ class RatingsMineSerializer(serializers.Serializer):
     ratings = RatingReadSerializer(many=True)
     unrated = serializers.ListField(
         child=serializers.IntegerField(),
+        required=False,
         help_text="Ids of the active items of the group's list the caller has not rated.",
     )
 
