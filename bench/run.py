@@ -242,7 +242,10 @@ def cpu_delta(
 
 def theory_ids() -> list[int]:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM theories_theory ORDER BY number")
+        cursor.execute(
+            "SELECT t.id FROM theories_theory t JOIN theories_longlist l ON l.id = t.longlist_id "
+            "WHERE l.is_default ORDER BY t.number"
+        )
         return [row[0] for row in cursor.fetchall()]
 
 
