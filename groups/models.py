@@ -99,11 +99,16 @@ class DiscussionGroup(models.Model):
     def feeds_global(self) -> bool:
         """Whether this group's global-eligible ratings count in the global ranking (and so in
         the home page and every theory's "all public groups"): the rule of GLOBAL_FEED."""
+        return self.feeds_list and self.longlist.is_default
+
+    @property
+    def feeds_list(self) -> bool:
+        """Whether it counts in the global ranking of the list it rates (LIST_FEED): the rule
+        of the global ranking, for any list."""
         return (
             self.is_public
             and self.listing == self.Listing.LISTED
             and (not self.results_hidden or not self.ratings_open)
-            and self.longlist.is_default
         )
 
 
@@ -111,12 +116,11 @@ class DiscussionGroup(models.Model):
 # while ratings are open (a hiding group's ratings must not be recoverable by differencing an
 # aggregate; they feed it once revealed or closed), and rating the default list (the global
 # ranking is the default list's). DiscussionGroup.feeds_global says the same.
-GLOBAL_FEED = (
-    Q(visibility="public")
-    & Q(listing="listed")
-    & (Q(results_hidden=False) | Q(ratings_open=False))
-    & Q(longlist__is_default=True)
+# LIST_FEED is the same rule for the global ranking of any list (GET /longlists/{slug}/rankings/).
+LIST_FEED = (
+    Q(visibility="public") & Q(listing="listed") & (Q(results_hidden=False) | Q(ratings_open=False))
 )
+GLOBAL_FEED = LIST_FEED & Q(longlist__is_default=True)
 
 
 class Membership(models.Model):

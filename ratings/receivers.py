@@ -18,9 +18,15 @@ from groups.signals import (
     group_member_invited,
 )
 
-from .models import GLOBAL_SCOPE, Ranking, RankingRequest, Round
+from .models import GLOBAL_SCOPE, Ranking, RankingRequest, Round, list_scope
 from .ranking_cache import group_meta_forget
 from .services.outbox import rankings_mark_stale
+
+
+def _list_scopes(group: DiscussionGroup) -> list[str]:
+    """The global ranking of the group's list, when that is not the default list's (whose global
+    ranking is GLOBAL_SCOPE): marked stale wherever a public group's change could move it."""
+    return [] if group.longlist.is_default else [list_scope(group.longlist_id)]
 
 
 def _forget_on_commit(group: DiscussionGroup) -> None:
@@ -47,6 +53,10 @@ def group_settings_changed(
         # The global ranking sums the groups that feed it (GLOBAL_FEED): visibility, listing,
         # hiding and closing all change that.
         rankings_mark_stale(scopes=[GLOBAL_SCOPE])
+    if lists := _list_scopes(group):
+        # Its list's global ranking follows the same rule; whether the group fed it before is
+        # not told, so it is recomputed (coalesced, and a no-op sum if nothing moved).
+        rankings_mark_stale(scopes=lists)
 
 
 @receiver(group_listing_decided)
@@ -55,7 +65,7 @@ def group_listing_changed(*, group: DiscussionGroup, **_: Any) -> None:
         # The group's recompute fills its eligible histograms (a listed group's only) and then
         # marks the global ranking stale if it feeds it; the global mark covers an un-listing.
         # A group without ratings changes no sum.
-        rankings_mark_stale(scopes=[group.scope, GLOBAL_SCOPE])
+        rankings_mark_stale(scopes=[group.scope, GLOBAL_SCOPE, *_list_scopes(group)])
     _forget_on_commit(group)
 
 
@@ -74,5 +84,5 @@ def group_rankings_delete(*, group: DiscussionGroup, **_: Any) -> None:
     RankingRequest.objects.filter(scope=group.scope).delete()
     RankingRequest.objects.filter(scope__startswith=f"round:{group.pk}:").delete()
     if group.is_public:
-        rankings_mark_stale(scopes=[GLOBAL_SCOPE])
+        rankings_mark_stale(scopes=[GLOBAL_SCOPE, *_list_scopes(group)])
     _forget_on_commit(group)

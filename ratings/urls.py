@@ -6,6 +6,7 @@ from .api import (
     GlobalRankingsView,
     GroupComparisonView,
     GroupRankingsView,
+    LonglistRankingsView,
     RatingsMineView,
     TheoryDistributionView,
 )
@@ -33,6 +34,11 @@ api_urlpatterns = [
         name="api-ratings-history",
     ),
     path("rankings/", GlobalRankingsView.as_view(), name="api-rankings"),
+    path(
+        "longlists/<slug:slug>/rankings/",
+        LonglistRankingsView.as_view(),
+        name="api-longlist-rankings",
+    ),
 ]
 
 urlpatterns = [

@@ -188,3 +188,50 @@ def test_the_global_ranking_counts_only_groups_on_the_default_list(cast, theorie
     assert not Theory.objects.filter(
         longlist=other, pk__in=[r["theory"]["id"] for r in world.results]
     ).exists()
+
+
+def test_a_public_list_has_its_own_global_ranking_of_its_listed_groups(  # type: ignore[no-untyped-def]
+    cast, api, theories
+) -> None:
+    from groups.services import group_listing_decide
+
+    other = longlist_create(
+        user=cast.facilitator,
+        title="Public agenda",
+        visibility="public",
+        items=[ItemText(title=f"Agenda {i}") for i in range(1, 4)],
+    )
+    listed = group_create(user=cast.facilitator, name="Listed", visibility="public", longlist=other)
+    unlisted = group_create(
+        user=cast.facilitator, name="Unlisted", visibility="public", longlist=other
+    )
+    for group in (listed, unlisted):
+        group_update(group=group, results_hidden=False)
+    group_listing_decide(group=listed, listed=True)
+    rate(cast.facilitator, {1: 8, 2: 4}, group=listed)
+    rate(cast.facilitator, {1: 1, 3: 10}, group=unlisted)
+    rate(cast.member, {1: 3}, group=cast.public)  # the default list's: not in this one
+    for group in (listed, unlisted, cast.public):
+        ranking_recompute(scope=group.scope, force=True)
+    ranking_recompute(scope=f"list:{other.pk}", force=True)
+    ranking_recompute(scope=GLOBAL_SCOPE, force=True)
+    body = api().get(f"/api/v1/longlists/{other.slug}/rankings/").json()
+    rows = {r["theory"]["number"]: r for r in body["results"]}
+    assert set(rows) == {1, 2, 3}
+    assert (rows[1]["n"], rows[1]["mean"]) == (1, 8)  # the unlisted group's 1 is not counted
+    assert rows[3]["n"] == 0 and body["raters"] == 1
+    assert [r["theory"]["number"] for r in body["results"]] == [1, 2, 3]
+    # The default list's global ranking is GET /rankings/, here too.
+    default = api().get("/api/v1/longlists/theories-of-impact/rankings/").json()
+    assert default["results"] == api().get("/api/v1/rankings/").json()["results"]
+    # A private list's global ranking is as private as the list.
+    secret = longlist_create(
+        user=cast.facilitator,
+        title="Secret agenda",
+        visibility="private",
+        items=[ItemText(title="a"), ItemText(title="b")],
+    )
+    assert api(cast.outsider).get(f"/api/v1/longlists/{secret.slug}/rankings/").status_code == 404
+    assert (
+        api(cast.facilitator).get(f"/api/v1/longlists/{secret.slug}/rankings/").status_code == 200
+    )

@@ -6,12 +6,14 @@ from .rankings import (
     GroupComparisonView,
     GroupRankingsView,
     LazyAuthMixin,
+    LonglistRankingsView,
     TheoryDistributionView,
 )
 from .ratings import RatingsMineView
 
 __all__ = [
     "GlobalRankingsView",
+    "LonglistRankingsView",
     "GroupComparisonView",
     "GroupRankingsView",
     "LazyAuthMixin",

@@ -15,9 +15,9 @@ from rest_framework.views import APIView
 from groups.access import group_access, results_visible_to
 from groups.services.guests import TOKEN_PREFIX as GUEST_TOKEN_PREFIX
 from impactboard.schema import BAD_REQUEST, NOT_FOUND
-from theories.access import theory_for
+from theories.access import longlist_access, theory_for
 
-from ..models import GLOBAL_SCOPE
+from ..models import GLOBAL_SCOPE, list_scope
 from ..ranking_cache import (
     group_ranking_cached,
     ranking_body,
@@ -135,6 +135,19 @@ class GlobalRankingsView(LazyAuthMixin, APIView):
         if (cached := _cached_answer(request, *ranking_cached(scope=GLOBAL_SCOPE))) is not None:
             return cached
         return _ranking_response(request, GLOBAL_SCOPE, cacheable=True)
+
+
+class LonglistRankingsView(LazyAuthMixin, APIView):
+    """A list's global ranking: the listed public groups that rate it, by the rule of the global
+    ranking (which is the default list's). A private list: 404 to those who may not see it."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: RankingSerializer, 304: None, 404: NOT_FOUND})
+    def get(self, request: Request, slug: str) -> Response | HttpResponse:
+        longlist = longlist_access(slug=slug, user=request.user)
+        scope = GLOBAL_SCOPE if longlist.is_default else list_scope(longlist.pk)
+        return _ranking_response(request, scope, cacheable=longlist.is_public)
 
 
 class GroupComparisonView(APIView):

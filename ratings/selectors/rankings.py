@@ -11,7 +11,7 @@ from groups.access import GroupAccess, results_visible_in
 from groups.models import DiscussionGroup, Membership
 from theories.models import Theory
 
-from ..models import GLOBAL_SCOPE, Ranking, RankingRequest
+from ..models import GLOBAL_SCOPE, LIST_SCOPE_PREFIX, Ranking, RankingRequest
 from ..ranking_cache import RankingView
 from ..rankmath import histogram_of, ranking_rows, ranking_summary, ranking_uncertainty_add
 from ..rankmath import ranking_comparison as compare_rows
@@ -39,6 +39,8 @@ def _scope_items(scope: str) -> QuerySet[Theory]:
     items = Theory.objects.filter(status=Theory.Status.ACTIVE).order_by("number")
     if scope == GLOBAL_SCOPE:
         return items.filter(longlist__is_default=True)
+    if scope.startswith(LIST_SCOPE_PREFIX):
+        return items.filter(longlist_id=int(scope.removeprefix(LIST_SCOPE_PREFIX)))
     group_id, _ = round_scope_parse(scope)
     return items.filter(longlist__groups__pk=group_id)
 

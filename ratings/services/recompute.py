@@ -7,10 +7,10 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from groups.models import GLOBAL_FEED, DiscussionGroup, Membership, Participant
+from groups.models import GLOBAL_FEED, LIST_FEED, DiscussionGroup, Membership, Participant
 from theories.models import Theory
 
-from ..models import GLOBAL_SCOPE, Ranking, RankingRequest, Rating
+from ..models import GLOBAL_SCOPE, LIST_SCOPE_PREFIX, Ranking, RankingRequest, Rating, list_scope
 from ..ranking_cache import RankingView, ranking_etag_remember
 from ..rankmath import (
     Reference,
@@ -41,8 +41,12 @@ def ranking_recompute(*, scope: str, force: bool = False) -> Ranking | None:
     """
     group: DiscussionGroup | None = None
     round_number: int | None = None
+    # A list's global ranking (not the default list's): the same sum, over its feeding groups.
+    longlist_id: int | None = None
     if scope == GLOBAL_SCOPE:
         _public_rankings_catch_up()
+    elif scope.startswith(LIST_SCOPE_PREFIX):
+        longlist_id = int(scope.removeprefix(LIST_SCOPE_PREFIX))
     else:
         group_id, round_number = round_scope_parse(scope)
         group = DiscussionGroup.objects.select_related("longlist").filter(pk=group_id).first()
@@ -61,11 +65,12 @@ def ranking_recompute(*, scope: str, force: bool = False) -> Ranking | None:
             return ranking
         # A group ranks the active items of its own list; the global ranking, the default list's.
         items = Theory.objects.filter(status=Theory.Status.ACTIVE)
-        items = (
-            items.filter(longlist_id=group.longlist_id)
-            if group is not None
-            else items.filter(longlist__is_default=True)
-        )
+        if group is not None:
+            items = items.filter(longlist_id=group.longlist_id)
+        elif longlist_id is not None:
+            items = items.filter(longlist_id=longlist_id)
+        else:
+            items = items.filter(longlist__is_default=True)
         theories: list[TheoryLike] = list(
             items.order_by("number").values_list("id", "number", "title", named=True)
         )
@@ -84,7 +89,9 @@ def ranking_recompute(*, scope: str, force: bool = False) -> Ranking | None:
                 eligible, ranking.global_raters = _group_global_histograms(group=group)
             ranking.global_histograms = {str(k): v for k, v in eligible.items()}
         else:
-            histograms, ranking.raters = _global_histograms_from_group_rankings()
+            histograms, ranking.raters = _global_histograms_from_group_rankings(
+                longlist_id=longlist_id
+            )
         ranking.results = ranking_rows_from_histograms(theories, histograms)
         ranking.summary = ranking_summary(ranking.results)
         # The statistics of how sure the order is run here, once per version, never on read.
@@ -114,6 +121,8 @@ def ranking_recompute(*, scope: str, force: bool = False) -> Ranking | None:
             # the global ranking untouched: not even its version moves for a differ to notice.
             stale = [open_round_scope(group=group)] if group.current_round > 1 else []
             stale += [GLOBAL_SCOPE] if group.feeds_global else []
+            if group.feeds_list and not group.longlist.is_default:
+                stale.append(list_scope(group.longlist_id))
             if stale:
                 rankings_mark_stale(scopes=stale)
         # Publish the committed version's ETag with its rendered body: the reads that follow a
@@ -211,12 +220,20 @@ def _group_global_histograms(*, group: DiscussionGroup) -> tuple[dict[int, list[
     return histograms, raters
 
 
-def _global_histograms_from_group_rankings() -> tuple[dict[int, list[int]], int]:
+def _global_histograms_from_group_rankings(
+    *, longlist_id: int | None = None
+) -> tuple[dict[int, list[int]], int]:
     """The sum of the stored global-eligible histograms of the groups that feed the global
-    ranking (GLOBAL_FEED): listed public groups not hiding their results while open."""
+    ranking (GLOBAL_FEED): listed public groups not hiding their results while open. With
+    `longlist_id`: those of that list's global ranking (LIST_FEED, on that list)."""
     histograms: dict[int, list[int]] = {}
     raters = 0
-    stored = Ranking.objects.filter(group__in=_feeding_groups())
+    feeding = (
+        _feeding_groups()
+        if longlist_id is None
+        else DiscussionGroup.objects.filter(LIST_FEED, longlist_id=longlist_id)
+    )
+    stored = Ranking.objects.filter(group__in=feeding)
     rows = stored.values_list("global_histograms", "global_raters").iterator(chunk_size=200)
     for group_histograms, group_raters in rows:
         raters += group_raters
