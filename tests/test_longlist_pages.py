@@ -201,3 +201,16 @@ def test_the_group_form_preselects_the_default_list_and_offers_public_and_own_li
     assert made.status_code == 302
     assert DiscussionGroup.objects.get(name="Closed").longlist == mine
     assert Theory.objects.filter(longlist=mine).count() == 2
+
+
+def test_an_items_page_links_back_to_its_list_and_has_no_empty_source_link(cast, client) -> None:  # type: ignore[no-untyped-def]
+    longlist = longlist_create(
+        user=cast.facilitator,
+        title="Mine",
+        visibility="public",
+        items=[ItemText(title="Alpha", summary="First."), ItemText(title="Beta")],
+    )
+    item = longlist.items.get(number=1)
+    html = client.get(f"/theories/{item.slug}/").content.decode()
+    assert f'href="/lists/{longlist.slug}/"' in html and "First." in html
+    assert "source post" not in html
