@@ -221,6 +221,13 @@ def test_a_public_list_has_its_own_global_ranking_of_its_listed_groups(  # type:
     assert (rows[1]["n"], rows[1]["mean"]) == (1, 8)  # the unlisted group's 1 is not counted
     assert rows[3]["n"] == 0 and body["raters"] == 1
     assert [r["theory"]["number"] for r in body["results"]] == [1, 2, 3]
+    # The group's comparison is with its own list's global ranking.
+    compared = api().get(f"/api/v1/groups/{listed.slug}/rankings/compare/").json()
+    assert {r["theory"]["id"] for r in compared["results"]} == set(
+        other.items.values_list("pk", flat=True)
+    )
+    first = next(r for r in compared["results"] if r["theory"]["number"] == 1)
+    assert (first["global_n"], first["global_mean"]) == (1, 8)
     # The default list's global ranking is GET /rankings/, here too.
     default = api().get("/api/v1/longlists/theories-of-impact/rankings/").json()
     assert default["results"] == api().get("/api/v1/rankings/").json()["results"]

@@ -163,7 +163,9 @@ class GroupComparisonView(APIView):
             hidden: dict[str, Any] = {"hidden": True, "rank_correlation": None, "results": []}
             return Response(ComparisonSerializer(hidden).data)
         group = ranking_get(scope=access.group.scope)
-        world = ranking_get(scope=GLOBAL_SCOPE)
+        # Compared with the global ranking of the group's own list.
+        longlist = access.group.longlist
+        world = ranking_get(scope=GLOBAL_SCOPE if longlist.is_default else list_scope(longlist.pk))
         etag = f'"cmp-{access.group.pk}-{group.version}-{world.version}"'
         if request.headers.get("If-None-Match") == etag:
             response = Response(status=status.HTTP_304_NOT_MODIFIED)
