@@ -29,7 +29,7 @@ class LonglistSerializer(serializers.ModelSerializer):
     group_count = serializers.IntegerField(read_only=True, default=0)
     rater_count = serializers.IntegerField(read_only=True, default=0)
     forked_from: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True
+        slug_field="slug", read_only=True, allow_null=True
     )
 
     class Meta:
@@ -143,7 +143,7 @@ class ItemAddSerializer(serializers.Serializer):
 class LonglistChangeSerializer(serializers.ModelSerializer):
     by = serializers.SerializerMethodField()
     item: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
-        read_only=True
+        read_only=True, allow_null=True
     )
 
     class Meta:
