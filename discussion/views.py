@@ -353,7 +353,7 @@ def comment_versions_page(request: HttpRequest, pk: int) -> HttpResponse:
 def user_comments(request: HttpRequest, username: str) -> HttpResponse:
     """A person's page: what they have said in public threads."""
     person = get_object_or_404(get_user_model(), username=username)
-    comments = list(user_public_comments(user=person)[:200])
+    comments = list(user_public_comments(user=person, viewer=request.user)[:200])
     return render(
         request, "discussion/user_comments.html", {"person": person, "comments": comments}
     )

@@ -242,3 +242,16 @@ def test_a_public_list_has_its_own_global_ranking_of_its_listed_groups(  # type:
     assert (
         api(cast.facilitator).get(f"/api/v1/longlists/{secret.slug}/rankings/").status_code == 200
     )
+
+
+def test_a_public_comment_on_a_private_lists_item_stays_off_its_authors_page(  # type: ignore[no-untyped-def]
+    room, cast, client
+) -> None:
+    from discussion.services import comment_create
+
+    _, _, items = room
+    comment_create(author=cast.member, theory=items[0], group=None, body="Secret argument.")
+    page = client.get(f"/users/{cast.member.username}/")
+    assert page.status_code == 200 and "Secret argument." not in page.content.decode()
+    client.force_login(cast.facilitator)
+    assert "Secret argument." in client.get(f"/users/{cast.member.username}/").content.decode()
