@@ -8,10 +8,16 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# PyICU builds against the system's ICU: its headers and a compiler only for the build; the ICU
+# library itself (libicuNN, whatever the base image's Debian names it) is kept for the app.
 # The project is installed from its own tree, so pyproject alone cannot be copied first.
 COPY . /app
-RUN pip install --no-cache-dir . \
-    && rm -rf /app/build /app/*.egg-info
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libicu-dev pkg-config g++ \
+    && apt-mark manual $(dpkg-query -W -f='${Package}\n' 'libicu[0-9]*') \
+    && pip install --no-cache-dir . \
+    && apt-get purge -y --auto-remove libicu-dev pkg-config g++ \
+    && rm -rf /var/lib/apt/lists/* /app/build /app/*.egg-info
 
 # Production settings require a secret key, allowed hosts and Redis even to collect static files;
 # these build-time values never reach the running containers (nothing connects to Redis here).

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from groups.invitations import invitation_group
-from groups.services import membership_join
+from groups.services import group_enter
 from impactboard.request_types import AuthedRequest
 from impactboard.throttling import ScopedThrottle, WriteThrottle, sign_up_throttle
 
@@ -32,6 +32,7 @@ class RegisterView(APIView):
             201: RegisterResponseSerializer,
             400: OpenApiResponse(description="Invalid."),
             404: OpenApiResponse(description="No such group, or a wrong join code."),
+            409: OpenApiResponse(description="The group is full; no account is made."),
             429: OpenApiResponse(description="Too many sign-ups; retry later."),
         },
     )
@@ -52,14 +53,17 @@ class RegisterView(APIView):
         if not throttle.allow_request(request, self):
             raise Throttled(throttle.wait())
         fields = serializer.validated_data
+        entered = None
         with transaction.atomic():
-            # UsernameTaken: the handler's 400
+            # UsernameTaken: the handler's 400; GroupFull: 409, and no account is made.
             user = user_create(username=fields["username"], password=fields["password"])
             if group is not None:
-                membership_join(group=group, user=user, via_invite=True)
-        answer = {"username": user.username, "token": token_for(user=user)}
+                entered = group_enter(group=group, user=user, via_invite=True)
+        answer: dict[str, object] = {"username": user.username, "token": token_for(user=user)}
         if group is not None:
             answer["group"] = group.slug
+            if entered is None:  # the group approves newcomers: said only when waiting
+                answer["pending"] = True
         return Response(RegisterResponseSerializer(answer).data, status=status.HTTP_201_CREATED)
 
 

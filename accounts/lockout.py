@@ -5,10 +5,11 @@ from typing import Any
 from axes.helpers import get_cool_off
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 MESSAGE = (
-    "Too many failed sign-in attempts for this account or from your address. "
-    "Try again in {minutes} minutes."
+    "Too many failed sign-in attempts for this account from your address. "
+    "Try again in {minutes} minutes, or reset your password: {reset_url}"
 )
 
 
@@ -17,12 +18,15 @@ def lockout_response(
 ) -> HttpResponse:
     cool_off = get_cool_off(request)
     seconds = int(cool_off.total_seconds()) if cool_off else 3600
-    message = MESSAGE.format(minutes=max(1, round(seconds / 60)))
+    reset_url = request.build_absolute_uri(reverse("password_reset"))
+    minutes = max(1, round(seconds / 60))
     response: HttpResponse
     if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": message}, status=429)
+        message = MESSAGE.format(minutes=minutes, reset_url=reset_url)
+        response = JsonResponse({"detail": message, "password_reset": reset_url}, status=429)
     else:
-        response = render(request, "registration/locked_out.html", {"message": message}, status=429)
+        context = {"minutes": minutes, "reset_url": reset_url}
+        response = render(request, "registration/locked_out.html", context, status=429)
     # A client (or a person) knows exactly when to try again.
     response["Retry-After"] = str(seconds)
     return response

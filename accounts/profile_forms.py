@@ -14,7 +14,7 @@ class EmailForm(forms.Form):
         self.user = user
 
     def clean_email(self) -> str:
-        return email_clean(self.cleaned_data.get("email", ""), user=self.user)
+        return email_clean(self.cleaned_data.get("email", ""))
 
 
 class AccountDeleteForm(forms.Form):

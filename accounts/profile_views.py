@@ -4,10 +4,12 @@ change and reset are Django's own views (wired in impactboard/urls.py)."""
 import json
 from typing import Any
 
+from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +21,25 @@ from impactboard.throttling import FailOpenThrottleMixin
 
 from .profile_forms import AccountDeleteForm, EmailForm
 from .selectors import account_data
-from .services import AccountStillNeeded, EmailTaken, account_delete, user_email_set
+from .services import (
+    AccountStillNeeded,
+    EmailLinkInvalid,
+    EmailTaken,
+    account_delete,
+    email_change_confirm,
+    email_change_pending,
+    email_change_request,
+    user_email_set,
+)
+
+EMAIL_SENT = "We sent a message to {email}: follow its link to add the address to your account."
+
+
+def email_change_requested(request: HttpRequest, *, user: User, email: str) -> None:
+    """Mail `email` (a link to add it, or a note to its owner if another account uses it) and
+    say the same thing in both cases: the page never tells whether an address has an account."""
+    email_change_request(user=user, email=email, absolute=request.build_absolute_uri)
+    messages.info(request, EMAIL_SENT.format(email=email))
 
 
 @login_required
@@ -30,15 +50,39 @@ def profile(request: AuthedHttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
-                user_email_set(user=user, email=form.cleaned_data["email"])
-            except EmailTaken as exc:  # another account took it at this very instant
-                form.add_error("email", exc.messages[0])
+            email = form.cleaned_data["email"]
+            if not email:
+                user_email_set(user=user, email="")
+                messages.success(request, "Your account has no e-mail address now.")
+            elif email.lower() == user.email.lower():
+                messages.info(request, "That is already your address: nothing changed.")
+            elif not PasswordResetThrottle().allow_request(request, None):
+                # The bucket of every message we send to an address someone typed.
+                form.add_error("email", "Too many messages asked for; try again later.")
+                return render(request, "accounts/profile.html", {"form": form}, status=429)
             else:
-                messages.success(request, "Saved your e-mail address.")
-                return redirect("profile")
+                email_change_requested(request, user=user, email=email)
+            return redirect("profile")
         status = 400
     return render(request, "accounts/profile.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link mailed to a new address: GET asks, the button's POST (CSRF) adds it, so a mail
+    scanner that opens links changes nothing. Reading the mailbox is the proof: no sign-in."""
+    try:
+        user, email = email_change_pending(token=token)
+        if request.method == "POST":
+            email_change_confirm(token=token)
+            messages.success(request, f"Added {email} to your account.")
+            return redirect("profile" if request.user.is_authenticated else "login")
+    except (EmailLinkInvalid, EmailTaken) as exc:
+        return render(
+            request, "accounts/email_confirm.html", {"error": exc.messages[0]}, status=400
+        )
+    context = {"email": email, "account": user.get_username()}
+    return render(request, "accounts/email_confirm.html", context)
 
 
 @login_required
@@ -98,3 +142,14 @@ class PasswordResetView(auth_views.PasswordResetView):
             form.add_error(None, "Too many reset requests from your address. Try again later.")
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().post(request, *args, **kwargs)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's "choose a new password" page. Setting one also lifts the account's sign-in
+    lockouts (every address): the lockout page offers this reset as the way back in, and only
+    the owner of the account's mailbox gets here."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        axes_reset(username=form.user.get_username())
+        return response

@@ -50,6 +50,10 @@ class RegisterResponseSerializer(serializers.Serializer):
     username = serializers.CharField()
     token = serializers.CharField()
     group = serializers.SlugField(required=False, help_text="The group joined, if one was named.")
+    pending = serializers.BooleanField(
+        required=False,
+        help_text="True while the group's facilitator has not approved the newcomer.",
+    )
 
 
 class TokenResponseSerializer(serializers.Serializer):

@@ -1,11 +1,19 @@
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.core import signing
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from discussion.services import comments_of_author_delete
 from groups.models import GuestToken, Membership, Participant
 from impactboard.errors import Conflict, DomainError
-from ratings.models import GLOBAL_SCOPE
+from ratings.scope import Scope
 from ratings.selectors.rounds import round_scope
 from ratings.services import rankings_mark_stale
 
@@ -83,6 +91,72 @@ def user_email_set(*, user: User, email: str) -> User:
     return user
 
 
+EMAIL_CONFIRM_SALT = "accounts.email-confirm"
+
+
+class EmailLinkInvalid(DomainError):
+    """A confirmation link that is forged, too old, or for a change the account has moved on
+    from (its address changed since the link was sent)."""
+
+    def __init__(self) -> None:
+        super().__init__("This link does not work (any more): ask for a new one.")
+
+
+def email_change_request(*, user: User, email: str, absolute: Callable[[str], str]) -> None:
+    """Someone signed in as `user` asks for `email` to become the account's address. Whatever
+    the answer, the caller says the same thing ("we sent a message to …"): exactly one message
+    goes to `email` either way, so neither the page nor its timing tells whether the address
+    already has an account (issue 23; Django's password reset does the same).
+
+    - a free address gets a link that adds it (`email_change_confirm`), valid for
+      PASSWORD_RESET_TIMEOUT seconds and only while the account's address is what it was;
+    - an address another account uses gets a note saying so, with the password reset link:
+      only its owner reads it.
+
+    `absolute` turns a path into a full URL (the request's `build_absolute_uri`)."""
+    email = email.strip()
+    taken = User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists()
+    context: dict[str, Any] = {"username": user.get_username(), "email": email}
+    if taken:
+        context["reset_url"] = absolute(reverse("password_reset"))
+        template = "registration/email_taken_email.txt"
+    else:
+        token = signing.dumps(
+            {"u": user.pk, "e": email, "c": user.email}, salt=EMAIL_CONFIRM_SALT, compress=True
+        )
+        context["confirm_url"] = absolute(reverse("email_confirm", kwargs={"token": token}))
+        template = "registration/email_confirm_email.txt"
+    send_mail(
+        subject="Your e-mail address on ImpactBoard",
+        message=render_to_string(template, context),
+        from_email=None,
+        recipient_list=[email],
+    )
+
+
+def email_change_pending(*, token: str) -> tuple[User, str]:
+    """The account and the address a confirmation link names, or EmailLinkInvalid."""
+    try:
+        payload = signing.loads(
+            token, salt=EMAIL_CONFIRM_SALT, max_age=settings.PASSWORD_RESET_TIMEOUT
+        )
+        user_id, email, current = int(payload["u"]), str(payload["e"]), str(payload["c"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise EmailLinkInvalid from exc
+    user = User.objects.filter(pk=user_id, email=current).first()
+    if user is None:  # the account is gone, or its address changed since: a stale link
+        raise EmailLinkInvalid
+    return user, email
+
+
+def email_change_confirm(*, token: str) -> User:
+    """Follow a confirmation link: the account's address becomes the one the link was sent to.
+    The reader proved they read that mailbox, so here (only) a taken address may be named:
+    EmailTaken if another account took it meanwhile (the unique index decides)."""
+    user, email = email_change_pending(token=token)
+    return user_email_set(user=user, email=email)
+
+
 def account_delete(*, user: User, keep_ratings: bool) -> None:
     """Delete the account. Its comments become "[deleted]" placeholders in their threads. Its
     ratings are either removed (with their history; the group, round and global rankings are
@@ -112,19 +186,26 @@ def account_delete(*, user: User, keep_ratings: bool) -> None:
         comments_of_author_delete(user=user)
         participants = list(Participant.objects.filter(user=user).select_related("group"))
         if keep_ratings:
+            # Keeping the ratings must change no count: the group's stays (the participant
+            # stays), and the global ranking's too. That counts a participant with no account
+            # as it counts an imported one, so one who did not count there (a self-joined
+            # member, or one who had left the group) is marked to go on counting in the group
+            # only; an invited member's ratings go on counting as they did.
+            invited = {m.group_id for m in mine if m.via_invite}
             for p in participants:
                 p.user = None
                 p.name = f"former member {p.pk}"
-                p.save(update_fields=["user", "name"])
+                p.counts_globally = p.counts_globally and p.group_id in invited
+                p.save(update_fields=["user", "name", "counts_globally"])
         else:
-            stale: set[str] = set()
+            stale: set[Scope] = set()
             for p in participants:
                 rounds = p.submissions.values_list("round", flat=True).distinct()
-                stale.add(p.group.scope)
+                stale.add(Scope.group(p.group.pk))
                 stale.update(round_scope(group=p.group, number=n) for n in rounds)
                 if p.group.is_public:
-                    stale.add(GLOBAL_SCOPE)
+                    stale.add(Scope.global_())
             Participant.objects.filter(pk__in=[p.pk for p in participants]).delete()
             if stale:
-                rankings_mark_stale(scopes=sorted(stale))
+                rankings_mark_stale(scopes=sorted(stale, key=lambda s: s.key))
         user.delete()

@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/profile/", profile_views.profile, name="profile"),
     path("accounts/profile/data.json", profile_views.profile_data, name="profile_data"),
     path("accounts/profile/delete/", profile_views.profile_delete, name="profile_delete"),
+    path("accounts/email/<str:token>/", profile_views.email_confirm, name="email_confirm"),
     path(
         "accounts/password/change/",
         auth_views.PasswordChangeView.as_view(),
@@ -42,7 +43,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        profile_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
 from accounts.services import guest_claim
+from groups.access import WAITING
 from groups.guest_auth import COOKIE_NAME as GUEST_COOKIE
 from groups.guest_auth import guest_from_cookie
 from groups.invitations import invitation_accept, invitation_pending
@@ -20,15 +21,20 @@ from impactboard.request_types import AuthedHttpRequest
 from impactboard.throttling import sign_up_throttle
 
 from .forms import SignUpForm
+from .profile_views import email_change_requested
 from .services import UsernameTaken, token_revoke
 
 
 def _landing(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
     """Where a new sign-in goes: into the group of the pending invitation, if there is one."""
-    group = invitation_accept(request, user)
-    if group is not None:
+    group, outcome = invitation_accept(request, user)
+    if group is not None and outcome == "joined":
         messages.success(request, f"You are a member of “{group.name}”.")
         return redirect("group_detail", slug=group.slug)
+    if group is not None and outcome == "waiting":
+        messages.info(request, f"You asked to join “{group.name}”. {WAITING}")
+    elif group is not None:
+        messages.error(request, f"“{group.name}” is full: ask its facilitator to make room.")
     return redirect(next_url or "home")
 
 
@@ -68,6 +74,8 @@ def signup(request: HttpRequest) -> HttpResponse:
             user = form.save()
         # Named: django-axes' backend comes first (it only refuses, never logs in).
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if form.cleaned_data.get("email"):
+            email_change_requested(request, user=user, email=form.cleaned_data["email"])
         if guest is not None:
             messages.success(request, "Your account keeps everything you did as a guest.")
             response = _landing(request, user, "")

@@ -20,6 +20,8 @@ from typing import Any
 
 import psycopg
 
+from ratings.scope import Scope
+
 HOST = "127.0.0.1"
 
 
@@ -354,8 +356,8 @@ def direct_writes(
                         )
                         conn.execute(
                             "INSERT INTO ratings_rankingrequest (scope, created_at) "
-                            "VALUES (%s, now()), ('global', now())",
-                            [f"group:{gid}"],
+                            "VALUES (%s, now()), (%s, now())",
+                            [Scope.group(gid).key, Scope.global_().key],
                         )
                     status = 200
                 except psycopg.Error:

@@ -32,6 +32,7 @@ from django.db import connection  # noqa: E402
 
 from groups.models import DiscussionGroup  # noqa: E402
 from groups.services import group_create  # noqa: E402
+from ratings.scope import Scope  # noqa: E402
 from ratings.services import ranking_recompute  # noqa: E402
 from theories.items import ItemText  # noqa: E402
 from theories.models import Longlist  # noqa: E402
@@ -82,11 +83,11 @@ def main() -> None:
         sys.exit("Set DATABASE_URL to a scratch PostgreSQL database.")
     call_command("migrate", verbosity=0)
     group = seed(args.items, args.raters)
-    ranking_recompute(scope=group.scope, force=True)  # warm
+    ranking_recompute(scope=Scope.group(group.pk), force=True)  # warm
     cpu, wall = [], []
     for _ in range(args.repeat):
         started_cpu, started = time.process_time(), time.perf_counter()
-        ranking = ranking_recompute(scope=group.scope, force=True)
+        ranking = ranking_recompute(scope=Scope.group(group.pk), force=True)
         cpu.append((time.process_time() - started_cpu) * 1000)
         wall.append((time.perf_counter() - started) * 1000)
     assert ranking is not None and len(ranking.results) == args.items

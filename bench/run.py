@@ -72,10 +72,13 @@ from django.db import connection  # noqa: E402
 
 import ratings  # noqa: E402
 from groups.models import DiscussionGroup  # noqa: E402
-from ratings.models import GLOBAL_SCOPE, Ranking, Rating, Submission  # noqa: E402
-from ratings.rankmath import ranking_uncertainty_add  # noqa: E402
+from ratings.maths.combine import global_ranking_of_groups  # noqa: E402
+from ratings.maths.ranking import ranking_uncertainty_add  # noqa: E402
+from ratings.models import Ranking, Rating, Submission  # noqa: E402
+from ratings.scope import Scope  # noqa: E402
 from ratings.selectors import ranking_etag  # noqa: E402
 from ratings.services import ranking_recompute, ranking_rows  # noqa: E402
+from ratings.services.outbox import queued_key  # noqa: E402
 from theories.models import Theory  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
@@ -253,8 +256,9 @@ def group_id(slug: str) -> int:
     return DiscussionGroup.objects.only("id").get(slug=slug).id
 
 
-def version_of(scope: str) -> int:
-    return Ranking.objects.filter(scope=scope).values_list("version", flat=True).first() or 0
+def version_of(scope: Scope) -> int:
+    stored = Ranking.objects.filter(scope=scope.key).values_list("version", flat=True)
+    return stored.first() or 0
 
 
 def from_scratch(group_pk: int | None) -> tuple[list[dict[str, Any]], int]:
@@ -280,11 +284,25 @@ def from_scratch(group_pk: int | None) -> tuple[list[dict[str, Any]], int]:
         if group_pk:  # a group's rank intervals resample its raters' rows
             cursor.execute(f"SELECT r.participant_id, r.theory_id, r.score {ratings}", params)
             scores = cursor.fetchall()
+        per_group: dict[int, dict[int, list[int]]] = {}
+        if not group_pk:  # the global ranking is a ranking of groups (issue 23): by group
+            cursor.execute(
+                f"SELECT r.group_id, r.theory_id, r.score, count(*) {ratings} GROUP BY 1, 2, 3",
+                params,
+            )
+            for group_id, theory_id, score, count in cursor.fetchall():
+                per_group.setdefault(group_id, {}).setdefault(theory_id, [0] * 10)[score - 1] = (
+                    count
+                )
     theories = list(
         Theory.objects.filter(longlist__is_default=True)
         .order_by("number")
         .only("id", "number", "title")
     )
+    if not group_pk:
+        # The rule (pure) applied to the scan's groups: the stored groups' results must be it.
+        rows, _ = global_ranking_of_groups(theories, list(per_group.values()))
+        return rows, raters
     rows = ranking_rows(theories, counts)
     ranking_uncertainty_add(rows, {}, scores=scores)  # pure: the same figures from the same data
     return rows, raters
@@ -299,20 +317,21 @@ def median_seconds(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
     return statistics.median(times)
 
 
-def settle(scopes: list[str], timeout: float) -> float:
+def settle(scopes: list[Scope], timeout: float) -> float:
     """Wait until no recompute is owed for `scopes`: no outbox row and no queued mark."""
     started = time.perf_counter()
     while time.perf_counter() - started < timeout:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT count(*) FROM ratings_rankingrequest WHERE scope = ANY(%s)", [scopes]
+                "SELECT count(*) FROM ratings_rankingrequest WHERE scope = ANY(%s)",
+                [[s.key for s in scopes]],
             )
             owed = cursor.fetchone()[0]
-        queued = any(cache.get(f"rankings:queued:{s}") for s in scopes)
+        queued = any(cache.get(queued_key(s)) for s in scopes)
         if not owed and not queued:
             return time.perf_counter() - started
         time.sleep(0.2)
-    raise RuntimeError(f"rankings of {scopes} still owed after {timeout:.0f} s")
+    raise RuntimeError(f"rankings of {[s.key for s in scopes]} still owed after {timeout:.0f} s")
 
 
 # --- the phases -----------------------------------------------------------------------------------
@@ -325,10 +344,10 @@ def phase_reads(stack: Stack, args: argparse.Namespace, scale: seed.Scale) -> di
     poll_slugs = rng.sample(slugs, min(50, len(slugs)))
     # A recompute is what puts a ranking's ETag in the cache (for 60 s); give the polled groups one.
     for slug in poll_slugs:
-        ranking_recompute(scope=f"group:{group_id(slug)}", force=True)
+        ranking_recompute(scope=Scope.group(group_id(slug)), force=True)
     etags = {}
     for slug in poll_slugs:
-        scope = f"group:{group_id(slug)}"
+        scope = Scope.group(group_id(slug))
         etags[slug] = ranking_etag(scope, version_of(scope))
 
     def health(c: int, n: int) -> tuple[str, str, dict[str, str], bytes]:
@@ -388,14 +407,14 @@ def phase_recompute(args: argparse.Namespace) -> dict[str, Any]:
     group_n = Rating.objects.filter(group_id=gid).count()
     out: dict[str, Any] = {"group_ratings": group_n, "global_ratings": public}
     sql(bare_group, [gid])()  # warm the caches once, for both sides
-    ranking_recompute(scope=f"group:{gid}", force=True)
+    ranking_recompute(scope=Scope.group(gid), force=True)
     out["group_ms"] = 1000 * median_seconds(
-        lambda: ranking_recompute(scope=f"group:{gid}", force=True), args.repeat
+        lambda: ranking_recompute(scope=Scope.group(gid), force=True), args.repeat
     )
     out["group_bare_ms"] = 1000 * median_seconds(sql(bare_group, [gid]), args.repeat)
     sql(bare_global, [])()
     out["global_ms"] = 1000 * median_seconds(
-        lambda: ranking_recompute(scope=GLOBAL_SCOPE, force=True), max(3, args.repeat // 2)
+        lambda: ranking_recompute(scope=Scope.global_(), force=True), max(3, args.repeat // 2)
     )
     out["global_bare_ms"] = 1000 * median_seconds(sql(bare_global, []), max(3, args.repeat // 2))
     # For the record: counting the global ranking from scratch (what the bench's equality check
@@ -427,12 +446,12 @@ def phase_hot_group(
     a time, each a member who has never rated: PUT, then poll the rankings API every 50 ms until
     its `raters` count includes the probe (the load's raters had all rated already)."""
     gid = group_id(seed.HOT_SLUG)
-    scope = f"group:{gid}"
+    scope = Scope.group(gid)
     tids = theory_ids()
     members = seed.hot_member_usernames(scale)
     url = f"/api/v1/groups/{seed.HOT_SLUG}/rankings/"
     put = f"/api/v1/groups/{seed.HOT_SLUG}/ratings/mine/"
-    v0, g0 = version_of(scope), version_of(GLOBAL_SCOPE)
+    v0, g0 = version_of(scope), version_of(Scope.global_())
 
     async def main() -> tuple[load.Tally, list[float], int]:
         pool = load.Pool(stack.port)
@@ -485,7 +504,7 @@ def phase_hot_group(
     started = time.perf_counter()
     tally, fresh, missed = asyncio.run(main())
     elapsed = time.perf_counter() - started
-    v1, g1 = version_of(scope), version_of(GLOBAL_SCOPE)
+    v1, g1 = version_of(scope), version_of(Scope.global_())
     summary = tally.summary(200)
     out = {
         "submissions": summary,
@@ -515,7 +534,7 @@ def phase_workshop(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
     `workshop_seconds`, while `viewers` projectors poll the ranking every 2 s. Then: every
     request answered 200, every rating in the database, rankings equal to a recomputation."""
     gid = group_id(seed.WORKSHOP_SLUG)
-    scope = f"group:{gid}"
+    scope = Scope.group(gid)
     tids = theory_ids()
     users = seed.workshop_usernames()
     put = f"/api/v1/groups/{seed.WORKSHOP_SLUG}/ratings/mine/"
@@ -567,7 +586,7 @@ def phase_workshop(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
 
     tally, views = asyncio.run(main())
     summary = tally.summary(200)
-    settled_in = settle([scope, GLOBAL_SCOPE], timeout=60)
+    settled_in = settle([scope, Scope.global_()], timeout=60)
     stored_ratings = Rating.objects.filter(group_id=gid).count()
     stored_submissions = Submission.objects.filter(group_id=gid).count()
     # Every score that was sent is the one stored (each rater submitted once).
@@ -586,10 +605,10 @@ def phase_workshop(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
     # Against a recomputation from scratch: both rankings counted again from the ratings
     # themselves (for the global one, a scan of every public rating, not the stored groups' sum).
     equal = {}
-    for s, group_pk in ((scope, gid), (GLOBAL_SCOPE, None)):
-        stored = Ranking.objects.get(scope=s)
+    for s, group_pk in ((scope, gid), (Scope.global_(), None)):
+        stored = Ranking.objects.get(scope=s.key)
         fresh, raters = from_scratch(group_pk)
-        equal[s] = stored.results == fresh and stored.raters == raters
+        equal[s.key] = stored.results == fresh and stored.raters == raters
     out = {
         "raters": len(users),
         "window_s": args.workshop_seconds,
@@ -642,7 +661,7 @@ def phase_writes(stack: Stack, args: argparse.Namespace, scale: seed.Scale) -> d
         f"{http['statuses']}"
     )
     try:
-        drained = settle([GLOBAL_SCOPE], timeout=60)
+        drained = settle([Scope.global_()], timeout=60)
     except RuntimeError:
         drained = None
     with connection.cursor() as cursor:
@@ -924,8 +943,8 @@ def main() -> None:
     # scripts may have left rankings behind their ratings. The run starts from the truth.
     t0 = time.perf_counter()
     for group in DiscussionGroup.objects.only("id"):
-        ranking_recompute(scope=group.scope, force=True)
-    ranking_recompute(scope=GLOBAL_SCOPE, force=True)
+        ranking_recompute(scope=Scope.group(group.pk), force=True)
+    ranking_recompute(scope=Scope.global_(), force=True)
     log(f"rankings stored in {time.perf_counter() - t0:.1f} s")
 
     results: dict[str, Any] = {
@@ -965,7 +984,7 @@ def main() -> None:
             if "recompute" in phases:
                 results["recompute"] = phase_recompute(args)
             if "hot" in phases:
-                settle([GLOBAL_SCOPE], timeout=60)
+                settle([Scope.global_()], timeout=60)
                 probes = seed.probe_usernames()
                 results["hot"] = timed(
                     "hot",
@@ -974,7 +993,7 @@ def main() -> None:
                     ),
                 )
                 if args.sustainable_rate:
-                    settle([GLOBAL_SCOPE], timeout=60)
+                    settle([Scope.global_()], timeout=60)
                     results["hot_sustainable"] = timed(
                         "hot_sustainable",
                         lambda: phase_hot_group(
@@ -986,7 +1005,7 @@ def main() -> None:
                         ),
                     )
             if "workshop" in phases:
-                settle([GLOBAL_SCOPE], timeout=60)
+                settle([Scope.global_()], timeout=60)
                 results["workshop"] = timed("workshop", lambda: phase_workshop(stack, args))
             if "writes" in phases:
                 results["writes"] = phase_writes(stack, args, scale)

@@ -9,6 +9,8 @@ from typing import Any
 
 from django import forms
 
+from impactboard.parsing import ascii_int
+
 VOTE_VALUES = {"-1": -1, "0": 0, "1": 1}
 
 
@@ -37,9 +39,10 @@ class CommentCreateForm(CommentForm):
         parent = self.cleaned_data["parent"]
         if parent == "":
             return None
-        if not parent.isdecimal():
+        number = ascii_int(parent)
+        if number is None:
             raise forms.ValidationError("A parent is a comment id.")
-        return int(parent)
+        return number
 
 
 class VoteForm(forms.Form):

@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from impactboard.parsing import ascii_int
 from impactboard.request_types import AuthedRequest
 from impactboard.serializers import DetailSerializer
 from impactboard.throttling import ScopedThrottle
@@ -250,7 +251,8 @@ class ImportView(APIView):
     def post(self, request: AuthedRequest, slug: str) -> Response:
         length = request.META.get("CONTENT_LENGTH") or ""
         access = import_access(slug=slug, user=request.user)
-        if length.isdigit() and int(length) > MAX_UPLOAD_BYTES + 64 * 1024:
+        size = ascii_int(length)
+        if size is not None and size > MAX_UPLOAD_BYTES + 64 * 1024:
             # Refused before the body is read.
             raise ValidationError({"file": [f"At most {MAX_UPLOAD_BYTES // 1_048_576} MB."]})
         serializer = ImportUploadSerializer(data=request.data)

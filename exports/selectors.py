@@ -20,7 +20,9 @@ from django.db.models.sql.compiler import SQLCompiler
 
 from discussion.models import Comment
 from groups.models import DiscussionGroup, Participant
+from ratings import ranking_columns
 from ratings.models import Rating
+from ratings.scope import Scope
 from ratings.selectors import ranking_get
 from ratings.selectors.rounds import history_events, round_rating_rows, round_scope
 from theories.models import Theory
@@ -35,20 +37,6 @@ if TYPE_CHECKING:
 CHUNK_ROWS = 2000
 RATINGS_WIDE_LEAD = "rater"
 RATINGS_LONG_HEADER = ["rater", "theory", "score", "rationale", "updated_at"]
-# rank_low, rank_high and tier (issue 13) come last so that the earlier columns keep their place.
-RANKINGS_HEADER = [
-    "rank",
-    "theory",
-    "title",
-    "n",
-    "mean",
-    "median",
-    "stdev",
-    "controversy",
-    "rank_low",
-    "rank_high",
-    "tier",
-]
 COMMENTS_HEADER = ["author", "theory", "stance", "created_at", "body"]
 CHANGES_HEADER = [
     "rater",
@@ -203,25 +191,10 @@ def export_changes(*, group: DiscussionGroup, anonymise: bool = False) -> Iterat
 def export_rankings(*, group: DiscussionGroup, number: int | None = None) -> Iterator[Row]:
     """The group's stored ranking (no aggregation on read), in rank order; with `number`,
     that round's stored ranking."""
-    yield list(RANKINGS_HEADER)
-    scope = group.scope if number is None else round_scope(group=group, number=number)
-    for r in ranking_get(scope=scope).results:
-        theory = r["theory"]
-        # .get: a ranking stored before issue 13 has no interval until it is recomputed.
-        interval = r.get("rank_interval") or [None, None]
-        yield [
-            r["rank"],
-            theory["number"],
-            theory["title"],
-            r["n"],
-            r["mean"],
-            r["median"],
-            r["stdev"],
-            r["controversy"],
-            interval[0],
-            interval[1],
-            r.get("tier"),
-        ]
+    yield ranking_columns.csv_header()  # the ranking table's columns (ratings/ranking_columns)
+    scope = Scope.group(group.pk) if number is None else round_scope(group=group, number=number)
+    for row in ranking_get(scope=scope).results:
+        yield ranking_columns.csv_cells(row)
 
 
 def export_comments(*, group: DiscussionGroup, anonymise: bool = False) -> Iterator[Row]:

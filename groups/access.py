@@ -15,6 +15,11 @@ from django.http import Http404
 
 from .models import DiscussionGroup, Membership
 
+WAITING = (
+    "Your place in this group waits for a facilitator's approval: you can rate once they have "
+    "let you in."
+)
+
 
 class Need(Enum):
     VIEW = "view"
@@ -58,6 +63,13 @@ def group_access(*, slug: str, user: User | AnonymousUser, need: Need = Need.VIE
     if group is None:
         raise Http404("No such group.")
     access = GroupAccess(group=group, membership=membership)
+    refused = need is not Need.VIEW or not group.is_public
+    if membership is None and refused and user.is_authenticated:
+        # A newcomer waiting for approval is told so (they know the group: they asked to join
+        # it), and sees a private group no more than any outsider does. Only on the way to a
+        # refusal: a member's request, and reading a public group, cost no query more.
+        if group.join_requests.filter(user=user).exists():
+            raise PermissionDenied(WAITING)
     if not group.is_public and membership is None:
         raise Http404("No such group.")
     if need is Need.MEMBER and not access.is_member:

@@ -1,5 +1,6 @@
 """The forms of the group pages: create a group, join as a guest, its settings, delete it."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -9,8 +10,21 @@ from django.db.models import Q
 from theories.access import longlists_visible_to
 from theories.models import Longlist
 
-from .models import DiscussionGroup
+from .models import MAX_GROUP_SIZE, DiscussionGroup
 from .services.guests import GuestNameInvalid, guest_name_clean
+
+
+class MemberChoiceForm(forms.Form):
+    username = forms.CharField(max_length=150)
+
+
+def member_chosen(data: Mapping[str, Any]) -> User | None:
+    """The account a facilitator's button names (`username`), or None. Through a form field:
+    it refuses a NUL byte, which PostgreSQL would refuse in the query (a 500)."""
+    form = MemberChoiceForm(data)
+    if not form.is_valid():
+        return None
+    return User.objects.filter(username=form.cleaned_data["username"]).first()
 
 
 class GroupCreateForm(forms.ModelForm):
@@ -72,7 +86,15 @@ class GuestJoinForm(forms.Form):
 class GroupSettingsForm(forms.ModelForm):
     class Meta:
         model = DiscussionGroup
-        fields = ["name", "description", "visibility", "ratings_open", "results_hidden"]
+        fields = [
+            "name",
+            "description",
+            "visibility",
+            "ratings_open",
+            "results_hidden",
+            "max_members",
+            "approve_newcomers",
+        ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "visibility": forms.RadioSelect,
@@ -80,7 +102,26 @@ class GroupSettingsForm(forms.ModelForm):
         labels = {
             "ratings_open": "Ratings open (members can save ratings)",
             "results_hidden": "Hide the results from each member until they have rated",
+            "max_members": "Group size (the most people it takes)",
+            "approve_newcomers": "Approve newcomers (people who join wait until you let them in)",
         }
+        help_texts = {
+            "max_members": f"From 2 to {MAX_GROUP_SIZE:,}. Members and newcomers waiting count; "
+            "nobody is removed if you lower it.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Left out (an older form, a script), the size stays as it is.
+        self.fields["max_members"].required = False
+
+    def clean_max_members(self) -> int:
+        value: int | None = self.cleaned_data.get("max_members")
+        if value is None:
+            return self.instance.max_members
+        if not 2 <= value <= MAX_GROUP_SIZE:
+            raise forms.ValidationError(f"A group takes from 2 to {MAX_GROUP_SIZE:,} people.")
+        return value
 
 
 class GroupDeleteForm(forms.Form):

@@ -96,8 +96,10 @@ class GuestCookieMiddleware:
             user = getattr(request, "user", None)
             if user is None or not user.is_authenticated:
                 guest = guest_from_cookie(request)
-                if guest is not None and guest_may_act_here(guest, request):
-                    request.user = guest.participant.user  # type: ignore[assignment]
+                # A guest whose account is gone (declined, deleted) is nobody.
+                account = guest.participant.user if guest is not None else None
+                if guest is not None and account is not None and guest_may_act_here(guest, request):
+                    request.user = account
                     request.guest = guest  # type: ignore[attr-defined]
         return self.get_response(request)
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest
 
 from .models import DiscussionGroup
-from .services import membership_join
+from .services import GroupFull, group_enter
 
 SESSION_KEY = "invitation"
 MAX_AGE_SECONDS = 24 * 60 * 60  # an invitation opened yesterday is still the one meant today
@@ -42,10 +42,16 @@ def invitation_pending(request: HttpRequest) -> DiscussionGroup | None:
     return invitation_group(slug=str(pending.get("slug", "")), code=str(pending.get("code", "")))
 
 
-def invitation_accept(request: HttpRequest, user: User) -> DiscussionGroup | None:
-    """Join the session's pending invitation's group, if any, and forget the invitation."""
+def invitation_accept(request: HttpRequest, user: User) -> tuple[DiscussionGroup | None, str]:
+    """Join the session's pending invitation's group, if any, and forget the invitation: the
+    group and what came of it, "joined", "waiting" (the group approves newcomers) or "full"
+    ("" without an invitation)."""
     group = invitation_pending(request)
     request.session.pop(SESSION_KEY, None)
-    if group is not None:
-        membership_join(group=group, user=user, via_invite=True)  # a valid invitation
-    return group
+    if group is None:
+        return None, ""
+    try:
+        entered = group_enter(group=group, user=user, via_invite=True)  # a valid invitation
+    except GroupFull:
+        return group, "full"
+    return group, "joined" if entered is not None else "waiting"

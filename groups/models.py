@@ -18,6 +18,9 @@ def new_join_code() -> str:
     return secrets.token_urlsafe(12)
 
 
+MAX_GROUP_SIZE = 10_000  # the most a facilitator may set
+
+
 class DiscussionGroup(models.Model):
     class Visibility(models.TextChoices):
         PUBLIC = "public", "Public"
@@ -61,6 +64,13 @@ class DiscussionGroup(models.Model):
     # The list the group rates: chosen at creation (the default list unless the facilitator picks
     # another), changeable only while the group has no rating (groups.services.group_update).
     longlist = models.ForeignKey(Longlist, on_delete=models.PROTECT, related_name="groups")
+    # How many people the group takes (members and newcomers waiting for approval), which its
+    # facilitator sets: generous by default, so that no room is turned away, yet a ceiling on
+    # what one invite code shared too widely can bring in (issue 23).
+    max_members = models.PositiveIntegerField(default=100, db_default=100)
+    # "Approve newcomers": who joins waits in a queue (JoinRequest) the facilitator approves on
+    # "Run the group"; until then they cannot rate, comment or read as a member.
+    approve_newcomers = models.BooleanField(default=False, db_default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -82,6 +92,10 @@ class DiscussionGroup(models.Model):
                 condition=Q(visibility="public") | Q(listing="unlisted"),
                 name="group_listing_public_only",
             ),
+            models.CheckConstraint(
+                condition=Q(max_members__gte=2, max_members__lte=MAX_GROUP_SIZE),
+                name="group_max_members_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -90,10 +104,6 @@ class DiscussionGroup(models.Model):
     @property
     def is_public(self) -> bool:
         return self.visibility == self.Visibility.PUBLIC
-
-    @property
-    def scope(self) -> str:
-        return f"group:{self.pk}"
 
     @property
     def feeds_global(self) -> bool:
@@ -152,6 +162,31 @@ class Membership(models.Model):
         return f"{self.user} in {self.group} ({self.role})"
 
 
+class JoinRequest(models.Model):
+    """A newcomer waiting for a facilitator's approval (the group approves newcomers). An account
+    that asked to join, or a guest (its participant and credential exist, so that it is known
+    when it comes back). Approving makes the membership; declining deletes the request (and a
+    guest's account)."""
+
+    group = models.ForeignKey(
+        DiscussionGroup, on_delete=models.CASCADE, related_name="join_requests"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests"
+    )
+    via_invite = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="join_request_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} waiting for {self.group}"
+
+
 class Participant(models.Model):
     """Whoever rates inside a group: a member's account, a guest who joined through the invite
     with just a name, or a named person without an account (imported from a spreadsheet).
@@ -181,6 +216,11 @@ class Participant(models.Model):
     kind = models.CharField(
         max_length=8, choices=Kind.choices, default=Kind.MEMBER, db_default=Kind.MEMBER
     )
+    # False for a former member whose account was deleted with "keep ratings" and whose ratings
+    # did not count in the global ranking (a self-joined member, or one who had left): with no
+    # account left they would read as imported, which counts, so deleting an account would
+    # change a count. True for everyone else (the global ranking's other rules still apply).
+    counts_globally = models.BooleanField(default=True, db_default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

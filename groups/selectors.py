@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
-from .models import DiscussionGroup, Membership, Participant
+from .models import DiscussionGroup, JoinRequest, Membership, Participant
 
 
 def group_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[DiscussionGroup]:
@@ -42,6 +42,26 @@ def group_members(*, group: DiscussionGroup) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("role", "user__username")
     )
+
+
+def group_guests(*, group: DiscussionGroup) -> dict[int, Participant]:
+    """The group's guests by account id: the members pages label them by the name they chose
+    (their account's username is generated)."""
+    guests = Participant.objects.filter(
+        group=group, kind=Participant.Kind.GUEST, user__isnull=False
+    )
+    return {p.user_id: p for p in guests if p.user_id is not None}
+
+
+def group_newcomers(*, group: DiscussionGroup) -> list[JoinRequest]:
+    """The group's queue of newcomers, oldest first, each with `name`: a guest's chosen name,
+    else the account's username."""
+    guests = group_guests(group=group)
+    waiting = list(JoinRequest.objects.filter(group=group).select_related("user"))
+    for request in waiting:
+        guest = guests.get(request.user_id)
+        request.name = guest.name if guest is not None else request.user.username  # type: ignore[attr-defined]
+    return waiting
 
 
 def participant_of(*, group: DiscussionGroup, user: User | AnonymousUser) -> Participant | None:

@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from .models import DiscussionGroup, Membership
+from .models import MAX_GROUP_SIZE, DiscussionGroup, Membership
 
 
 class GroupSerializer(serializers.ModelSerializer):
@@ -30,6 +30,8 @@ class GroupSerializer(serializers.ModelSerializer):
             "results_hidden",
             "listing",
             "guests_allowed",
+            "max_members",
+            "approve_newcomers",
             "is_member",
             "role",
             "join_code",
@@ -102,6 +104,8 @@ class GroupUpdateSerializer(serializers.Serializer):
     longlist = serializers.CharField(
         max_length=80, required=False, help_text="The slug of the list it rates."
     )
+    max_members = serializers.IntegerField(required=False, min_value=2, max_value=MAX_GROUP_SIZE)
+    approve_newcomers = serializers.BooleanField(required=False)
 
     def _strict_bool(self, name: str, value: bool) -> bool:
         if not isinstance(self.initial_data.get(name), bool):
@@ -110,6 +114,9 @@ class GroupUpdateSerializer(serializers.Serializer):
 
     def validate_ratings_open(self, value: bool) -> bool:
         return self._strict_bool("ratings_open", value)
+
+    def validate_approve_newcomers(self, value: bool) -> bool:
+        return self._strict_bool("approve_newcomers", value)
 
     def validate_results_hidden(self, value: bool) -> bool:
         return self._strict_bool("results_hidden", value)
@@ -132,6 +139,10 @@ class GuestJoinSerializer(serializers.Serializer):
 class GuestTokenSerializer(serializers.Serializer):
     token = serializers.CharField()
     name = serializers.CharField()
+    pending = serializers.BooleanField(
+        required=False,
+        help_text="Present (true) while the group's facilitator has not let the newcomer in.",
+    )
 
 
 class MemberSerializer(serializers.ModelSerializer):

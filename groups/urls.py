@@ -63,5 +63,10 @@ urlpatterns = [
         manage.group_member_remove,
         name="group_member_remove",
     ),
+    path(
+        "groups/<slug:slug>/newcomers/",
+        manage.group_newcomer_decide,
+        name="group_newcomer_decide",
+    ),
     path("groups/<slug:slug>/delete/", manage.group_delete_page, name="group_delete"),
 ]

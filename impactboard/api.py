@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
+from .parsing import ascii_int
 
 
 class BoundedJSONParser(JSONParser):
@@ -31,7 +32,8 @@ class BoundedJSONParser(JSONParser):
         limit = settings.API_MAX_JSON_BYTES
         request = (parser_context or {}).get("request")
         length = request.META.get("CONTENT_LENGTH") if request is not None else None
-        if length and length.isdigit() and int(length) > limit:
+        size = ascii_int(length)
+        if size is not None and size > limit:
             raise ParseError(f"Request body too large: at most {limit} bytes of JSON.")
         body = stream.read(limit + 1)
         if len(body) > limit:

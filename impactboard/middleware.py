@@ -1,3 +1,4 @@
+import codecs
 import logging
 from collections.abc import Callable
 from urllib.parse import unquote
@@ -25,10 +26,18 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=400)
+    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+
+
 class RefuseNulBytesMiddleware:
-    """A NUL byte in the path or the query string is never meaningful here, and PostgreSQL
-    refuses it in text (a DataError, so a 500, from wherever it reaches a query). Refuse it once,
-    at the door, for every route: 400."""
+    """A NUL byte in the path, the query string or a header (the `Authorization: Token` key, a
+    session cookie, a user agent that django-axes stores) is never meaningful here, and
+    PostgreSQL refuses it in text (a DataError, so a 500, from wherever it reaches a query).
+    Refuse it once, at the door, for every route: 400. (NUL in a form field is each form's to
+    refuse: Django's form fields do, with a message on the page.)"""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -36,10 +45,50 @@ class RefuseNulBytesMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         query = unquote(request.META.get("QUERY_STRING", ""), errors="replace")
         if "\x00" in request.path or "\x00" in query:
-            message = "NUL bytes are not allowed in the address."
-            if request.path.startswith("/api/"):
-                return JsonResponse({"detail": message}, status=400)
-            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+            return _bad_request(request, "NUL bytes are not allowed in the address.")
+        for name, value in request.META.items():
+            if name.startswith("HTTP_") and isinstance(value, str) and "\x00" in value:
+                header = name[5:].replace("_", "-").title()
+                return _bad_request(request, f"NUL bytes are not allowed in the {header} header.")
+        return self.get_response(request)
+
+
+def _text_encoding(charset: str) -> str | None:
+    """The codec's canonical name if `charset` names a text encoding Python can decode with, else
+    None ("rot13", "zlib" and "base64" are codecs, but of bytes to bytes or str to str)."""
+    try:
+        info = codecs.lookup(charset)
+    except LookupError:
+        return None
+    return info.name if getattr(info, "_is_text_encoding", True) else None
+
+
+class RefuseUnreadableBodyMiddleware:
+    """A body whose Content-Type names a charset we cannot read it in is a 400 at the door.
+
+    Django refuses a form (`application/x-www-form-urlencoded`) in any charset but UTF-8 with a
+    BadRequest raised when `request.POST` is first read, by the CSRF check; its 400 handler runs
+    that check again (`requires_csrf_token`), reads `request.POST` again, and the second error
+    escaped every handler ("A server error occurred"). A charset that is no text encoding
+    (`rot13`, `zlib`, `base64`) fails the same way, or in DRF's parsers. Before the CSRF
+    middleware, so nothing reads such a body."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        charset = request.content_params.get("charset") if request.content_params else None
+        if charset is not None:
+            encoding = _text_encoding(charset)
+            form = request.content_type == "application/x-www-form-urlencoded"
+            if encoding is None or (form and encoding != "utf-8"):
+                return _bad_request(
+                    request,
+                    f"The request body's charset {charset[:40]!r} cannot be read: send UTF-8.",
+                )
+            if encoding == "utf-8":
+                # "UTF8", "utf_8": UTF-8 still, in a spelling Django's form parser refuses.
+                request.encoding = "utf-8"
         return self.get_response(request)
 
 

@@ -7,7 +7,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from accounts import urls as account_urls
-from charts import urls as chart_urls
 from discussion import urls as discussion_urls
 from exports import urls as export_urls
 from groups import urls as group_urls
@@ -36,7 +35,6 @@ api_v1: list[URLPattern | URLResolver] = [
         name="api-docs",
     ),
     *discussion_urls.api_urlpatterns,
-    *chart_urls.api_urlpatterns,
     *export_urls.api_urlpatterns,
     path("", include(router.urls)),
 ]

@@ -5,14 +5,6 @@ from django.db.models import Q
 from groups.models import DiscussionGroup, Participant
 from theories.models import Theory
 
-GLOBAL_SCOPE = "global"
-LIST_SCOPE_PREFIX = "list:"
-
-
-def list_scope(longlist_id: int) -> str:
-    """The scope of a (non-default) list's global ranking; the default list's is GLOBAL_SCOPE."""
-    return f"{LIST_SCOPE_PREFIX}{longlist_id}"
-
 
 class Round(models.Model):
     """A phase of a group's rating, as in a Delphi study: rate, see the feedback, argue, rate

@@ -5,35 +5,37 @@ Every call fails open through `impactboard.cache`: with the cache down a read fi
 the caller goes the long way (the database); a write is skipped. Database errors propagate.
 """
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
+from rest_framework.renderers import JSONRenderer
 
 from groups.models import DiscussionGroup
 from impactboard.cache import cache_guard, fail_open
 
+from .maths.ranking import RankingRow
 from .models import Ranking
+from .scope import Scope
 
 META_TIMEOUT = 300
 ETAG_TIMEOUT = 60
 
 
-def ranking_etag(scope: str, version: int) -> str:
-    return f'"{scope.replace(":", "-")}-v{version}"'
+def ranking_etag(scope: Scope, version: int) -> str:
+    return f'"{scope.key.replace(":", "-")}-v{version}"'
 
 
 @dataclass(frozen=True)
 class RankingView:
     """One stored version of a scope's ranking, as the API and pages read it."""
 
-    scope: str
+    scope: Scope
     version: int
     computed_at: datetime | None
     raters: int
-    results: list[dict[str, Any]]
+    results: list[RankingRow]
     summary: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -43,7 +45,7 @@ class RankingView:
     @classmethod
     def of(cls, stored: Ranking) -> "RankingView":
         return cls(
-            stored.scope,
+            Scope.parse(stored.scope),
             stored.version,
             stored.computed_at,
             stored.raters,
@@ -52,49 +54,43 @@ class RankingView:
         )
 
 
-def _timestamp(value: datetime | None) -> str | None:
-    """ISO 8601 with "Z" for UTC: what DRF's JSON encoder writes for a datetime."""
-    if value is None:
-        return None
-    text = value.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
 def ranking_payload(ranking: RankingView) -> dict[str, Any]:
-    """A ranking's 200 answer in the rankings API, when it is not hidden (see RankingSerializer)."""
-    return {
-        "computed_at": _timestamp(ranking.computed_at),
+    """A ranking's 200 answer in the rankings API, when it is not hidden (see RankingSerializer):
+    what DRF renders, and what the figures are drawn from. The global ranking's also says how
+    many groups it counts (a ranking of groups)."""
+    payload: dict[str, Any] = {
+        "computed_at": ranking.computed_at,
         "raters": ranking.raters,
         "hidden": False,
         "results": ranking.results,
         "summary": ranking.summary,
     }
+    if ranking.scope.is_global:
+        payload["groups"] = (ranking.summary.get("groups") or {}).get("counted", 0)
+    return payload
 
 
 def ranking_body(ranking: RankingView) -> bytes:
-    """`ranking_payload` as JSON, byte for byte what the API's JSONRenderer answers for it (UTF-8,
-    compact, no NaN, U+2028/U+2029 escaped; tests/test_rankings.py checks it): the cached body."""
-    text = json.dumps(
-        ranking_payload(ranking), ensure_ascii=False, allow_nan=False, separators=(",", ":")
-    )
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode()
+    """`ranking_payload` rendered by DRF's own JSONRenderer, as the API renders a Response: the
+    body the cache keeps and serves."""
+    return JSONRenderer().render(ranking_payload(ranking))
 
 
 def _group_meta_key(slug: str) -> str:
     return f"group:meta:{slug}"
 
 
-def _etag_key(scope: str) -> str:
-    return f"rankings:etag:{scope}"
+def _etag_key(scope: Scope) -> str:
+    return f"rankings:etag:{scope.key}"
 
 
-def _body_key(scope: str) -> str:
-    return f"rankings:body:{scope}"
+def _body_key(scope: Scope) -> str:
+    return f"rankings:body:{scope.key}"
 
 
 def group_meta_cached(*, slug: str) -> dict[str, Any] | None:
-    """{"scope", "public", "hidden"} of a group, from the cache (filled from the database on a
-    miss). None if there is no such group or the cache is unreachable."""
+    """{"scope" (its key), "public", "hidden"} of a group, from the cache (filled from the
+    database on a miss). None if there is no such group or the cache is unreachable."""
     key = _group_meta_key(slug)
     # (reachable, value): an unreachable cache is told apart from a miss (None).
     reachable, meta = fail_open("group meta", lambda: (True, cache.get(key)), (False, None))
@@ -104,7 +100,8 @@ def group_meta_cached(*, slug: str) -> dict[str, Any] | None:
         group = DiscussionGroup.objects.filter(slug=slug).first()  # outside the guard: may raise
         if group is None:
             return None
-        meta = {"scope": group.scope, "public": group.is_public, "hidden": group.results_hidden}
+        scope = Scope.group(group.pk).key
+        meta = {"scope": scope, "public": group.is_public, "hidden": group.results_hidden}
         with cache_guard("group meta"):
             cache.set(key, meta, timeout=META_TIMEOUT)
     return meta
@@ -126,7 +123,7 @@ def ranking_etag_remember(*, ranking: RankingView) -> None:
         cache.set_many(values, timeout=ETAG_TIMEOUT)
 
 
-def ranking_cached(*, scope: str) -> tuple[str | None, bytes | None]:
+def ranking_cached(*, scope: Scope) -> tuple[str | None, bytes | None]:
     """The current ETag of `scope` and, if the cache holds it, the rendered JSON of exactly that
     version; one round trip. (None, None) when nothing is cached or the cache is unreachable."""
     found: dict[str, Any] = fail_open(
@@ -142,10 +139,10 @@ def group_ranking_cached(*, slug: str) -> tuple[dict[str, Any] | None, str | Non
     meta = group_meta_cached(slug=slug)
     if meta is None:
         return None, None, None
-    return meta, *ranking_cached(scope=meta["scope"])
+    return meta, *ranking_cached(scope=Scope.parse(meta["scope"]))
 
 
-def ranking_read_remember(*, scope: str, etag: str, body: bytes | None = None) -> None:
+def ranking_read_remember(*, scope: Scope, etag: str, body: bytes | None = None) -> None:
     """After a read from the database: the ETag only if none is cached (a recompute's newer one
     wins), and the body paired with its ETag, so it is only ever served for that version."""
     with cache_guard("ranking etag"):

@@ -18,15 +18,16 @@ from groups.signals import (
     group_member_invited,
 )
 
-from .models import GLOBAL_SCOPE, Ranking, RankingRequest, Round, list_scope
+from .models import Ranking, RankingRequest, Round
 from .ranking_cache import group_meta_forget
+from .scope import Scope
 from .services.outbox import rankings_mark_stale
 
 
-def _list_scopes(group: DiscussionGroup) -> list[str]:
+def _list_scopes(group: DiscussionGroup) -> list[Scope]:
     """The global ranking of the group's list, when that is not the default list's (whose global
-    ranking is GLOBAL_SCOPE): marked stale wherever a public group's change could move it."""
-    return [] if group.longlist.is_default else [list_scope(group.longlist_id)]
+    ranking is Scope.global_()): marked stale wherever a public group's change could move it."""
+    return [] if group.longlist.is_default else [Scope.longlist(group.longlist_id)]
 
 
 def _forget_on_commit(group: DiscussionGroup) -> None:
@@ -48,11 +49,11 @@ def group_settings_changed(
     if longlist_changed:
         # No rating yet (groups.services.group_update), but the stored (and cached) rows name
         # the old list's items: the recompute stores the new list's, unrated, as a new version.
-        rankings_mark_stale(scopes=[group.scope])
+        rankings_mark_stale(scopes=[Scope.group(group.pk)])
     if group.feeds_global != fed_global:
         # The global ranking sums the groups that feed it (GLOBAL_FEED): visibility, listing,
         # hiding and closing all change that.
-        rankings_mark_stale(scopes=[GLOBAL_SCOPE])
+        rankings_mark_stale(scopes=[Scope.global_()])
     if lists := _list_scopes(group):
         # Its list's global ranking follows the same rule; whether the group fed it before is
         # not told, so it is recomputed (coalesced, and a no-op sum if nothing moved).
@@ -65,14 +66,14 @@ def group_listing_changed(*, group: DiscussionGroup, **_: Any) -> None:
         # The group's recompute fills its eligible histograms (a listed group's only) and then
         # marks the global ranking stale if it feeds it; the global mark covers an un-listing.
         # A group without ratings changes no sum.
-        rankings_mark_stale(scopes=[group.scope, GLOBAL_SCOPE, *_list_scopes(group)])
+        rankings_mark_stale(scopes=[Scope.group(group.pk), Scope.global_(), *_list_scopes(group)])
     _forget_on_commit(group)
 
 
 @receiver(group_member_invited)
 def group_eligible_raters_changed(*, group: DiscussionGroup, **_: Any) -> None:
     # An invited member's ratings count in the global ranking: the eligible histograms follow.
-    rankings_mark_stale(scopes=[group.scope])
+    rankings_mark_stale(scopes=[Scope.group(group.pk)])
 
 
 @receiver(group_deleting)
@@ -80,9 +81,9 @@ def group_rankings_delete(*, group: DiscussionGroup, **_: Any) -> None:
     """A public group counted in the global ranking, so it is marked stale in the deleting
     transaction: its recompute sums the stored group rankings, and this group's goes with the
     group (a foreign key). Round rankings and the outbox are keyed by scope only: by name."""
-    Ranking.objects.filter(scope__startswith=f"round:{group.pk}:").delete()
-    RankingRequest.objects.filter(scope=group.scope).delete()
-    RankingRequest.objects.filter(scope__startswith=f"round:{group.pk}:").delete()
+    Ranking.objects.filter(scope__startswith=Scope.rounds_prefix(group.pk)).delete()
+    RankingRequest.objects.filter(scope=Scope.group(group.pk).key).delete()
+    RankingRequest.objects.filter(scope__startswith=Scope.rounds_prefix(group.pk)).delete()
     if group.is_public:
-        rankings_mark_stale(scopes=[GLOBAL_SCOPE, *_list_scopes(group)])
+        rankings_mark_stale(scopes=[Scope.global_(), *_list_scopes(group)])
     _forget_on_commit(group)

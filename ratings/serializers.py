@@ -94,9 +94,25 @@ class RankingRowSerializer(serializers.Serializer):
     histogram = serializers.ListField(
         child=serializers.IntegerField(), min_length=10, max_length=10
     )
-    ci_low = serializers.FloatField(allow_null=True, help_text="95% t-interval of the mean: low.")
-    ci_high = serializers.FloatField(allow_null=True, help_text="95% t-interval of the mean: high.")
-    thin = serializers.BooleanField(help_text="n < 3: thin evidence.")
+    ci_low = serializers.FloatField(
+        allow_null=True,
+        help_text="95% t-interval of the mean: low (global: bootstrap over groups of `mean`).",
+    )
+    ci_high = serializers.FloatField(
+        allow_null=True,
+        help_text="95% t-interval of the mean: high (global: bootstrap over groups of `mean`).",
+    )
+    thin = serializers.BooleanField(
+        help_text="n < 3 (the global ranking: fewer than 3 groups rated it): thin evidence."
+    )
+    groups = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text=(
+            "The global ranking only: how many of the groups it counts rated this theory (each "
+            "one voice; `mean` is the median of their means). See /methods/#global-groups."
+        ),
+    )
     controversy = serializers.FloatField(
         allow_null=True,
         help_text=(
@@ -111,9 +127,9 @@ class RankingRowSerializer(serializers.Serializer):
         allow_null=True,
         help_text=(
             "[low, high]: the ranks (1 = best) the theory could plausibly hold given these "
-            "raters (95%, by resampling the raters; the global ranking uses a normal "
-            "approximation of the means); low ≤ rank ≤ high. Null when nobody rated the theory "
-            "or there are fewer than 3 raters. See /methods/#rank-intervals."
+            "raters (95%, by resampling the raters; the global ranking resamples its groups); "
+            "low ≤ rank ≤ high. Null when nobody rated the theory or there are fewer than 3 "
+            "raters (global: groups). See /methods/#rank-intervals."
         ),
     )
     tier = serializers.IntegerField(
@@ -150,9 +166,7 @@ class RankIntervalsSerializer(serializers.Serializer):
     method = serializers.CharField()
     confidence = serializers.FloatField()
     resamples = serializers.IntegerField(help_text="0 when there are no intervals.")
-    n = serializers.IntegerField(
-        help_text="Raters resampled (global: the most ratings of any theory)."
-    )
+    n = serializers.IntegerField(help_text="Raters resampled (global: the groups resampled).")
 
 
 class ConcordanceSerializer(serializers.Serializer):
@@ -235,6 +249,14 @@ class RankingSerializer(serializers.Serializer):
         help_text="True when the group hides results until the caller has rated: results is []."
     )
     raters = serializers.IntegerField(help_text="Distinct participants with at least one rating.")
+    groups = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text=(
+            "The global ranking only: the groups it counts (listed public groups with ratings "
+            "that count; see /methods/#global-groups)."
+        ),
+    )
     results = RankingRowSerializer(many=True)
     summary = RankingSummarySerializer(required=False)
 

@@ -8,10 +8,13 @@ from celery import shared_task
 
 @shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
 def rankings_recompute(scope: str) -> None:
+    """`scope` is a scope's key: what the broker carries (see `Scope.key`)."""
+    from .scope import Scope
     from .services import ranking_recompute, rankings_queued_clear
 
-    rankings_queued_clear(scope=scope)
-    ranking_recompute(scope=scope)
+    parsed = Scope.parse(scope)
+    rankings_queued_clear(scope=parsed)
+    ranking_recompute(scope=parsed)
 
 
 @shared_task(time_limit=300, soft_time_limit=280)

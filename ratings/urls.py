@@ -10,6 +10,7 @@ from .api import (
     RatingsMineView,
     TheoryDistributionView,
 )
+from .api import figures as figures_api
 from .api import rounds as rounds_api
 from .views import facilitate, rankings, ratings, rounds
 
@@ -38,6 +39,27 @@ api_urlpatterns = [
         "longlists/<slug:slug>/rankings/",
         LonglistRankingsView.as_view(),
         name="api-longlist-rankings",
+    ),
+    # The figures, beside the answers they are drawn from (charts/ draws them).
+    path(
+        "groups/<slug:slug>/rankings/figures/",
+        figures_api.GroupRankingFiguresView.as_view(),
+        name="api-group-ranking-figures",
+    ),
+    path(
+        "groups/<slug:slug>/rankings/compare/figure/",
+        figures_api.GroupComparisonFigureView.as_view(),
+        name="api-group-compare-figure",
+    ),
+    path(
+        "rankings/figures/",
+        figures_api.GlobalRankingFiguresView.as_view(),
+        name="api-ranking-figures",
+    ),
+    path(
+        "theories/<int:pk>/distribution/figure/",
+        figures_api.TheoryDistributionFigureView.as_view(),
+        name="api-theory-distribution-figure",
     ),
 ]
 

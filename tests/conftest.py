@@ -10,8 +10,10 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -21,6 +23,7 @@ from rest_framework.test import APIClient
 from accounts.services import token_for, user_create
 from groups.models import DiscussionGroup
 from groups.services import group_create, group_listing_decide, group_update, membership_join
+from ratings.scope import Scope
 from theories.longlist import seed
 from theories.models import Theory
 
@@ -30,24 +33,100 @@ SERVICES = bool(
     os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL")
 )
 PASSWORD = "correct horse battery staple"
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1"... under pytest-xdist
+
+
+# What `--backend-dependent-only` leaves out, and why (printed in the header of the run).
+ONCE_REASON = (
+    "browser tests, tests marked 'backend_agnostic' and tests that use no database are "
+    "deselected: their behaviour does not depend on the database backend, and they run in "
+    "the PostgreSQL + Redis pass"
+)
+# Fixtures that give a test the database (directly or through another fixture).
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend-dependent-only",
+        action="store_true",
+        help="run only the tests whose behaviour can differ by database backend (ORM queries, "
+        "constraints, migrations, SQL, query counts...): .ci/run's second, SQLite pass",
+    )
+
+
+def uses_database(item: pytest.Item) -> bool:
+    return bool(
+        item.get_closest_marker("django_db") or DB_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
+def transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(
+        (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+        or {"transactional_db", "live_server"} & fixtures
+    )
+
+
+def backend_agnostic(item: pytest.Item) -> bool:
+    return bool(
+        item.get_closest_marker("browser")
+        or item.get_closest_marker("backend_agnostic")
+        or not uses_database(item)
+    )
+
+
+def deselect(config: pytest.Config, items: list[pytest.Item], rule, why: str) -> None:  # type: ignore[no-untyped-def]
+    dropped = [item for item in items if rule(item)]
+    if not dropped:
+        return
+    config.hook.pytest_deselected(items=dropped)
+    items[:] = [item for item in items if not rule(item)]
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and not XDIST_WORKER:
+        reporter.write_line(f"deselected {len(dropped)} {why}")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if SERVICES:
-        return
-    deselected = [item for item in items if item.get_closest_marker("services")]
-    if deselected:
-        config.hook.pytest_deselected(items=deselected)
-        items[:] = [item for item in items if not item.get_closest_marker("services")]
-
-
-def pytest_report_header(config: pytest.Config) -> str:
-    if SERVICES:
-        return "services: PostgreSQL + Redis + a real Celery worker"
-    return (
-        "services: embedded default (SQLite, eager tasks); tests marked 'services' are "
-        "deselected: set DATABASE_URL and REDIS_URL to run them"
+    if not SERVICES:
+        deselect(
+            config,
+            items,
+            lambda item: item.get_closest_marker("services"),
+            "tests marked 'services' (no PostgreSQL + Redis)",
+        )
+    if config.getoption("backend_dependent_only"):
+        deselect(
+            config, items, backend_agnostic, "backend-agnostic tests (run in the PostgreSQL pass)"
+        )
+    # The slowest tests first within pytest-django's order (database tests, transactional ones,
+    # then the rest: a transactional test empties the tables, so that order stays), so that
+    # under pytest-xdist they overlap with the others instead of trailing at the end.
+    items.sort(
+        key=lambda item: (
+            (1 if transactional(item) else 0) if uses_database(item) else 2,
+            0 if item.get_closest_marker("slow") else 1,
+        )
     )
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    lines = [
+        "services: PostgreSQL + Redis + a real Celery worker"
+        if SERVICES
+        else "services: embedded default (SQLite, eager tasks); tests marked 'services' are "
+        "deselected: set DATABASE_URL and REDIS_URL to run them"
+    ]
+    if config.getoption("backend_dependent_only"):
+        lines.append(f"--backend-dependent-only: {ONCE_REASON}")
+    if SERVICES and config.getoption("numprocesses", None):
+        lines.append(
+            "pytest-xdist: each worker gwN has its own test database (test_<name>_gwN), its own "
+            "Redis database (REDIS_URL's number + N) and its own Celery workers"
+        )
+    return lines
 
 
 @pytest.fixture(autouse=True)
@@ -128,7 +207,7 @@ def api():  # type: ignore[no-untyped-def]
 
 
 def group_scope(group: DiscussionGroup) -> str:
-    return group.scope
+    return Scope.group(group.pk)
 
 
 # --- the real worker -------------------------------------------------------------------------------
@@ -175,9 +254,12 @@ def celery_worker(django_db_setup, django_db_blocker) -> Iterator[subprocess.Pop
         pytest.fail("the celery_worker fixture needs DATABASE_URL (PostgreSQL) and REDIS_URL")
     import redis
 
+    # Under pytest-xdist REDIS_URL is this worker's own Redis database (impactboard/settings/
+    # test.py), and the worker's files are its own too.
     redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()  # no stale tasks from earlier runs
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    imports_log = ARTIFACTS / "celery-worker-imports.log"
+    suffix = f"-{XDIST_WORKER}" if XDIST_WORKER else ""
+    imports_log = ARTIFACTS / f"celery-worker-imports{suffix}.log"
     imports_log.write_text("")
     imports = subprocess.Popen(
         [
@@ -202,7 +284,7 @@ def celery_worker(django_db_setup, django_db_blocker) -> Iterator[subprocess.Pop
         stdout=imports_log.open("a"),
         stderr=subprocess.STDOUT,
     )
-    log = ARTIFACTS / "celery-worker.log"
+    log = ARTIFACTS / f"celery-worker{suffix}.log"
     log.write_text("")
     proc = subprocess.Popen(
         [
@@ -218,7 +300,7 @@ def celery_worker(django_db_setup, django_db_blocker) -> Iterator[subprocess.Pop
             "--loglevel=INFO",
             "--concurrency=2",
             "--pool=threads",
-            f"--schedule={ARTIFACTS / 'celerybeat-schedule'}",
+            f"--schedule={ARTIFACTS / f'celerybeat-schedule{suffix}'}",
             "--without-gossip",
             "--without-mingle",
         ],
@@ -284,6 +366,61 @@ def browser() -> Iterator[object]:
         )
         yield browser
         browser.close()
+
+
+# The requests in flight in each context of `new_context`, from Playwright's request events.
+IN_FLIGHT: "weakref.WeakKeyDictionary[Any, set[Any]]" = weakref.WeakKeyDictionary()
+
+
+@pytest.fixture
+def new_context(browser: Any) -> Iterator[Callable[..., Any]]:
+    """`browser.new_context(...)` whose contexts are closed when the test ends, passed or failed.
+    A context left open went on polling the live server after its test, into the next test's
+    tables (pytest's warnings about the live server's threads). Its requests are tracked for
+    `settle`."""
+    contexts: list[Any] = []
+
+    def open_context(**options: Any) -> Any:
+        context = browser.new_context(**options)
+        pending: set[Any] = set()
+        context.on("request", lambda request: pending.add(request))
+        context.on("requestfinished", lambda request: pending.discard(request))
+        context.on("requestfailed", lambda request: pending.discard(request))
+        IN_FLIGHT[context] = pending
+        contexts.append(context)
+        return context
+
+    yield open_context
+    for context in contexts:
+        context.close()
+
+
+def next_frames(page: Any, count: int = 2) -> None:
+    """Let the page have its chance: `count` animation frames rendered, then the tasks queued by
+    then run (late events such as toggle, focus, animationstart and securitypolicyviolation)."""
+    page.evaluate(
+        """(count) => new Promise((done) => {
+            const step = (left) => left ? requestAnimationFrame(() => step(left - 1))
+                                        : setTimeout(done, 0);
+            step(count);
+        })""",
+        count,
+    )
+
+
+def settle(page: Any, timeout: float = 15.0) -> None:
+    """The ready signal of a page's scripts (charts fetched and drawn, first polls answered):
+    every request the page made has been answered, and frames later it has asked for nothing
+    new. For a page of a `new_context` context, after `goto` (which waits for the load event)."""
+    in_context = IN_FLIGHT[page.context]
+    deadline = time.monotonic() + timeout
+    quiet = 0
+    while quiet < 2:
+        next_frames(page)  # also lets Playwright deliver the request events
+        pending = [r for r in list(in_context) if r.frame.page == page]
+        quiet = 0 if pending else quiet + 1
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still in flight after {timeout} s: {[r.url for r in pending]}")
 
 
 @pytest.fixture

@@ -14,6 +14,9 @@ from rest_framework.test import APIClient
 from accounts.services import token_for
 from discussion.services import comment_create
 
+# Who may do what does not depend on the database backend: run once, in the PostgreSQL pass.
+pytestmark = [pytest.mark.backend_agnostic]
+
 ROLES = ["anonymous", "outsider", "member", "facilitator", "other_facilitator", "staff"]
 
 
@@ -273,6 +276,9 @@ MATRIX += [
     Row("group_invite_rotate", "post", *FACILITATOR_POST, api=False, kwargs=slug),
     Row("group_member_remove", "post", *FACILITATOR_POST, api=False, kwargs=slug,
         body=lambda ctx, role: {"username": ctx.cast.member.username}),
+    # Issue 23: approving or declining a newcomer (nobody is waiting: the facilitator is told).
+    Row("group_newcomer_decide", "post", *FACILITATOR_POST, api=False, kwargs=slug,
+        body=lambda ctx, role: {"username": ctx.cast.outsider.username, "decision": "approve"}),
     Row("group_delete", "get", *FACILITATOR_PAGE, api=False, kwargs=slug),
     Row("group_delete", "post", *FACILITATOR_POST, api=False, kwargs=slug,
         # The existence-oracle test passes a stand-in with a slug only for the missing group.
@@ -300,6 +306,9 @@ MATRIX += [
     Row("password_reset_confirm", "get", same(200), api=False,
         kwargs=lambda ctx: {"uidb64": "MQ", "token": "wrong-token"}),
     Row("password_reset_complete", "get", same(200), api=False),
+    # The link that adds an e-mail address (issue 23): a forged token is refused for everyone.
+    Row("email_confirm", "get", same(400), api=False, kwargs=lambda ctx: {"token": "forged"}),
+    Row("email_confirm", "post", same(400), api=False, kwargs=lambda ctx: {"token": "forged"}),
 ]  # fmt: skip
 
 # --- longlists (issue 21) ----------------------------------------------------------------------------

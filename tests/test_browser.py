@@ -10,12 +10,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_sign_up_create_a_group_rate_five_theories_and_see_them_ranked(
-    browser, live_server, theories, rankings_backend
+    new_context, live_server, theories, rankings_backend
 ) -> None:
     from playwright.sync_api import expect
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    context = new_context(viewport={"width": 1200, "height": 900})
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -56,17 +56,16 @@ def test_sign_up_create_a_group_rate_five_theories_and_see_them_ranked(
     expect(rows.nth(5)).to_have_class(re.compile(r"\bunrated\b"))
     page.screenshot(path=str(ARTIFACTS / "group-ranking.png"), full_page=True)
     assert not errors, errors
-    context.close()
 
 
 def test_the_rating_page_works_with_the_keyboard_alone_on_a_phone(
-    browser, live_server, theories, cast, rankings_backend
+    new_context, live_server, theories, cast, rankings_backend
 ) -> None:
     from playwright.sync_api import expect
 
     from tests.conftest import PASSWORD
 
-    context = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True)
+    context = new_context(viewport={"width": 360, "height": 740}, has_touch=True)
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/?next=/groups/{cast.public.slug}/rate/")
     page.get_by_label("Username").fill(cast.member.username)
@@ -87,4 +86,3 @@ def test_the_rating_page_works_with_the_keyboard_alone_on_a_phone(
     expect(page.locator(".message.success")).to_contain_text("Saved")
     expect(page.locator("#theory-1 .saved-value")).to_contain_text("3/10")
     page.screenshot(path=str(ARTIFACTS / "rate-phone.png"), full_page=False)
-    context.close()

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from discussion.services import comment_create
 
+from .conftest import settle
 from .test_authz_matrix import MATRIX, Ctx, list_extra
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,7 +24,7 @@ document.addEventListener('securitypolicyviolation', (e) => {
 
 
 def test_no_page_violates_the_content_security_policy(
-    browser, live_server, cast, theories, make_user, rankings_backend
+    new_context, live_server, cast, theories, make_user, rankings_backend
 ) -> None:
     from playwright.sync_api import expect  # noqa: F401
 
@@ -36,7 +37,7 @@ def test_no_page_violates_the_content_security_policy(
             group=ctx.group,
             body="**Bold** and a [link](https://example.org).",
         )
-    context = browser.new_context()
+    context = new_context()
     context.add_init_script(LISTEN)
     page = context.new_page()
     problems: list[str] = []
@@ -66,12 +67,11 @@ def test_no_page_violates_the_content_security_policy(
         assert response is not None and response.status < 400, (
             f"{path}: {response and response.status}"
         )
-        page.wait_for_timeout(400)  # let page scripts (charts, polls) run
+        settle(page)  # the page's scripts have run: charts fetched and drawn, polls answered
         violations = page.evaluate("window.__csp")
         problems.extend(f"{path}: CSP violation {v}" for v in violations)
         policy = response.headers.get("content-security-policy", "")
         assert "'unsafe-eval'" not in policy and "script-src 'self';" in policy + ";", path
         visited.append(path)
-    context.close()
     assert len(visited) >= 15
     assert not problems, "\n".join(problems)

@@ -8,7 +8,7 @@ import pytest
 from discussion.models import Comment
 from discussion.services import comment_create
 
-from .conftest import ARTIFACTS, PASSWORD
+from .conftest import ARTIFACTS, PASSWORD, settle
 from .xss_corpus import PAYLOADS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,8 +22,9 @@ def log_in(page, live_server, user, next_path: str) -> None:  # type: ignore[no-
     page.wait_for_url(re.compile(re.escape(next_path)))
 
 
+@pytest.mark.slow
 def test_a_thread_holding_the_whole_xss_corpus_fires_no_dialog_and_runs_no_script(
-    browser,
+    new_context,
     live_server,
     cast,
     theories,
@@ -44,7 +45,7 @@ def test_a_thread_holding_the_whole_xss_corpus_fires_no_dialog_and_runs_no_scrip
     for payload in PAYLOADS[:10]:
         comment_create(author=cast.member, theory=theory, group=cast.public, body=payload)
 
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    context = new_context(viewport={"width": 1200, "height": 900})
     page = context.new_page()
     dialogs: list[str] = []
     problems: list[str] = []
@@ -80,7 +81,7 @@ def test_a_thread_holding_the_whole_xss_corpus_fires_no_dialog_and_runs_no_scrip
         # every link and block a payload might have decorated.
         for element in page.locator(".comment-body a, .comment-body p").all()[:200]:
             element.hover(timeout=2_000)
-        page.wait_for_timeout(300)
+        settle(page)
         found = page.evaluate(
             """() => ({
                 canary: typeof window.__xss,
@@ -105,11 +106,10 @@ def test_a_thread_holding_the_whole_xss_corpus_fires_no_dialog_and_runs_no_scrip
     page.screenshot(path=str(ARTIFACTS / "discussion-xss.png"), full_page=False)
     assert dialogs == []
     assert problems == []
-    context.close()
 
 
 def test_post_reply_edit_retract_and_vote_as_a_user_would(
-    browser,
+    new_context,
     live_server,
     cast,
     theories,
@@ -118,7 +118,7 @@ def test_post_reply_edit_retract_and_vote_as_a_user_would(
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     theory = theories[2]
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    context = new_context(viewport={"width": 1200, "height": 900})
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -201,11 +201,10 @@ def test_post_reply_edit_retract_and_vote_as_a_user_would(
         page.locator(f"#c-{parent.pk} details.replies article").first.locator("[data-score]")
     ).to_have_text("0")
     assert not errors, errors
-    context.close()
 
 
 def test_a_group_thread_works_on_a_phone_with_the_keyboard_alone(
-    browser,
+    new_context,
     live_server,
     cast,
     theories,
@@ -220,7 +219,7 @@ def test_a_group_thread_works_on_a_phone_with_the_keyboard_alone(
         body="A long unbroken word: " + "x" * 120,
         stance="against",
     )
-    context = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True)
+    context = new_context(viewport={"width": 360, "height": 740}, has_touch=True)
     page = context.new_page()
     path = f"/groups/{cast.public.slug}/theories/{theory.slug}/"
     log_in(page, live_server, cast.member, path)
@@ -241,4 +240,3 @@ def test_a_group_thread_works_on_a_phone_with_the_keyboard_alone(
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.screenshot(path=str(ARTIFACTS / "discussion-phone.png"), full_page=True)
-    context.close()

@@ -16,6 +16,9 @@ from discussion.services import comment_create
 
 from .test_authz_matrix import MATRIX, ROLES, Ctx, Row, list_extra
 
+# Part of the authorisation matrix (its 404 rows): run once, in the PostgreSQL pass.
+pytestmark = [pytest.mark.backend_agnostic]
+
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
 
 CASES = [

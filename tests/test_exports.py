@@ -23,6 +23,7 @@ from exports.csvio import (
 from groups.models import Participant
 from groups.services import group_update
 from ratings.models import Rating
+from ratings.scope import Scope
 from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 from theories.models import Theory
 
@@ -80,7 +81,7 @@ def test_an_unknown_layout_is_a_400(cast, api, theories) -> None:
 def test_the_rankings_export_is_the_stored_ranking(cast, api, theories) -> None:
     rate(cast.facilitator, {theories[0]: 9, theories[1]: 4}, group=cast.public)
     rate(cast.member, {theories[0]: 7, theories[1]: 6}, group=cast.public)
-    ranking = ranking_recompute(scope=cast.public.scope)
+    ranking = ranking_recompute(scope=Scope.group(cast.public.pk))
     rows = rows_of(api().get(url(cast.public, "rankings")))
     # The columns of before issue 13 first, unchanged; the rank interval and tier at the end.
     assert rows[0] == [
@@ -118,7 +119,7 @@ def test_the_rankings_export_ends_with_the_rank_interval_and_tier(cast, api, the
     raters = [Participant.objects.create(group=cast.public, name=f"r{i}") for i in range(4)]
     for i, person in enumerate(raters):
         rate(person, {theories[0]: 9, theories[1]: 5 + i % 2, theories[2]: 2})
-    ranking = ranking_recompute(scope=cast.public.scope)
+    ranking = ranking_recompute(scope=Scope.group(cast.public.pk))
     rows = rows_of(api().get(url(cast.public, "rankings")))
     assert rows[0][-3:] == ["rank_low", "rank_high", "tier"]
     for line, row in zip(rows[1:], ranking.results, strict=True):

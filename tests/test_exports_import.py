@@ -14,6 +14,7 @@ from exports.services import import_job_execute
 from groups.models import Participant
 from groups.services import participant_for_user
 from ratings.models import Rating, Submission
+from ratings.scope import Scope
 from ratings.selectors import ranking_get
 from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 
@@ -77,7 +78,7 @@ def test_a_plain_sheet_is_imported_as_named_participants_with_a_history_entry(
     assert submission.source == "import"
     assert submission.note == "import of old-sheet.csv by fay"
     assert submission.submitted_by == cast.facilitator
-    assert ranking_recompute(scope=cast.public.scope, force=True).raters == 2
+    assert ranking_recompute(scope=Scope.group(cast.public.pk), force=True).raters == 2
 
 
 @pytest.mark.parametrize(
@@ -339,7 +340,7 @@ def test_round_trip_export_then_import_gives_an_identical_ranking(
         rating_submission_create(
             participant=participant, items=items, submitted_by=None, source="api"
         )
-    source = ranking_recompute(scope=cast.public.scope)
+    source = ranking_recompute(scope=Scope.group(cast.public.pk))
     exported = b"".join(
         api().get(f"/api/v1/groups/{cast.public.slug}/export/ratings.csv").streaming_content
     )
@@ -354,7 +355,7 @@ def test_round_trip_export_then_import_gives_an_identical_ranking(
             format="multipart",
         )
     assert response.status_code == 201, response.json()
-    copy = ranking_recompute(scope=target.scope, force=True)
+    copy = ranking_recompute(scope=Scope.group(target.pk), force=True)
     assert copy.results == source.results
     assert copy.raters == source.raters
     # Every rater came across under the same name, formula-like names included.
@@ -455,7 +456,7 @@ def test_a_large_sheet_goes_to_the_task_which_runs_inline_in_eager_mode(
     assert Rating.objects.filter(group=cast.public).count() == 800
     assert ImportJob.objects.get().content == b""  # the copy of the upload is dropped
     # ...and the ranking was recomputed inline on commit.
-    assert ranking_get(scope=cast.public.scope).raters == 40
+    assert ranking_get(scope=Scope.group(cast.public.pk)).raters == 40
 
 
 def test_running_a_job_twice_imports_once(cast, api, theories, settings) -> None:
@@ -503,7 +504,7 @@ def test_a_large_sheet_is_imported_by_the_real_worker_with_progress(
     assert job["status"] == "done", job
     assert job["done"] == 3000 and job["result"]["ratings"] == 60_000
     ranking = wait_until(
-        lambda: (r := ranking_get(scope=group.scope)).raters == 3000 and r, timeout=30
+        lambda: (r := ranking_get(scope=Scope.group(group.pk))).raters == 3000 and r, timeout=30
     )
     assert ranking.results[0]["n"] == 3000
 

@@ -8,7 +8,8 @@ from discussion.models import Comment
 from discussion.services import comment_create
 from groups.models import DiscussionGroup, Membership, Participant
 from groups.services import group_update, participant_for_user
-from ratings.models import GLOBAL_SCOPE, Ranking, RankingRequest, Rating, Submission
+from ratings.models import Ranking, RankingRequest, Rating, Submission
+from ratings.scope import Scope
 from ratings.selectors import ranking_get
 from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 
@@ -23,12 +24,12 @@ def drain_outbox() -> None:
     for _ in range(5):
         scopes = sorted(
             set(RankingRequest.objects.values_list("scope", flat=True)),
-            key=lambda scope: scope == GLOBAL_SCOPE,
+            key=lambda scope: scope == Scope.global_().key,
         )
         if not scopes:
             return
         for scope in scopes:
-            ranking_recompute(scope=scope)
+            ranking_recompute(scope=Scope.parse(scope))
     raise AssertionError("the outbox never drained")
 
 
@@ -208,6 +209,56 @@ def test_removing_a_stranger_says_they_are_not_a_member(cast) -> None:
     assert "That person is not a member." in text(client.get(response["Location"]))
 
 
+def test_a_nul_byte_in_the_username_to_remove_or_promote_is_a_message_not_a_500(cast) -> None:
+    """Issue 23: PostgreSQL refuses a NUL in text, and the view put the posted name straight
+    into a query (a 500). The name now goes through a form field, which refuses it."""
+    client = logged_in(cast.facilitator)
+    client.raise_request_exception = False
+    for name in ("mo\x00", "\x00", "m\x00o"):
+        response = client.post(f"/groups/{cast.public.slug}/members/remove/", {"username": name})
+        assert response.status_code == 302, name
+        assert "Choose a member to remove." in text(client.get(response["Location"]))
+        promoted = client.post(
+            f"/groups/{cast.public.slug}/members/", {"username": name, "role": "facilitator"}
+        )
+        assert promoted.status_code == 302, name
+        assert "Choose a member and a role." in text(client.get(promoted["Location"]))
+    assert Membership.objects.filter(group=cast.public, user=cast.member, role="member").exists()
+
+
+def test_the_remove_button_locks_a_guest_out_at_once_token_and_cookie(cast) -> None:
+    """Issue 23: "Remove" on Run the group took the guest's membership and left its token: the
+    token still authenticated (a public group's pages and API answered it as the guest)."""
+    from rest_framework.test import APIClient
+
+    from groups.guest_auth import COOKIE_NAME, guest_cookie_value
+    from groups.models import GuestToken
+    from groups.services.guests import guest_join
+
+    group_update(group=cast.public, guests_allowed=True)
+    guest = guest_join(group=cast.public, name="Gwen")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {guest.key}")
+    mine = f"/api/v1/groups/{cast.public.slug}/ratings/mine/"
+    assert api.get(mine).status_code == 200
+    page = Client()
+    page.cookies[COOKIE_NAME] = guest_cookie_value(guest)
+    assert page.get(rate_url(cast.public)).status_code == 200
+    fay = logged_in(cast.facilitator)
+    run = text(fay.get(settings_url(cast.public)))
+    assert "Gwen (guest)" in run  # the page names the guest, not its generated account
+    username = guest.participant.user.username
+    removed = fay.post(f"/groups/{cast.public.slug}/members/remove/", {"username": username})
+    assert removed.status_code == 302
+    assert "Removed Gwen." in text(fay.get(removed["Location"]))
+    assert not GuestToken.objects.filter(pk=guest.pk).exists()
+    # The token authenticates nothing, on the group's own URLs too; the cookie is nobody.
+    assert api.get(mine).status_code == 401
+    assert api.get(f"/api/v1/groups/{cast.public.slug}/rankings/").status_code == 401
+    assert page.get(rate_url(cast.public)).status_code == 302
+    assert "Gwen (guest)" not in text(page.get(f"/groups/{cast.public.slug}/"))
+
+
 # --- item 5: deleting the group --------------------------------------------------------------------
 
 
@@ -241,7 +292,7 @@ def test_deleting_needs_the_csrf_token(cast) -> None:
 
 
 def global_raters() -> int:
-    return ranking_get(scope=GLOBAL_SCOPE).raters
+    return ranking_get(scope=Scope.global_()).raters
 
 
 def test_deleting_a_public_group_removes_everything_and_it_leaves_the_global_ranking(
@@ -252,7 +303,7 @@ def test_deleting_a_public_group_removes_everything_and_it_leaves_the_global_ran
         rate(cast.other_facilitator, cast.other, theories, 2)
         comment_create(author=cast.member, theory=theories[0], group=cast.public, body="Mine.")
     drain_outbox()
-    ranking_recompute(scope=GLOBAL_SCOPE, force=True)
+    ranking_recompute(scope=Scope.global_(), force=True)
     assert global_raters() == 2
     group_id = cast.public.pk
     with django_capture_on_commit_callbacks(execute=True):
@@ -269,7 +320,7 @@ def test_deleting_a_public_group_removes_everything_and_it_leaves_the_global_ran
     # The global ranking was recomputed on commit (eager tasks): only the other group counts.
     assert global_raters() == 1
     means = {
-        row["theory"]["number"]: row["mean"] for row in ranking_get(scope=GLOBAL_SCOPE).results
+        row["theory"]["number"]: row["mean"] for row in ranking_get(scope=Scope.global_()).results
     }
     assert means[1] == pytest.approx(2.0)
 
@@ -280,7 +331,7 @@ def test_the_api_deletes_a_group_for_its_facilitator_only(
     with django_capture_on_commit_callbacks(execute=True):
         rate(cast.member, cast.public, theories, 9)
     drain_outbox()
-    ranking_recompute(scope=GLOBAL_SCOPE, force=True)
+    ranking_recompute(scope=Scope.global_(), force=True)
     assert global_raters() == 1
     url = f"/api/v1/groups/{cast.public.slug}/"
     assert api(cast.member).delete(url).status_code == 403

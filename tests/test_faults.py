@@ -27,6 +27,7 @@ from accounts.services import token_for, user_create
 from groups.models import Participant
 from groups.services import membership_join
 from ratings.models import Ranking, RankingRequest, Rating, Submission
+from ratings.scope import Scope
 from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 
 from .conftest import ARTIFACTS, PASSWORD, ROOT, service_env, wait_for_line, wait_until
@@ -126,8 +127,8 @@ def http(method: str, url: str, token: str | None = None, body: dict | None = No
     return status, json.loads(payload or b"null"), time.monotonic() - started
 
 
-def stored_row(scope: str, theory_id: int) -> dict | None:
-    ranking = Ranking.objects.filter(scope=scope).first()
+def stored_row(scope: Scope, theory_id: int) -> dict | None:
+    ranking = Ranking.objects.filter(scope=scope.key).first()
     if ranking is None:
         return None
     return next(r for r in ranking.results if r["theory"]["id"] == theory_id)
@@ -188,7 +189,9 @@ def test_with_redis_stopped_submissions_are_stored_and_rankings_converge_after_i
         url = f"{base}/api/v1/groups/{cast.public.slug}/ratings/mine/"
         t1, t2 = theories[0], theories[1]
         assert http("PUT", url, people[0], {"ratings": [{"theory": t1.id, "score": 2}]})[0] == 200
-        wait_until(lambda: (r := stored_row(cast.public.scope, t1.id)) and r["n"] == 1, 15)
+        wait_until(
+            lambda: (r := stored_row(Scope.group(cast.public.pk), t1.id)) and r["n"] == 1, 15
+        )
 
         private_redis.stop()
         latencies = []
@@ -206,10 +209,12 @@ def test_with_redis_stopped_submissions_are_stored_and_rankings_converge_after_i
         private_redis.start()
         returned = time.monotonic()
         expected = Rating.objects.filter(group=cast.public, theory=t2).count()
-        wait_until(lambda: (r := stored_row(cast.public.scope, t2.id)) and r["n"] == expected, 30)
+        wait_until(
+            lambda: (r := stored_row(Scope.group(cast.public.pk), t2.id)) and r["n"] == expected, 30
+        )
         catch_up = time.monotonic() - returned
-        stored = Ranking.objects.get(scope=cast.public.scope).results
-        assert stored == ranking_recompute(scope=cast.public.scope, force=True).results
+        stored = Ranking.objects.get(scope=Scope.group(cast.public.pk).key).results
+        assert stored == ranking_recompute(scope=Scope.group(cast.public.pk), force=True).results
         record(
             redis_down_submissions=len(latencies),
             redis_down_submission_max_seconds=round(max(latencies), 3),
@@ -228,7 +233,7 @@ def test_a_worker_killed_in_the_middle_of_a_recompute_leaves_rankings_that_conve
     cast, theories
 ) -> None:
     env = service_env(REDIS_URL=os.environ["REDIS_URL"])
-    scope = cast.public.scope
+    scope = Scope.group(cast.public.pk)
     ranking_recompute(scope=scope, force=True)
     worker = start_worker(env, "worker-killed")
     db = settings.DATABASES["default"]
@@ -237,7 +242,7 @@ def test_a_worker_killed_in_the_middle_of_a_recompute_leaves_rankings_that_conve
         host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], dbname=db["NAME"]
     )
     try:
-        blocker.execute("SELECT id FROM ratings_ranking WHERE scope = %s FOR UPDATE", [scope])
+        blocker.execute("SELECT id FROM ratings_ranking WHERE scope = %s FOR UPDATE", [scope.key])
         person = Participant.objects.create(group=cast.public, name="kill-test")
         rating_submission_create(
             participant=person,
@@ -262,14 +267,14 @@ def test_a_worker_killed_in_the_middle_of_a_recompute_leaves_rankings_that_conve
         blocker.rollback()
         blocker.close()
     # The killed run's transaction died with it: the outbox still says the ranking is stale.
-    assert RankingRequest.objects.filter(scope=scope).exists()
+    assert RankingRequest.objects.filter(scope=scope.key).exists()
     assert stored_row(scope, theories[4].id)["n"] == 0
     replacement = start_worker(env, "worker-replacement")
     try:
         started = time.monotonic()
         wait_until(lambda: stored_row(scope, theories[4].id)["n"] == 1, timeout=30)
         record(rankings_converged_after_worker_sigkill_seconds=round(time.monotonic() - started, 2))
-        assert not RankingRequest.objects.filter(scope=scope).exists()
+        assert not RankingRequest.objects.filter(scope=scope.key).exists()
     finally:
         replacement.kill()
 

@@ -7,9 +7,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from charts.figures import agreement_map, ranking_bars, ranking_figures, ranking_heatmap
-from charts.more_figures import comparison_figure, distribution_figure
+from charts.group_vs_global import comparison_figure, distribution_figure
 from groups.models import Participant
-from ratings.models import GLOBAL_SCOPE
+from ratings.scope import Scope
 from ratings.services import ranking_recompute
 from tests.factories import rate
 
@@ -171,7 +171,7 @@ def test_every_figure_turns_the_mode_bar_off() -> None:
 def test_the_figures_follow_the_ranking_with_an_etag_derived_from_it(cast, theories) -> None:
     rate(Participant.objects.create(group=cast.public, name="a"), {18: 9, 3: 2})
     rate(Participant.objects.create(group=cast.public, name="b"), {18: 8, 3: 4})
-    ranking_recompute(scope=cast.public.scope, force=True)
+    ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
     client = APIClient()
     ranking = client.get(f"/api/v1/groups/{cast.public.slug}/rankings/")
     answer = client.get(f"/api/v1/groups/{cast.public.slug}/rankings/figures/")
@@ -185,7 +185,7 @@ def test_the_figures_follow_the_ranking_with_an_etag_derived_from_it(cast, theor
     )
     assert again.status_code == 304
     rate(Participant.objects.create(group=cast.public, name="c"), {3: 10})
-    ranking_recompute(scope=cast.public.scope, force=True)
+    ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
     changed = client.get(
         f"/api/v1/groups/{cast.public.slug}/rankings/figures/", HTTP_IF_NONE_MATCH=answer["ETag"]
     )
@@ -197,7 +197,7 @@ def test_the_figures_follow_the_ranking_with_an_etag_derived_from_it(cast, theor
 def test_the_global_figures_answer_and_a_private_groups_figures_are_404_to_outsiders(
     cast, theories
 ) -> None:
-    ranking_recompute(scope=GLOBAL_SCOPE, force=True)
+    ranking_recompute(scope=Scope.global_(), force=True)
     client = APIClient()
     answer = client.get("/api/v1/rankings/figures/")
     assert answer.status_code == 200
@@ -210,7 +210,7 @@ def test_hidden_results_hide_the_figures_too(cast, theories) -> None:
     cast.public.results_hidden = True
     cast.public.save()
     rate(Participant.objects.create(group=cast.public, name="a"), {1: 9})
-    ranking_recompute(scope=cast.public.scope, force=True)
+    ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
     client = APIClient()
     client.force_authenticate(cast.member)
     body = client.get(f"/api/v1/groups/{cast.public.slug}/rankings/figures/").json()

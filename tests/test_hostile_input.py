@@ -15,6 +15,9 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
@@ -24,8 +27,17 @@ from discussion.services import comment_create
 
 from .conftest import PASSWORD, ROOT
 
+# Run once, in the PostgreSQL pass: PostgreSQL is the backend that refuses a NUL in text (SQLite
+# stores it), and nothing else here depends on the backend.
+pytestmark = [pytest.mark.backend_agnostic]
+
 DEEP_JSON = "[" * 50_000 + "]" * 50_000
 DEEP_OBJECT = '{"a":' * 50_000 + "1" + "}" * 50_000
+
+
+# Strings `str.isdigit()` (or `isdecimal()`) accepts that are not ASCII digits: superscripts, circled
+# digits, Arabic-Indic, full-width and mathematical digits; then near-numbers.
+ODD_DIGITS = ["²", "¹²", "①", "١", "１", "𝟐", "٣٤", " 1", "1 ", "+1", "1_0", "9" * 40]
 
 
 def client_for(user: Any = None) -> Client:
@@ -112,15 +124,177 @@ def test_the_browsable_api_of_the_comments_list_renders(
     assert b"A public point." in response.content
 
 
+# --- issue 23: round numbers written in other digits ---------------------------------------------
+
+# Every route that reads a round from its query string, and the parameters it reads. The API
+# answers 400 naming the parameter; the changes page answers its 404 page, as it does for any round
+# that is not one of the group's.
+ROUND_ROUTES = [
+    ("/api/v1/groups/{slug}/rankings/", "round", 400),
+    ("/api/v1/groups/{slug}/ratings/mine/", "round", 400),
+    ("/api/v1/groups/{slug}/changes/", "from", 400),
+    ("/api/v1/groups/{slug}/changes/", "to", 400),
+    ("/api/v1/groups/{slug}/export/ratings.csv", "round", 400),
+    ("/api/v1/groups/{slug}/export/ratings.csv?layout=long", "round", 400),
+    ("/api/v1/groups/{slug}/export/rankings.csv", "round", 400),
+    ("/groups/{slug}/changes/", "from", 404),
+    ("/groups/{slug}/changes/", "to", 404),
+]
+
+
+@pytest.mark.parametrize(("route", "param", "status"), ROUND_ROUTES)
+def test_a_round_in_digits_that_are_not_ascii_is_refused_not_a_500(  # type: ignore[no-untyped-def]
+    cast, route: str, param: str, status: int
+) -> None:
+    client = client_for(cast.member)
+    api = APIClient(raise_request_exception=False)
+    api.force_authenticate(cast.member)
+    url = route.format(slug=cast.public.slug)
+    join = "&" if "?" in url else "?"
+    for value in ODD_DIGITS:
+        response = (api if url.startswith("/api/") else client).get(
+            f"{url}{join}{param}={quote(value)}"
+        )
+        assert response.status_code == status, (url, param, value, response.status_code)
+        if status == 400:
+            assert response.json() == {param: ["A round is a positive whole number."]}
+        else:
+            assert b"<h1>Not found</h1>" in response.content
+    # The same route with an ASCII round of the group answers.
+    answer = (api if url.startswith("/api/") else client).get(f"{url}{join}{param}=1")
+    assert answer.status_code == 200, (url, answer.status_code)
+
+
+def test_the_round_parse_accepts_ascii_digits_only() -> None:
+    from impactboard.parsing import ascii_int
+    from ratings.api.schema import round_number
+
+    assert [round_number(v) for v in ("1", "07", "32767")] == [1, 7, 32767]
+    assert [round_number(v) for v in ("0", "32768", "", None, *ODD_DIGITS)] == [None] * 16
+    assert ascii_int("123") == 123
+    assert ascii_int("١٢٣") is None  # int() would have said 123
+
+
+# --- issue 23: NUL bytes in headers, bodies in charsets nobody reads -------------------------------
+
+
+def wsgi(method: str, path: str, body: bytes = b"", **environ: str) -> tuple[int, bytes]:
+    """The bytes a client can send, through Django's own WSGI handler (the test client cannot
+    encode a body in `rot13`, and its handler catches what the real one lets escape)."""
+    out: dict[str, str] = {}
+    env = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "127.0.0.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": io.StringIO(),
+        **environ,
+    }
+    # As Django's test client does: the handler's signals would close the test's connection.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        chunks = WSGIHandler()(
+            env, lambda status, headers, exc_info=None: out.update(status=status)
+        )
+        content = b"".join(chunks)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return int(out["status"].split()[0]), content
+
+
+@pytest.mark.parametrize(
+    ("path", "header", "value"),
+    [
+        ("/api/v1/groups/", "HTTP_AUTHORIZATION", "Token abc\x00def"),
+        ("/api/v1/groups/{slug}/rankings/", "HTTP_AUTHORIZATION", "Token guest_abc\x00def"),
+        ("/groups/", "HTTP_COOKIE", "sessionid=abcdefghijkl\x00mnop"),
+        ("/groups/{slug}/", "HTTP_COOKIE", "ib_guest=abc\x00def"),
+        ("/accounts/login/", "HTTP_USER_AGENT", "probe\x00"),
+    ],
+)
+def test_a_nul_byte_in_a_header_is_a_400_naming_it(
+    cast, path: str, header: str, value: str
+) -> None:  # type: ignore[no-untyped-def]
+    url = path.format(slug=cast.public.slug)
+    status, body = wsgi("GET", url, **{header: value})
+    assert status == 400
+    name = header[5:].replace("_", "-").title()
+    assert f"NUL bytes are not allowed in the {name} header.".encode() in body
+    if url.startswith("/api/"):
+        assert body.startswith(b'{"detail":')
+    # The same request without the NUL is answered as usual.
+    assert wsgi("GET", url, **{header: value.replace("\x00", "")})[0] in (200, 401)
+
+
+ODD_CHARSETS = ["rot13", "zlib", "base64", "utf-16", "utf-32", "bz2_codec", "no-such-charset"]
+
+
+@pytest.mark.parametrize("charset", ODD_CHARSETS)
+def test_a_form_in_an_odd_charset_is_a_400_at_the_login_page(cast, charset: str) -> None:  # type: ignore[no-untyped-def]
+    token = "a" * 32  # a CSRF cookie and the same token in the form: the check reads the body
+    body = f"username=mo&password=x&csrfmiddlewaretoken={token}".encode()
+    for path in ("/accounts/login/", "/accounts/signup/", "/admin/login/"):
+        status, content = wsgi(
+            "POST",
+            path,
+            body,
+            CONTENT_TYPE=f"application/x-www-form-urlencoded; charset={charset}",
+            HTTP_COOKIE=f"csrftoken={token}",
+        )
+        assert status == 400, (path, charset, status, content[:200])
+        assert b"cannot be read: send UTF-8." in content
+    # UTF-8, named or not, is read as before: the form again with its error (wrong password).
+    for named in ("; charset=utf-8", "; charset=UTF8", "; charset=utf_8", ""):
+        status, content = wsgi(
+            "POST",
+            "/accounts/login/",
+            body,
+            CONTENT_TYPE=f"application/x-www-form-urlencoded{named}",
+            HTTP_COOKIE=f"csrftoken={token}",
+        )
+        assert status == 200, (named, status)
+        assert b"Please enter a correct username and password" in content
+
+
+@pytest.mark.parametrize("charset", ODD_CHARSETS)
+def test_json_in_an_odd_charset_is_a_400_on_the_api(cast, charset: str) -> None:  # type: ignore[no-untyped-def]
+    body = b'{"username": "mo", "password": "x"}'
+    status, content = wsgi(
+        "POST", "/api/v1/auth/token/", body, CONTENT_TYPE=f"application/json; charset={charset}"
+    )
+    assert status == 400, (charset, status, content[:200])
+    # UTF-16 and UTF-32 are text encodings: DRF's parser reads them and says what is wrong.
+    assert b"cannot be read: send UTF-8." in content or b"JSON parse error" in content
+
+
 # --- the route walker -----------------------------------------------------------------------------
 
 
 def query_parameters() -> list[str]:
     """Every query parameter the code reads (found in the source, so a new one is walked too),
     and DRF's own."""
-    pattern = re.compile(r'(?:GET|query_params)\.get\("(\w+)"|_flag\(request, "(\w+)"\)')
-    names = {"page", "format"}
-    for app in ("accounts", "discussion", "exports", "impactboard", "ratings", "theories"):
+    pattern = re.compile(
+        r'(?:GET|query_params)\.get\("(\w+)"|(?:_flag|_round_choice|round_number_param)'
+        r'\(request, "(\w+)"\)'
+    )
+    names = {"page", "format", "round"}  # "round": round_of_group's default
+    for app in (
+        "accounts",
+        "discussion",
+        "exports",
+        "groups",
+        "impactboard",
+        "ratings",
+        "theories",
+    ):
         for path in Path(ROOT, app).rglob("*.py"):
             for match in pattern.finditer(path.read_text()):
                 names.add(match.group(1) or match.group(2))
@@ -179,8 +353,10 @@ def test_the_walker_sees_every_route_and_the_known_query_parameters() -> None:
     names = {name for name, _ in routes()}
     assert {"group-detail", "api-theory-comments", "discussion_user", "group_invite"} <= names
     assert {"group", "ordering", "layout", "next", "bom", "anonymise"} <= set(query_parameters())
+    assert {"round", "from", "to"} <= set(query_parameters())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["anonymous", "facilitator", "bad-token"])
 def test_no_route_answers_500_to_nul_or_depth_anywhere(cast, theories, role: str) -> None:  # type: ignore[no-untyped-def]
     ctx = {
@@ -214,9 +390,10 @@ def test_no_route_answers_500_to_nul_or_depth_anywhere(cast, theories, role: str
                 assert bad != url, (name, param)
                 for method in ("get", "post"):
                     assert_no_500(client, method, bad)
-        # NUL, and a deeply nested value, in every query parameter.
+        # NUL, a deeply nested value, and digits that are not ASCII (issue 23), in every query
+        # parameter.
         for param in params:
-            for value in ("%00", quote(DEEP_JSON[:4000] + DEEP_JSON[-4000:])):
+            for value in ("%00", quote(DEEP_JSON[:4000] + DEEP_JSON[-4000:]), *ODD_DIGITS[:2]):
                 assert_no_500(client, "get", f"{url}?{param}={value}")
         # A deeply nested JSON body on every write.
         if url.startswith("/api/"):

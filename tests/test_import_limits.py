@@ -3,6 +3,7 @@
 
 from datetime import timedelta
 
+import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Sum
@@ -45,6 +46,7 @@ def test_the_import_page_shares_the_apis_throttle(cast, client, api, theories, m
     assert ImportJob.objects.count() == 2
 
 
+@pytest.mark.slow
 def test_previews_do_not_grow_the_database_by_the_upload_size(cast, client, theories) -> None:
     data = sheet(30_000)  # a real sheet's digits, about 1.6 MB
     client.force_login(cast.facilitator)

@@ -5,6 +5,7 @@ group's own export changes nothing and creates nobody."""
 from groups.models import Participant
 from groups.services import participant_for_user
 from ratings.models import Rating, Submission
+from ratings.scope import Scope
 from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 
 from .test_exports_import import commit, scores_of, upload
@@ -87,7 +88,7 @@ def test_the_app_s_own_wide_export_imports_back_as_no_change(
     save(participant_for_user(group=cast.public, user=cast.facilitator), {1: 10, 2: 1}, theories)
     commit(api, cast.facilitator, cast.public, "Name,1,4\nAda,5,6\n=formula,2,\n")
     before = scores_of(cast.public)
-    ranking_before = ranking_recompute(scope=cast.public.scope, force=True)
+    ranking_before = ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
     submissions = Submission.objects.filter(group=cast.public).count()
     participants = Participant.objects.filter(group=cast.public).count()
     exported = b"".join(
@@ -103,7 +104,7 @@ def test_the_app_s_own_wide_export_imports_back_as_no_change(
     assert Submission.objects.filter(group=cast.public).count() == submissions
     assert Participant.objects.filter(group=cast.public).count() == participants
     assert scores_of(cast.public) == before
-    after = ranking_recompute(scope=cast.public.scope, force=True)
+    after = ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
     assert after.results == ranking_before.results
 
 

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from exports.models import ImportJob
 from groups.services import group_create, group_update
+from ratings.scope import Scope
 from ratings.selectors import ranking_get
 
 from .conftest import wait_until
@@ -62,7 +63,9 @@ def test_a_rating_reaches_its_ranking_within_two_seconds_while_two_large_imports
         format="json",
     )
     assert response.status_code == 200
-    wait_until(lambda: ranking_get(scope=unrelated.scope).raters == 1, timeout=10, interval=0.05)
+    wait_until(
+        lambda: ranking_get(scope=Scope.group(unrelated.pk)).raters == 1, timeout=10, interval=0.05
+    )
     fresh_after = time.monotonic() - started
     busy = ImportJob.objects.exclude(status__in=["done", "failed"]).count()
     print(f"\nrating in its ranking after {fresh_after:.2f} s, with {busy} import(s) of "

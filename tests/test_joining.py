@@ -40,6 +40,7 @@ def clear_buckets(*, addr: str, group_id: int) -> None:
     # Under REDIS_URL the cache outlives earlier tests (and their recycled group ids).
     cache.delete(f"throttle_register_{addr}")
     cache.delete(f"throttle_invited_group-{group_id}")
+    cache.delete(f"throttle_invited_address_group-{group_id}-{addr}")
 
 
 def guests_url(group) -> str:  # type: ignore[no-untyped-def]
@@ -206,6 +207,64 @@ def test_a_bad_guest_name_is_a_400_naming_the_field(cast, name, message) -> None
     assert response.status_code == 400
     assert message in response.json()["name"][0]
     assert Participant.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Мо",  # Cyrillic capital EM and small O
+        "mо",  # a Cyrillic O only
+        "m\u200bo",  # zero-width space
+        "m\u00ado",  # soft hyphen
+        "\u200fmo",  # right-to-left mark
+        "mo\u2060",  # word joiner
+        "\u00a0mo\u00a0",  # no-break spaces
+        "ｍｏ",  # full-width
+        "𝗺𝗼",  # mathematical sans-serif bold
+        "rno",  # "rn" looks like "m"
+        "Gwеn",  # a guest's name with a Cyrillic IE
+        "G\u200dwen",  # zero-width joiner
+        "Ada\u00a0Lovelace",  # a no-break space between the words
+        "ADA  LOVELACE",  # two spaces, and the case
+    ],
+)
+def test_a_name_that_looks_like_someone_elses_is_taken(cast, name) -> None:
+    """Issue 23: a guest could pass as the member "mo" (or a guest) with look-alike letters or
+    invisible characters. Names are compared by Unicode's confusable skeleton (UTS #39, ICU)
+    after the invisible characters are removed."""
+    guest_join(group=cast.private, name="Gwen")
+    guest_join(group=cast.private, name="Ada Lovelace")
+    before = Participant.objects.count()
+    response = APIClient().post(
+        guests_url(cast.private), {"join_code": cast.private.join_code, "name": name}, format="json"
+    )
+    assert response.status_code == 400, name
+    assert response.json() == {
+        "name": ["Someone in this group already has that name; choose another."]
+    }
+    assert Participant.objects.count() == before
+    page = Client().post(invite_url(cast.private), {"action": "guest", "name": name})
+    assert page.status_code == 400
+    assert "already has that name" in text(page)
+
+
+def test_invisible_characters_are_removed_from_a_guest_name_and_spaces_collapsed(cast) -> None:
+    response = APIClient().post(
+        guests_url(cast.private),
+        {"join_code": cast.private.join_code, "name": "\u200fGw\u00adyn\u200b \u00a0 Jones\ufeff"},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert response.json()["name"] == "Gwyn Jones"
+    assert Participant.objects.filter(group=cast.private, name="Gwyn Jones").exists()
+    # Names that only look different from no one are fine: accents, other scripts.
+    for name in ("Zoë", "Мария", "李雷", "Mo Salah"):
+        ok = APIClient().post(
+            guests_url(cast.private),
+            {"join_code": cast.private.join_code, "name": name},
+            format="json",
+        )
+        assert ok.status_code == 201, (name, ok.json())
 
 
 def test_a_name_of_sixty_characters_is_fine(cast) -> None:
@@ -534,6 +593,78 @@ def test_invited_sign_ups_and_guest_joins_share_a_per_group_limit(cast, strict_r
     assert refused.status_code == 429
     assert int(refused["Retry-After"]) > 0
     assert not Participant.objects.filter(name="D").exists()
+
+
+# The production rates of issue 23 (impactboard/settings): per group high, per (group, address)
+# enough for a room.
+ROOM_RATES = {"register": "10/hour", "invited": "1000/min", "invited_address": "40/min"}
+SCRIPT_ADDR = "10.66.66.66"
+
+
+def test_a_room_of_30_behind_one_address_joins_within_a_minute(cast, strict_rates) -> None:
+    strict_rates(**ROOM_RATES)
+    clear_buckets(addr=ROOM_ADDR, group_id=cast.private.pk)
+    code = cast.private.join_code
+    statuses = []
+    for i in range(30):
+        client = APIClient(REMOTE_ADDR=ROOM_ADDR)
+        if i % 3 == 0:  # a third sign up, the rest join as guests
+            body = {"username": f"r{i}", "password": PASSWORD, "group": cast.private.slug}
+            response = client.post(REGISTER, {**body, "join_code": code}, format="json")
+        else:
+            body = {"join_code": code, "name": f"Person {i}"}
+            response = client.post(guests_url(cast.private), body, format="json")
+        statuses.append(response.status_code)
+    assert statuses == [201] * 30
+    assert Membership.objects.filter(group=cast.private).count() == 2 + 30
+
+
+@pytest.mark.slow
+def test_one_address_making_200_guests_does_not_lock_the_next_real_person_out(
+    cast, strict_rates, capsys
+) -> None:
+    """Issue 23: one address made 200 guests in 4 s and emptied the group's bucket (200/min), so
+    the next real person was refused. Now that address stops at its own limit, and the group's
+    bucket, high, stays open for everyone else."""
+    import time
+
+    strict_rates(**ROOM_RATES)
+    clear_buckets(addr=SCRIPT_ADDR, group_id=cast.private.pk)
+    clear_buckets(addr=ROOM_ADDR, group_id=cast.private.pk)
+    code = cast.private.join_code
+    script = APIClient(REMOTE_ADDR=SCRIPT_ADDR)
+    started = time.monotonic()
+    statuses = [
+        script.post(
+            guests_url(cast.private), {"join_code": code, "name": f"Bot {i}"}, format="json"
+        ).status_code
+        for i in range(200)
+    ]
+    elapsed = time.monotonic() - started
+    assert statuses == [201] * 40 + [429] * 160
+    refused = script.post(
+        guests_url(cast.private), {"join_code": code, "name": "Bot"}, format="json"
+    )
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "throttled" in refused.json()["detail"]
+    # The next real people, at the room's address: a guest, a sign-up, the invite page.
+    person = APIClient(REMOTE_ADDR=ROOM_ADDR)
+    joined = person.post(
+        guests_url(cast.private), {"join_code": code, "name": "Real"}, format="json"
+    )
+    assert joined.status_code == 201
+    body = {"username": "realperson", "password": PASSWORD, "group": cast.private.slug}
+    assert person.post(REGISTER, {**body, "join_code": code}, format="json").status_code == 201
+    page = Client(REMOTE_ADDR=ROOM_ADDR).post(
+        invite_url(cast.private), {"action": "guest", "name": "Also real"}
+    )
+    assert page.status_code == 302
+    with capsys.disabled():
+        print(
+            f"\n[issue 23] one address, 200 guest joins in {elapsed:.1f} s: "
+            f"{statuses.count(201)} created, {statuses.count(429)} refused (429); "
+            "the next real person: 201"
+        )
 
 
 def test_failed_submissions_do_not_count_against_the_limit(db, strict_rates) -> None:

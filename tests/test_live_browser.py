@@ -7,10 +7,10 @@ import time
 import pytest
 
 from groups.models import Participant
-from ratings.models import GLOBAL_SCOPE
+from ratings.scope import Scope
 from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 
-from .conftest import ARTIFACTS, PASSWORD
+from .conftest import ARTIFACTS, PASSWORD, next_frames
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,8 +33,8 @@ def seed_realistic_group(group, theories, raters: int = 12) -> None:  # type: ig
         rating_submission_create(
             participant=person, items=items, submitted_by=None, source="import"
         )
-    ranking_recompute(scope=group.scope, force=True)
-    ranking_recompute(scope=GLOBAL_SCOPE, force=True)
+    ranking_recompute(scope=Scope.group(group.pk), force=True)
+    ranking_recompute(scope=Scope.global_(), force=True)
 
 
 def n_of_theory(page, number: int) -> int:  # type: ignore[no-untyped-def]
@@ -51,7 +51,7 @@ def n_of_theory(page, number: int) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_a_dashboard_updates_in_place_when_another_member_submits(
-    browser, live_server, cast, theories, rankings_backend
+    new_context, live_server, cast, theories, rankings_backend
 ) -> None:
     from playwright.sync_api import expect
 
@@ -59,7 +59,7 @@ def test_a_dashboard_updates_in_place_when_another_member_submits(
     url = f"{live_server.url}/groups/{cast.public.slug}/"
 
     # B: an onlooker with the dashboard open on a projector-sized screen.
-    watcher = browser.new_context(viewport={"width": 1280, "height": 900})
+    watcher = new_context(viewport={"width": 1280, "height": 900})
     board = watcher.new_page()
     errors: list[str] = []
     board.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -74,20 +74,25 @@ def test_a_dashboard_updates_in_place_when_another_member_submits(
     drag = board.locator('[data-chart="bars"] .nsewdrag').first
     drag.scroll_into_view_if_needed()
     plot = drag.bounding_box()
+    board.evaluate(
+        """() => { window.__relayouts = 0;
+            document.querySelector('[data-chart=bars]')
+                .on('plotly_relayout', () => { window.__relayouts += 1; }); }"""
+    )
     y = plot["y"] + plot["height"] / 2
     board.mouse.move(plot["x"] + plot["width"] * 0.3, y)
     board.mouse.down()
-    board.wait_for_timeout(100)
+    next_frames(board)
     board.mouse.move(plot["x"] + plot["width"] * 0.45, y + 3, steps=5)
     board.mouse.move(plot["x"] + plot["width"] * 0.6, y + 6, steps=5)
-    board.wait_for_timeout(100)
+    next_frames(board)
     board.mouse.up()
-    board.wait_for_timeout(300)
+    board.wait_for_function("() => window.__relayouts > 0")  # Plotly has applied the zoom
     zoomed = board.evaluate("document.querySelector('[data-chart=bars]').layout.xaxis.range")
     assert zoomed != [0, 11.5]
 
     # A: a member rates theory 5 on their phone.
-    rater = browser.new_context(viewport={"width": 390, "height": 844})
+    rater = new_context(viewport={"width": 390, "height": 844})
     phone = rater.new_page()
     phone.goto(f"{live_server.url}/accounts/login/?next=/groups/{cast.public.slug}/rate/")
     phone.locator("#id_username").fill(cast.member.username)
@@ -130,27 +135,25 @@ def test_a_dashboard_updates_in_place_when_another_member_submits(
         json.dumps({"seconds_from_save_click_to_dashboard_update": round(latency, 3)})
     )
     print(f"dashboard updated {latency:.2f} s after the save click")
-    board.evaluate(
-        "Plotly.relayout(document.querySelector('[data-chart=bars]'), {'xaxis.autorange': true})"
+    board.evaluate(  # resolves once Plotly has redrawn
+        "() => Plotly.relayout(document.querySelector('[data-chart=bars]'),"
+        " {'xaxis.autorange': true}).then(() => null)"
     )
-    board.wait_for_timeout(300)
     board.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
     phone_board = rater.new_page()
     phone_board.goto(url)
     expect(phone_board.locator('[data-chart="bars"] .main-svg').first).to_be_visible(timeout=15_000)
     assert phone_board.evaluate("document.documentElement.scrollWidth") <= 390
     phone_board.screenshot(path=str(ARTIFACTS / "dashboard-phone.png"), full_page=True)
-    watcher.close()
-    rater.close()
 
 
 def test_a_theory_page_shows_its_distribution_as_a_chart_and_a_table(
-    browser, live_server, cast, theories, rankings_backend
+    new_context, live_server, cast, theories, rankings_backend
 ) -> None:
     from playwright.sync_api import expect
 
     seed_realistic_group(cast.public, theories, raters=5)
-    context = browser.new_context()
+    context = new_context()
     page = context.new_page()
     page.goto(f"{live_server.url}/theories/{theories[2].slug}/")
     expect(page.locator('[data-chart="distribution"] .main-svg').first).to_be_visible(
@@ -158,4 +161,3 @@ def test_a_theory_page_shows_its_distribution_as_a_chart_and_a_table(
     )
     first_row = page.locator('[data-table="distribution"] tbody tr').first
     expect(first_row).to_contain_text("All public groups")
-    context.close()

@@ -9,7 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from groups.services import group_create, group_update, membership_join
-from ratings.models import GLOBAL_SCOPE, Rating
+from ratings.models import Rating
+from ratings.scope import Scope
 from ratings.services import ranking_recompute
 from tests.factories import rate
 from theories.items import ItemText
@@ -72,7 +73,7 @@ def test_a_group_on_its_own_twelve_item_list_runs_the_whole_exercise(  # type: i
     assert mo.put(f"{base}/ratings/mine/", body, format="json").status_code == 200
 
     # The ranking ranks the twelve items, and compares with no post or global order.
-    ranking_recompute(scope=group.scope, force=True)
+    ranking_recompute(scope=Scope.group(group.pk), force=True)
     ranked = fay.get(f"{base}/rankings/").json()
     assert ranked["raters"] == 2
     assert sorted(r["theory"]["number"] for r in ranked["results"]) == list(range(1, 13))
@@ -116,7 +117,7 @@ def test_a_group_on_its_own_twelve_item_list_runs_the_whole_exercise(  # type: i
     assert {row[1] for row in history[1:]} <= {str(n) for n in range(1, 13)}
 
     # The import of its own export, into a second group on the same list: the same ranking.
-    ranking_recompute(scope=group.scope, force=True)
+    ranking_recompute(scope=Scope.group(group.pk), force=True)
     exported = b"".join(fay.get(f"{base}/export/ratings.csv").streaming_content)
     copy = group_create(
         user=cast.facilitator, name="Threat copy", visibility="private", longlist=longlist
@@ -130,8 +131,8 @@ def test_a_group_on_its_own_twelve_item_list_runs_the_whole_exercise(  # type: i
     assert response.status_code == 201, response.json()
     imported = Rating.objects.filter(group=copy)
     assert set(imported.values_list("theory__longlist_id", flat=True)) == {longlist.pk}
-    source = ranking_recompute(scope=group.scope, force=True)
-    target = ranking_recompute(scope=copy.scope, force=True)
+    source = ranking_recompute(scope=Scope.group(group.pk), force=True)
+    target = ranking_recompute(scope=Scope.group(copy.pk), force=True)
     assert source is not None and target is not None
     assert [r["theory"] for r in target.results] == [r["theory"] for r in source.results]
     assert [r["mean"] for r in target.results] == [r["mean"] for r in source.results]
@@ -178,9 +179,9 @@ def test_the_global_ranking_counts_only_groups_on_the_default_list(cast, theorie
     assert not elsewhere.feeds_global
     rate(cast.facilitator, {1: 9, 2: 9}, group=elsewhere)
     rate(cast.member, {1: 2}, group=cast.public)
-    ranking_recompute(scope=elsewhere.scope, force=True)
-    ranking_recompute(scope=cast.public.scope, force=True)
-    world = ranking_recompute(scope=GLOBAL_SCOPE, force=True)
+    ranking_recompute(scope=Scope.group(elsewhere.pk), force=True)
+    ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
+    world = ranking_recompute(scope=Scope.global_(), force=True)
     assert world is not None
     assert {r["theory"]["id"] for r in world.results} == {t.pk for t in theories}
     first = next(r for r in world.results if r["theory"]["number"] == 1)
@@ -212,9 +213,9 @@ def test_a_public_list_has_its_own_global_ranking_of_its_listed_groups(  # type:
     rate(cast.facilitator, {1: 1, 3: 10}, group=unlisted)
     rate(cast.member, {1: 3}, group=cast.public)  # the default list's: not in this one
     for group in (listed, unlisted, cast.public):
-        ranking_recompute(scope=group.scope, force=True)
-    ranking_recompute(scope=f"list:{other.pk}", force=True)
-    ranking_recompute(scope=GLOBAL_SCOPE, force=True)
+        ranking_recompute(scope=Scope.group(group.pk), force=True)
+    ranking_recompute(scope=Scope.longlist(other.pk), force=True)
+    ranking_recompute(scope=Scope.global_(), force=True)
     body = api().get(f"/api/v1/longlists/{other.slug}/rankings/").json()
     rows = {r["theory"]["number"]: r for r in body["results"]}
     assert set(rows) == {1, 2, 3}

@@ -12,6 +12,7 @@ from django.test import Client
 from groups.models import DiscussionGroup, Membership
 from groups.services import group_update, participant_for_user
 from ratings.models import Rating, Submission
+from ratings.scope import Scope
 from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 
 from .conftest import PASSWORD
@@ -750,7 +751,7 @@ def test_the_group_page_shows_n_and_the_mean_to_two_decimals(cast, theories) -> 
         submitted_by=cast.facilitator,
         source=Submission.Source.PAGE,
     )
-    ranking_recompute(scope=cast.public.scope)
+    ranking_recompute(scope=Scope.group(cast.public.pk))
 
     response = Client().get(f"/groups/{cast.public.slug}/")
     assert response.status_code == 200
@@ -766,10 +767,11 @@ def test_the_group_page_shows_n_and_the_mean_to_two_decimals(cast, theories) -> 
 def test_a_private_groups_ratings_stay_out_of_the_home_page_ranking(cast, theories) -> None:
     logged_in(cast.member).post(rate_url(cast.private), rating_post(theories, {1: 9}))
     logged_in(cast.member).post(rate_url(cast.public), rating_post(theories, {2: 4}))
-    ranking_recompute(scope="global")
+    ranking_recompute(scope=Scope.global_())
     response = Client().get("/")
     assert row_for_theory(response, theories[0])[2] == "0"
-    assert row_for_theory(response, theories[1])[2:4] == ["1", "4.00"]
+    # n, then (issue 23) the groups behind it, then the score.
+    assert row_for_theory(response, theories[1])[2:5] == ["1", "1", "4.00"]
 
 
 def test_the_group_page_links_members_to_each_theorys_group_thread(cast, theories) -> None:

@@ -10,10 +10,10 @@ from django.urls import reverse
 from discussion.services import comment_create
 from groups.models import Participant
 from groups.services import group_create
-from ratings.models import GLOBAL_SCOPE
+from ratings.scope import Scope
 from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, settle
 from .test_authz_matrix import MATRIX, Ctx, list_extra
 from .test_live_browser import seed_realistic_group
 
@@ -65,10 +65,10 @@ def wait_for_chart(page, name: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_on_a_phone_the_charts_keep_categorical_axes_in_rank_order(
-    browser, live_server, cast, theories, rankings_backend
+    new_context, live_server, cast, theories, rankings_backend
 ) -> None:
     seed_realistic_group(cast.public, theories)
-    context = browser.new_context(viewport=PHONE)
+    context = new_context(viewport=PHONE)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -95,11 +95,10 @@ def test_on_a_phone_the_charts_keep_categorical_axes_in_rank_order(
     assert table.get_attribute("aria-label")
     assert page.locator(".scroll-cue").is_visible()
     assert not errors, errors
-    context.close()
 
 
 def test_an_empty_group_and_a_two_rater_group_show_their_own_states(
-    browser, live_server, cast, theories, rankings_backend
+    new_context, live_server, cast, theories, rankings_backend
 ) -> None:
     empty = group_create(user=cast.facilitator, name="Nobody Yet", visibility="public")
     two = group_create(user=cast.facilitator, name="Just Two", visibility="public")
@@ -114,9 +113,9 @@ def test_an_empty_group_and_a_two_rater_group_show_their_own_states(
             submitted_by=None,
             source="import",
         )
-    ranking_recompute(scope=two.scope, force=True)
-    ranking_recompute(scope=GLOBAL_SCOPE, force=True)
-    context = browser.new_context(viewport=PHONE)
+    ranking_recompute(scope=Scope.group(two.pk), force=True)
+    ranking_recompute(scope=Scope.global_(), force=True)
+    context = new_context(viewport=PHONE)
     page = context.new_page()
 
     page.goto(f"{live_server.url}/groups/{empty.slug}/")
@@ -144,13 +143,12 @@ def test_an_empty_group_and_a_two_rater_group_show_their_own_states(
     wait_for_chart(page, "scatter")
     # Theories 4 and 9 coincide: one point labelled with both, not two labels on top of each other.
     assert drawn(page, "scatter")["text"] == ["4, 9", "2"]
-    context.close()
 
 
 def test_the_rate_page_saves_with_the_keyboard_alone_on_a_phone(
-    browser, live_server, cast, theories
+    new_context, live_server, cast, theories
 ) -> None:
-    context = browser.new_context(viewport=PHONE)
+    context = new_context(viewport=PHONE)
     page = context.new_page()
     log_in(page, live_server, cast.member.username)
     page.goto(f"{live_server.url}/groups/{cast.public.slug}/rate/")
@@ -194,7 +192,6 @@ def test_the_rate_page_saves_with_the_keyboard_alone_on_a_phone(
     assert page.locator("#saved").evaluate("e => e === document.activeElement")
     assert page.locator("#saved [role=status] .message.success").count() == 1
     expect(page.locator("[data-rated-count]")).to_have_text("3")
-    context.close()
 
 
 def axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
@@ -208,8 +205,9 @@ def axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
     ]
 
 
+@pytest.mark.slow
 def test_no_page_has_a_serious_accessibility_violation_signed_in_or_out_on_desktop_and_phone(
-    browser, live_server, cast, theories, make_user, rankings_backend
+    new_context, live_server, cast, theories, make_user, rankings_backend
 ) -> None:
     ctx = Ctx(cast=cast, group=cast.public, theory=theories[2], staff=make_user("stan"))
     ctx.extra.update(list_extra(cast, "public"))  # the list pages' rows
@@ -232,7 +230,7 @@ def test_no_page_has_a_serious_accessibility_violation_signed_in_or_out_on_deskt
         for who in (None, cast.facilitator.username):
             # axe is injected by evaluate: let it past the page's CSP (tests/test_csp_browser.py
             # holds the policy itself).
-            context = browser.new_context(viewport=viewport, bypass_csp=True)
+            context = new_context(viewport=viewport, bypass_csp=True)
             page = context.new_page()
             if who:
                 log_in(page, live_server, who)
@@ -240,7 +238,7 @@ def test_no_page_has_a_serious_accessibility_violation_signed_in_or_out_on_deskt
                 response = page.goto(f"{live_server.url}{path}")
                 if response is None or response.status >= 400:
                     continue  # a refusal page for this visitor; the 404 page is checked below
-                page.wait_for_timeout(300)  # let the charts draw
+                settle(page)  # the charts fetched and drawn
                 checked += 1
                 problems.extend(
                     f"{viewport['width']}px {who or 'anonymous'} {path}: {v}"

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.services import user_create
 from groups.models import Participant
 from groups.services import group_create, group_update, membership_join, participant_for_user
+from ratings.scope import Scope
 from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 
 pytestmark = pytest.mark.django_db
@@ -79,11 +80,11 @@ def test_reading_a_ranking_costs_at_most_three_queries_whatever_the_group_size(
     cast, api, theories
 ) -> None:
     url = f"/api/v1/groups/{cast.public.slug}/rankings/"
-    ranking_recompute(scope=cast.public.scope, force=True)
+    ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
     cold = queries_of(lambda: api().get(url))  # fills the group's cached facts
     small = queries_of(lambda: api().get(url))
     crowd(cast.public, theories, 5)
-    ranking_recompute(scope=cast.public.scope, force=True)
+    ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
     large = queries_of(lambda: api().get(url))
     # The group and its stored ranking (plus the group's facts on a cache miss): never the ratings.
     assert len(cold) <= 3, cold
@@ -93,7 +94,7 @@ def test_reading_a_ranking_costs_at_most_three_queries_whatever_the_group_size(
 
 def test_reading_the_global_ranking_is_one_query(cast, api, theories) -> None:
     crowd(cast.public, theories, 3)
-    ranking_recompute(scope="global", force=True)
+    ranking_recompute(scope=Scope.global_(), force=True)
     sqls = queries_of(lambda: api().get("/api/v1/rankings/"))
     assert len(sqls) <= 1, sqls
 
@@ -108,7 +109,7 @@ def test_a_poll_with_a_current_etag_costs_no_query_once_the_cache_is_warm(
         source="api",
     )
     with django_capture_on_commit_callbacks(execute=True):  # the recompute remembers the ETag
-        ranking_recompute(scope=cast.public.scope)
+        ranking_recompute(scope=Scope.group(cast.public.pk))
     url = f"/api/v1/groups/{cast.public.slug}/rankings/"
     etag = api().get(url)["ETag"]
     api().get(url, HTTP_IF_NONE_MATCH=etag)  # warms the group's cached facts
@@ -144,10 +145,10 @@ def test_the_group_list_costs_the_same_for_three_groups_or_fifteen(cast, api, th
 def test_the_group_page_costs_the_same_in_a_crowded_group(cast, client, theories) -> None:
     client.force_login(cast.member)
     url = f"/groups/{cast.public.slug}/"
-    ranking_recompute(scope=cast.public.scope, force=True)
+    ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
     small = queries_of(lambda: client.get(url))
     crowd(cast.public, theories, 6)
-    ranking_recompute(scope=cast.public.scope, force=True)
+    ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
     large = queries_of(lambda: client.get(url))
     assert len(large) == len(small), large
     assert len(large) <= 15, large
@@ -172,7 +173,7 @@ def test_a_theorys_distribution_costs_four_queries_however_many_hidden_groups(
     which of the hiding groups the caller has rated in: never one per group."""
     url = f"/api/v1/theories/{theories[0].id}/distribution/"
     client = api(cast.member)
-    ranking_recompute(scope="global", force=True)
+    ranking_recompute(scope=Scope.global_(), force=True)
     group_update(group=cast.public, results_hidden=True)
     one = queries_of(lambda: client.get(url))
     for i in range(5):
@@ -186,7 +187,7 @@ def test_a_theorys_distribution_costs_four_queries_however_many_hidden_groups(
 def test_a_theorys_distribution_with_no_hidden_group_costs_three(cast, api, theories) -> None:
     url = f"/api/v1/theories/{theories[0].id}/distribution/"
     client = api(cast.member)
-    ranking_recompute(scope="global", force=True)
+    ranking_recompute(scope=Scope.global_(), force=True)
     sqls = queries_of(lambda: client.get(url))
     # the token, the theory, the global ranking, the memberships, their rankings
     assert len(sqls) == 5, sqls

@@ -11,13 +11,13 @@ from django.test import Client
 from django.urls import reverse
 
 from groups.models import Participant
-from ratings.agreement import compare_orders
-from ratings.models import GLOBAL_SCOPE
+from ratings.maths.agreement import compare_orders
+from ratings.maths.rank_intervals import POST_ORDER
 from ratings.ranking_cache import ranking_body
+from ratings.scope import Scope
 from ratings.selectors import ranking_get
 from ratings.services import ranking_recompute
 from ratings.services.rounds import round_open_next
-from ratings.uncertainty import POST_ORDER
 from tests.factories import rate
 
 REFERENCE_KEYS = {"key", "name", "kendall_tau_b", "kendall_tau_b_interval", "rbo"}
@@ -43,7 +43,7 @@ def test_every_rated_row_carries_a_rank_interval_that_contains_its_rank(
     cast, api, theories
 ) -> None:
     spread_group(cast.public, theories)
-    ranking_recompute(scope=cast.public.scope)
+    ranking_recompute(scope=Scope.group(cast.public.pk))
     data = rankings(api, cast.public)
     rated = [r for r in data["results"] if r["n"]]
     assert len(rated) == 19
@@ -68,7 +68,7 @@ def test_every_rated_row_carries_a_rank_interval_that_contains_its_rank(
 def test_unanimous_raters_give_every_theory_its_exact_rank(cast, api, theories) -> None:
     for person in people(cast.public, 5):
         rate(person, {n: (n % 10) + 1 for n in range(1, 21)})
-    ranking_recompute(scope=cast.public.scope)
+    ranking_recompute(scope=Scope.group(cast.public.pk))
     for row in rankings(api, cast.public)["results"]:
         assert row["rank_interval"] == [row["rank"], row["rank"]]
         assert row["flags"] == ["consensus"]
@@ -79,7 +79,7 @@ def test_below_three_raters_there_are_no_intervals_tiers_or_flags_and_the_reason
 ) -> None:
     for person, scores in zip(people(cast.public, 2), [(1, 10), (10, 1)], strict=True):
         rate(person, {1: scores[0], 2: scores[1], 3: 5})
-    ranking_recompute(scope=cast.public.scope)
+    ranking_recompute(scope=Scope.group(cast.public.pk))
     data = rankings(api, cast.public)
     assert all(r["rank_interval"] is None and r["tier"] is None for r in data["results"])
     assert all(r["flags"] == [] for r in data["results"])
@@ -98,7 +98,7 @@ def test_below_three_raters_there_are_no_intervals_tiers_or_flags_and_the_reason
 def test_a_split_theory_is_flagged_with_its_counts_in_words(cast, api, theories) -> None:
     for person, score in zip(people(cast.public, 6), [1, 2, 9, 10, 9, 5], strict=True):
         rate(person, {1: score, 2: 7})
-    ranking_recompute(scope=cast.public.scope)
+    ranking_recompute(scope=Scope.group(cast.public.pk))
     rows = {r["theory"]["number"]: r for r in rankings(api, cast.public)["results"]}
     assert rows[1]["flags"] == ["split"]
     assert rows[1]["in_words"] == "3 of 6 rated it 8 or more; 2 rated it 3 or less."
@@ -122,7 +122,7 @@ def test_the_post_reference_of_the_posts_own_order_has_tau_b_and_rbo_of_one(
     cast, api, theories
 ) -> None:
     post_order_group(cast.public, theories)
-    ranking_recompute(scope=cast.public.scope)
+    ranking_recompute(scope=Scope.group(cast.public.pk))
     data = rankings(api, cast.public)
     order = [r["theory"]["number"] for r in data["results"] if r["n"]]
     assert order == POST_ORDER
@@ -142,7 +142,7 @@ def test_the_group_page_says_how_the_group_differs_from_the_post(cast, api, theo
     # Theory 5, last in the post, first here; the rest in the post's order.
     for person in people(cast.public, 4):
         rate(person, {n: 10 - i // 2 for i, n in enumerate([5, *POST_ORDER[:-1]])})
-    ranking_recompute(scope=cast.public.scope)
+    ranking_recompute(scope=Scope.group(cast.public.pk))
     post = next(
         r for r in rankings(api, cast.public)["summary"]["references"] if r["key"] == "post"
     )
@@ -155,28 +155,42 @@ def test_the_group_page_says_how_the_group_differs_from_the_post(cast, api, theo
 
 def test_the_global_reference_is_the_stored_global_order(cast, api, theories) -> None:
     spread_group(cast.other, theories)
-    ranking_recompute(scope=cast.other.scope)
-    world = ranking_recompute(scope=GLOBAL_SCOPE)
+    ranking_recompute(scope=Scope.group(cast.other.pk))
+    world = ranking_recompute(scope=Scope.global_())
     spread_group(cast.public, theories, raters=4)
-    ranking_recompute(scope=cast.public.scope)
+    ranking_recompute(scope=Scope.group(cast.public.pk))
     references = {r["key"]: r for r in rankings(api, cast.public)["summary"]["references"]}
     assert set(references) == {"post", "global"}
-    mine = [r["theory"]["number"] for r in ranking_get(scope=cast.public.scope).results if r["n"]]
+    mine = [
+        r["theory"]["number"]
+        for r in ranking_get(scope=Scope.group(cast.public.pk)).results
+        if r["n"]
+    ]
     theirs = [r["theory"]["number"] for r in world.results if r["n"]]
     assert references["global"]["kendall_tau_b"] == compare_orders(mine, theirs).kendall_tau_b
     assert REFERENCE_KEYS <= set(references["global"])
 
 
-def test_the_global_ranking_has_intervals_from_its_histograms_and_no_references(
-    cast, api, theories
+def test_the_global_ranking_has_intervals_from_resampling_its_groups_and_no_references(
+    cast, api, theories, make_user
 ) -> None:
-    spread_group(cast.public, theories)
-    ranking_recompute(scope=cast.public.scope)
-    ranking_recompute(scope=GLOBAL_SCOPE)
+    # Issue 23: the global ranking is a ranking of groups, so its intervals resample groups
+    # (before, the normal approximation from the pooled histograms); three groups, the least
+    # that has intervals.
+    from groups.services import group_create, group_listing_decide, group_update
+
+    third = group_create(user=make_user("thea"), name="Third group", visibility="public")
+    group_update(group=third, results_hidden=False)
+    group_listing_decide(group=third, listed=True)
+    for group, raters in ((cast.public, 6), (cast.other, 4), (third, 5)):
+        spread_group(group, theories, raters=raters)
+        ranking_recompute(scope=Scope.group(group.pk))
+    ranking_recompute(scope=Scope.global_())
     data = api().get("/api/v1/rankings/").json()
     assert data["summary"]["references"] == []
     assert data["summary"]["kendall_w"]["value"] is None
-    assert "normal approximation" in data["summary"]["rank_intervals"]["method"]
+    assert "bootstrap over groups" in data["summary"]["rank_intervals"]["method"]
+    assert data["summary"]["rank_intervals"]["n"] == data["groups"] == 3
     for row in data["results"]:
         if row["n"]:
             assert row["rank_interval"][0] <= row["rank"] <= row["rank_interval"][1]
@@ -189,20 +203,20 @@ def test_the_previous_round_becomes_a_reference_once_round_two_is_open(cast, api
     raters = people(group, 4)
     for i, person in enumerate(raters):
         rate(person, {n: (n + i) % 10 + 1 for n in range(1, 11)})
-    first = ranking_recompute(scope=group.scope)
+    first = ranking_recompute(scope=Scope.group(group.pk))
     assert "round-1" not in {r["key"] for r in first.summary["references"]}
     round_open_next(group=group, user=cast.facilitator)
-    ranking_recompute(scope=f"round:{group.pk}:1")
+    ranking_recompute(scope=Scope.round(group.pk, 1))
     for i, person in enumerate(raters):
         rate(person, {n: (n * 3 + i) % 10 + 1 for n in range(1, 11)})
-    for scope in (group.scope, f"round:{group.pk}:2"):
+    for scope in (Scope.group(group.pk), Scope.round(group.pk, 2)):
         stored = ranking_recompute(scope=scope, force=True)
         keys = [r["key"] for r in stored.summary["references"]]
         assert keys.count("round-1") == 1, scope
         reference = next(r for r in stored.summary["references"] if r["key"] == "round-1")
         assert reference["name"] == "your round 1"
         assert reference["kendall_tau_b_interval"] is not None
-    round_one = ranking_recompute(scope=f"round:{group.pk}:1", force=True)
+    round_one = ranking_recompute(scope=Scope.round(group.pk, 1), force=True)
     assert "round-1" not in {r["key"] for r in round_one.summary["references"]}
     data = api().get(f"/api/v1/groups/{group.slug}/rankings/?round=2").json()
     assert any(r["key"] == "round-1" for r in data["summary"]["references"])
@@ -213,8 +227,8 @@ def test_the_previous_round_becomes_a_reference_once_round_two_is_open(cast, api
 
 def test_two_recomputes_of_the_same_ratings_store_identical_figures(cast, api, theories) -> None:
     spread_group(cast.public, theories)
-    first = ranking_recompute(scope=cast.public.scope)
-    second = ranking_recompute(scope=cast.public.scope, force=True)
+    first = ranking_recompute(scope=Scope.group(cast.public.pk))
+    second = ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
     assert second.version == first.version + 1
     assert second.results == first.results
     assert second.summary == first.summary
@@ -226,8 +240,8 @@ def test_the_same_ratings_in_another_rater_order_give_the_same_intervals(cast, t
         rate(person, scores)
     for person, scores in zip(people(cast.other, 6, "x"), reversed(ratings), strict=True):
         rate(person, scores)
-    one = ranking_recompute(scope=cast.public.scope)
-    other = ranking_recompute(scope=cast.other.scope)
+    one = ranking_recompute(scope=Scope.group(cast.public.pk))
+    other = ranking_recompute(scope=Scope.group(cast.other.pk))
     assert [r["rank_interval"] for r in one.results] == [r["rank_interval"] for r in other.results]
     assert one.summary["references"][0] == other.summary["references"][0]
 
@@ -245,7 +259,7 @@ def test_the_cached_body_with_the_new_figures_is_what_the_api_renders(
 
     spread_group(cast.public, theories)
     with django_capture_on_commit_callbacks(execute=True):  # the recompute caches the body
-        stored = ranking_recompute(scope=cast.public.scope)
+        stored = ranking_recompute(scope=Scope.group(cast.public.pk))
     url = f"/api/v1/groups/{cast.public.slug}/rankings/"
     cached = api().get(url)
     assert cached.content == ranking_body(RankingView.of(stored))
@@ -253,7 +267,7 @@ def test_the_cached_body_with_the_new_figures_is_what_the_api_renders(
     assert "√".encode() in cached.content  # the method's sentence, unescaped UTF-8
     cache.clear()  # the same read the long way, from the database
     from_database = api().get(url)
-    assert from_database.content == ranking_body(ranking_get(scope=cast.public.scope))
+    assert from_database.content == ranking_body(ranking_get(scope=Scope.group(cast.public.pk)))
     assert from_database.json() == cached.json()
     assert from_database["ETag"] == cached["ETag"]
 
@@ -276,7 +290,7 @@ def test_the_group_page_shows_ranks_with_their_range_and_links_every_figure_to_m
     cast, theories
 ) -> None:
     spread_group(cast.public, theories)
-    ranking = ranking_recompute(scope=cast.public.scope)
+    ranking = ranking_recompute(scope=Scope.group(cast.public.pk))
     page = Client().get(reverse("group_detail", args=[cast.public.slug])).content.decode()
     first = ranking.results[0]
     low, high = first["rank_interval"]
@@ -308,13 +322,13 @@ def test_the_methods_page_has_an_anchor_for_every_figure_and_follows_docs_method
 def test_a_group_of_more_than_sixty_raters_takes_the_normal_approximation(cast, theories) -> None:
     """The bootstrap's cost grows with every rater; past 60 the means' normal approximation
     (the global ranking's method) gives the intervals, and Kendall's W is still computed."""
-    from ratings.rankmath import BOOTSTRAP_MAX_RATERS, RANK_INTERVAL_METHODS
+    from ratings.maths.ranking import BOOTSTRAP_MAX_RATERS, RANK_INTERVAL_METHODS
     from ratings.services import ranking_recompute
 
     for i in range(BOOTSTRAP_MAX_RATERS + 1):
         person = Participant.objects.create(group=cast.public, name=f"p{i}")
         rate(person, {1: 9 - i % 3, 2: 5 + i % 4, 3: 2 + i % 2})
-    summary = ranking_recompute(scope=cast.public.scope, force=True).summary
+    summary = ranking_recompute(scope=Scope.group(cast.public.pk), force=True).summary
     assert summary["rank_intervals"]["method"] == RANK_INTERVAL_METHODS["normal"]
     assert summary["rank_intervals"]["n"] == BOOTSTRAP_MAX_RATERS + 1
     assert summary["kendall_w"]["value"] is not None

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from groups.models import Participant
+from ratings.scope import Scope
 from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 
 from .conftest import ARTIFACTS
@@ -14,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_live_table_redraws_ranks_with_their_range_and_the_pattern_labels(
-    browser, live_server, cast, theories
+    new_context, live_server, cast, theories
 ) -> None:
     from playwright.sync_api import expect
 
@@ -28,11 +29,11 @@ def test_the_live_table_redraws_ranks_with_their_range_and_the_pattern_labels(
             submitted_by=None,
             source="api",
         )
-    ranking = ranking_recompute(scope=cast.public.scope)
+    ranking = ranking_recompute(scope=Scope.group(cast.public.pk))
     first = ranking.results[0]
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    context = new_context(viewport={"width": 1200, "height": 900})
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -57,4 +58,3 @@ def test_the_live_table_redraws_ranks_with_their_range_and_the_pattern_labels(
     )
     page.screenshot(path=str(ARTIFACTS / "rank-uncertainty.png"), full_page=True)
     assert not errors, errors
-    context.close()

@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 
 from groups.models import Participant
 from groups.services import group_update, participant_for_user
-from ratings.models import GLOBAL_SCOPE, Ranking, RankingRequest, Rating
+from ratings.models import Ranking, RankingRequest, Rating
+from ratings.scope import Scope
 from ratings.services import ranking_recompute
 
 from .factories import rate
@@ -24,7 +25,7 @@ def test_a_group_ranking_is_computed_from_its_ratings(cast, theories) -> None:
     rate(named(cast.public, "a"), {1: 9, 2: 4})
     rate(named(cast.public, "b"), {1: 7, 2: 4, 3: 1})
     rate(named(cast.other, "elsewhere"), {3: 10})
-    ranking = ranking_recompute(scope=cast.public.scope)
+    ranking = ranking_recompute(scope=Scope.group(cast.public.pk))
     assert ranking.raters == 2
     first, second, third = ranking.results[:3]
     assert (first["theory"]["number"], first["n"], first["mean"], first["median"]) == (
@@ -46,7 +47,7 @@ def test_the_global_ranking_counts_public_groups_only(cast, theories) -> None:
     rate(named(cast.public, "a"), {1: 2})
     rate(named(cast.other, "b"), {1: 4})
     rate(named(cast.private, "secret"), {1: 10})
-    ranking = ranking_recompute(scope=GLOBAL_SCOPE)
+    ranking = ranking_recompute(scope=Scope.global_())
     assert row_for(ranking, 1)["n"] == 2
     assert row_for(ranking, 1)["mean"] == 3.0
     assert ranking.raters == 2
@@ -54,10 +55,10 @@ def test_the_global_ranking_counts_public_groups_only(cast, theories) -> None:
 
 def test_making_a_group_private_takes_it_out_of_the_global_ranking(cast, theories) -> None:
     rate(named(cast.public, "a"), {1: 2})
-    ranking_recompute(scope=GLOBAL_SCOPE)
+    ranking_recompute(scope=Scope.global_())
     group_update(group=cast.public, visibility="private")
-    assert RankingRequest.objects.filter(scope=GLOBAL_SCOPE).exists()
-    assert row_for(ranking_recompute(scope=GLOBAL_SCOPE), 1)["n"] == 0
+    assert RankingRequest.objects.filter(scope=Scope.global_().key).exists()
+    assert row_for(ranking_recompute(scope=Scope.global_()), 1)["n"] == 0
 
 
 def test_recompute_aggregates_with_one_group_by_query(cast, theories) -> None:
@@ -66,7 +67,7 @@ def test_recompute_aggregates_with_one_group_by_query(cast, theories) -> None:
     for i in range(5):
         rate(named(cast.private, f"p{i}"), {n: (n + i) % 10 + 1 for n in range(1, 21)})
     with CaptureQueriesContext(connection) as queries:
-        ranking_recompute(scope=cast.private.scope)
+        ranking_recompute(scope=Scope.group(cast.private.pk))
     aggregations = [q["sql"] for q in queries if "GROUP BY" in q["sql"].upper()]
     assert len(aggregations) == 1
     assert "COUNT" in aggregations[0].upper()
@@ -78,7 +79,7 @@ def test_a_listed_groups_recompute_adds_one_group_by_for_its_global_eligible_rat
     for i in range(5):
         rate(named(cast.public, f"p{i}"), {n: (n + i) % 10 + 1 for n in range(1, 21)})
     with CaptureQueriesContext(connection) as queries:
-        ranking = ranking_recompute(scope=cast.public.scope)
+        ranking = ranking_recompute(scope=Scope.group(cast.public.pk))
     aggregations = [q["sql"] for q in queries if "GROUP BY" in q["sql"].upper()]
     assert len(aggregations) == 2
     assert all("COUNT" in sql.upper() for sql in aggregations)
@@ -87,19 +88,19 @@ def test_a_listed_groups_recompute_adds_one_group_by_for_its_global_eligible_rat
 
 def test_a_recompute_covers_the_outbox_and_a_second_run_does_nothing(cast, theories) -> None:
     rate(named(cast.public, "a"), {1: 5})
-    assert RankingRequest.objects.filter(scope=cast.public.scope).count() == 1
-    first = ranking_recompute(scope=cast.public.scope)
-    assert not RankingRequest.objects.filter(scope=cast.public.scope).exists()
-    second = ranking_recompute(scope=cast.public.scope)
+    assert RankingRequest.objects.filter(scope=Scope.group(cast.public.pk).key).count() == 1
+    first = ranking_recompute(scope=Scope.group(cast.public.pk))
+    assert not RankingRequest.objects.filter(scope=Scope.group(cast.public.pk).key).exists()
+    second = ranking_recompute(scope=Scope.group(cast.public.pk))
     assert second.version == first.version  # nothing new: no work, same ETag
-    forced = ranking_recompute(scope=cast.public.scope, force=True)
+    forced = ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
     assert forced.version == first.version + 1
     assert forced.results == first.results
 
 
 def test_reading_a_ranking_does_no_aggregation(cast, api, theories) -> None:
     rate(named(cast.public, "a"), {1: 5})
-    ranking_recompute(scope=cast.public.scope)
+    ranking_recompute(scope=Scope.group(cast.public.pk))
     with CaptureQueriesContext(connection) as queries:
         response = api().get(f"/api/v1/groups/{cast.public.slug}/rankings/")
     assert response.status_code == 200
@@ -114,7 +115,7 @@ def test_the_rankings_api_answers_304_when_the_etag_matches(
     rate(named(cast.public, "a"), {1: 5})
     # A recompute publishes its new ETag to the cache when it commits, as in production.
     with django_capture_on_commit_callbacks(execute=True):
-        ranking_recompute(scope=cast.public.scope)
+        ranking_recompute(scope=Scope.group(cast.public.pk))
     first = api().get(url)
     etag = first["ETag"]
     assert first.status_code == 200 and etag
@@ -123,7 +124,7 @@ def test_the_rankings_api_answers_304_when_the_etag_matches(
     assert unchanged["ETag"] == etag
     rate(named(cast.public, "b"), {1: 9})
     with django_capture_on_commit_callbacks(execute=True):
-        ranking_recompute(scope=cast.public.scope)
+        ranking_recompute(scope=Scope.group(cast.public.pk))
     changed = api().get(url, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200
     assert changed["ETag"] != etag
@@ -132,7 +133,7 @@ def test_the_rankings_api_answers_304_when_the_etag_matches(
 
 def test_the_global_rankings_api_has_the_contract_shape(cast, api, theories) -> None:
     rate(named(cast.public, "a"), {4: 8})
-    ranking_recompute(scope=GLOBAL_SCOPE)
+    ranking_recompute(scope=Scope.global_())
     body = api().get("/api/v1/rankings/").json()
     assert set(body) >= {"computed_at", "raters", "results"}
     row = body["results"][0]
@@ -169,7 +170,7 @@ def test_a_private_groups_ranking_is_404_to_outsiders(cast, api, theories, who) 
 def test_a_private_groups_ranking_is_readable_by_its_members(cast, api, theories) -> None:
     participant = participant_for_user(group=cast.private, user=cast.member)
     rate(participant, {2: 6})
-    ranking_recompute(scope=cast.private.scope)
+    ranking_recompute(scope=Scope.group(cast.private.pk))
     response = api(cast.member).get(f"/api/v1/groups/{cast.private.slug}/rankings/")
     assert response.status_code == 200
     assert response.json()["results"][0]["theory"]["number"] == 2
@@ -185,29 +186,32 @@ def test_the_recompute_command_rebuilds_every_ranking(cast, theories) -> None:
     rate(named(cast.public, "a"), {1: 5})
     Ranking.objects.all().delete()
     call_command("recompute_rankings")
-    assert Ranking.objects.get(scope=cast.public.scope).results[0]["n"] == 1
-    assert Ranking.objects.get(scope=GLOBAL_SCOPE).results[0]["n"] == 1
+    assert Ranking.objects.get(scope=Scope.group(cast.public.pk).key).results[0]["n"] == 1
+    assert Ranking.objects.get(scope=Scope.global_().key).results[0]["n"] == 1
 
 
 def from_scratch(theories):  # type: ignore[no-untyped-def]
-    """The global ranking counted here, in Python, from every public rating: the oracle."""
+    """The global ranking counted here from every public rating, group by group: the oracle.
+    Issue 23 made it a ranking of groups (each group's histograms, combined by the rule), so the
+    scan is grouped by group; the rule's own figures are checked independently below."""
     from collections import Counter
 
-    from ratings.rankmath import ranking_uncertainty_add
-    from ratings.services import ranking_rows
+    from ratings.maths.combine import global_ranking_of_groups
 
     public = Rating.objects.filter(group__visibility="public")
-    counts = Counter(public.values_list("theory_id", "score"))
-    rows = ranking_rows(theories, [(t, s, c) for (t, s), c in counts.items()])
-    # The global rank intervals come from the histograms alone, so a scan gives the same ones.
-    ranking_uncertainty_add(rows, {})
+    counts = Counter(public.values_list("group_id", "theory_id", "score"))
+    per_group: dict[int, dict[int, list[int]]] = {}
+    for (group_id, theory_id, score), count in counts.items():
+        per_group.setdefault(group_id, {}).setdefault(theory_id, [0] * 10)[score - 1] = count
+    rows, _ = global_ranking_of_groups(theories, list(per_group.values()))
     return rows, len(set(public.values_list("participant_id", flat=True)))
 
 
-def test_the_global_ranking_summed_from_group_rankings_equals_a_scan_of_every_rating(
+def test_the_global_ranking_from_stored_group_results_equals_the_rule_applied_to_a_scan(
     cast, theories
 ) -> None:
     import random
+    import statistics
 
     rng = random.Random(6)
     groups = [cast.public, cast.other, cast.private]
@@ -217,20 +221,35 @@ def test_the_global_ranking_summed_from_group_rankings_equals_a_scan_of_every_ra
         picks = rng.sample(range(1, 21), rng.randint(1, 8))
         rate(person, {n: rng.choice([None, *range(1, 11)]) for n in picks})
         if rng.random() < 0.3:  # some group rankings are brought up to date along the way
-            ranking_recompute(scope=rng.choice(groups).scope)
-    ranking = ranking_recompute(scope=GLOBAL_SCOPE)
+            ranking_recompute(scope=Scope.group(rng.choice(groups).pk))
+    ranking = ranking_recompute(scope=Scope.global_())
     rows, raters = from_scratch(theories)
     assert ranking.results == rows
     assert ranking.raters == raters
     assert raters == len({r.participant_id for r in Rating.objects.exclude(group=cast.private)})
+    # The rule itself, from the raw ratings with the standard library: each public group's
+    # mean, then the median of those; n the ratings behind it, `groups` the groups.
+    for row in ranking.results:
+        by_group: dict[int, list[int]] = {}
+        for group_id, score in Rating.objects.filter(
+            group__in=[cast.public, cast.other], theory_id=row["theory"]["id"]
+        ).values_list("group_id", "score"):
+            by_group.setdefault(group_id, []).append(score)
+        means = [statistics.mean(scores) for scores in by_group.values()]
+        assert row["groups"] == len(means)
+        assert row["n"] == sum(len(scores) for scores in by_group.values())
+        if means:
+            assert row["mean"] == pytest.approx(statistics.median(means))
+        else:
+            assert row["mean"] is None
 
 
 def test_the_global_ranking_first_computes_the_group_rankings_still_owed(cast, theories) -> None:
     rate(named(cast.public, "a"), {1: 2})
-    assert RankingRequest.objects.filter(scope=cast.public.scope).exists()
-    ranking_recompute(scope=GLOBAL_SCOPE)
-    assert not RankingRequest.objects.filter(scope=cast.public.scope).exists()
-    assert row_for(Ranking.objects.get(scope=cast.public.scope), 1)["n"] == 1
+    assert RankingRequest.objects.filter(scope=Scope.group(cast.public.pk).key).exists()
+    ranking_recompute(scope=Scope.global_())
+    assert not RankingRequest.objects.filter(scope=Scope.group(cast.public.pk).key).exists()
+    assert row_for(Ranking.objects.get(scope=Scope.group(cast.public.pk).key), 1)["n"] == 1
 
 
 def test_the_global_ranking_includes_a_public_group_whose_ranking_was_never_stored(
@@ -238,11 +257,11 @@ def test_the_global_ranking_includes_a_public_group_whose_ranking_was_never_stor
 ) -> None:
     rate(named(cast.public, "a"), {1: 2})
     rate(named(cast.other, "b"), {1: 6})
-    ranking_recompute(scope=GLOBAL_SCOPE)
+    ranking_recompute(scope=Scope.global_())
     # As if its ratings had been loaded by SQL: no stored ranking and no outbox request.
-    Ranking.objects.filter(scope=cast.other.scope).delete()
+    Ranking.objects.filter(scope=Scope.group(cast.other.pk).key).delete()
     RankingRequest.objects.all().delete()
-    ranking = ranking_recompute(scope=GLOBAL_SCOPE, force=True)
+    ranking = ranking_recompute(scope=Scope.global_(), force=True)
     assert row_for(ranking, 1)["n"] == 2 and row_for(ranking, 1)["mean"] == 4.0
     assert ranking.raters == 2
 
@@ -251,15 +270,17 @@ def test_a_submission_marks_its_group_and_the_groups_recompute_marks_the_global_
     cast, theories
 ) -> None:
     rate(named(cast.public, "a"), {1: 2})
-    assert set(RankingRequest.objects.values_list("scope", flat=True)) == {cast.public.scope}
-    ranking_recompute(scope=cast.public.scope)
-    assert set(RankingRequest.objects.values_list("scope", flat=True)) == {GLOBAL_SCOPE}
-    assert row_for(ranking_recompute(scope=GLOBAL_SCOPE), 1)["n"] == 1
+    assert set(RankingRequest.objects.values_list("scope", flat=True)) == {
+        Scope.group(cast.public.pk).key
+    }
+    ranking_recompute(scope=Scope.group(cast.public.pk))
+    assert set(RankingRequest.objects.values_list("scope", flat=True)) == {Scope.global_().key}
+    assert row_for(ranking_recompute(scope=Scope.global_()), 1)["n"] == 1
 
 
 def test_a_private_groups_recompute_leaves_the_global_ranking_alone(cast, theories) -> None:
     rate(named(cast.private, "a"), {1: 2})
-    ranking_recompute(scope=cast.private.scope)
+    ranking_recompute(scope=Scope.group(cast.private.pk))
     assert not RankingRequest.objects.exists()
 
 
@@ -271,14 +292,14 @@ def test_a_group_recreated_under_the_same_slug_never_gets_the_old_groups_cached_
     url = f"/api/v1/groups/{cast.other.slug}/rankings/"
     rate(named(cast.other, "a"), {1: 9})
     with django_capture_on_commit_callbacks(execute=True):
-        ranking_recompute(scope=cast.other.scope)
+        ranking_recompute(scope=Scope.group(cast.other.pk))
     assert api().get(url).json()["results"][0]["n"] == 1  # read, and cached, once
     name, slug = cast.other.name, cast.other.slug
     cast.other.delete()
     with django_capture_on_commit_callbacks(execute=True):
         again = group_create(user=cast.facilitator, name=name, visibility="public")
         group_update(group=again, results_hidden=False)
-        ranking_recompute(scope=again.scope, force=True)
+        ranking_recompute(scope=Scope.group(again.pk), force=True)
     assert again.slug == slug
     body = api().get(url).json()
     assert body["raters"] == 0 and body["results"][0]["n"] == 0
@@ -293,7 +314,7 @@ def test_the_first_read_after_a_recompute_is_served_from_the_cache_with_the_stor
     rate(named(cast.public, "a"), {1: 9, 2: 3})
     api().get(url)  # the group's facts are cached, as on any live dashboard
     with django_capture_on_commit_callbacks(execute=True):
-        ranking = ranking_recompute(scope=cast.public.scope)
+        ranking = ranking_recompute(scope=Scope.group(cast.public.pk))
     with CaptureQueriesContext(connection) as queries:
         cached = api().get(url)
     assert cached.status_code == 200 and not queries.captured_queries
@@ -318,11 +339,11 @@ def test_the_cached_body_is_byte_for_byte_what_the_api_renders(cast, api, theori
     theory.save()
     rate(named(cast.private, "a"), {1: 9, 2: 4})
     rate(named(cast.private, "b"), {1: 2, 2: 5})
-    stored = ranking_recompute(scope=cast.private.scope)
+    stored = ranking_recompute(scope=Scope.group(cast.private.pk))
     stored.computed_at = datetime(2026, 1, 2, 3, 4, 5, 123456, tzinfo=UTC)
     stored.save(update_fields=["computed_at"])
     # Read back as the API reads it (PostgreSQL's jsonb orders the keys of the stored rows).
-    view = ranking_get(scope=cast.private.scope)
+    view = ranking_get(scope=Scope.group(cast.private.pk))
     raw = dict(ranking_payload(view), computed_at=stored.computed_at)  # as DRF would get it
     assert ranking_body(view) == JSONRenderer().render(raw)
     answered = api(cast.member).get(f"/api/v1/groups/{cast.private.slug}/rankings/")

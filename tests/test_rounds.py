@@ -6,6 +6,7 @@ import pytest
 from discussion.services import comment_create
 from groups.services import membership_join, participant_for_user
 from ratings.models import Round, Submission
+from ratings.scope import Scope
 from ratings.selectors.changes import changes_between
 from ratings.selectors.rounds import round_scores, submission_history
 from ratings.services import (
@@ -88,9 +89,9 @@ def test_the_round_ranking_is_stored_under_its_own_scope(room, theories):  # typ
     round_open_next(group=room.public, user=room.facilitator)
     room.public.refresh_from_db()
     rate(room.member, {t1: 10}, group=room.public)
-    first = ranking_recompute(scope=f"round:{room.public.pk}:1", force=True)
-    second = ranking_recompute(scope=f"round:{room.public.pk}:2", force=True)
-    current = ranking_recompute(scope=room.public.scope, force=True)
+    first = ranking_recompute(scope=Scope.round(room.public.pk, 1), force=True)
+    second = ranking_recompute(scope=Scope.round(room.public.pk, 2), force=True)
+    current = ranking_recompute(scope=Scope.group(room.public.pk), force=True)
     row = {r["theory"]["id"]: r for r in first.results}[t1.id]
     assert (row["n"], row["mean"]) == (2, 5.0)
     row = {r["theory"]["id"]: r for r in second.results}[t1.id]
@@ -263,7 +264,7 @@ def test_after_opening_round_two_the_page_shows_round_one_feedback(room, theorie
     rate(room.third, {t1: 8}, group=room.public)
     response = page_client(room.facilitator).post(f"/groups/{room.public.slug}/rounds/")
     assert response.status_code == 302
-    ranking_recompute(scope=f"round:{room.public.pk}:1", force=True)
+    ranking_recompute(scope=Scope.round(room.public.pk, 1), force=True)
     html = page_client(room.member).get(f"/groups/{room.public.slug}/").content.decode()
     assert "Round 2 is open" in html
     assert "0 of 3 members have re-rated in this round." in html
@@ -301,7 +302,7 @@ def test_my_history_names_my_most_unusual_rating_and_asks_why(room, theories):  
     rate(room.third, {t1: 8, t2: 5}, group=room.public)
     rate(room.member, {t1: 1, t2: 5}, group=room.public)
     rate(room.member, {t1: 2}, group=room.public)
-    ranking_recompute(scope=room.public.scope, force=True)
+    ranking_recompute(scope=Scope.group(room.public.pk), force=True)
     response = page_client(room.member).get(f"/groups/{room.public.slug}/me/")
     assert response.status_code == 200
     unusual = response.context["unusual"]
@@ -390,7 +391,7 @@ def test_ratings_and_rankings_csv_take_a_round(room, theories):  # type: ignore[
     round_open_next(group=room.public, user=room.facilitator)
     room.public.refresh_from_db()
     rate(room.member, {t1: 9}, group=room.public)
-    ranking_recompute(scope=f"round:{room.public.pk}:1", force=True)
+    ranking_recompute(scope=Scope.round(room.public.pk, 1), force=True)
     base = f"/api/v1/groups/{room.public.slug}/export"
     first = csv_rows(api_client().get(f"{base}/ratings.csv?round=1"))
     assert first[1][:2] == ["mo", "4"]
@@ -426,7 +427,7 @@ def test_the_api_gives_my_ratings_of_a_round_and_the_rounds_ranking(room, theori
     first = client.get(f"/api/v1/groups/{slug}/ratings/mine/?round=1").json()
     assert [(r["theory"], r["score"], r["round"]) for r in first["ratings"]] == [(t1.id, 3, 1)]
     assert client.get(f"/api/v1/groups/{slug}/ratings/mine/?round=3").status_code == 404
-    ranking_recompute(scope=f"round:{room.public.pk}:1", force=True)
+    ranking_recompute(scope=Scope.round(room.public.pk, 1), force=True)
     ranking = client.get(f"/api/v1/groups/{slug}/rankings/?round=1").json()
     row = next(r for r in ranking["results"] if r["theory"]["id"] == t1.id)
     assert (row["n"], row["mean"]) == (1, 3.0)
@@ -489,7 +490,7 @@ def test_the_round_two_rate_page_keeps_earlier_scores_with_one_save_and_asks_wha
     rate(room.member, {t1: 4, t2: 6}, group=room.public)
     rate(room.third, {t1: 8}, group=room.public)
     round_open_next(group=room.public, user=room.facilitator)
-    ranking_recompute(scope=f"round:{room.public.pk}:1", force=True)
+    ranking_recompute(scope=Scope.round(room.public.pk, 1), force=True)
     client = page_client(room.member)
     url = f"/groups/{room.public.slug}/rate/"
     html = client.get(url).content.decode()

@@ -25,7 +25,7 @@ def rate(page, live_server, slug: str, scores: dict[int, int]) -> None:  # type:
 
 
 def test_a_two_round_session_on_phones_shows_who_moved_and_which_argument_did_it(
-    browser, live_server, cast, make_user, theories, rankings_backend
+    new_context, live_server, cast, make_user, theories, rankings_backend
 ) -> None:
     t1, t2 = theories[0], theories[1]
     group = cast.public
@@ -34,7 +34,7 @@ def test_a_two_round_session_on_phones_shows_who_moved_and_which_argument_did_it
     membership_join(group=group, user=tess)
     people = {}
     for user in (cast.facilitator, cast.member, tess):
-        context = browser.new_context(viewport=PHONE)
+        context = new_context(viewport=PHONE)
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))

@@ -12,7 +12,13 @@ from accounts.services import token_for
 
 from .conftest import ARTIFACTS
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
+# The API's answers to whatever a client sends do not depend on the database backend: run once, in
+# the PostgreSQL pass (first among the transactional tests: it takes two minutes).
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.backend_agnostic,
+    pytest.mark.slow,
+]
 CHECKS = ",".join(
     [
         "not_a_server_error",

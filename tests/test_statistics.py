@@ -12,14 +12,14 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
-from ratings.services import ranking_rows
-from ratings.statistics import (
+from ratings.maths.histogram_stats import (
     kendall_tau_b,
     krippendorff_alpha_interval,
     pair_gap_sums,
     stats_from_histogram,
     t_critical_95,
 )
+from ratings.services import ranking_rows
 
 
 def histogram_of(scores: list[int]) -> list[int]:

@@ -14,6 +14,7 @@ from accounts.services import token_for
 from groups.models import Participant
 from groups.services import membership_join
 from ratings.models import Ranking, RankingRequest, Rating, Submission
+from ratings.scope import Scope
 from ratings.services import RatingItem, rating_submission_create
 
 from .conftest import ARTIFACTS, ROOT, service_env, wait_for_line, wait_until
@@ -21,8 +22,8 @@ from .conftest import ARTIFACTS, ROOT, service_env, wait_for_line, wait_until
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
-def ranking_row(scope: str, number: int) -> dict | None:
-    ranking = Ranking.objects.filter(scope=scope).first()
+def ranking_row(scope: Scope, number: int) -> dict | None:
+    ranking = Ranking.objects.filter(scope=scope.key).first()
     if ranking is None:
         return None
     return next((r for r in ranking.results if r["theory"]["number"] == number), None)
@@ -47,9 +48,9 @@ def test_a_submission_through_the_api_reaches_the_rankings_through_the_worker(
     body = wait_until(ranked_first, timeout=15)
     assert body["results"][0]["mean"] == 8.0
     assert body["raters"] == 1
-    glob = wait_until(lambda: (row := ranking_row("global", 4)) and row["n"] == 1 and row)
+    glob = wait_until(lambda: (row := ranking_row(Scope.global_(), 4)) and row["n"] == 1 and row)
     assert glob["mean"] == 8.0
-    assert not RankingRequest.objects.filter(scope=cast.public.scope).exists()
+    assert not RankingRequest.objects.filter(scope=Scope.group(cast.public.pk).key).exists()
 
 
 def test_a_burst_of_submissions_is_coalesced_into_few_recomputes(
@@ -58,7 +59,9 @@ def test_a_burst_of_submissions_is_coalesced_into_few_recomputes(
     ids = [t.id for t in theories]
     people = [Participant.objects.create(group=cast.other, name=f"rater-{i}") for i in range(40)]
     version_before = (
-        Ranking.objects.filter(scope=cast.other.scope).values_list("version", flat=True).first()
+        Ranking.objects.filter(scope=Scope.group(cast.other.pk).key)
+        .values_list("version", flat=True)
+        .first()
         or 0
     )
     for i, person in enumerate(people):
@@ -68,16 +71,18 @@ def test_a_burst_of_submissions_is_coalesced_into_few_recomputes(
             submitted_by=None,
             source="api",
         )
-    wait_until(lambda: not RankingRequest.objects.filter(scope=cast.other.scope).exists(), 20)
-    wait_until(lambda: (row := ranking_row(cast.other.scope, 1)) and row["n"] == 40, 20)
-    recomputes = Ranking.objects.get(scope=cast.other.scope).version - version_before
+    wait_until(
+        lambda: not RankingRequest.objects.filter(scope=Scope.group(cast.other.pk).key).exists(), 20
+    )
+    wait_until(lambda: (row := ranking_row(Scope.group(cast.other.pk), 1)) and row["n"] == 40, 20)
+    recomputes = Ranking.objects.get(scope=Scope.group(cast.other.pk).key).version - version_before
     assert 1 <= recomputes < len(people) / 2, (
         f"{recomputes} recomputes for {len(people)} submissions"
     )
-    stored = Ranking.objects.get(scope=cast.other.scope).results
+    stored = Ranking.objects.get(scope=Scope.group(cast.other.pk).key).results
     from ratings.services import ranking_recompute
 
-    assert ranking_recompute(scope=cast.other.scope, force=True).results == stored
+    assert ranking_recompute(scope=Scope.group(cast.other.pk), force=True).results == stored
 
 
 def free_port() -> int:
@@ -145,11 +150,13 @@ def test_with_redis_unreachable_submissions_succeed_and_rankings_catch_up(
     print(f"submission latency with Redis unreachable: max {max(timings):.3f} s")
     assert Rating.objects.filter(group=cast.public, theory=theories[6]).count() == 4
     assert Submission.objects.filter(group=cast.public).count() == 4
-    assert RankingRequest.objects.filter(scope=cast.public.scope).exists()
+    assert RankingRequest.objects.filter(scope=Scope.group(cast.public.pk).key).exists()
     # The worker, which can reach Redis, finds the outbox rows on its periodic sweep.
     row = wait_until(
-        lambda: (r := ranking_row(cast.public.scope, 7)) and r["n"] == 4 and r, timeout=20
+        lambda: (r := ranking_row(Scope.group(cast.public.pk), 7)) and r["n"] == 4 and r, timeout=20
     )
     assert row["mean"] == 6.5  # scores 5, 6, 7, 8
-    glob = wait_until(lambda: (r := ranking_row("global", 7)) and r["n"] == 4 and r, timeout=20)
+    glob = wait_until(
+        lambda: (r := ranking_row(Scope.global_(), 7)) and r["n"] == 4 and r, timeout=20
+    )
     assert glob["mean"] == 6.5

@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -17,10 +17,11 @@ from rest_framework.views import APIView
 
 from impactboard.request_types import AuthedRequest
 from impactboard.schema import BAD_REQUEST, FORBIDDEN, LAST_FACILITATOR, NOT_FOUND, UNAUTHENTICATED
+from impactboard.serializers import DetailSerializer
 from impactboard.throttling import WriteThrottle
 from theories.access import longlist_access
 
-from ..access import GroupAccess, Need, group_access, group_joinable, role_parse
+from ..access import WAITING, GroupAccess, Need, group_access, group_joinable, role_parse
 from ..models import DiscussionGroup, Membership
 from ..selectors import group_list_visible_to, group_members
 from ..serializers import (
@@ -33,10 +34,10 @@ from ..serializers import (
 from ..services import (
     group_create,
     group_delete,
+    group_enter,
     group_listing_decide,
     group_listing_request,
     group_update,
-    membership_join,
     membership_leave,
     membership_set_role,
 )
@@ -139,7 +140,15 @@ class GroupViewSet(
 
     @extend_schema(
         request=JoinSerializer,
-        responses={200: GroupSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
+        responses={
+            200: GroupSerializer,
+            202: OpenApiResponse(
+                GroupSerializer, description="The group approves newcomers: waiting for approval."
+            ),
+            401: UNAUTHENTICATED,
+            404: NOT_FOUND,
+            409: OpenApiResponse(DetailSerializer, description="The group is full."),
+        },
     )
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def join(self, request: AuthedRequest, slug: str) -> Response:
@@ -148,7 +157,10 @@ class GroupViewSet(
         code = serializer.validated_data.get("join_code") or ""
         group = group_joinable(slug=slug, user=request.user, join_code=code)
         # The right join code is the invitation: only the group's own people hand it out.
-        membership_join(group=group, user=request.user, via_invite=code == group.join_code)
+        entered = group_enter(group=group, user=request.user, via_invite=code == group.join_code)
+        if entered is None:  # the group approves newcomers: 202, with the group as it shows
+            body = {**_group_payload(request, group, None), "pending": True, "detail": WAITING}
+            return Response(body, status=status.HTTP_202_ACCEPTED)
         return Response(_group_payload(request, group, _role_after(request, group)))
 
     @extend_schema(

@@ -15,6 +15,7 @@ from impactboard.throttling import sign_up_throttle
 
 from ..invitations import invitation_group
 from ..serializers import GuestJoinSerializer, GuestTokenSerializer
+from ..services import newcomer_is_waiting
 from ..services.guests import GuestsNotAllowed, guest_join, guest_name_clean
 
 
@@ -33,6 +34,7 @@ class GuestsView(APIView):
             400: BAD_REQUEST,
             403: OpenApiResponse(DetailSerializer, description="This group takes no guests."),
             404: NOT_FOUND,
+            409: OpenApiResponse(DetailSerializer, description="The group is full."),
             429: OpenApiResponse(DetailSerializer, description="Too many joins; retry later."),
         },
     )
@@ -49,6 +51,12 @@ class GuestsView(APIView):
         throttle = sign_up_throttle(group.pk)
         if not throttle.allow_request(request, self):
             raise Throttled(throttle.wait())
-        guest = guest_join(group=group, name=serializer.validated_data["name"])
-        body = GuestTokenSerializer({"token": guest.key, "name": guest.participant.name})
+        guest = guest_join(group=group, name=serializer.validated_data["name"])  # GroupFull: 409
+        pending = guest.participant.user is not None and newcomer_is_waiting(
+            group=group, user=guest.participant.user
+        )
+        answer: dict[str, object] = {"token": guest.key, "name": guest.participant.name}
+        if pending:  # said only when waiting, as for the sign-up
+            answer["pending"] = True
+        body = GuestTokenSerializer(answer)
         return Response(body.data, status=status.HTTP_201_CREATED)

@@ -19,14 +19,17 @@ from .groups import (
     participant_for_user,
 )
 from .manage import group_delete, group_invite_rotate, membership_remove
+from .newcomers import GroupFull, group_enter, newcomer_decide, newcomer_is_waiting
 
 __all__ = [
+    "GroupFull",
     "LastFacilitator",
     "ListingNotAllowed",
     "LonglistLocked",
     "LonglistNotAllowed",
     "group_create",
     "group_delete",
+    "group_enter",
     "group_invite_rotate",
     "group_listing_decide",
     "group_listing_request",
@@ -35,5 +38,7 @@ __all__ = [
     "membership_leave",
     "membership_remove",
     "membership_set_role",
+    "newcomer_decide",
+    "newcomer_is_waiting",
     "participant_for_user",
 ]

@@ -4,6 +4,7 @@ import secrets
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -96,6 +97,8 @@ def group_update(
         "results_hidden",
         "guests_allowed",
         "longlist",
+        "max_members",
+        "approve_newcomers",
     }
     unknown = set(fields) - allowed
     if unknown:
@@ -193,7 +196,7 @@ def membership_join(
 def membership_leave(*, group: DiscussionGroup, user: User) -> None:
     """Leave `group`. The participant and its ratings stay: they were submitted to the group."""
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().filter(group=group, user=user).first()
+        membership = _lock_for_role_change(group=group, user=user)
         if membership is None:
             return
         if membership.role == Membership.Role.FACILITATOR:
@@ -204,7 +207,9 @@ def membership_leave(*, group: DiscussionGroup, user: User) -> None:
 def membership_set_role(*, group: DiscussionGroup, user: User, role: str) -> Membership:
     """Promote a member to facilitator, or step one down (never the last one)."""
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().get(group=group, user=user)
+        membership = _lock_for_role_change(group=group, user=user)
+        if membership is None:
+            raise Membership.DoesNotExist("That person is not a member.")
         if role == Membership.Role.MEMBER and membership.role == Membership.Role.FACILITATOR:
             _ensure_another_facilitator(group=group, user=user)
         membership.role = role
@@ -212,13 +217,30 @@ def membership_set_role(*, group: DiscussionGroup, user: User, role: str) -> Mem
     return membership
 
 
-def _ensure_another_facilitator(*, group: DiscussionGroup, user: User) -> None:
-    # Lock every facilitator row, so that two facilitators stepping down at once cannot both pass.
-    others = list(
+def _lock_for_role_change(*, group: DiscussionGroup, user: User) -> Membership | None:
+    """Lock `user`'s membership of `group` and every facilitator membership of it, in one
+    statement ordered by id, and return `user`'s (None if there is none).
+
+    Every change that could leave a group without a facilitator (stepping down, leaving, being
+    removed) takes these locks first and in the same order. Locking one's own row and then the
+    others' made two facilitators stepping down (or removing each other) at the same instant
+    each hold the row the other wanted: a deadlock, which PostgreSQL broke by failing one of
+    them (issue 23: 7 of 14 pairs answered 503). In one order, the second waits for the first
+    and then sees its result."""
+    rows = list(
         Membership.objects.select_for_update()
-        .filter(group=group, role=Membership.Role.FACILITATOR)
+        .filter(Q(user=user) | Q(role=Membership.Role.FACILITATOR), group=group)
+        .order_by("id")
+    )
+    return next((m for m in rows if m.user_id == user.pk), None)
+
+
+def _ensure_another_facilitator(*, group: DiscussionGroup, user: User) -> None:
+    # The rows are locked by _lock_for_role_change: read them as they now are.
+    others = (
+        Membership.objects.filter(group=group, role=Membership.Role.FACILITATOR)
         .exclude(user=user)
-        .values_list("id", flat=True)
+        .exists()
     )
     if not others:
         raise LastFacilitator("Promote another facilitator first: a group needs one.")

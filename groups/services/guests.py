@@ -15,10 +15,12 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from impactboard.errors import DomainError, Forbidden
-from impactboard.text import IGNORED_LEADING, formula_like
+from impactboard.names import name_clean, name_skeleton
+from impactboard.text import formula_like
 
 from ..models import DiscussionGroup, GuestToken, Membership, Participant
 from .groups import membership_join
+from .newcomers import group_locked, group_room_ensure, newcomer_wait
 
 GUEST_NAME_MAX = 60
 TOKEN_PREFIX = "guest_"  # tells a guest key from an account's token key at a glance
@@ -36,38 +38,52 @@ class GuestsNotAllowed(Forbidden):
 
 
 def guest_name_clean(*, group: DiscussionGroup, name: object) -> str:
-    """The guest name as it will be stored, or GuestNameInvalid saying what is wrong with it."""
-    if not isinstance(name, str) or not name.strip(IGNORED_LEADING):
+    """The guest name as it will be stored (invisible characters removed, spaces collapsed), or
+    GuestNameInvalid saying what is wrong with it. Taken means: it looks like (the same Unicode
+    confusable skeleton, any case) the name of someone in the group, a member's username
+    included, so that nobody can pass as "Ada" with a Cyrillic "А" or a zero-width space."""
+    if not isinstance(name, str):
         raise GuestNameInvalid("Type the name the group will know you by.")
-    name = name.strip()
+    name = name_clean(name)
+    if not name:
+        raise GuestNameInvalid("Type the name the group will know you by.")
     if len(name) > GUEST_NAME_MAX:
         raise GuestNameInvalid(f"A name is at most {GUEST_NAME_MAX} characters.")
     # The exports' own rule: a name a spreadsheet would run as a formula is refused at the door.
     if formula_like(name):
         raise GuestNameInvalid("A name cannot begin with = + - or @.")
-    taken = (
-        Participant.objects.filter(group=group, name__iexact=name).exists()
-        or Membership.objects.filter(group=group, user__username__iexact=name).exists()
-    )
-    if taken:
+    key = name_skeleton(name)
+    names = Participant.objects.filter(group=group).values_list("name", flat=True)
+    usernames = Membership.objects.filter(group=group).values_list("user__username", flat=True)
+    if any(name_skeleton(other) == key for other in (*names, *usernames)):
         raise GuestNameInvalid("Someone in this group already has that name; choose another.")
     return name
 
 
 def guest_join(*, group: DiscussionGroup, name: object) -> GuestToken:
     """A new guest of `group` named `name`, with its token. The invitation (join code) has been
-    checked by the caller; this checks the group's choice and the name."""
+    checked by the caller; this checks the group's choice, the name and the room left (GroupFull);
+    when the group approves newcomers, the guest waits for approval. The group's row is locked
+    while the name is checked and taken, so that two guests choosing look-alike names at one
+    instant cannot both pass (the unique index catches only the same name)."""
     if not group.guests_allowed:
         raise GuestsNotAllowed("This group does not take guests: sign up or log in to join.")
-    clean = guest_name_clean(group=group, name=name)
     try:
         with transaction.atomic():
+            locked = group_locked(group=group)
+            clean = guest_name_clean(group=locked, name=name)
+            group_room_ensure(group=locked)
             user = User(username=f"guest-{secrets.token_hex(8)}", first_name=clean[:150])
             user.set_unusable_password()
             user.save()
-            membership_join(group=group, user=user, via_invite=True)
-            participant = Participant.objects.get(group=group, user=user)
-            participant.name = clean
+            if locked.approve_newcomers:
+                # Known (its name kept, its credential issued) but not a member until approved.
+                newcomer_wait(group=locked, user=user, via_invite=True)
+                participant = Participant.objects.create(group=locked, user=user, name=clean)
+            else:
+                membership_join(group=locked, user=user, via_invite=True)
+                participant = Participant.objects.get(group=locked, user=user)
+                participant.name = clean
             participant.kind = Participant.Kind.GUEST
             participant.save(update_fields=["name", "kind"])
             return GuestToken.objects.create(

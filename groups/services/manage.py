@@ -4,9 +4,9 @@
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from ..models import DiscussionGroup, Membership, new_join_code
+from ..models import DiscussionGroup, GuestToken, Membership, new_join_code
 from ..signals import group_changed, group_deleting
-from .groups import _ensure_another_facilitator
+from .groups import _ensure_another_facilitator, _lock_for_role_change
 
 
 def group_invite_rotate(*, group: DiscussionGroup) -> DiscussionGroup:
@@ -22,14 +22,16 @@ def group_invite_rotate(*, group: DiscussionGroup) -> DiscussionGroup:
 def membership_remove(*, group: DiscussionGroup, user: User) -> bool:
     """Take `user` out of `group` (a facilitator's decision). As when they leave, their participant
     and ratings stay: they were submitted to the group, and the facilitator can still delete the
-    whole group. The last facilitator cannot be removed. True if there was a membership."""
+    whole group. The last facilitator cannot be removed. A guest's credential goes too, so its
+    token and cookie stop at once (as `guest_remove` does). True if there was a membership."""
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().filter(group=group, user=user).first()
+        membership = _lock_for_role_change(group=group, user=user)
         if membership is None:
             return False
         if membership.role == Membership.Role.FACILITATOR:
             _ensure_another_facilitator(group=group, user=user)
         membership.delete()
+        GuestToken.objects.filter(participant__group=group, participant__user=user).delete()
     return True
 
 

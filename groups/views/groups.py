@@ -3,7 +3,6 @@ the listing request and staff's queue. Short views: parse, call a service, rende
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,19 +10,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from impactboard.request_types import AuthedHttpRequest
 
-from ..access import Need, group_access, role_parse
-from ..forms import GroupCreateForm
-from ..models import DiscussionGroup, Membership, Participant
-from ..selectors import group_list_visible_to, group_listing_queue, group_members
+from ..access import WAITING, Need, group_access, role_parse
+from ..forms import GroupCreateForm, member_chosen
+from ..models import DiscussionGroup, Membership
+from ..selectors import group_guests, group_list_visible_to, group_listing_queue, group_members
 from ..services import (
+    GroupFull,
     LastFacilitator,
     ListingNotAllowed,
     LonglistNotAllowed,
     group_create,
+    group_enter,
     group_listing_decide,
     group_listing_request,
     group_update,
-    membership_join,
     membership_leave,
     membership_set_role,
 )
@@ -56,8 +56,15 @@ def group_new(request: AuthedHttpRequest) -> HttpResponse:
 @require_POST
 def group_join(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     access = group_access(slug=slug, user=request.user)
-    membership_join(group=access.group, user=request.user)
-    messages.success(request, f"You have joined “{access.group.name}”.")
+    try:
+        entered = group_enter(group=access.group, user=request.user, via_invite=False)
+    except GroupFull as exc:
+        messages.error(request, str(exc))
+    else:
+        if entered is None:
+            messages.info(request, WAITING)
+        else:
+            messages.success(request, f"You have joined “{access.group.name}”.")
     return redirect("group_detail", slug=slug)
 
 
@@ -107,7 +114,7 @@ def group_member_list(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         if not access.is_facilitator:
             raise PermissionDenied("Only facilitators may change roles.")
         role = role_parse(request.POST.get("role"))
-        user = User.objects.filter(username=request.POST.get("username", "")).first()
+        user = member_chosen(request.POST)
         if role is None or user is None:
             messages.error(request, "Choose a member and a role.")
         else:
@@ -121,12 +128,7 @@ def group_member_list(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                 messages.success(request, f"{user.username} is now a {role}.")
         return redirect("group_members", slug=slug)
     # The guests among the members, by account: the page labels them and offers their removal.
-    guests = {
-        p.user_id: p
-        for p in Participant.objects.filter(
-            group=access.group, kind=Participant.Kind.GUEST, user__isnull=False
-        )
-    }
+    guests = group_guests(group=access.group)
     members = list(group_members(group=access.group))
     for m in members:
         m.guest = guests.get(m.user_id)  # type: ignore[attr-defined]

@@ -15,12 +15,18 @@ from ..forms import GuestJoinForm
 from ..guest_auth import guest_cookie_set
 from ..invitations import invitation_group, invitation_remember
 from ..models import DiscussionGroup
-from ..services import membership_join
+from ..services import GroupFull, group_enter, newcomer_is_waiting
 from ..services.guests import GuestNameInvalid, guest_join, guest_remove
 
 INVALID_INVITE = (
     "This invitation link does not work: it may be mistyped, or the facilitator may have "
     "replaced it with a new one. Ask them for the current link."
+)
+
+
+WAITING_NOW = (
+    "You asked to join “{name}”: its facilitator approves newcomers, and you can rate once they "
+    "have let you in. Come back to this link later."
 )
 
 
@@ -44,14 +50,22 @@ def group_invite(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         if found is None:
             return _invite_invalid(request)
         group = found
-    if request.method == "POST" and user.is_authenticated:
-        # The invitation (the right code) is what makes a member count in the global ranking.
-        membership_join(group=group, user=user, via_invite=code == group.join_code)
-        messages.success(request, f"You have joined “{group.name}”.")
-        return redirect("group_detail", slug=group.slug)
     guest_form = GuestJoinForm(request.POST if request.method == "POST" else None, group=group)
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and user.is_authenticated:
+        # The invitation (the right code) is what makes a member count in the global ranking.
+        try:
+            entered = group_enter(group=group, user=user, via_invite=code == group.join_code)
+        except GroupFull as exc:
+            messages.error(request, str(exc))
+            status = 409
+        else:
+            if entered is None:
+                messages.info(request, WAITING_NOW.format(name=group.name))
+                return redirect("group_invite", slug=group.slug, code=code)
+            messages.success(request, f"You have joined “{group.name}”.")
+            return redirect("group_detail", slug=group.slug)
+    if request.method == "POST" and not user.is_authenticated:
         if not group.guests_allowed:
             raise PermissionDenied("This group does not take guests.")
         if guest_form.is_valid():
@@ -65,9 +79,16 @@ def group_invite(request: HttpRequest, slug: str, code: str) -> HttpResponse:
                 except GuestNameInvalid as exc:
                     guest_form.add_error("name", exc.messages)
                     status = 400
+                except GroupFull as exc:
+                    guest_form.add_error(None, str(exc))
+                    status = 409
                 else:
                     messages.success(request, f"Welcome, {guest.participant.name}.")
                     response = redirect("group_rate", slug=group.slug)
+                    account = guest.participant.user
+                    if account is not None and newcomer_is_waiting(group=group, user=account):
+                        messages.info(request, WAITING_NOW.format(name=group.name))
+                        response = redirect("group_invite", slug=group.slug, code=code)
                     guest_cookie_set(response, guest)
                     return response
         else:
@@ -75,12 +96,9 @@ def group_invite(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     if not user.is_authenticated:
         invitation_remember(request, group)
     is_member = user.is_authenticated and group.memberships.filter(user=user).exists()
-    return render(
-        request,
-        "groups/group_invite.html",
-        {"group": group, "is_member": is_member, "guest_form": guest_form},
-        status=status,
-    )
+    waiting = user.is_authenticated and newcomer_is_waiting(group=group, user=user)
+    context = {"group": group, "is_member": is_member, "waiting": waiting, "guest_form": guest_form}
+    return render(request, "groups/group_invite.html", context, status=status)
 
 
 def group_invite_code(request: HttpRequest) -> HttpResponse:

@@ -2,8 +2,6 @@
 answered from the ranking cache when its ETag is current: a poll that finds nothing new costs no
 query."""
 
-from typing import Any
-
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -17,67 +15,50 @@ from groups.services.guests import TOKEN_PREFIX as GUEST_TOKEN_PREFIX
 from impactboard.schema import BAD_REQUEST, NOT_FOUND
 from theories.access import longlist_access, theory_for
 
-from ..models import GLOBAL_SCOPE, list_scope
 from ..ranking_cache import (
+    RankingView,
     group_ranking_cached,
     ranking_body,
     ranking_cached,
     ranking_payload,
     ranking_read_remember,
 )
+from ..scope import Scope
 from ..selectors import ranking_comparison, ranking_get, theory_distribution
 from ..selectors.rounds import round_scope
 from ..serializers import ComparisonSerializer, DistributionSerializer, RankingSerializer
+from .answers import cached_answer, conditional_answer, hidden_answer
 from .schema import ROUND_PARAMETER, round_number_param, round_required
 
 
 def _ranking_response(
-    request: Request, scope: str, *, hidden: bool = False, cacheable: bool = False
+    request: Request, scope: Scope, *, hidden: bool = False, cacheable: bool = False
 ) -> Response | HttpResponse:
+    """A stored ranking's answer. `cacheable` (readable by anyone): answered with the rendered
+    body, which is remembered with its ETag for the polls that follow."""
     ranking = ranking_get(scope=scope)
     if hidden:
         # Hidden until the caller has rated: no aggregates at all, not even through the ETag.
-        return Response(
-            {
-                "computed_at": None,
-                "raters": ranking.raters,
-                "hidden": True,
-                "detail": "Results are hidden until you have rated in this group.",
-                "results": [],
-            }
+        return hidden_answer({"results": []}, raters=ranking.raters)
+    if not cacheable:
+        return conditional_answer(
+            request, etag=ranking.etag, build=lambda: ranking_payload(ranking)
         )
-    response: Response | HttpResponse
-    if request.headers.get("If-None-Match") == ranking.etag:
-        response = Response(status=status.HTTP_304_NOT_MODIFIED)
-        if cacheable:
-            ranking_read_remember(scope=scope, etag=ranking.etag)
-    elif cacheable:
+
+    def rendered() -> bytes:
         body = ranking_body(ranking)
         ranking_read_remember(scope=scope, etag=ranking.etag, body=body)
-        response = HttpResponse(body, content_type="application/json")
-    else:
-        response = Response(ranking_payload(ranking))
-    response["ETag"] = ranking.etag
-    response["Cache-Control"] = "no-cache"
+        return body
+
+    response = conditional_answer(request, etag=ranking.etag, build=rendered)
+    if response.status_code == status.HTTP_304_NOT_MODIFIED:
+        ranking_read_remember(scope=scope, etag=ranking.etag)
     return response
 
 
-def _cached_answer(
-    request: Request, current: str | None, body: bytes | None
-) -> Response | HttpResponse | None:
-    """304 (or the 200 body) straight from the cache when the ETag is current: no query."""
-    if not current:
-        return None
-    response: Response | HttpResponse
-    if request.headers.get("If-None-Match") == current:
-        response = Response(status=status.HTTP_304_NOT_MODIFIED)
-    elif body is not None:
-        response = HttpResponse(body, content_type="application/json")
-    else:
-        return None
-    response["ETag"] = current
-    response["Cache-Control"] = "no-cache"
-    return response
+def comparison_etag(*, group_id: int, group: RankingView, world: RankingView) -> str:
+    """The comparison's ETag: it moves with either of the two rankings it compares."""
+    return f'"cmp-{group_id}-{group.version}-{world.version}"'
 
 
 class LazyAuthMixin:
@@ -108,12 +89,13 @@ class GroupRankingsView(LazyAuthMixin, APIView):
         meta, current, body = group_ranking_cached(slug=slug)
         if meta and meta["public"] and not meta["hidden"]:
             # Readable by anyone: the caller's identity cannot change the answer.
-            if (cached := _cached_answer(request, current, body)) is not None:
+            if (cached := cached_answer(request, etag=current, body=body)) is not None:
                 return cached
         access = group_access(slug=slug, user=request.user)
         hidden = not results_visible_to(access=access, user=request.user)
         public = access.group.is_public and not access.group.results_hidden
-        return _ranking_response(request, access.group.scope, hidden=hidden, cacheable=public)
+        scope = Scope.group(access.group.pk)
+        return _ranking_response(request, scope, hidden=hidden, cacheable=public)
 
     def _round(self, request: Request, slug: str, number: int) -> Response | HttpResponse:
         """Round `number`'s stored ranking: same shape, order and read rules."""
@@ -132,9 +114,11 @@ class GlobalRankingsView(LazyAuthMixin, APIView):
 
     @extend_schema(responses={200: RankingSerializer, 304: None})
     def get(self, request: Request) -> Response | HttpResponse:
-        if (cached := _cached_answer(request, *ranking_cached(scope=GLOBAL_SCOPE))) is not None:
+        scope = Scope.global_()
+        current, body = ranking_cached(scope=scope)
+        if (cached := cached_answer(request, etag=current, body=body)) is not None:
             return cached
-        return _ranking_response(request, GLOBAL_SCOPE, cacheable=True)
+        return _ranking_response(request, scope, cacheable=True)
 
 
 class LonglistRankingsView(LazyAuthMixin, APIView):
@@ -146,7 +130,7 @@ class LonglistRankingsView(LazyAuthMixin, APIView):
     @extend_schema(responses={200: RankingSerializer, 304: None, 404: NOT_FOUND})
     def get(self, request: Request, slug: str) -> Response | HttpResponse:
         longlist = longlist_access(slug=slug, user=request.user)
-        scope = GLOBAL_SCOPE if longlist.is_default else list_scope(longlist.pk)
+        scope = Scope.global_() if longlist.is_default else Scope.longlist(longlist.pk)
         return _ranking_response(request, scope, cacheable=longlist.is_public)
 
 
@@ -157,23 +141,22 @@ class GroupComparisonView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(responses={200: ComparisonSerializer, 304: None, 404: NOT_FOUND})
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: Request, slug: str) -> Response | HttpResponse:
         access = group_access(slug=slug, user=request.user)
         if not results_visible_to(access=access, user=request.user):
-            hidden: dict[str, Any] = {"hidden": True, "rank_correlation": None, "results": []}
-            return Response(ComparisonSerializer(hidden).data)
-        group = ranking_get(scope=access.group.scope)
+            return hidden_answer({"rank_correlation": None, "results": []}, detail=False)
+        group = ranking_get(scope=Scope.group(access.group.pk))
         # Compared with the global ranking of the group's own list.
         longlist = access.group.longlist
-        world = ranking_get(scope=GLOBAL_SCOPE if longlist.is_default else list_scope(longlist.pk))
-        etag = f'"cmp-{access.group.pk}-{group.version}-{world.version}"'
-        if request.headers.get("If-None-Match") == etag:
-            response = Response(status=status.HTTP_304_NOT_MODIFIED)
-        else:
-            comparison = ranking_comparison(group=group, world=world)
-            response = Response(ComparisonSerializer(comparison).data)
-        response["ETag"] = etag
-        return response
+        world = ranking_get(
+            scope=Scope.global_() if longlist.is_default else Scope.longlist(longlist.pk)
+        )
+        return conditional_answer(
+            request,
+            etag=comparison_etag(group_id=access.group.pk, group=group, world=world),
+            build=lambda: ComparisonSerializer(ranking_comparison(group=group, world=world)).data,
+            revalidate=False,
+        )
 
 
 class TheoryDistributionView(APIView):

@@ -18,9 +18,8 @@ from impactboard.throttling import WriteThrottle
 from ..selectors.changes import changes_between
 from ..selectors.rounds import round_exists, round_list, submission_history
 from ..services.rounds import round_open_next
+from .answers import hidden_answer
 from .schema import round_number_param
-
-HIDDEN = "Results are hidden until you have rated in this group."
 
 
 class RoundSerializer(serializers.Serializer):
@@ -125,8 +124,7 @@ class ChangesView(APIView):
             if not round_exists(group=group, number=number):
                 raise Http404(f"No round {number} in this group.")
         if not results_visible_to(access=access, user=request.user):
-            body = {"hidden": True, "detail": HIDDEN, "from": first, "to": last}
-            return Response({**body, "summary": None, "results": []})
+            return hidden_answer({"from": first, "to": last, "summary": None, "results": []})
         changes = changes_between(group=group, first=first, last=last)
         return Response(ChangesSerializer({"hidden": False, **changes}).data)
 

@@ -6,6 +6,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
 from groups.models import DiscussionGroup
+from impactboard.parsing import ascii_int
 
 from ..selectors.rounds import round_exists
 
@@ -14,14 +15,22 @@ ROUND_PARAMETER = OpenApiParameter(
 )
 
 
+def round_number(raw: str | None) -> int | None:
+    """A round number as a client writes it (ASCII digits, 1..32767), or None. The one parse of
+    `?round=`, `?from=` and `?to=`, for the API and the pages alike."""
+    number = ascii_int(raw, max_digits=5)
+    return number if number is not None and 1 <= number <= 32767 else None
+
+
 def round_number_param(request: Request, name: str) -> int | None:
     """`?<name>=N` as a positive integer, None when absent; anything else is a 400 naming it."""
     raw = request.query_params.get(name)
     if raw is None:
         return None
-    if not raw.isdigit() or not 1 <= int(raw) <= 32767:
+    number = round_number(raw)
+    if number is None:
         raise ValidationError({name: ["A round is a positive whole number."]})
-    return int(raw)
+    return number
 
 
 def round_required(*, group: DiscussionGroup, number: int) -> int:

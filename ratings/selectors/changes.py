@@ -162,13 +162,13 @@ def round_feedback(*, group: DiscussionGroup, number: int) -> list[dict[str, Any
     feedback = []
     items = Theory.objects.filter(longlist_id=group.longlist_id, status=Theory.Status.ACTIVE)
     for theory in items.order_by("number"):
-        row = rows.get(theory.id, {})
+        row = rows.get(theory.id)
         feedback.append(
             {
                 "theory": theory,
-                "n": row.get("n", 0),
-                "median": row.get("median"),
-                "histogram": row.get("histogram", [0] * 10),
+                "n": row["n"] if row else 0,
+                "median": row["median"] if row else None,
+                "histogram": row["histogram"] if row else [0] * 10,
                 "for": top.get((theory.id, Comment.Stance.FOR)),
                 "against": top.get((theory.id, Comment.Stance.AGAINST)),
             }

@@ -11,42 +11,46 @@ from groups.access import GroupAccess, results_visible_in
 from groups.models import DiscussionGroup, Membership
 from theories.models import Theory
 
-from ..models import GLOBAL_SCOPE, LIST_SCOPE_PREFIX, Ranking, RankingRequest
+from ..maths.combine import global_ranking_of_groups
+from ..maths.comparison import histogram_of
+from ..maths.comparison import ranking_comparison as compare_rows
+from ..maths.ranking import ranking_build, ranking_summary
+from ..models import Ranking, RankingRequest
 from ..ranking_cache import RankingView
-from ..rankmath import histogram_of, ranking_rows, ranking_summary, ranking_uncertainty_add
-from ..rankmath import ranking_comparison as compare_rows
-from .rounds import round_scope_parse
+from ..scope import Scope
 
 
-def ranking_get(*, scope: str) -> RankingView:
+def ranking_get(*, scope: Scope) -> RankingView:
     """The stored ranking of `scope`. Never aggregates: a scope that has not been computed yet
     (no rating ever) reads as every theory unrated."""
-    stored = Ranking.objects.filter(scope=scope).first()
+    stored = Ranking.objects.filter(scope=scope.key).first()
     if stored is not None:
         summary = stored.summary or ranking_summary(stored.results)
         return RankingView(
             scope, stored.version, stored.computed_at, stored.raters, stored.results, summary
         )
-    rows = ranking_rows(list(_scope_items(scope)), [])
-    summary = ranking_summary(rows)
-    ranking_uncertainty_add(rows, summary)  # nothing rated: the same fields, saying why not
+    theories = list(_scope_items(scope))
+    if scope.is_global:  # no group counted yet: the same fields, saying why not
+        rows, summary = global_ranking_of_groups(theories, [])
+        return RankingView(scope, 0, None, 0, rows, summary)
+    # Nothing rated: the same fields, saying why not.
+    rows, summary = ranking_build(theories, {})
     return RankingView(scope, 0, None, 0, rows, summary)
 
 
-def _scope_items(scope: str) -> QuerySet[Theory]:
+def _scope_items(scope: Scope) -> QuerySet[Theory]:
     """The items a scope ranks: its group's list's active items (a group or one of its rounds),
-    or the default list's for the global ranking."""
+    a list's for its own global ranking, or the default list's for the global ranking."""
     items = Theory.objects.filter(status=Theory.Status.ACTIVE).order_by("number")
-    if scope == GLOBAL_SCOPE:
-        return items.filter(longlist__is_default=True)
-    if scope.startswith(LIST_SCOPE_PREFIX):
-        return items.filter(longlist_id=int(scope.removeprefix(LIST_SCOPE_PREFIX)))
-    group_id, _ = round_scope_parse(scope)
-    return items.filter(longlist__groups__pk=group_id)
+    if scope.longlist_id is not None:
+        return items.filter(longlist_id=scope.longlist_id)
+    if scope.group_id is not None:
+        return items.filter(longlist__groups__pk=scope.group_id)
+    return items.filter(longlist__is_default=True)
 
 
 def ranking_global() -> RankingView:
-    return ranking_get(scope=GLOBAL_SCOPE)
+    return ranking_get(scope=Scope.global_())
 
 
 def rankings_of_groups(*, groups: list[DiscussionGroup]) -> dict[int, RankingView]:
@@ -56,20 +60,21 @@ def rankings_of_groups(*, groups: list[DiscussionGroup]) -> dict[int, RankingVie
     return {r.group_id: RankingView.of(r) for r in stored if r.group_id is not None}
 
 
-def ranking_scopes_stale(*, older_than: timedelta) -> list[str]:
+def ranking_scopes_stale(*, older_than: timedelta) -> list[Scope]:
     """Scopes with recompute requests older than `older_than`: their normal enqueue was lost
     (broker down, worker killed) and the sweeper must relay them."""
     cutoff = timezone.now() - older_than
-    return list(
+    keys = (
         RankingRequest.objects.filter(created_at__lte=cutoff)
         .order_by()
         .values_list("scope", flat=True)
         .distinct()
     )
+    return [Scope.parse(key) for key in keys]
 
 
 def ranking_comparison(*, group: RankingView, world: RankingView) -> dict[str, Any]:
-    """Group rank beside global rank per theory, with Kendall's tau-b (see rankmath)."""
+    """Group rank beside global rank per theory, with Kendall's tau-b (ratings.maths.comparison)."""
     return compare_rows(group_rows=group.results, global_rows=world.results)
 
 
@@ -80,7 +85,7 @@ def theory_distribution(*, theory: Theory, user: User | AnonymousUser) -> dict[s
     groups."""
     result: dict[str, Any] = {
         "theory": {"id": theory.id, "number": theory.number, "title": theory.title},
-        "all_public": histogram_of(ranking_get(scope=GLOBAL_SCOPE).results, theory.id),
+        "all_public": histogram_of(ranking_get(scope=Scope.global_()).results, theory.id),
         "groups": [],
     }
     if user.is_authenticated:

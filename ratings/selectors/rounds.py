@@ -19,27 +19,19 @@ from groups.models import DiscussionGroup, Participant
 from theories.models import Theory
 
 from ..models import Round, Submission, SubmissionItem
+from ..scope import Scope
 
 
-def round_scope(*, group: DiscussionGroup, number: int) -> str:
-    """The stored ranking scope of a group's round `number`: `round:<group id>:<number>`. While a
-    group has never left round 1, its round-1 results are its current results, so they are the
-    group's own ranking."""
+def round_scope(*, group: DiscussionGroup, number: int) -> Scope:
+    """The stored ranking of a group's round `number`. While a group has never left round 1,
+    its round-1 results are its current results, so they are the group's own ranking."""
     if group.current_round == 1:
-        return group.scope
-    return f"round:{group.pk}:{number}"
+        return Scope.group(group.pk)
+    return Scope.round(group.pk, number)
 
 
-def open_round_scope(*, group: DiscussionGroup) -> str:
+def open_round_scope(*, group: DiscussionGroup) -> Scope:
     return round_scope(group=group, number=group.current_round)
-
-
-def round_scope_parse(scope: str) -> tuple[int, int | None]:
-    """(group id, round number or None) of a group's scope: `group:<id>` or `round:<id>:<n>`."""
-    if scope.startswith("round:"):
-        group_id, number = scope.removeprefix("round:").split(":")
-        return int(group_id), int(number)
-    return int(scope.removeprefix("group:")), None
 
 
 _LAST_IN_ROUND = """

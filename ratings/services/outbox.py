@@ -17,32 +17,34 @@ from django.db import transaction
 
 from impactboard.cache import CACHE_ERRORS, cache_guard, fail_open
 
-from ..models import GLOBAL_SCOPE, RankingRequest
+from ..models import RankingRequest
+from ..scope import Scope
 
 logger = logging.getLogger(__name__)
 
 RECOMPUTE_TASK = "ratings.tasks.rankings_recompute"
 
 
-def queued_key(scope: str) -> str:
-    return f"rankings:queued:{scope}"
+def queued_key(scope: Scope) -> str:
+    return f"rankings:queued:{scope.key}"
 
 
-def _recompute_send(scope: str, *, countdown: float) -> None:
-    """Enqueue the recompute task of `scope` by name. A signature resolves to the registered
-    task, so CELERY_TASK_ALWAYS_EAGER (no Redis) still runs it in-process."""
-    current_app.signature(RECOMPUTE_TASK, args=(scope,)).apply_async(countdown=countdown)
+def _recompute_send(scope: Scope, *, countdown: float) -> None:
+    """Enqueue the recompute task of `scope` by name (its argument is the scope's key). A
+    signature resolves to the registered task, so CELERY_TASK_ALWAYS_EAGER (no Redis) still runs
+    it in-process."""
+    current_app.signature(RECOMPUTE_TASK, args=(scope.key,)).apply_async(countdown=countdown)
 
 
-def rankings_mark_stale(*, scopes: Iterable[str]) -> None:
+def rankings_mark_stale(*, scopes: Iterable[Scope]) -> None:
     """Record in the caller's transaction that these rankings are stale, and enqueue their
     recompute once it commits. The outbox rows outlive a broker outage; the sweeper relays them."""
     scopes = list(scopes)
-    RankingRequest.objects.bulk_create(RankingRequest(scope=s) for s in scopes)
+    RankingRequest.objects.bulk_create(RankingRequest(scope=s.key) for s in scopes)
     transaction.on_commit(partial(rankings_enqueue, scopes), robust=True)
 
 
-def rankings_enqueue(scopes: Iterable[str]) -> None:
+def rankings_enqueue(scopes: Iterable[Scope]) -> None:
     """Queue one recompute per scope, coalescing bursts.
 
     How a burst is coalesced: a cache key `rankings:queued:<scope>` is added (atomic SET NX) before
@@ -65,7 +67,7 @@ def rankings_enqueue(scopes: Iterable[str]) -> None:
                 # from being recomputed back-to-back under a busy workshop.
                 window = (
                     settings.RANKINGS_GLOBAL_COALESCE_SECONDS
-                    if scope == GLOBAL_SCOPE
+                    if scope.is_global
                     else settings.RANKINGS_COALESCE_SECONDS
                 )
                 try:
@@ -76,13 +78,13 @@ def rankings_enqueue(scopes: Iterable[str]) -> None:
                     raise
 
 
-def rankings_queued_clear(*, scope: str) -> None:
+def rankings_queued_clear(*, scope: Scope) -> None:
     """Called as a recompute starts: from now on a new submission must queue a fresh run."""
     with cache_guard("clear the queued mark"):
         cache.delete(queued_key(scope))
 
 
-def rankings_queued(*, scopes: list[str]) -> set[str]:
+def rankings_queued(*, scopes: list[Scope]) -> set[Scope]:
     """Which of `scopes` have a recompute waiting in the queue (none known if the cache is down)."""
     if not scopes:
         return set()

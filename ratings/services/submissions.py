@@ -14,6 +14,7 @@ from impactboard.errors import Conflict, DomainError
 from theories.models import Theory
 
 from ..models import Rating, Submission, SubmissionItem
+from ..scope import Scope
 from .outbox import rankings_mark_stale
 
 
@@ -241,5 +242,5 @@ def _submission_write(
             Rating.objects.filter(participant=participant, theory_id__in=removed).delete()
         # The group's ranking only: the global one is summed from the group rankings, so the
         # group's recompute marks it stale in turn (see ranking_recompute).
-        rankings_mark_stale(scopes=[group.scope])
+        rankings_mark_stale(scopes=[Scope.group(group.pk)])
     return submission

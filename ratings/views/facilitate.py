@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from groups.access import Need, group_access
 from groups.forms import GroupSettingsForm
 from groups.models import DiscussionGroup
-from groups.selectors import group_members
+from groups.selectors import group_guests, group_members, group_newcomers
 from groups.services import group_update
 from impactboard.request_types import AuthedHttpRequest
 
@@ -45,6 +45,10 @@ def group_facilitate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         reverse("group_invite", kwargs={"slug": group.slug, "code": group.join_code})
     )
     progress = group_rating_progress(group=group)
+    guests = group_guests(group=group)
+    members = list(group_members(group=group))
+    for m in members:
+        m.guest = guests.get(m.user_id)  # type: ignore[attr-defined]
     return render(
         request,
         "ratings/facilitate/settings.html",
@@ -55,7 +59,8 @@ def group_facilitate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "invite_url": invite_url,
             "progress": progress,
             "rated_count": sum(1 for p in progress if p.rated),
-            "members": group_members(group=group),
+            "members": members,
+            "newcomers": group_newcomers(group=group),
             "total": 20,
         },
         status=status,

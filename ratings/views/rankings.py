@@ -8,6 +8,7 @@ from groups.access import group_access, results_visible_to
 from groups.selectors import group_member_count
 from theories.models import Theory
 
+from ..scope import Scope
 from ..selectors import group_rated_counts, ranking_get
 from .rounds import rounds_context
 
@@ -15,7 +16,7 @@ from .rounds import rounds_context
 def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     access = group_access(slug=slug, user=request.user)
     group = access.group
-    ranking = ranking_get(scope=group.scope)
+    ranking = ranking_get(scope=Scope.group(group.pk))
     invite_url = None
     if access.is_facilitator:
         invite_url = request.build_absolute_uri(

@@ -14,6 +14,8 @@ from impactboard.errors import DomainError
 from impactboard.request_types import AuthedHttpRequest
 from theories.models import Theory
 
+from ..api.schema import round_number
+from ..scope import Scope
 from ..selectors import ranking_get, ratings_current
 from ..selectors.changes import changes_between, round_feedback
 from ..selectors.rounds import round_exists, round_list, submission_history
@@ -41,9 +43,10 @@ def _round_choice(request: HttpRequest, name: str) -> int | None:
     raw = request.GET.get(name)
     if raw in (None, ""):
         return None
-    if not raw.isdigit() or not 1 <= int(raw) <= 32767:
+    number = round_number(raw)
+    if number is None:
         raise Http404("No such round.")
-    return int(raw)
+    return number
 
 
 def changes_page(request: HttpRequest, slug: str) -> HttpResponse:
@@ -90,7 +93,8 @@ def my_history(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     visible = results_visible_to(access=access, user=request.user)
     medians = {}
     if visible:
-        medians = {r["theory"]["id"]: r["median"] for r in ranking_get(scope=group.scope).results}
+        current = ranking_get(scope=Scope.group(group.pk)).results
+        medians = {r["theory"]["id"]: r["median"] for r in current}
     rows = []
     for rating in ratings_current(participant=participant):
         median = medians.get(rating.theory_id)

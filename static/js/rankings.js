@@ -11,6 +11,10 @@
 
   const fmt = (v, d) => (v === null || v === undefined ? "–" : Number(v).toFixed(d));
   const label = (row) => `${row.theory.number}. ${row.theory.title}`;
+  // The ranking table's columns, as the page drew them (ratings/ranking_columns.py: the same
+  // list for the page, this script and the CSV export).
+  const columnList = document.getElementById("ranking-columns");
+  const COLUMNS = columnList ? JSON.parse(columnList.textContent) : [];
 
   function cell(text, numeric) {
     const td = document.createElement("td");
@@ -45,6 +49,24 @@
       td.append(label, " ", words);
     });
     return td;
+  }
+
+  function theoryCell(row) {
+    const td = document.createElement("td");
+    const num = document.createElement("span");
+    num.className = "theory-number";
+    num.textContent = row.theory.number + ".";
+    td.append(num, " " + row.theory.title);
+    return td;
+  }
+
+  // One cell of `row` as the column says (its kind, its decimals).
+  function columnCell(row, column) {
+    if (column.kind === "rank") return rankCell(row);
+    if (column.kind === "theory") return theoryCell(row);
+    if (column.kind === "pattern") return patternCell(row);
+    const value = row[column.key];
+    return cell(column.digits === null ? String(value) : fmt(value, column.digits), true);
   }
 
   function renderUncertainty(root, summary) {
@@ -87,18 +109,8 @@
       if (row.n === 0) tr.classList.add("unrated");
       if (row.thin && row.n > 0) tr.classList.add("thin");
       if (highlight && old.get(tr.dataset.theory) !== tr.dataset.sig) tr.classList.add("changed");
-      const title = document.createElement("td");
-      const num = document.createElement("span");
-      num.className = "theory-number";
-      num.textContent = row.theory.number + ".";
-      title.append(num, " " + row.theory.title);
       if (row.tier) tr.dataset.tier = String(row.tier);
-      tr.append(
-        rankCell(row),
-        title, cell(String(row.n), true), cell(fmt(row.mean, 2), true),
-        cell(fmt(row.median, 1), true), cell(fmt(row.stdev, 2), true),
-        cell(fmt(row.controversy, 2), true), patternCell(row),
-      );
+      tr.append(...COLUMNS.map((column) => columnCell(row, column)));
       return tr;
     });
     tbody.replaceChildren(...rows);
@@ -107,6 +119,8 @@
   function renderMeta(root, data) {
     const raters = root.querySelector('[data-field="raters"]');
     if (raters) raters.textContent = String(data.raters);
+    const groups = root.querySelector('[data-field="groups"]');
+    if (groups && data.groups !== undefined) groups.textContent = String(data.groups);
     const time = root.querySelector('[data-field="computed_at"]');
     if (time && data.computed_at) {
       time.dateTime = data.computed_at;

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from groups.models import DiscussionGroup
 
-from ...models import GLOBAL_SCOPE
+from ...scope import Scope
 from ...services import ranking_recompute
 
 
@@ -10,7 +10,8 @@ class Command(BaseCommand):
     help = "Rebuild every stored ranking from the ratings (derived data, always rebuildable)."
 
     def handle(self, *args: object, **options: object) -> None:
-        scopes = [g.scope for g in DiscussionGroup.objects.only("id")] + [GLOBAL_SCOPE]
+        groups = DiscussionGroup.objects.values_list("pk", flat=True)
+        scopes = [Scope.group(pk) for pk in groups] + [Scope.global_()]
         for scope in scopes:
             ranking_recompute(scope=scope, force=True)
         self.stdout.write(self.style.SUCCESS(f"Recomputed {len(scopes)} rankings."))

@@ -9,6 +9,7 @@ from groups.models import DiscussionGroup, Participant
 from theories.models import Theory
 
 from ...models import Submission
+from ...scope import Scope
 from ...services import RatingItem, ranking_recompute, rating_submission_create
 
 DEMO_SLUG = "demo-reading-group"
@@ -58,6 +59,6 @@ class Command(BaseCommand):
                     source=Submission.Source.IMPORT,
                     note="demo data",
                 )
-        ranking_recompute(scope=group.scope, force=True)
-        ranking_recompute(scope="global", force=True)
+        ranking_recompute(scope=Scope.group(group.pk), force=True)
+        ranking_recompute(scope=Scope.global_(), force=True)
         self.stdout.write(self.style.SUCCESS(f"Seeded the demo group /groups/{DEMO_SLUG}/"))

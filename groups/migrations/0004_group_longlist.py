@@ -1,5 +1,5 @@
 """Every group rates a longlist; the existing groups rate the default one (the 20 theories).
-Historical models only. The field becomes required in 0003, in its own transaction, so that
+Historical models only. The field becomes required in 0005, in its own transaction, so that
 PostgreSQL never alters a table with pending row updates."""
 
 import django.db.models.deletion
@@ -26,7 +26,7 @@ def groups_on_the_default_list(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("groups", "0001_initial"),
+        ("groups", "0003_group_size_and_newcomers"),
         ("theories", "0005_items_in_lists"),
     ]
 

@@ -1,31 +1,29 @@
 """Figure JSON next to each ranking: the same read rules and the same ETag / 304 rules as the
-answer it is drawn from, so a poll that finds nothing new costs a 304 here too."""
+answer it is drawn from, so a poll that finds nothing new costs a 304 here too. The figures
+themselves come from `charts`, the pure library that draws them."""
 
 from typing import Any
 
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from charts.figures import ranking_figures
+from charts.group_vs_global import comparison_figure, distribution_figure
 from groups.access import group_access, results_visible_to
-from ratings.models import GLOBAL_SCOPE
-from ratings.selectors import (
-    ranking_comparison,
-    ranking_get,
-    ranking_payload,
-    theory_distribution,
-)
 from theories.access import theory_for
 
-from .figures import ranking_figures
-from .more_figures import comparison_figure, distribution_figure
+from ..scope import Scope
+from ..selectors import ranking_comparison, ranking_get, ranking_payload, theory_distribution
+from .answers import conditional_answer, hidden_answer
+from .rankings import comparison_etag
 
 # Bump when the figures change shape, so that browsers holding an old ETag get the new ones.
 FIGURES_VERSION = 1
-HIDDEN_DETAIL = "Results are hidden until you have rated in this group."
 
 FIGURE = serializers.DictField(help_text="A plotly figure: data, layout, config, empty, message.")
 FiguresSerializer = inline_serializer(
@@ -56,17 +54,7 @@ def figures_etag(etag: str) -> str:
     return f'"fig{FIGURES_VERSION}-{etag.strip(chr(34))}"'
 
 
-def _answer(request: Request, etag: str, build: Any) -> Response:
-    if request.headers.get("If-None-Match") == etag:
-        response = Response(status=status.HTTP_304_NOT_MODIFIED)
-    else:
-        response = Response(build())
-    response["ETag"] = etag
-    response["Cache-Control"] = "no-cache"
-    return response
-
-
-def _ranking_figures_answer(request: Request, scope: str) -> Response:
+def _ranking_figures_answer(request: Request, scope: Scope) -> Response | HttpResponse:
     ranking = ranking_get(scope=scope)
 
     def build() -> dict[str, Any]:
@@ -78,7 +66,7 @@ def _ranking_figures_answer(request: Request, scope: str) -> Response:
             "figures": ranking_figures(payload),
         }
 
-    return _answer(request, figures_etag(ranking.etag), build)
+    return conditional_answer(request, etag=figures_etag(ranking.etag), build=build)
 
 
 class GroupRankingFiguresView(APIView):
@@ -87,21 +75,13 @@ class GroupRankingFiguresView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(responses={200: FiguresSerializer, 304: None, 404: NOT_FOUND})
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: Request, slug: str) -> Response | HttpResponse:
         access = group_access(slug=slug, user=request.user)
         if not results_visible_to(access=access, user=request.user):
             # The rankings API's hidden answer: no aggregate, no ETag that could leak one.
-            ranking = ranking_get(scope=access.group.scope)
-            return Response(
-                {
-                    "computed_at": None,
-                    "raters": ranking.raters,
-                    "hidden": True,
-                    "detail": HIDDEN_DETAIL,
-                    "figures": {},
-                }
-            )
-        return _ranking_figures_answer(request, access.group.scope)
+            ranking = ranking_get(scope=Scope.group(access.group.pk))
+            return hidden_answer({"figures": {}}, raters=ranking.raters)
+        return _ranking_figures_answer(request, Scope.group(access.group.pk))
 
 
 class GlobalRankingFiguresView(APIView):
@@ -110,8 +90,8 @@ class GlobalRankingFiguresView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(responses={200: FiguresSerializer, 304: None})
-    def get(self, request: Request) -> Response:
-        return _ranking_figures_answer(request, GLOBAL_SCOPE)
+    def get(self, request: Request) -> Response | HttpResponse:
+        return _ranking_figures_answer(request, Scope.global_())
 
 
 class GroupComparisonFigureView(APIView):
@@ -120,17 +100,21 @@ class GroupComparisonFigureView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(responses={200: OneFigureSerializer, 304: None, 404: NOT_FOUND})
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: Request, slug: str) -> Response | HttpResponse:
         access = group_access(slug=slug, user=request.user)
         if not results_visible_to(access=access, user=request.user):
-            return Response({"hidden": True, "figure": None})
-        group = ranking_get(scope=access.group.scope)
-        world = ranking_get(scope=GLOBAL_SCOPE)
-        etag = figures_etag(f"cmp-{access.group.pk}-{group.version}-{world.version}")
-        return _answer(
+            return hidden_answer({"figure": None}, detail=False)
+        group = ranking_get(scope=Scope.group(access.group.pk))
+        # Compared with the global ranking of the group's own list, as GroupComparisonView does.
+        longlist = access.group.longlist
+        world = ranking_get(
+            scope=Scope.global_() if longlist.is_default else Scope.longlist(longlist.pk)
+        )
+        etag = comparison_etag(group_id=access.group.pk, group=group, world=world)
+        return conditional_answer(
             request,
-            etag,
-            lambda: {
+            etag=figures_etag(etag),
+            build=lambda: {
                 "hidden": False,
                 "figure": comparison_figure(ranking_comparison(group=group, world=world)),
             },

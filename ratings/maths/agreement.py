@@ -2,7 +2,7 @@
 W for the whole group, and comparisons of the group's order with reference orders (Kendall's
 tau-b with a bootstrap interval, rank-biased overlap).
 
-Pure computation (numpy and scipy, no Django), deterministic like `ratings.uncertainty`, whose
+Pure computation (numpy and scipy, no Django), deterministic like `rank_intervals`, whose
 resamples the reference comparisons reuse. The plain-words account of each figure is
 docs/methods.md.
 """
@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats as sps
 
-from .uncertainty import CONFIDENCE, MIN_RATERS, RankIntervals, _and_list, _as_matrix
+from .rank_intervals import CONFIDENCE, MIN_RATERS, RankIntervals, _and_list, _as_matrix
 
 # --- 3. split, spread, consensus ------------------------------------------------------------------
 

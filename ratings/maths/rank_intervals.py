@@ -1,5 +1,5 @@
 """How sure a small group's ranking is: rank intervals and tiers. The per-theory flags, Kendall's
-W and the comparisons with reference orders are in `ratings.agreement`.
+W and the comparisons with reference orders are in `agreement`.
 
 Pure computation (numpy and scipy, no Django): the recompute task hands in the raters × theories
 matrix of scores (NaN = not rated) or the per-theory ten-bin histograms, and stores what comes

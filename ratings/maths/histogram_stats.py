@@ -3,7 +3,7 @@
 Never from individual ratings: the database hands us counts per score, and everything here is
 exact arithmetic on those counts (Fractions), converted to float at the end. Distributions and
 rank correlations come from scipy; tests check the exact code against numpy, scipy and the
-`krippendorff` package. Rank intervals, tiers and flags live in `uncertainty`.
+`krippendorff` package. Rank intervals and tiers live in `rank_intervals`, flags in `agreement`.
 """
 
 import functools

@@ -1,5 +1,7 @@
-"""The group-against-global and the theory-distribution charts (the ranking's own charts are in
-charts/figures.py, with the rules every figure follows)."""
+"""The charts that set a group beside all public groups: its ranks against the global ranks
+(the comparison), and one theory's score shares across all public groups and in each of the
+viewer's groups (the distribution). The ranking's own charts are in charts/figures.py, with the
+rules every figure follows."""
 
 from typing import Any
 

@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("groups", "0002_group_longlist")]
+    dependencies = [("groups", "0004_group_longlist")]
 
     operations = [
         migrations.AlterField(

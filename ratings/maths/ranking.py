@@ -1,21 +1,26 @@
 """The ranking maths: ranked rows and the ranking's summary, built from ten-bin histograms, and
 the English sentences about them. Pure: no Django, no database, no cache; the statistics of one
-histogram come from `ratings.statistics`."""
+histogram come from `histogram_stats`.
+
+`RankingRow` is the row of every ranking (a group's, a round's, the global one), and `_row` the
+one place it is built; `ranking_uncertainty_add` fills its rank interval and tier. It is stored
+as is (`Ranking.results`), answered as is by the rankings API, drawn by `charts` and listed by
+`ratings.ranking_columns` (the page's table, its script and the CSV export).
+"""
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Protocol
+from typing import Any, NotRequired, Protocol, TypedDict
 
 import numpy as np
 
 from .agreement import compare_orders, kendall_w, theory_flags
-from .statistics import (
+from .histogram_stats import (
     alpha_reading,
-    kendall_tau_b,
     krippendorff_alpha_interval,
     mean_interval_95,
     stats_from_histogram,
 )
-from .uncertainty import (
+from .rank_intervals import (
     CONFIDENCE,
     RESAMPLES,
     rank_intervals,
@@ -39,9 +44,84 @@ class TheoryLike(Protocol):
     def title(self) -> str: ...
 
 
+class TheoryRef(TypedDict):
+    id: int
+    number: int
+    title: str
+
+
+class RankingRow(TypedDict):
+    """One theory in a ranking. The keys are in the order the API has always answered them (the
+    rendered body of a stored ranking is cached byte for byte).
+
+    A new statistic of a theory takes four files: its computation (`histogram_stats`, from the
+    histogram), its key here and in `_row`, its column in `ratings/ranking_columns.py` (the
+    page's table, the page script and the CSV follow it), and its field in the schema
+    (`RankingRowSerializer`, ratings/serializers.py). Stored rankings gain it when recomputed
+    (`manage.py recompute_rankings`)."""
+
+    rank: int  # 1, 2, 3, … in the contract's order: mean, median desc, theory number asc
+    theory: TheoryRef
+    n: int
+    mean: float | None
+    median: float | None
+    stdev: float | None  # sample SD (n − 1); None when n < 2
+    histogram: list[int]  # ten counts, scores 1..10
+    controversy: float | None  # Gini's mean difference between two raters' scores
+    ci_low: float | None  # 95% t-interval of the mean
+    ci_high: float | None
+    thin: bool  # n < 3: too few ratings to read much into
+    rank_interval: list[int] | None  # [low, high], by ranking_uncertainty_add
+    tier: int | None  # by ranking_uncertainty_add
+    flags: list[str]  # at most one of split, spread, consensus
+    in_words: str  # the counts behind the flags
+    groups: NotRequired[int]  # a ranking of groups only: the groups that rated it
+
+
+def _row(theory: TheoryLike, histogram: list[int]) -> RankingRow:
+    """The row of one theory from its histogram, unranked (rank 0) and without its interval and
+    tier: the ranking sets those once it has every row."""
+    stats = stats_from_histogram(histogram)
+    interval = mean_interval_95(stats)
+    flags = theory_flags(histogram)
+    return {
+        "rank": 0,
+        "theory": {"id": theory.id, "number": theory.number, "title": theory.title},
+        "n": stats.n,
+        "mean": stats.mean,
+        "median": stats.median,
+        "stdev": stats.stdev,
+        "histogram": histogram,
+        "controversy": stats.controversy,
+        "ci_low": interval[0] if interval else None,
+        "ci_high": interval[1] if interval else None,
+        "thin": stats.n < 3,
+        "rank_interval": None,
+        "tier": None,
+        "flags": flags.flags,
+        "in_words": flags.words,
+    }
+
+
+def ranking_build(
+    theories: Sequence[TheoryLike],
+    histograms: dict[int, list[int]],
+    *,
+    scores: Iterable[tuple[int, int, int]] | None = None,
+    references: Sequence["Reference"] = (),
+) -> tuple[list[RankingRow], dict[str, Any]]:
+    """A whole ranking: its ranked rows and its summary, how sure the order is included (see
+    `ranking_uncertainty_add` for `scores` and `references`). What the recompute stores, and what
+    a scope never computed reads as (no histograms: every theory unrated)."""
+    rows = ranking_rows_from_histograms(theories, histograms)
+    summary = ranking_summary(rows)
+    ranking_uncertainty_add(rows, summary, scores=scores, references=references)
+    return rows, summary
+
+
 def ranking_rows(
     theories: Sequence[TheoryLike], counts: Iterable[tuple[int, int, int]]
-) -> list[dict[str, Any]]:
+) -> list[RankingRow]:
     """Ranked rows from (theory_id, score, count) triples: statistics per theory from its
     ten-bin histogram, ordered by mean desc, median desc, theory number asc, unrated last."""
     histograms: dict[int, list[int]] = {}
@@ -52,34 +132,11 @@ def ranking_rows(
 
 def ranking_rows_from_histograms(
     theories: Sequence[TheoryLike], histograms: dict[int, list[int]]
-) -> list[dict[str, Any]]:
+) -> list[RankingRow]:
     """Ranked rows from one ten-bin histogram per theory id (see `ranking_rows`); a theory
-    missing from `histograms` is unrated."""
-    rows: list[dict[str, Any]] = []
-    for theory in theories:
-        histogram = histograms.get(theory.id) or [0] * 10
-        stats = stats_from_histogram(histogram)
-        interval = mean_interval_95(stats)
-        flags = theory_flags(histogram)
-        rows.append(
-            {
-                "theory": {"id": theory.id, "number": theory.number, "title": theory.title},
-                "n": stats.n,
-                "mean": stats.mean,
-                "median": stats.median,
-                "stdev": stats.stdev,
-                "histogram": histogram,
-                "controversy": stats.controversy,
-                "ci_low": interval[0] if interval else None,
-                "ci_high": interval[1] if interval else None,
-                "thin": stats.n < 3,  # too few ratings to read much into
-                # Filled by `ranking_uncertainty_add` (the recompute); unknown until then.
-                "rank_interval": None,
-                "tier": None,
-                "flags": flags.flags,
-                "in_words": flags.words,
-            }
-        )
+    missing from `histograms` is unrated. Rank intervals and tiers are None until
+    `ranking_uncertainty_add` fills them."""
+    rows = [_row(theory, histograms.get(theory.id) or [0] * 10) for theory in theories]
     rows.sort(
         key=lambda r: (
             r["n"] == 0,
@@ -88,10 +145,12 @@ def ranking_rows_from_histograms(
             r["theory"]["number"],
         )
     )
-    return [{"rank": rank, **row} for rank, row in enumerate(rows, start=1)]
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank
+    return rows
 
 
-def ranking_summary(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def ranking_summary(rows: Sequence[RankingRow]) -> dict[str, Any]:
     """Ranking-level figures: inter-rater agreement, and the most controversial of the highly
     rated theories (the source post's own observation), named in a sentence."""
     alpha = krippendorff_alpha_interval([r["histogram"] for r in rows])
@@ -106,65 +165,30 @@ def ranking_summary(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "interval_method": "95% t-interval of the mean: mean ± t(0.975, n−1) · SD / √n",
         "most_controversial_highly_rated": None,
     }
-    rated = [r for r in rows if r["n"] >= 2]
+    # (row, mean, controversy) of the theories rated twice or more: both are then defined.
+    rated = [
+        (r, mean, controversy)
+        for r in rows
+        if r["n"] >= 2
+        and (mean := r["mean"]) is not None
+        and (controversy := r["controversy"]) is not None
+    ]
     if rated:
-        means = sorted(r["mean"] for r in rated)
+        means = sorted(mean for _, mean, _ in rated)
         median_mean = means[len(means) // 2]
-        high = [r for r in rated if r["mean"] >= median_mean]
-        top = max(high, key=lambda r: (r["controversy"], r["mean"]))
-        if top["controversy"] > 0:
+        high = [entry for entry in rated if entry[1] >= median_mean]
+        top, top_mean, top_controversy = max(high, key=lambda entry: (entry[2], entry[1]))
+        if top_controversy > 0:
             theory = top["theory"]
             summary["most_controversial_highly_rated"] = {
                 "theory": theory,
                 "sentence": (
                     f"{theory['number']}. {theory['title']} is the most controversial of the "
-                    f"highly rated theories: it averages {top['mean']:.1f}, yet two raters differ "
-                    f"by {top['controversy']:.1f} points on average."
+                    f"highly rated theories: it averages {top_mean:.1f}, yet two raters differ "
+                    f"by {top_controversy:.1f} points on average."
                 ),
             }
     return summary
-
-
-def ranking_comparison(
-    *, group_rows: Sequence[dict[str, Any]], global_rows: Sequence[dict[str, Any]]
-) -> dict[str, Any]:
-    """Group rank beside global rank per theory, and Kendall's tau-b between the group's and the
-    global means over the theories rated in both (no re-aggregation: two stored rankings)."""
-    by_theory = {r["theory"]["id"]: r for r in global_rows}
-    rows, pairs = [], []
-    for row in group_rows:
-        other = by_theory.get(row["theory"]["id"])
-        rows.append(
-            {
-                "theory": row["theory"],
-                "group_rank": row["rank"] if row["n"] else None,
-                "global_rank": other["rank"] if other and other["n"] else None,
-                "group_mean": row["mean"],
-                "global_mean": other["mean"] if other else None,
-                "group_n": row["n"],
-                "global_n": other["n"] if other else 0,
-            }
-        )
-        if row["n"] and other and other["n"]:
-            pairs.append((row["mean"], other["mean"]))
-    tau = kendall_tau_b([p[0] for p in pairs], [p[1] for p in pairs]) if len(pairs) >= 2 else None
-    return {
-        "hidden": False,
-        "rank_correlation": {
-            "method": "Kendall's tau-b between group and global means, theories rated in both",
-            "value": tau,
-            "pairs": len(pairs),
-        },
-        "results": rows,
-    }
-
-
-def histogram_of(rows: Sequence[dict[str, Any]] | None, theory_id: int) -> dict[str, Any]:
-    """One theory's n, mean and histogram in a ranking's rows (unrated if absent)."""
-    row = next((r for r in rows or [] if r["theory"]["id"] == theory_id), None)
-    if row is None:
-        return {"n": 0, "mean": None, "histogram": [0] * 10}
-    return {"n": row["n"], "mean": row["mean"], "histogram": row["histogram"]}
 
 
 #: A reference order to compare a group's order with: key (as the contract names it: "post",
@@ -215,7 +239,7 @@ BOOTSTRAP_MAX_RATERS = 60
 
 
 def ranking_uncertainty_add(
-    rows: list[dict[str, Any]],
+    rows: list[RankingRow],
     summary: dict[str, Any],
     *,
     scores: Iterable[tuple[int, int, int]] | None = None,
