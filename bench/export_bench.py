@@ -42,6 +42,7 @@ from rest_framework.test import APIRequestFactory  # noqa: E402
 from exports.api import RatingsCSVView  # noqa: E402
 from groups.models import DiscussionGroup  # noqa: E402
 from ratings.models import Rating  # noqa: E402
+from theories.models import Longlist  # noqa: E402
 
 SLUG = "bench-export"
 
@@ -58,7 +59,11 @@ def seed(raters: int, reseed: bool) -> DiscussionGroup:
     if group is not None:
         group.delete()
     group = DiscussionGroup.objects.create(
-        slug=SLUG, name="Export bench", visibility="public", results_hidden=False
+        slug=SLUG,
+        name="Export bench",
+        visibility="public",
+        results_hidden=False,
+        longlist=Longlist.objects.get(is_default=True),
     )
     started = time.perf_counter()
     with connection.cursor() as cursor:
@@ -78,7 +83,8 @@ def seed(raters: int, reseed: bool) -> DiscussionGroup:
                         ELSE '=formula ' || p.id END,
                       now()
                FROM ratings_participant p CROSS JOIN theories_theory t
-               WHERE p.group_id = %s""",
+               WHERE p.group_id = %s AND t.longlist_id = (SELECT longlist_id
+                 FROM ratings_discussiongroup WHERE id = p.group_id)""",
             [group.pk],
         )
         cursor.execute("ANALYZE ratings_rating")

@@ -42,6 +42,7 @@ from django.db import connection  # noqa: E402
 from groups.models import DiscussionGroup  # noqa: E402
 from ratings.selectors.changes import changes_between  # noqa: E402
 from ratings.selectors.rounds import round_histograms  # noqa: E402
+from theories.models import Longlist  # noqa: E402
 
 SLUG = "bench-rounds"
 
@@ -49,7 +50,11 @@ SLUG = "bench-rounds"
 def seed(members: int, rounds: int) -> DiscussionGroup:
     DiscussionGroup.objects.filter(slug=SLUG).delete()
     group = DiscussionGroup.objects.create(
-        slug=SLUG, name="Rounds bench", visibility="public", current_round=rounds
+        slug=SLUG,
+        name="Rounds bench",
+        visibility="public",
+        current_round=rounds,
+        longlist=Longlist.objects.get(is_default=True),
     )
     with connection.cursor() as cursor:
         cursor.execute(
@@ -73,7 +78,8 @@ def seed(members: int, rounds: int) -> DiscussionGroup:
                          (submission_id, theory_id, score, rationale)
                        SELECT s.id, t.id, 1 + (s.participant_id * 7 + t.number * 3 + %s) %% 10, ''
                        FROM ratings_submission s CROSS JOIN theories_theory t
-                       WHERE s.group_id = %s AND s.note = %s AND t.number <= %s""",
+                       WHERE s.group_id = %s AND s.note = %s AND t.number <= %s
+                         AND t.longlist_id = (SELECT id FROM theories_longlist WHERE is_default)""",
                     [number * save, group.pk, f"r{number}s{save}", theories],
                 )
     return group

@@ -246,7 +246,10 @@ def cpu_delta(
 
 def theory_ids() -> list[int]:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM theories_theory ORDER BY number")
+        cursor.execute(
+            "SELECT t.id FROM theories_theory t JOIN theories_longlist l ON l.id = t.longlist_id "
+            "WHERE l.is_default ORDER BY t.number"
+        )
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -292,7 +295,11 @@ def from_scratch(group_pk: int | None) -> tuple[list[dict[str, Any]], int]:
                 per_group.setdefault(group_id, {}).setdefault(theory_id, [0] * 10)[score - 1] = (
                     count
                 )
-    theories = list(Theory.objects.order_by("number").only("id", "number", "title"))
+    theories = list(
+        Theory.objects.filter(longlist__is_default=True)
+        .order_by("number")
+        .only("id", "number", "title")
+    )
     if not group_pk:
         # The rule (pure) applied to the scan's groups: the stored groups' results must be it.
         rows, _ = global_ranking_of_groups(theories, list(per_group.values()))

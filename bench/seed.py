@@ -172,16 +172,19 @@ def seed(dsn: str, scale: Scale, *, reseed: bool = False, log=print) -> dict[str
                 # Listed by staff, members invited: every load group counts in the global
                 # ranking (docs/decisions/global-ranking-integrity.md).
                 # short_code: unique and required (issue 20); 8 hex digits with 0 and 1 swapped
-                # for letters of the spoken alphabet.
+                # for letters of the spoken alphabet. They rate the default list (the 20 theories).
                 """INSERT INTO ratings_discussiongroup (slug, name, description, visibility, join_code,
-                       short_code, ratings_open, results_hidden, created_by_id, created_at, listing)
+                       short_code, ratings_open, results_hidden, created_by_id, created_at, listing,
+                       longlist_id)
                    SELECT 'load-' || lpad(g::text, 4, '0'), 'Load group ' || g, '', 'public',
                           md5('join' || g), translate(upper(substr(md5('short' || g), 1, 8)), '01', 'WX'),
-                          true, false, NULL::integer, now(), 'listed'
+                          true, false, NULL::integer, now(), 'listed',
+                          (SELECT id FROM theories_longlist WHERE is_default)
                    FROM generate_series(1, %s) AS g
                    UNION ALL
                    SELECT %s, 'Load workshop', '', 'public', md5('workshop'), 'WRKSHPQZ', true, false,
-                          NULL::integer, now(), 'listed'""",
+                          NULL::integer, now(), 'listed',
+                          (SELECT id FROM theories_longlist WHERE is_default)""",
                 [G, WORKSHOP_SLUG],
             )
             rated = f"SELECT 'load-u' || i FROM generate_series(1, {G * M}) AS i"
@@ -211,6 +214,7 @@ def seed(dsn: str, scale: Scale, *, reseed: bool = False, log=print) -> dict[str
                           now()
                    FROM ratings_participant p JOIN auth_user u ON u.id = p.user_id
                    CROSS JOIN theories_theory t
+                   JOIN theories_longlist l ON l.id = t.longlist_id AND l.is_default
                    WHERE u.username LIKE 'load-u%'"""
             )
             conn.execute(

@@ -99,7 +99,7 @@ def small_group() -> DiscussionGroup:
     if not Rating.objects.filter(group=group).exists():
         Participant.objects.filter(group=group).delete()
         now = timezone.now()
-        theories = list(Theory.objects.order_by("number"))
+        theories = list(Theory.objects.filter(longlist__is_default=True).order_by("number"))
         centres = {t.id: rng.uniform(3, 9) for t in theories}
         ratings = []
         for i in range(15):

@@ -15,6 +15,7 @@ from django.http import Http404
 
 from groups.access import GroupAccess, Need, group_access
 from groups.models import DiscussionGroup
+from theories.access import theory_visible
 from theories.models import Theory
 
 from .models import Comment
@@ -49,10 +50,16 @@ def thread_access(
     *, theory: Theory, group_slug: str | None, user: User | AnonymousUser
 ) -> ThreadAccess:
     """The thread of `theory` in the group `group_slug` (None or "": the public thread), or
-    Http404 / PermissionDenied. Reading and writing a group thread both need membership."""
+    Http404 / PermissionDenied. Reading and writing a group thread both need membership.
+    An item of a private list the caller may not see is 404 in every thread; a group's thread
+    exists only for the items of the list the group rates."""
+    if not theory_visible(theory=theory, user=user):
+        raise Http404("No such theory.")
     if not group_slug:
         return ThreadAccess(theory=theory, group=None, user=user)
     access = group_thread_access(slug=group_slug, user=user)
+    if theory.longlist_id != access.group.longlist_id:
+        raise Http404("No such theory in this group's list.")
     return ThreadAccess(theory=theory, group=access.group, user=user, group_access=access)
 
 
@@ -74,7 +81,9 @@ def comment_access(
     """The comment `comment_id` and its thread, or Http404 (unknown, or in a private group the
     caller is not in) / PermissionDenied (a group the caller is not in, or not theirs to change)."""
     comment = (
-        Comment.objects.select_related("theory", "group", "author").filter(pk=comment_id).first()
+        Comment.objects.select_related("theory__longlist", "group", "author")
+        .filter(pk=comment_id)
+        .first()
     )
     if comment is None:
         raise Http404("No such comment.")

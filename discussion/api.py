@@ -77,7 +77,8 @@ class ThreadCommentsView(CommentWriteView):
     serializer_class = CommentSerializer
 
     def _theory(self, pk: int) -> Theory:
-        theory = Theory.objects.filter(pk=pk).first()
+        # Visibility of its list is the thread's rule (discussion.access.thread_access).
+        theory = Theory.objects.select_related("longlist").filter(pk=pk).first()
         if theory is None:
             raise Http404("No such theory.")
         return theory

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 
 from groups.access import results_visible_to
 from groups.models import DiscussionGroup
+from theories.access import longlists_visible_to
 
 from .access import ThreadAccess
 from .models import Comment, CommentVersion, CommentVote
@@ -185,12 +186,14 @@ def comment_versions(*, comment: Comment) -> QuerySet[CommentVersion]:
     return comment.versions.order_by("-written_at", "-id")
 
 
-def user_public_comments(*, user: User) -> QuerySet[Comment]:
-    """What a person has said in public threads (never in groups), newest first."""
+def user_public_comments(*, user: User, viewer: User | AnonymousUser) -> QuerySet[Comment]:
+    """What a person has said in public threads (never in groups), newest first, on the items
+    of the lists `viewer` may see (a private list's public threads are as private as it)."""
     return (
         comments_annotated()
         .select_related("theory")
         .filter(author=user, group__isnull=True, deleted=False, hidden=False)
+        .filter(theory__longlist__in=longlists_visible_to(user=viewer))
         .order_by("-created_at", "-id")
     )
 

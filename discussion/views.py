@@ -130,7 +130,7 @@ def thread_context(
 def theory_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The theory page: its text, the distribution of its scores (drawn from the API) and its
     public discussion."""
-    theory = get_object_or_404(Theory, slug=slug)
+    theory = _theory(slug)  # a private list's item: 404 from its thread's access rule
     context = {"theory": theory, "score_range": range(1, 11)}
     context |= public_thread_context(request, theory=theory)
     return render(request, "theories/theory_detail.html", context)
@@ -146,7 +146,8 @@ def public_thread_context(request: HttpRequest, *, theory: Theory) -> dict[str, 
 
 
 def _theory(slug: str) -> Theory:
-    return get_object_or_404(Theory, slug=slug)
+    # Visibility of its list is the thread's rule (discussion.access.thread_access).
+    return get_object_or_404(Theory.objects.select_related("longlist"), slug=slug)
 
 
 def group_theory(request: HttpRequest, slug: str, theory_slug: str) -> HttpResponse:
@@ -354,7 +355,7 @@ def comment_versions_page(request: HttpRequest, pk: int) -> HttpResponse:
 def user_comments(request: HttpRequest, username: str) -> HttpResponse:
     """A person's page: what they have said in public threads."""
     person = get_object_or_404(get_user_model(), username=username)
-    comments = list(user_public_comments(user=person)[:200])
+    comments = list(user_public_comments(user=person, viewer=request.user)[:200])
     return render(
         request, "discussion/user_comments.html", {"person": person, "comments": comments}
     )

@@ -265,7 +265,7 @@ class ImportView(APIView):
         file_name = upload.name or "upload.csv"
         # SheetUnreadable and ImportInvalid are domain errors: their 400 is the handler's.
         if not serializer.validated_data["confirm"]:
-            sheet = sheet_read(data, mapping=mapping)
+            sheet = sheet_read(data, group=access.group, mapping=mapping)
             return Response(preview_data(sheet, file_name=file_name))
         job = import_job_create_confirmed(
             group=access.group, user=request.user, file_name=file_name, data=data, mapping=mapping

@@ -100,11 +100,17 @@ def _lines(rows: QuerySet[Any, Any]) -> Iterator[list[tuple[str]]]:
                 yield chunk
 
 
+def _items(group: DiscussionGroup) -> QuerySet[Theory]:
+    """The columns of a wide export: every item of the group's list, by number (a retired one
+    too: it may hold ratings)."""
+    return Theory.objects.filter(longlist_id=group.longlist_id).order_by("number")
+
+
 def export_ratings_wide(*, group: DiscussionGroup, anonymise: bool = False) -> CsvLines:
     """Header `rater,1,…,20`, then one row per rater (a participant with at least one rating),
     in participant-id order; an empty cell means not rated. The database pivots the ratings
     (one MAX … FILTER per theory) and writes each line."""
-    theories = list(Theory.objects.order_by("number").values_list("id", "number"))
+    theories = list(_items(group).values_list("id", "number"))
     rater = _Pseudonym() if anonymise else sql_csv_text("participant__name")
     scores = [
         sql_csv_number(Max("score", filter=Q(theory_id=theory_id))) for theory_id, _ in theories
@@ -146,7 +152,7 @@ def export_round_ratings_wide(
     """Round `number`'s results in the wide layout (`rater,1,…,20`): each participant's last
     score of each theory submitted during that round. A round is one group's, so it is read
     whole, not streamed."""
-    numbers = list(Theory.objects.order_by("number").values_list("number", flat=True))
+    numbers = list(_items(group).values_list("number", flat=True))
     yield [RATINGS_WIDE_LEAD, *numbers]
     rows: dict[int, tuple[str, dict[int, int]]] = {}
     for participant, name, theory, score, _, _ in round_rating_rows(group=group, number=number):

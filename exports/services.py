@@ -77,13 +77,18 @@ def import_sync_max_rows() -> int:
     return int(getattr(settings, "IMPORT_SYNC_MAX_ROWS", IMPORT_SYNC_MAX_ROWS))
 
 
-def theory_titles() -> dict[int, str]:
-    return dict(Theory.objects.order_by("number").values_list("number", "title"))
+def theory_titles(*, group: DiscussionGroup) -> dict[int, str]:
+    """Number -> title of the items of the group's list: the columns a sheet may name. Retired
+    items too: their columns still hold ratings (a score for one is then refused, naming it)."""
+    items = Theory.objects.filter(longlist_id=group.longlist_id).order_by("number")
+    return dict(items.values_list("number", "title"))
 
 
-def sheet_read(data: bytes, *, mapping: Mapping[object, object] | None = None) -> Sheet:
-    """Parse an upload against the current longlist. Raises SheetUnreadable."""
-    return sheet_parse(data, theories=theory_titles(), mapping=mapping)
+def sheet_read(
+    data: bytes, *, group: DiscussionGroup, mapping: Mapping[object, object] | None = None
+) -> Sheet:
+    """Parse an upload against the group's list. Raises SheetUnreadable."""
+    return sheet_parse(data, theories=theory_titles(group=group), mapping=mapping)
 
 
 def sheet_import(
@@ -111,7 +116,9 @@ def sheet_import(
         raise ImportInvalid(sheet)
     who = user.username if user is not None else "a script"
     note = f"import of {file_name} by {who}"
-    theory_ids = dict(Theory.objects.values_list("number", "id"))
+    theory_ids = dict(
+        Theory.objects.filter(longlist_id=group.longlist_id).values_list("number", "id")
+    )
     names = [p.name for p in sheet.people]
     separate = set(new_people)
     with transaction.atomic():
@@ -187,7 +194,7 @@ def import_job_create(
     """Keep an upload for its preview (the page needs it again to confirm), compressed, within
     the group's quota (PREVIEWS_PER_GROUP, PREVIEW_BYTES_PER_GROUP: the oldest previews make
     room). Raises SheetUnreadable, and then keeps nothing."""
-    sheet = sheet_read(data, mapping=mapping)
+    sheet = sheet_read(data, group=group, mapping=mapping)
     packed = _pack(data)
     if len(packed) > PREVIEW_BYTES_PER_GROUP:
         raise SheetUnreadable(
@@ -252,13 +259,13 @@ def _unpack(content: bytes | memoryview) -> bytes:
 
 
 def import_job_sheet(*, job: ImportJob) -> Sheet:
-    return sheet_read(_unpack(job.content), mapping=job.mapping)
+    return sheet_read(_unpack(job.content), group=job.group, mapping=job.mapping)
 
 
 # Keys: column indexes, as ints (JSON) or strings (a form or the stored mapping).
 def import_job_remap(*, job: ImportJob, mapping: Mapping[Any, object]) -> Sheet:
     """Change the column mapping of a job in preview; problems with it show in the sheet."""
-    sheet = sheet_read(_unpack(job.content), mapping=mapping)
+    sheet = sheet_read(_unpack(job.content), group=job.group, mapping=mapping)
     job.mapping = {str(i): t for i, t in sheet.mapping.items()}
     job.total = len(sheet.people)
     job.save(update_fields=["mapping", "total"])

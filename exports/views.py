@@ -144,7 +144,7 @@ def import_job_page(request: AuthedHttpRequest, slug: str, job_id: int) -> HttpR
 def _preview_page(
     request: HttpRequest, job: ImportJob, sheet: Sheet, *, status: int
 ) -> HttpResponse:
-    titles = theory_titles()
+    titles = theory_titles(group=job.group)
     matched = import_matches(group=job.group, names=[p.name for p in sheet.people])
     people = [
         {"row": p.row, "match": matched[p.name], "new": p.name in job.new_people}

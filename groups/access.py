@@ -51,9 +51,15 @@ def group_access(*, slug: str, user: User | AnonymousUser, need: Need = Need.VIE
     membership = None
     if user.is_authenticated:
         membership = (
-            Membership.objects.select_related("group").filter(group__slug=slug, user=user).first()
+            Membership.objects.select_related("group__longlist")
+            .filter(group__slug=slug, user=user)
+            .first()
         )
-    group = membership.group if membership else DiscussionGroup.objects.filter(slug=slug).first()
+    group = (
+        membership.group
+        if membership
+        else DiscussionGroup.objects.select_related("longlist").filter(slug=slug).first()
+    )
     if group is None:
         raise Http404("No such group.")
     access = GroupAccess(group=group, membership=membership)

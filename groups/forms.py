@@ -5,6 +5,10 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
+from django.db.models import Q
+
+from theories.access import longlists_visible_to
+from theories.models import Longlist
 
 from .models import MAX_GROUP_SIZE, DiscussionGroup
 from .services.guests import GuestNameInvalid, guest_name_clean
@@ -24,16 +28,40 @@ def member_chosen(data: Mapping[str, Any]) -> User | None:
 
 
 class GroupCreateForm(forms.ModelForm):
+    """A group and the list it rates: the default list preselected; the chooser offers the public
+    lists and the user's own."""
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["longlist"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            longlists_visible_to(user=user)
+            .filter(Q(visibility=Longlist.Visibility.PUBLIC) | Q(owner=user))
+            .order_by("-is_default", "title")
+        )
+        field.to_field_name = "slug"
+        field.empty_label = None
+        # A form posted without it (an older page, a script) rates the default list.
+        field.required = False
+        if not self.is_bound and "longlist" not in self.initial:
+            self.initial["longlist"] = (
+                Longlist.objects.filter(is_default=True).values_list("slug", flat=True).first()
+            )
+
     class Meta:
         model = DiscussionGroup
-        fields = ["name", "description", "visibility"]
+        fields = ["name", "description", "visibility", "longlist"]
+        labels = {"longlist": "List to rate"}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "visibility": forms.RadioSelect,
         }
         help_texts = {
             "visibility": "Anyone can find and join a public group; a private group is joined "
-            "only through its invite link."
+            "only through its invite link.",
+            "longlist": "It can change until the first rating. A private list needs a private "
+            "group.",
         }
 
 

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from theories.models import Longlist
+
 
 def new_join_code() -> str:
     return secrets.token_urlsafe(12)
@@ -82,6 +84,9 @@ class DiscussionGroup(models.Model):
         max_length=9, choices=Listing.choices, default=Listing.UNLISTED, db_default="unlisted"
     )
     listing_changed_at = models.DateTimeField(null=True, blank=True)
+    # The list the group rates: chosen at creation (the default list unless the facilitator picks
+    # another), changeable only while the group has no rating (groups.services.group_update).
+    longlist = models.ForeignKey(Longlist, on_delete=models.PROTECT, related_name="groups")
     # How many people the group takes (members and newcomers waiting for approval), which its
     # facilitator sets: generous by default, so that no room is turned away, yet a ceiling on
     # what one invite code shared too widely can bring in (issue 23).
@@ -133,6 +138,12 @@ class DiscussionGroup(models.Model):
     def feeds_global(self) -> bool:
         """Whether this group's global-eligible ratings count in the global ranking (and so in
         the home page and every theory's "all public groups"): the rule of GLOBAL_FEED."""
+        return self.feeds_list and self.longlist.is_default
+
+    @property
+    def feeds_list(self) -> bool:
+        """Whether it counts in the global ranking of the list it rates (LIST_FEED): the rule
+        of the global ranking, for any list."""
         return (
             self.is_public
             and self.listing == self.Listing.LISTED
@@ -142,10 +153,13 @@ class DiscussionGroup(models.Model):
 
 # The groups summed into the global ranking: public, listed by staff, and not hiding results
 # while ratings are open (a hiding group's ratings must not be recoverable by differencing an
-# aggregate; they feed it once revealed or closed). DiscussionGroup.feeds_global says the same.
-GLOBAL_FEED = (
+# aggregate; they feed it once revealed or closed), and rating the default list (the global
+# ranking is the default list's). DiscussionGroup.feeds_global says the same.
+# LIST_FEED is the same rule for the global ranking of any list (GET /longlists/{slug}/rankings/).
+LIST_FEED = (
     Q(visibility="public") & Q(listing="listed") & (Q(results_hidden=False) | Q(ratings_open=False))
 )
+GLOBAL_FEED = LIST_FEED & Q(longlist__is_default=True)
 
 
 class Membership(models.Model):

@@ -24,7 +24,12 @@ def group_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[DiscussionG
         .annotate(c=Count("*"))
         .values("c")
     )
-    return groups.annotate(member_count=Subquery(member_count)).distinct().order_by("name")
+    return (
+        groups.annotate(member_count=Subquery(member_count))
+        .select_related("longlist")
+        .distinct()
+        .order_by("name")
+    )
 
 
 def group_member_count(*, group: DiscussionGroup) -> int:

@@ -14,6 +14,9 @@ class GroupSerializer(serializers.ModelSerializer):
     is_member = serializers.SerializerMethodField()
     role = serializers.SerializerMethodField()
     join_code = serializers.SerializerMethodField()
+    longlist: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = DiscussionGroup
@@ -32,8 +35,17 @@ class GroupSerializer(serializers.ModelSerializer):
             "is_member",
             "role",
             "join_code",
+            "longlist",
         ]
-        read_only_fields = ["slug", "member_count", "listing", "is_member", "role", "join_code"]
+        read_only_fields = [
+            "slug",
+            "member_count",
+            "listing",
+            "is_member",
+            "role",
+            "join_code",
+            "longlist",
+        ]
 
     def _role(self, group: DiscussionGroup) -> str | None:
         if hasattr(group, "caller_role"):
@@ -67,6 +79,9 @@ class GroupCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120)
     description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     visibility = serializers.ChoiceField(choices=DiscussionGroup.Visibility.choices)
+    longlist = serializers.CharField(
+        max_length=80, required=False, help_text="The slug of the list it rates (default list)."
+    )
 
 
 class GroupUpdateSerializer(serializers.Serializer):
@@ -86,6 +101,9 @@ class GroupUpdateSerializer(serializers.Serializer):
         },
     )
     guests_allowed = serializers.BooleanField(required=False)
+    longlist = serializers.CharField(
+        max_length=80, required=False, help_text="The slug of the list it rates."
+    )
     max_members = serializers.IntegerField(required=False, min_value=2, max_value=MAX_GROUP_SIZE)
     approve_newcomers = serializers.BooleanField(required=False)
 

@@ -17,7 +17,7 @@ from impactboard.cache import cache_guard, fail_open
 
 from .maths.ranking import RankingRow
 from .models import Ranking
-from .scope import Scope
+from .scope import Scope, world_scope
 
 META_TIMEOUT = 300
 ETAG_TIMEOUT = 60
@@ -89,8 +89,9 @@ def _body_key(scope: Scope) -> str:
 
 
 def group_meta_cached(*, slug: str) -> dict[str, Any] | None:
-    """{"scope" (its key), "public", "hidden"} of a group, from the cache (filled from the
-    database on a miss). None if there is no such group or the cache is unreachable."""
+    """{"scope" (its key), "world" (its list's global ranking's key), "public", "hidden"} of a
+    group, from the cache (filled from the database on a miss). None if there is no such group
+    or the cache is unreachable."""
     key = _group_meta_key(slug)
     # (reachable, value): an unreachable cache is told apart from a miss (None).
     reachable, meta = fail_open("group meta", lambda: (True, cache.get(key)), (False, None))
@@ -100,8 +101,14 @@ def group_meta_cached(*, slug: str) -> dict[str, Any] | None:
         group = DiscussionGroup.objects.filter(slug=slug).first()  # outside the guard: may raise
         if group is None:
             return None
-        scope = Scope.group(group.pk).key
-        meta = {"scope": scope, "public": group.is_public, "hidden": group.results_hidden}
+        meta = {
+            "scope": Scope.group(group.pk).key,
+            "world": world_scope(
+                longlist_id=group.longlist_id, is_default=group.longlist.is_default
+            ).key,  # the global ranking it is compared with
+            "public": group.is_public,
+            "hidden": group.results_hidden,
+        }
         with cache_guard("group meta"):
             cache.set(key, meta, timeout=META_TIMEOUT)
     return meta

@@ -24,6 +24,12 @@ from .scope import Scope
 from .services.outbox import rankings_mark_stale
 
 
+def _list_scopes(group: DiscussionGroup) -> list[Scope]:
+    """The global ranking of the group's list, when that is not the default list's (whose global
+    ranking is Scope.global_()): marked stale wherever a public group's change could move it."""
+    return [] if group.longlist.is_default else [Scope.longlist(group.longlist_id)]
+
+
 def _forget_on_commit(group: DiscussionGroup) -> None:
     transaction.on_commit(partial(group_meta_forget, slug=group.slug), robust=True)
 
@@ -36,12 +42,22 @@ def group_first_round(*, group: DiscussionGroup, by: User, **_: Any) -> None:
 
 
 @receiver(group_changed)
-def group_settings_changed(*, group: DiscussionGroup, fed_global: bool, **_: Any) -> None:
+def group_settings_changed(
+    *, group: DiscussionGroup, fed_global: bool, longlist_changed: bool = False, **_: Any
+) -> None:
     _forget_on_commit(group)
+    if longlist_changed:
+        # No rating yet (groups.services.group_update), but the stored (and cached) rows name
+        # the old list's items: the recompute stores the new list's, unrated, as a new version.
+        rankings_mark_stale(scopes=[Scope.group(group.pk)])
     if group.feeds_global != fed_global:
         # The global ranking sums the groups that feed it (GLOBAL_FEED): visibility, listing,
         # hiding and closing all change that.
         rankings_mark_stale(scopes=[Scope.global_()])
+    if lists := _list_scopes(group):
+        # Its list's global ranking follows the same rule; whether the group fed it before is
+        # not told, so it is recomputed (coalesced, and a no-op sum if nothing moved).
+        rankings_mark_stale(scopes=lists)
 
 
 @receiver(group_listing_decided)
@@ -50,7 +66,7 @@ def group_listing_changed(*, group: DiscussionGroup, **_: Any) -> None:
         # The group's recompute fills its eligible histograms (a listed group's only) and then
         # marks the global ranking stale if it feeds it; the global mark covers an un-listing.
         # A group without ratings changes no sum.
-        rankings_mark_stale(scopes=[Scope.group(group.pk), Scope.global_()])
+        rankings_mark_stale(scopes=[Scope.group(group.pk), Scope.global_(), *_list_scopes(group)])
     _forget_on_commit(group)
 
 
@@ -69,5 +85,5 @@ def group_rankings_delete(*, group: DiscussionGroup, **_: Any) -> None:
     RankingRequest.objects.filter(scope=Scope.group(group.pk).key).delete()
     RankingRequest.objects.filter(scope__startswith=Scope.rounds_prefix(group.pk)).delete()
     if group.is_public:
-        rankings_mark_stale(scopes=[Scope.global_()])
+        rankings_mark_stale(scopes=[Scope.global_(), *_list_scopes(group)])
     _forget_on_commit(group)

@@ -6,7 +6,7 @@ cache keys, the ETags and the recompute task's argument are made of: `global`, `
 `round:<group id>:<n>`. Those strings are data in every existing database and cache, so they
 never change; this module is the only code that writes or reads them.
 
-Room for a global ranking per longlist (a later issue): it becomes another global scope, with
+A list's own global ranking (a list other than the default one) is another global scope, with
 its own key (`longlist:<id>`) built and parsed here, and `is_global` true; nothing outside this
 module spells a key.
 """
@@ -18,12 +18,14 @@ from typing import ClassVar
 
 _GROUP_KEY = re.compile(r"group:([0-9]+)")
 _ROUND_KEY = re.compile(r"round:([0-9]+):([0-9]+)")
+_LONGLIST_KEY = re.compile(r"longlist:([0-9]+)")
 
 
 class Kind(StrEnum):
     GLOBAL = "global"
     GROUP = "group"
     ROUND = "round"
+    LONGLIST = "longlist"
 
 
 @dataclass(frozen=True)
@@ -34,20 +36,36 @@ class Scope:
     kind: Kind
     group_id: int | None = None
     number: int | None = None  # a round's number, 1 and up
+    longlist_id: int | None = None  # a list's own global ranking (not the default list's)
 
     GROUP_PREFIX: ClassVar[str] = "group:"
     ROUND_PREFIX: ClassVar[str] = "round:"
+    LONGLIST_PREFIX: ClassVar[str] = "longlist:"
 
     def __post_init__(self) -> None:
-        needs = {Kind.GLOBAL: (False, False), Kind.GROUP: (True, False), Kind.ROUND: (True, True)}
-        if needs[self.kind] != (self.group_id is not None, self.number is not None):
-            raise ValueError(f"{self.kind} scope with group {self.group_id}, round {self.number}")
+        needs = {
+            Kind.GLOBAL: (False, False, False),
+            Kind.GROUP: (True, False, False),
+            Kind.ROUND: (True, True, False),
+            Kind.LONGLIST: (False, False, True),
+        }
+        given = (self.group_id is not None, self.number is not None, self.longlist_id is not None)
+        if needs[self.kind] != given:
+            raise ValueError(
+                f"{self.kind} scope with group {self.group_id}, round {self.number}, "
+                f"list {self.longlist_id}"
+            )
         if self.number is not None and self.number < 1:
             raise ValueError(f"round {self.number}: rounds are numbered from 1")
 
     @classmethod
     def global_(cls) -> "Scope":
         return cls(Kind.GLOBAL)
+
+    @classmethod
+    def longlist(cls, longlist_id: int) -> "Scope":
+        """A (non-default) list's own global ranking; the default list's is `Scope.global_()`."""
+        return cls(Kind.LONGLIST, longlist_id=longlist_id)
 
     @classmethod
     def group(cls, group_id: int) -> "Scope":
@@ -68,6 +86,8 @@ class Scope:
             return cls.group(int(found[1]))
         if found := _ROUND_KEY.fullmatch(key):
             return cls.round(int(found[1]), int(found[2]))
+        if found := _LONGLIST_KEY.fullmatch(key):
+            return cls.longlist(int(found[1]))
         raise ValueError(f"not a ranking scope: {key!r}")
 
     @classmethod
@@ -81,11 +101,14 @@ class Scope:
             return Kind.GLOBAL.value
         if self.kind is Kind.GROUP:
             return f"{self.GROUP_PREFIX}{self.group_id}"
+        if self.kind is Kind.LONGLIST:
+            return f"{self.LONGLIST_PREFIX}{self.longlist_id}"
         return f"{self.ROUND_PREFIX}{self.group_id}:{self.number}"
 
     @property
     def is_global(self) -> bool:
-        return self.kind is Kind.GLOBAL
+        """A ranking of groups: the default list's global ranking or another list's."""
+        return self.kind in (Kind.GLOBAL, Kind.LONGLIST)
 
     @property
     def is_group(self) -> bool:
@@ -94,3 +117,9 @@ class Scope:
 
     def __str__(self) -> str:
         return self.key
+
+
+def world_scope(*, longlist_id: int, is_default: bool) -> Scope:
+    """The global ranking a group on list `longlist_id` is compared with: its own list's (the
+    default list's is the global ranking)."""
+    return Scope.global_() if is_default else Scope.longlist(longlist_id)

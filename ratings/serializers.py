@@ -71,6 +71,11 @@ class RatingReadSerializer(serializers.ModelSerializer):
 
 class RatingsMineSerializer(serializers.Serializer):
     ratings = RatingReadSerializer(many=True)
+    unrated = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Ids of the active items of the group's list the caller has not rated.",
+    )
 
 
 class RankingTheorySerializer(serializers.Serializer):

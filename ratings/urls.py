@@ -6,6 +6,7 @@ from .api import (
     GlobalRankingsView,
     GroupComparisonView,
     GroupRankingsView,
+    LonglistRankingsView,
     RatingsMineView,
     TheoryDistributionView,
 )
@@ -37,6 +38,11 @@ api_urlpatterns = [
     path("groups/<slug:slug>/progress/", ProgressView.as_view(), name="api-group-progress"),
     path("groups/<slug:slug>/present/", PresentView.as_view(), name="api-group-present"),
     path("rankings/", GlobalRankingsView.as_view(), name="api-rankings"),
+    path(
+        "longlists/<slug:slug>/rankings/",
+        LonglistRankingsView.as_view(),
+        name="api-longlist-rankings",
+    ),
     # The figures, beside the answers they are drawn from (charts/ draws them).
     path(
         "groups/<slug:slug>/rankings/figures/",

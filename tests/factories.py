@@ -32,7 +32,9 @@ def rate(
             raise TypeError("rate(user, …) needs the group")
         participant, user = participant_for_user(group=group, user=who), who
     numbers = {key for key in [*scores, *(moved_by or {})] if isinstance(key, int)}
-    by_number = dict(Theory.objects.filter(number__in=numbers).values_list("number", "id"))
+    # Numbers are those of the group's own list.
+    on_list = Theory.objects.filter(longlist_id=participant.group.longlist_id)
+    by_number = dict(on_list.filter(number__in=numbers).values_list("number", "id"))
 
     def theory_id(key: Any) -> int:
         return by_number[key] if isinstance(key, int) else key.id

@@ -330,6 +330,83 @@ MATRIX += [
     Row("email_confirm", "post", same(400), api=False, kwargs=lambda ctx: {"token": "forged"}),
 ]  # fmt: skip
 
+# --- longlists (issue 21) ----------------------------------------------------------------------------
+# ctx.extra["list"]: a public list of the facilitator's (no group), or for the "private" column a
+# private list of the facilitator's that a private group rates, with the member in that group.
+# The default list is changed by staff only.
+lst = lambda ctx: {"slug": ctx.extra["list"].slug}  # noqa: E731
+item_pk = lambda ctx: {"pk": ctx.extra["item"].pk}  # noqa: E731
+item_slug = lambda ctx: {"slug": ctx.extra["item"].slug}  # noqa: E731
+default_list = lambda ctx: {"slug": "theories-of-impact"}  # noqa: E731
+LIST_READ = (same(200), codes(404, 404, 200, 200, 404, 404))
+LOGGED_IN_LIST_PAGE = codes(302, 200, 200, 200, 200, 200)
+OWNER_ONLY = (codes(401, 403, 403, 200, 403, 403), codes(401, 404, 403, 200, 404, 404))
+OWNER_ADDS = (codes(401, 403, 403, 201, 403, 403), codes(401, 404, 403, 201, 404, 404))
+new_list = lambda ctx, role: {  # noqa: E731
+    "title": f"List of {role}",
+    "visibility": "public",
+    "items": [{"title": "One"}, {"title": "Two"}],
+}
+
+MATRIX += [
+    Row("longlist-list", "get", same(200)),
+    Row("longlist-list", "post", codes(401, 201, 201, 201, 201, 201), body=new_list),
+    Row("longlist-list", "post", codes(401, 404, 201, 201, 404, 404),
+        body=lambda ctx, role: {"fork": ctx.extra["private_list"].slug}),
+    Row("longlist-detail", "get", *LIST_READ, kwargs=lst),
+    Row("longlist-detail", "patch", *OWNER_ONLY, kwargs=lst,
+        body=lambda ctx, role: {"description": "changed"}),
+    Row("longlist-items", "post", *OWNER_ADDS, kwargs=lst,
+        body=lambda ctx, role: {"title": f"Added by {role}"}),
+    Row("longlist-changes", "get", *LIST_READ, kwargs=lst),
+    Row("api-longlist-rankings", "get", *LIST_READ, kwargs=lst),
+    Row("api-longlist-rankings", "get", same(200), kwargs=default_list),
+    Row("longlist-detail", "patch", codes(401, 403, 403, 403, 403, 200), kwargs=default_list,
+        body=lambda ctx, role: {"description": "The twenty."}),
+    Row("longlist-items", "post", codes(401, 403, 403, 403, 403, 201), kwargs=default_list,
+        body=lambda ctx, role: {"title": "A twenty-first"}),
+    # An item of a private list, at every door it has.
+    Row("theory-detail", "get", *LIST_READ, kwargs=item_pk),
+    Row("api-theory-comments", "get", *LIST_READ, kwargs=item_pk),
+    Row("api-theory-distribution", "get", *LIST_READ, kwargs=item_pk),
+    Row("api-theory-distribution-figure", "get", *LIST_READ, kwargs=item_pk),
+    Row("theory_detail", "get", *LIST_READ, api=False, kwargs=item_slug),
+    Row("theory_sides", "get", *LIST_READ, api=False, kwargs=item_slug),
+    # --- the list pages -----------------------------------------------------------------------
+    Row("list_index", "get", same(200), api=False),
+    Row("list_new", "get", LOGGED_IN_LIST_PAGE, api=False),
+    Row("list_new", "post", LOGGED_IN_LIST_PAGE, api=False,
+        body=lambda ctx, role: {"title": "Mine", "visibility": "public", "source": "paste",
+                                "lines": "One\nTwo", "action": "preview"}),
+    Row("list_detail", "get", *LIST_READ, api=False, kwargs=lst),
+    Row("list_item_add", "post", codes(302, 403, 403, 302, 403, 403),
+        codes(302, 404, 403, 302, 404, 404), api=False, kwargs=lst,
+        body=lambda ctx, role: {"title": f"Added by {role}"}),
+]  # fmt: skip
+
+
+def list_extra(cast: Any, visibility: str) -> dict[str, Any]:
+    """The lists of the longlist rows: see above."""
+    from groups.services import group_create, membership_join
+    from theories.items import ItemText
+    from theories.services import longlist_create
+
+    made = {}
+    for kind in ("public", "private"):
+        made[kind] = longlist_create(
+            user=cast.facilitator,
+            title=f"A {kind} list",
+            visibility=kind,
+            items=[ItemText(title=f"{kind} item {i}") for i in (1, 2, 3)],
+        )
+    room = group_create(
+        user=cast.facilitator, name="List circle", visibility="private", longlist=made["private"]
+    )
+    membership_join(group=room, user=cast.member, via_invite=True)
+    chosen = made[visibility]
+    return {"list": chosen, "item": chosen.items.first(), "private_list": made["private"]}
+
+
 # Routes deliberately outside the matrix, with the test that covers them.
 EXEMPT = {
     "api-root": "DRF's browsable index of the router",
@@ -377,6 +454,7 @@ def test_the_status_code_is_exactly_the_contracts(
         ctx.extra[key] = comment_create(
             author=author, theory=ctx.theory, group=ctx.group, body=f"By {author.username}."
         )
+    ctx.extra.update(list_extra(cast, visibility))
     user = {"anonymous": None, "staff": staff}.get(role, None) or (
         getattr(cast, role) if role not in ("anonymous", "staff") else None
     )

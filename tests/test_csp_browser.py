@@ -8,7 +8,7 @@ from django.urls import reverse
 from discussion.services import comment_create
 
 from .conftest import settle
-from .test_authz_matrix import MATRIX, Ctx
+from .test_authz_matrix import MATRIX, Ctx, list_extra
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,6 +29,7 @@ def test_no_page_violates_the_content_security_policy(
     from playwright.sync_api import expect  # noqa: F401
 
     ctx = Ctx(cast=cast, group=cast.public, theory=theories[2], staff=make_user("stan"))
+    ctx.extra.update(list_extra(cast, "public"))  # the list pages' rows
     for key, author in (("comment", cast.facilitator), ("member_comment", cast.member)):
         ctx.extra[key] = comment_create(
             author=author,

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from accounts.services import token_for
 from discussion.services import comment_create
 
-from .test_authz_matrix import MATRIX, ROLES, Ctx, Row
+from .test_authz_matrix import MATRIX, ROLES, Ctx, Row, list_extra
 
 # Part of the authorisation matrix (its 404 rows): run once, in the PostgreSQL pass.
 pytestmark = [pytest.mark.backend_agnostic]
@@ -66,6 +66,7 @@ def test_a_hidden_thing_answers_exactly_like_a_missing_one(
         hidden.extra[key] = comment_create(
             author=author, theory=hidden.theory, group=cast.private, body="Private."
         )
+    hidden.extra.update(list_extra(cast, "private"))
     missing = Ctx(
         cast=cast,
         group=SimpleNamespace(slug="no-such-group", join_code=cast.private.join_code),
@@ -74,6 +75,9 @@ def test_a_hidden_thing_answers_exactly_like_a_missing_one(
         extra={
             "comment": SimpleNamespace(pk=10**9),
             "member_comment": SimpleNamespace(pk=10**9 + 1),
+            "list": SimpleNamespace(slug="no-such-list"),
+            "private_list": SimpleNamespace(slug="no-such-list"),
+            "item": SimpleNamespace(pk=10**9, slug="no-such-item"),
         },
     )
     user = None if role == "anonymous" else (staff if role == "staff" else getattr(cast, role))

@@ -64,3 +64,50 @@ def test_a_database_from_before_the_groups_app_migrates_forward_with_its_data() 
     latest = executor.loader.project_state(executor.loader.graph.leaf_nodes()).apps
     code = latest.get_model("groups", "DiscussionGroup").objects.get(slug="old-room").short_code
     assert len(code) == 8 and set(code) <= set("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_twenty_theories_become_the_default_list_keeping_ids_numbers_and_slugs() -> None:
+    before = [("theories", "0002_seed_longlist"), ("groups", "0001_initial")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    from theories.longlist import seed
+
+    Theory = old.get_model("theories", "Theory")
+    seed(Theory)  # a flushed database has none; a migrated one keeps its own
+    theories = {t.number: (t.pk, t.slug) for t in Theory.objects.all()}
+    user = old.get_model("auth", "User").objects.create(username="fay")
+    group = old.get_model("groups", "DiscussionGroup").objects.create(
+        slug="old-room", name="Old room", join_code="c0de"
+    )
+    participant = old.get_model("groups", "Participant").objects.create(
+        group_id=group.pk, user_id=user.pk, name="fay"
+    )
+    old.get_model("ratings", "Rating").objects.create(
+        participant_id=participant.pk,
+        group_id=group.pk,
+        theory_id=theories[3][0],
+        score=7,
+        updated_at="2026-01-01T00:00:00Z",
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    new = executor.loader.project_state(executor.loader.graph.leaf_nodes()).apps
+    default = new.get_model("theories", "Longlist").objects.get(is_default=True)
+    assert (default.slug, default.visibility, default.owner_id) == (
+        "theories-of-impact",
+        "public",
+        None,
+    )
+    assert default.last_number == 20 and default.version == 1
+    items = new.get_model("theories", "Theory").objects.filter(longlist=default)
+    assert {t.number: (t.pk, t.slug) for t in items} == theories
+    assert {t.status for t in items} == {"active"} and {t.added_in for t in items} == {1}
+    moved = new.get_model("groups", "DiscussionGroup").objects.get(slug="old-room")
+    assert moved.longlist_id == default.pk
+    rating = new.get_model("ratings", "Rating").objects.get(group=moved)
+    assert (rating.theory_id, rating.score) == (theories[3][0], 7)
+    change = new.get_model("theories", "LonglistChange").objects.get(longlist=default)
+    assert (change.version, change.kind) == (1, "created")

@@ -14,7 +14,7 @@ from ratings.scope import Scope
 from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 
 from .conftest import PASSWORD, settle
-from .test_authz_matrix import MATRIX, Ctx
+from .test_authz_matrix import MATRIX, Ctx, list_extra
 from .test_live_browser import seed_realistic_group
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -210,6 +210,7 @@ def test_no_page_has_a_serious_accessibility_violation_signed_in_or_out_on_deskt
     new_context, live_server, cast, theories, make_user, rankings_backend
 ) -> None:
     ctx = Ctx(cast=cast, group=cast.public, theory=theories[2], staff=make_user("stan"))
+    ctx.extra.update(list_extra(cast, "public"))  # the list pages' rows
     for key, author in (("comment", cast.facilitator), ("member_comment", cast.member)):
         ctx.extra[key] = comment_create(
             author=author, theory=ctx.theory, group=ctx.group, body="**Bold** and a comment."

@@ -55,7 +55,7 @@ def test_the_prefixes_match_the_keys_they_select() -> None:
         "round:1:0",
         "round:a:1",
     ]
-    + ["longlist:3", " group:1", "group:1 ", "group:²"],
+    + ["list:3", "longlist:", "longlist:x", "longlist:1:2", " group:1", "group:1 ", "group:²"],
 )
 def test_a_key_that_names_no_scope_is_refused(key: str) -> None:
     with pytest.raises(ValueError):
@@ -69,3 +69,11 @@ def test_a_scope_whose_ids_do_not_fit_its_kind_cannot_be_made() -> None:
         Scope(Scope.global_().kind, group_id=3)
     with pytest.raises(ValueError):
         Scope(Scope.group(1).kind)
+
+
+def test_a_lists_own_global_scope_is_global_and_round_trips_through_its_key() -> None:
+    scope = Scope.longlist(3)
+    assert scope.key == "longlist:3"
+    assert Scope.parse("longlist:3") == scope
+    assert scope.is_global and not scope.is_group
+    assert scope != Scope.global_() and scope.group_id is None

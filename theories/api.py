@@ -1,13 +1,147 @@
-from rest_framework import viewsets
-from rest_framework.permissions import AllowAny
+"""REST endpoints of the theories (the default list's items, as the contract has always had them)
+and of longlists. Parse, check access (theories.access), call a service, shape the answer."""
 
-from .selectors import theory_list
-from .serializers import TheorySerializer
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny, IsAuthenticatedOrReadOnly
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from impactboard.schema import BAD_REQUEST, FORBIDDEN, NOT_FOUND, UNAUTHENTICATED
+from impactboard.throttling import WriteThrottle
+
+from .access import ListNeed, longlist_access, longlists_visible_to, theory_for
+from .items import ItemText
+from .models import Longlist, Theory
+from .selectors import longlist_changes, longlist_items, longlists_annotated, theory_list
+from .serializers import (
+    ItemAddSerializer,
+    LonglistChangeSerializer,
+    LonglistCreateSerializer,
+    LonglistDetailSerializer,
+    LonglistItemSerializer,
+    LonglistSerializer,
+    LonglistUpdateSerializer,
+    TheorySerializer,
+)
+from .services import longlist_create, longlist_fork, longlist_item_add, longlist_update
 
 
 class TheoryViewSet(viewsets.ReadOnlyModelViewSet):
-    """The rateable theories, ordered by number."""
+    """The default list's active items, ordered by number; one item of any list the caller may
+    see by id."""
 
     serializer_class = TheorySerializer
     permission_classes = [AllowAny]
-    queryset = theory_list()
+
+    def get_queryset(self) -> QuerySet[Theory]:
+        return theory_list()
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        pk = kwargs.get("pk", "")
+        if not str(pk).isdigit():
+            raise Http404("No such theory.")
+        theory = theory_for(user=request.user, pk=int(pk))
+        return Response(TheorySerializer(theory).data)
+
+
+def _detail(longlist: Longlist) -> dict[str, Any]:
+    annotated = longlists_annotated(Longlist.objects.filter(pk=longlist.pk)).get()
+    data: dict[str, Any] = LonglistSerializer(annotated).data
+    data["items"] = LonglistItemSerializer(longlist_items(longlist=longlist), many=True).data
+    return data
+
+
+class LonglistViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Longlists: the public ones, the caller's own, and those of the caller's groups."""
+
+    serializer_class = LonglistSerializer
+    lookup_field = "slug"
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    throttle_classes = [WriteThrottle]
+    throttle_scope = "writes"
+
+    def get_queryset(self) -> QuerySet[Longlist]:
+        visible = longlists_visible_to(user=self.request.user)
+        return longlists_annotated(visible).order_by("-is_default", "title", "pk")
+
+    @extend_schema(responses={200: LonglistDetailSerializer, 404: NOT_FOUND})
+    def retrieve(self, request: Request, slug: str) -> Response:
+        return Response(_detail(longlist_access(slug=slug, user=request.user)))
+
+    @extend_schema(
+        request=LonglistCreateSerializer,
+        responses={201: LonglistDetailSerializer, 400: BAD_REQUEST, 401: UNAUTHENTICATED},
+    )
+    def create(self, request: Request) -> Response:
+        assert isinstance(request.user, User)  # IsAuthenticatedOrReadOnly
+        serializer = LonglistCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if "fork" in data:
+            source = longlist_access(slug=data["fork"], user=request.user)
+            longlist = longlist_fork(
+                user=request.user,
+                source=source,
+                title=data.get("title") or None,
+                visibility=data.get("visibility"),
+            )
+        else:
+            longlist = longlist_create(
+                user=request.user,
+                title=data["title"],
+                description=data["description"],
+                visibility=data["visibility"],
+                items=[ItemText(title=i["title"], summary=i["summary"]) for i in data["items"]],
+            )
+        return Response(_detail(longlist), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=LonglistUpdateSerializer,
+        responses={
+            200: LonglistDetailSerializer,
+            400: BAD_REQUEST,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    )
+    def partial_update(self, request: Request, slug: str) -> Response:
+        longlist = longlist_access(slug=slug, user=request.user, need=ListNeed.CHANGE)
+        serializer = LonglistUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        if serializer.validated_data:
+            longlist_update(longlist=longlist, **serializer.validated_data)
+        return Response(_detail(longlist))
+
+    @extend_schema(
+        request=ItemAddSerializer,
+        responses={
+            201: LonglistItemSerializer,
+            400: BAD_REQUEST,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def items(self, request: Request, slug: str) -> Response:
+        longlist = longlist_access(slug=slug, user=request.user, need=ListNeed.CHANGE)
+        assert isinstance(request.user, User)  # only an owner or staff gets here
+        serializer = ItemAddSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        theory = longlist_item_add(longlist=longlist, by=request.user, **serializer.validated_data)
+        return Response(LonglistItemSerializer(theory).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: LonglistChangeSerializer(many=True), 404: NOT_FOUND})
+    @action(detail=True, methods=["get"], permission_classes=[AllowAny])
+    def changes(self, request: Request, slug: str) -> Response:
+        longlist = longlist_access(slug=slug, user=request.user)
+        page = self.paginate_queryset(longlist_changes(longlist=longlist))
+        return self.get_paginated_response(LonglistChangeSerializer(page, many=True).data)

@@ -267,13 +267,40 @@ LONGLIST: list[dict] = [
 ]
 
 
+DEFAULT_TITLE = "Theories of impact for interpretability"
+DEFAULT_DESCRIPTION = (
+    "The 20 theories of impact from Neel Nanda's post "
+    '"A Longlist of Theories of Impact for Interpretability", in our own words.'
+)
+
+
 def seed(theory_model: Any) -> int:
     """Create or update the 20 theories on `theory_model` (a model class, possibly a historical one
-    from a data migration) keyed by number; return how many rows were created."""
+    from a data migration) keyed by number; return how many rows were created.
+
+    Once items belong to longlists (theories/migrations/0003-0005), the theories are the default
+    list's: it is created too when missing (a flushed test database), and numbers are looked up
+    within it. The 0002 migration's historical model has no list, and seeds as it always did."""
+    fields = {f.name for f in theory_model._meta.get_fields()}
+    scope: dict[str, Any] = {}
+    if "longlist" in fields:
+        longlist_model = theory_model._meta.get_field("longlist").related_model
+        longlist, _ = longlist_model.objects.get_or_create(
+            is_default=True,
+            defaults={
+                "slug": "theories-of-impact",
+                "title": DEFAULT_TITLE,
+                "description": DEFAULT_DESCRIPTION,
+                "visibility": "public",
+                "last_number": len(LONGLIST),
+            },
+        )
+        scope = {"longlist": longlist}
     created_count = 0
     for item in LONGLIST:
         _, created = theory_model.objects.update_or_create(
             number=item["number"],
+            **scope,
             defaults={
                 "slug": item["slug"],
                 "title": item["title"],

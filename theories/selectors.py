@@ -1,7 +1,48 @@
-from django.db.models import QuerySet
+"""Reads of longlists and their items."""
 
-from .models import Theory
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+
+from .models import Longlist, LonglistChange, Theory
+
+
+def longlist_default() -> Longlist | None:
+    return Longlist.objects.filter(is_default=True).first()
 
 
 def theory_list() -> QuerySet[Theory]:
-    return Theory.objects.order_by("number")
+    """The default list's active items, by number: GET /api/v1/theories/ and the theories page,
+    exactly as before there were other lists."""
+    return Theory.objects.filter(longlist__is_default=True, status=Theory.Status.ACTIVE).order_by(
+        "number"
+    )
+
+
+def longlist_items(*, longlist: Longlist, active_only: bool = False) -> QuerySet[Theory]:
+    items = Theory.objects.filter(longlist=longlist)
+    if active_only:
+        items = items.filter(status=Theory.Status.ACTIVE)
+    return items.order_by("number")
+
+
+def longlist_changes(*, longlist: Longlist) -> QuerySet[LonglistChange]:
+    return LonglistChange.objects.filter(longlist=longlist).select_related("by")
+
+
+def longlists_annotated(lists: QuerySet[Longlist]) -> QuerySet[Longlist]:
+    """`lists` with `item_count` (active items), `group_count` and `rater_count` (participants
+    with a rating in a group on the list), one query for the lot. Groups and ratings sit above
+    this app: counted through their reverse relations."""
+    items = (
+        Theory.objects.filter(longlist=OuterRef("pk"), status=Theory.Status.ACTIVE)
+        .order_by()
+        .values("longlist")
+        .annotate(c=Count("*"))
+        .values("c")
+    )
+    return lists.annotate(
+        item_count=Subquery(items),
+        group_count=Count("groups", distinct=True),
+        rater_count=Count(
+            "groups__ratings__participant", distinct=True, filter=Q(groups__ratings__isnull=False)
+        ),
+    ).select_related("owner", "forked_from")

@@ -1,6 +1,9 @@
+from typing import Any
+
 from rest_framework import serializers
 
-from .models import Theory
+from .items import MAX_ITEMS, MAX_SUMMARY, MAX_TITLE
+from .models import Longlist, LonglistChange, Theory
 
 
 class SubpointSerializer(serializers.Serializer):
@@ -15,3 +18,138 @@ class TheorySerializer(serializers.ModelSerializer):
         model = Theory
         fields = ["id", "number", "slug", "title", "summary", "subpoints", "source_url"]
         read_only_fields = fields
+
+
+class LonglistSerializer(serializers.ModelSerializer):
+    """A list as the contract shows it; `item_count`, `group_count` and `rater_count` come
+    annotated by `theories.selectors.longlists_annotated`."""
+
+    owner = serializers.SerializerMethodField()
+    item_count = serializers.IntegerField(read_only=True, default=0)
+    group_count = serializers.IntegerField(read_only=True, default=0)
+    rater_count = serializers.IntegerField(read_only=True, default=0)
+    forked_from: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Longlist
+        fields = [
+            "slug",
+            "title",
+            "description",
+            "owner",
+            "visibility",
+            "is_default",
+            "item_count",
+            "group_count",
+            "rater_count",
+            "version",
+            "proposals",
+            "forked_from",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_owner(self, longlist: Longlist) -> str | None:
+        return longlist.owner.username if longlist.owner_id and longlist.owner else None
+
+    def to_representation(self, instance: Longlist) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["item_count"] = data["item_count"] or 0
+        return data
+
+
+class LonglistItemSerializer(serializers.ModelSerializer):
+    # Rewording and retiring come with the proposals issue: every item is at its first wording.
+    revision = serializers.SerializerMethodField()
+    replaced_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Theory
+        fields = [
+            "id",
+            "number",
+            "slug",
+            "title",
+            "summary",
+            "status",
+            "added_in",
+            "revision",
+            "replaced_by",
+        ]
+        read_only_fields = fields
+
+    def get_revision(self, theory: Theory) -> int:
+        return 1
+
+    def get_replaced_by(self, theory: Theory) -> int | None:
+        return None
+
+
+class LonglistDetailSerializer(LonglistSerializer):
+    items = LonglistItemSerializer(many=True, read_only=True)
+
+    class Meta(LonglistSerializer.Meta):
+        fields = [*LonglistSerializer.Meta.fields, "items"]
+        read_only_fields = fields
+
+
+class ItemInSerializer(serializers.Serializer):
+    # Lengths are checked by theories.items (with the item named), not here.
+    title = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=10_000)
+    summary = serializers.CharField(required=False, allow_blank=True, default="", max_length=10_000)
+
+
+class LonglistCreateSerializer(serializers.Serializer):
+    """Either `items` (a new list) or `fork` (the slug of a list to copy)."""
+
+    title = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=2000
+    )
+    visibility = serializers.ChoiceField(choices=Longlist.Visibility.choices, required=False)
+    items = ItemInSerializer(
+        many=True, required=False, help_text=f"2-{MAX_ITEMS} items, titles <= {MAX_TITLE}."
+    )
+    fork = serializers.CharField(required=False, max_length=80)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "fork" in attrs and "items" in attrs:
+            raise serializers.ValidationError({"fork": ["Give items or fork, not both."]})
+        if "fork" not in attrs:
+            if "items" not in attrs:
+                raise serializers.ValidationError({"items": ["This field is required."]})
+            if not attrs.get("title", "").strip():
+                raise serializers.ValidationError({"title": ["The list needs a title."]})
+            if "visibility" not in attrs:
+                raise serializers.ValidationError({"visibility": ["This field is required."]})
+        return attrs
+
+
+class LonglistUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(required=False, max_length=MAX_TITLE)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    visibility = serializers.ChoiceField(choices=Longlist.Visibility.choices, required=False)
+
+
+class ItemAddSerializer(serializers.Serializer):
+    title = serializers.CharField(allow_blank=True, max_length=10_000)
+    summary = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=MAX_SUMMARY
+    )
+
+
+class LonglistChangeSerializer(serializers.ModelSerializer):
+    by = serializers.SerializerMethodField()
+    item: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = LonglistChange
+        fields = ["version", "created_at", "by", "kind", "item", "before", "after"]
+        read_only_fields = fields
+
+    def get_by(self, change: LonglistChange) -> str | None:
+        return change.by.username if change.by_id and change.by else None

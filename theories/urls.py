@@ -4,11 +4,18 @@ itself, with the discussion it shows, is the discussion's (discussion/urls.py)."
 from django.urls import path
 
 from . import views
-from .api import TheoryViewSet
+from .api import LonglistViewSet, TheoryViewSet
 
 # Registered on the site's API router (impactboard/urls.py), which serves the API root.
-api_viewsets = [("theories", TheoryViewSet, "theory")]
+api_viewsets = [
+    ("theories", TheoryViewSet, "theory"),
+    ("longlists", LonglistViewSet, "longlist"),
+]
 
 urlpatterns = [
     path("theories/", views.theory_index, name="theory_list"),
+    path("lists/", views.list_index, name="list_index"),
+    path("lists/new/", views.list_new, name="list_new"),
+    path("lists/<slug:slug>/", views.list_detail, name="list_detail"),
+    path("lists/<slug:slug>/items/", views.list_item_add, name="list_item_add"),
 ]

@@ -19,6 +19,7 @@ from impactboard.request_types import AuthedRequest
 from impactboard.schema import BAD_REQUEST, FORBIDDEN, LAST_FACILITATOR, NOT_FOUND, UNAUTHENTICATED
 from impactboard.serializers import DetailSerializer
 from impactboard.throttling import WriteThrottle
+from theories.access import longlist_access
 
 from ..access import WAITING, GroupAccess, Need, group_access, group_joinable, role_parse
 from ..models import DiscussionGroup, Membership
@@ -40,6 +41,17 @@ from ..services import (
     membership_leave,
     membership_set_role,
 )
+
+
+def _longlist_named(request: Request, fields: dict[str, Any]) -> None:
+    """Replace the slug in `fields["longlist"]` with the list, if the caller may see it; a list
+    they may not see is refused as unknown (400), revealing nothing."""
+    if "longlist" not in fields:
+        return
+    try:
+        fields["longlist"] = longlist_access(slug=fields["longlist"], user=request.user)
+    except Http404:
+        raise ValidationError({"longlist": ["No such list."]}) from None
 
 
 def _group_payload(request: Request, group: DiscussionGroup, role: str | None) -> dict[str, Any]:
@@ -78,7 +90,9 @@ class GroupViewSet(
     def create(self, request: AuthedRequest) -> Response:
         serializer = GroupCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        group = group_create(user=request.user, **serializer.validated_data)
+        fields = dict(serializer.validated_data)
+        _longlist_named(request, fields)
+        group = group_create(user=request.user, **fields)
         return Response(
             _group_payload(request, group, _role_after(request, group)),
             status=status.HTTP_201_CREATED,
@@ -100,6 +114,7 @@ class GroupViewSet(
         serializer.is_valid(raise_exception=True)
         by = request.user if isinstance(request.user, User) else None
         fields = dict(serializer.validated_data)
+        _longlist_named(request, fields)
         listing = fields.pop("listing", None)
         visibility = fields.get("visibility", access.group.visibility)
         if listing == DiscussionGroup.Listing.REQUESTED and visibility != "public":

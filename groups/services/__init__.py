@@ -7,6 +7,8 @@ through `groups.signals` and handled by `ratings`, which sits above this app."""
 from .groups import (
     LastFacilitator,
     ListingNotAllowed,
+    LonglistLocked,
+    LonglistNotAllowed,
     group_create,
     group_listing_decide,
     group_listing_request,
@@ -23,6 +25,8 @@ __all__ = [
     "GroupFull",
     "LastFacilitator",
     "ListingNotAllowed",
+    "LonglistLocked",
+    "LonglistNotAllowed",
     "group_create",
     "group_delete",
     "group_enter",

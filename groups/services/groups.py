@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from impactboard.errors import Conflict, DomainError
+from theories.models import Longlist
+from theories.services import longlist_default_get
 
 from ..models import DiscussionGroup, Membership, Participant
 from ..signals import group_changed, group_created, group_listing_decided, group_member_invited
@@ -25,10 +27,36 @@ class ListingNotAllowed(DomainError):
         super().__init__({"listing": [message]})
 
 
+class LonglistNotAllowed(DomainError):
+    """A public group cannot rate a private list: its pages would show the list to anyone (400)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__({"longlist": [message]})
+
+
+class LonglistLocked(Conflict):
+    """The group has ratings, so the list it rates can no longer change (409)."""
+
+
+def _longlist_check(*, visibility: str, longlist: Longlist) -> None:
+    if visibility == DiscussionGroup.Visibility.PUBLIC and not longlist.is_public:
+        raise LonglistNotAllowed(
+            "A public group rates a public list: make the list public or the group private."
+        )
+
+
 def group_create(
-    *, user: User, name: str, description: str = "", visibility: str = "public"
+    *,
+    user: User,
+    name: str,
+    description: str = "",
+    visibility: str = "public",
+    longlist: Longlist | None = None,
 ) -> DiscussionGroup:
-    """Create a group; its creator becomes its first facilitator (and participant)."""
+    """Create a group; its creator becomes its first facilitator (and participant). It rates
+    `longlist` (the caller has checked they may see it), the default list unless given."""
+    longlist = longlist or longlist_default_get()
+    _longlist_check(visibility=visibility, longlist=longlist)
     base = slugify(name)[:50] or "group"
     for attempt in range(5):
         slug = base if attempt == 0 else f"{base}-{secrets.token_hex(3)}"
@@ -39,6 +67,7 @@ def group_create(
                     name=name,
                     description=description,
                     visibility=visibility,
+                    longlist=longlist,
                     # A private group's members arrive through one shared link: let them in with
                     # just a name unless the facilitator says otherwise. Public groups need
                     # accounts.
@@ -67,12 +96,24 @@ def group_update(
         "ratings_open",
         "results_hidden",
         "guests_allowed",
+        "longlist",
         "max_members",
         "approve_newcomers",
     }
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"cannot update {sorted(unknown)}")
+    longlist = fields.get("longlist", group.longlist)
+    assert isinstance(longlist, Longlist)
+    _longlist_check(visibility=str(fields.get("visibility", group.visibility)), longlist=longlist)
+    if "longlist" in fields and longlist.pk != group.longlist_id:
+        # Ratings and their history hang off the list's items: the list is fixed from the first.
+        # (Ratings live in the app above: read through the group's reverse relations.)
+        if group.ratings.exists() or group.submissions.exists():
+            raise LonglistLocked("The group has ratings: the list it rates can no longer change.")
+    elif "longlist" in fields:
+        del fields["longlist"]
+    longlist_changed = "longlist" in fields
     fed_global = group.feeds_global
     if fields.get("ratings_open") is False and group.ratings_open:
         fields["ratings_closed_at"] = timezone.now()
@@ -87,7 +128,12 @@ def group_update(
         update_fields += ["listing", "listing_changed_at"]
     with transaction.atomic():
         group.save(update_fields=update_fields)
-        group_changed.send(sender=DiscussionGroup, group=group, fed_global=fed_global)
+        group_changed.send(
+            sender=DiscussionGroup,
+            group=group,
+            fed_global=fed_global,
+            longlist_changed=longlist_changed,
+        )
     return group
 
 

@@ -18,6 +18,7 @@ from ..services import (
     GroupFull,
     LastFacilitator,
     ListingNotAllowed,
+    LonglistNotAllowed,
     group_create,
     group_enter,
     group_listing_decide,
@@ -36,11 +37,18 @@ def group_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def group_new(request: AuthedHttpRequest) -> HttpResponse:
-    form = GroupCreateForm(request.POST or None)
+    wanted = request.GET.get("longlist")
+    form = GroupCreateForm(
+        request.POST or None, user=request.user, initial={"longlist": wanted} if wanted else None
+    )
     if request.method == "POST" and form.is_valid():
-        group = group_create(user=request.user, **form.cleaned_data)
-        messages.success(request, f"Created “{group.name}”. You are its facilitator.")
-        return redirect("group_detail", slug=group.slug)
+        try:
+            group = group_create(user=request.user, **form.cleaned_data)
+        except LonglistNotAllowed as exc:
+            form.add_error("longlist", exc.messages)
+        else:
+            messages.success(request, f"Created “{group.name}”. You are its facilitator.")
+            return redirect("group_detail", slug=group.slug)
     return render(request, "groups/group_new.html", {"form": form})
 
 

@@ -7,12 +7,14 @@ from .rankings import (
     GroupComparisonView,
     GroupRankingsView,
     LazyAuthMixin,
+    LonglistRankingsView,
     TheoryDistributionView,
 )
 from .ratings import RatingsMineView
 
 __all__ = [
     "GlobalRankingsView",
+    "LonglistRankingsView",
     "GroupComparisonView",
     "GroupRankingsView",
     "LazyAuthMixin",

@@ -9,7 +9,7 @@ from the cache with no query and no authentication."""
 
 from typing import Any
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -22,7 +22,7 @@ from charts.figures import figure_spec, page_spec, ranking_figures
 from charts.group_vs_global import comparison_figure, distribution_figure
 from groups.access import group_access, results_visible_to
 from impactboard.cache import body_cached
-from theories.models import Theory
+from theories.access import theory_for
 
 from ..ranking_cache import (
     comparison_etag,
@@ -30,7 +30,7 @@ from ..ranking_cache import (
     ranking_etags_with,
     ranking_read_remember,
 )
-from ..scope import Scope
+from ..scope import Scope, world_scope
 from ..selectors import ranking_comparison, ranking_get, ranking_payload, theory_distribution
 from .answers import cached_answer, conditional_answer, hidden_answer
 from .rankings import LazyAuthMixin
@@ -158,7 +158,7 @@ class GroupComparisonFigureView(LazyAuthMixin, APIView):
             # Readable by anyone: answered from the cache when it holds this version.
             key = f"figures:compare:{meta['scope']}"
             (here, world_etag), cached = ranking_etags_with(
-                scopes=[Scope.parse(meta["scope"]), Scope.global_()], key=key
+                scopes=[Scope.parse(meta["scope"]), Scope.parse(meta["world"])], key=key
             )
             if here and world_etag:
                 etag = figures_etag(comparison_etag(here, world_etag))
@@ -169,7 +169,13 @@ class GroupComparisonFigureView(LazyAuthMixin, APIView):
         if not results_visible_to(access=access, user=request.user):
             return hidden_answer({"figure": None}, detail=False)
         group = ranking_get(scope=Scope.group(access.group.pk))
-        world = ranking_get(scope=Scope.global_())
+        # Compared with the global ranking of the group's own list.
+        world = ranking_get(
+            scope=world_scope(
+                longlist_id=access.group.longlist_id,
+                is_default=access.group.longlist.is_default,
+            )
+        )
         if access.group.is_public and not access.group.results_hidden:
             # Back in the cache for the next poll (see ratings.api.rankings.GroupComparisonView).
             ranking_read_remember(scope=group.scope, etag=group.etag)
@@ -202,8 +208,6 @@ class TheoryDistributionFigureView(APIView):
         responses={200: OneFigureSerializer, 404: OpenApiResponse(description="No such theory.")}
     )
     def get(self, request: Request, pk: int) -> Response:
-        theory = Theory.objects.filter(pk=pk).first()
-        if theory is None:
-            raise Http404("No such theory.")
+        theory = theory_for(user=request.user, pk=pk)  # 404: unknown, or a list not visible
         payload = theory_distribution(theory=theory, user=request.user)
         return Response({"hidden": False, **figure_spec(distribution_figure(payload))})

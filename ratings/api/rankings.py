@@ -2,7 +2,7 @@
 answered from the ranking cache when its ETag is current: a poll that finds nothing new costs no
 query."""
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
@@ -15,7 +15,7 @@ from groups.access import group_access, results_visible_to
 from groups.services.guests import TOKEN_PREFIX as GUEST_TOKEN_PREFIX
 from impactboard.cache import body_cached
 from impactboard.schema import BAD_REQUEST, NOT_FOUND
-from theories.models import Theory
+from theories.access import longlist_access, theory_for
 
 from ..ranking_cache import (
     comparison_etag,
@@ -27,7 +27,7 @@ from ..ranking_cache import (
     ranking_payload,
     ranking_read_remember,
 )
-from ..scope import Scope
+from ..scope import Scope, world_scope
 from ..selectors import ranking_comparison, ranking_get, theory_distribution
 from ..selectors.rounds import round_scope
 from ..serializers import ComparisonSerializer, DistributionSerializer, RankingSerializer
@@ -120,6 +120,19 @@ class GlobalRankingsView(LazyAuthMixin, APIView):
         return _ranking_response(request, scope, cacheable=True)
 
 
+class LonglistRankingsView(LazyAuthMixin, APIView):
+    """A list's global ranking: the listed public groups that rate it, by the rule of the global
+    ranking (which is the default list's). A private list: 404 to those who may not see it."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: RankingSerializer, 304: None, 404: NOT_FOUND})
+    def get(self, request: Request, slug: str) -> Response | HttpResponse:
+        longlist = longlist_access(slug=slug, user=request.user)
+        scope = Scope.global_() if longlist.is_default else Scope.longlist(longlist.pk)
+        return _ranking_response(request, scope, cacheable=longlist.is_public)
+
+
 class GroupComparisonView(LazyAuthMixin, APIView):
     """Each theory's place in the group beside its place across all public groups, with
     Kendall's tau-b between the group's and the global means (theories rated in both)."""
@@ -134,7 +147,7 @@ class GroupComparisonView(LazyAuthMixin, APIView):
         if meta and meta["public"] and not meta["hidden"]:
             key = f"rankings:compare:{meta['scope']}"
             (here, world_etag), cached = ranking_etags_with(
-                scopes=[Scope.parse(meta["scope"]), Scope.global_()], key=key
+                scopes=[Scope.parse(meta["scope"]), Scope.parse(meta["world"])], key=key
             )
             if here and world_etag:
                 etag = comparison_etag(here, world_etag)
@@ -146,7 +159,13 @@ class GroupComparisonView(LazyAuthMixin, APIView):
         if not results_visible_to(access=access, user=request.user):
             return hidden_answer({"rank_correlation": None, "results": []}, detail=False)
         group = ranking_get(scope=Scope.group(access.group.pk))
-        world = ranking_get(scope=Scope.global_())
+        # Compared with the global ranking of the group's own list.
+        world = ranking_get(
+            scope=world_scope(
+                longlist_id=access.group.longlist_id,
+                is_default=access.group.longlist.is_default,
+            )
+        )
         if access.group.is_public and not access.group.results_hidden:
             # Both ETags back in the cache (they leave it a minute after their last recompute),
             # so that the next poll takes the path above.
@@ -175,8 +194,6 @@ class TheoryDistributionView(APIView):
 
     @extend_schema(responses={200: DistributionSerializer, 404: NOT_FOUND})
     def get(self, request: Request, pk: int) -> Response:
-        theory = Theory.objects.filter(pk=pk).first()
-        if theory is None:
-            raise Http404("No such theory.")
+        theory = theory_for(user=request.user, pk=pk)  # 404: unknown, or a list not visible
         distribution = theory_distribution(theory=theory, user=request.user)
         return Response(DistributionSerializer(distribution).data)

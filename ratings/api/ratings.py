@@ -1,6 +1,8 @@
 """The caller's ratings in a group. RatingsClosed (409) and SubmissionInvalid (400, by item) are
 answered by the project's exception handler."""
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -16,7 +18,7 @@ from impactboard.serializers import DetailSerializer
 from impactboard.throttling import WriteThrottle
 
 from ..models import Submission
-from ..selectors import ratings_current
+from ..selectors.ratings import ratings_current_and_unrated, ratings_unrated
 from ..selectors.rounds import ratings_of_round
 from ..serializers import RatingsMineSerializer, RatingsSubmitSerializer
 from ..services import RatingItem, rating_submission_create
@@ -38,11 +40,15 @@ class RatingsMineView(APIView):
         access = group_access(slug=slug, user=request.user, need=Need.MEMBER)
         participant = participant_of(group=access.group, user=request.user)
         number = round_of_group(request, access.group)
+        current: list[Any]
         if number is None:
-            current = ratings_current(participant=participant)
+            current, unrated = ratings_current_and_unrated(
+                group=access.group, participant=participant
+            )
         else:
             current = ratings_of_round(participant=participant, number=number)
-        return Response(RatingsMineSerializer({"ratings": current}).data)
+            unrated = ratings_unrated(group=access.group, rated=current)
+        return Response(RatingsMineSerializer({"ratings": current, "unrated": unrated}).data)
 
     @extend_schema(
         request=RatingsSubmitSerializer,
@@ -75,5 +81,6 @@ class RatingsMineView(APIView):
             submitted_by=request.user,
             source=Submission.Source.API,
         )
-        current = ratings_current(participant=participant)
-        return Response(RatingsMineSerializer({"ratings": current}).data)
+        # The full current set, as GET returns it, in the one query the answer always cost.
+        current, unrated = ratings_current_and_unrated(group=access.group, participant=participant)
+        return Response(RatingsMineSerializer({"ratings": current, "unrated": unrated}).data)

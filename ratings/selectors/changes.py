@@ -72,7 +72,8 @@ def changes_between(*, group: DiscussionGroup, first: int, last: int) -> dict[st
             )
         )
     rows: list[dict[str, Any]] = []
-    for entry in Theory.objects.order_by("number").only("id", "number", "title"):
+    items = Theory.objects.filter(longlist_id=group.longlist_id, status=Theory.Status.ACTIVE)
+    for entry in items.order_by("number").only("id", "number", "title"):
         theory_pairs = pairs.get(entry.id, [])
         moves = [m for m in theory_pairs if m.change != 0]
         rows.append(
@@ -159,7 +160,8 @@ def round_feedback(*, group: DiscussionGroup, number: int) -> list[dict[str, Any
     for comment in arguments:
         top.setdefault((comment.theory_id, comment.stance), comment)
     feedback = []
-    for theory in Theory.objects.order_by("number"):
+    items = Theory.objects.filter(longlist_id=group.longlist_id, status=Theory.Status.ACTIVE)
+    for theory in items.order_by("number"):
         row = rows.get(theory.id)
         feedback.append(
             {

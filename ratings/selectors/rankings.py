@@ -4,6 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from groups.access import GroupAccess, results_visible_in
@@ -28,13 +29,24 @@ def ranking_get(*, scope: Scope) -> RankingView:
         return RankingView(
             scope, stored.version, stored.computed_at, stored.raters, stored.results, summary
         )
-    theories = list(Theory.objects.all())
+    theories = list(_scope_items(scope))
     if scope.is_global:  # no group counted yet: the same fields, saying why not
         rows, summary = global_ranking_of_groups(theories, [])
         return RankingView(scope, 0, None, 0, rows, summary)
     # Nothing rated: the same fields, saying why not.
     rows, summary = ranking_build(theories, {})
     return RankingView(scope, 0, None, 0, rows, summary)
+
+
+def _scope_items(scope: Scope) -> QuerySet[Theory]:
+    """The items a scope ranks: its group's list's active items (a group or one of its rounds),
+    a list's for its own global ranking, or the default list's for the global ranking."""
+    items = Theory.objects.filter(status=Theory.Status.ACTIVE).order_by("number")
+    if scope.longlist_id is not None:
+        return items.filter(longlist_id=scope.longlist_id)
+    if scope.group_id is not None:
+        return items.filter(longlist__groups__pk=scope.group_id)
+    return items.filter(longlist__is_default=True)
 
 
 def ranking_global() -> RankingView:
@@ -78,7 +90,10 @@ def theory_distribution(*, theory: Theory, user: User | AnonymousUser) -> dict[s
     }
     if user.is_authenticated:
         memberships = list(
-            Membership.objects.filter(user=user).select_related("group").order_by("group__name")
+            # Only the groups that rate the theory's list have a histogram of it.
+            Membership.objects.filter(user=user, group__longlist_id=theory.longlist_id)
+            .select_related("group")
+            .order_by("group__name")
         )
         stored = rankings_of_groups(groups=[m.group for m in memberships])
         visible = results_visible_in(

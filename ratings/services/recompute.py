@@ -6,7 +6,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from groups.models import GLOBAL_FEED, DiscussionGroup, Membership, Participant
+from groups.models import GLOBAL_FEED, LIST_FEED, DiscussionGroup, Membership, Participant
 from theories.models import Theory
 
 from ..maths.combine import global_ranking_of_groups
@@ -46,7 +46,7 @@ def ranking_recompute(*, scope: Scope, force: bool = False) -> Ranking | None:
     if scope.group_id is None:  # the global ranking
         _public_rankings_catch_up(scope=scope)
     else:
-        group = DiscussionGroup.objects.filter(pk=scope.group_id).first()
+        group = DiscussionGroup.objects.select_related("longlist").filter(pk=scope.group_id).first()
         if group is None:  # deleted meanwhile
             RankingRequest.objects.filter(scope=scope.key).delete()
             return None
@@ -87,6 +87,8 @@ def ranking_recompute(*, scope: Scope, force: bool = False) -> Ranking | None:
             # notice.
             stale = [open_round_scope(group=group)] if group.current_round > 1 else []
             stale += [Scope.global_()] if group.feeds_global else []
+            if group.feeds_list and not group.longlist.is_default:
+                stale.append(Scope.longlist(group.longlist_id))
             if stale:
                 rankings_mark_stale(scopes=stale)
         # Publish the committed version's ETag with its rendered body: the reads that follow a
@@ -101,9 +103,10 @@ def _group_ranking_compute(
     *, ranking: Ranking, group: DiscussionGroup, round_number: int | None
 ) -> None:
     """A group's (or one of its rounds') rows, summary and counts, from its ratings, into
-    `ranking` (not saved)."""
+    `ranking` (not saved). A group ranks the active items of its own list."""
+    items = Theory.objects.filter(status=Theory.Status.ACTIVE, longlist_id=group.longlist_id)
     theories: list[TheoryLike] = list(
-        Theory.objects.order_by("number").values_list("id", "number", "title", named=True)
+        items.order_by("number").values_list("id", "number", "title", named=True)
     )
     scores: list[tuple[int, int, int]] | None = None
     if round_number is not None:
@@ -134,11 +137,15 @@ def _references(*, group: DiscussionGroup | None, round_number: int | None) -> l
     coalescing); the group's next rating brings it up to date."""
     if group is None:
         return []
-    references: list[Reference] = [("post", "the post's group", POST_ORDER)]
+    references: list[Reference] = []
     stored = Ranking.objects.values_list("results", flat=True)
-    world = stored.filter(scope=Scope.global_().key).first()
-    if world is not None:
-        references.append(("global", "all public groups", _order_of(world)))
+    if group.longlist.is_default:
+        # The post and the global ranking order the default list's items; another list's
+        # numbers would be compared with theories they do not name.
+        references.append(("post", "the post's group", POST_ORDER))
+        world = stored.filter(scope=Scope.global_().key).first()
+        if world is not None:
+            references.append(("global", "all public groups", _order_of(world)))
     current = round_number if round_number is not None else group.current_round
     if current >= 2:
         previous_scope = round_scope(group=group, number=current - 1)
@@ -214,16 +221,23 @@ def _group_global_histograms(*, group: DiscussionGroup) -> tuple[dict[int, list[
 
 
 def _global_inputs(*, scope: Scope) -> tuple[list[TheoryLike], QuerySet[DiscussionGroup]]:
-    """The items a global scope ranks and the groups it counts. One global scope today: every
-    theory (the default longlist) and the groups in GLOBAL_FEED. A longlist's own global ranking
-    (a later issue) is another scope whose items are that list's and whose groups are those in
-    GLOBAL_FEED that rate it; the combination and its storage stay as they are."""
+    """The items a global scope ranks and the groups it counts: for the default global scope,
+    the default list's active items and the groups in GLOBAL_FEED (those rating the default
+    list); for a list's own (`Scope.longlist`), that list's active items and the groups in
+    LIST_FEED that rate it. The combination and its storage are the same for both."""
     if not scope.is_global:
         raise ValueError(f"not a global scope: {scope.key!r}")
+    items = Theory.objects.filter(status=Theory.Status.ACTIVE)
+    if scope.longlist_id is None:
+        items = items.filter(longlist__is_default=True)
+        feeding = DiscussionGroup.objects.filter(GLOBAL_FEED)
+    else:
+        items = items.filter(longlist_id=scope.longlist_id)
+        feeding = DiscussionGroup.objects.filter(LIST_FEED, longlist_id=scope.longlist_id)
     theories: list[TheoryLike] = list(
-        Theory.objects.order_by("number").values_list("id", "number", "title", named=True)
+        items.order_by("number").values_list("id", "number", "title", named=True)
     )
-    return theories, DiscussionGroup.objects.filter(GLOBAL_FEED)
+    return theories, feeding
 
 
 def _stored_group_results(

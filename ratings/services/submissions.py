@@ -57,22 +57,31 @@ def rating_items_validate(
     items: Sequence[RatingItem],
     group: DiscussionGroup | None = None,
     *,
-    known: set[int] | None = None,
+    known: dict[int, str] | None = None,
 ) -> None:
-    """Raise SubmissionInvalid naming every bad item: unknown theory, repeated theory, score
-    outside 1..10, a `moved_by` that is not a live comment on that theory that the group can
-    see. One query (none if the caller read the `known` theory ids), and one more when an item
-    names a comment."""
+    """Raise SubmissionInvalid naming every bad item: a theory that is not an item of the
+    group's list, a retired item given a score (a null still removes its rating), a repeated
+    theory, a score outside 1..10, a `moved_by` that is not a live comment on that theory that
+    the group can see. One query (none if the caller read the `known` theories: id -> status),
+    and one more when an item names a comment."""
     if known is None:
         ids = {i.theory_id for i in items}
-        found = Theory.objects.filter(id__in=ids).values_list("id", flat=True) if ids else []
-        known = set(found)
+        found = Theory.objects.filter(id__in=ids)
+        if group is not None:
+            found = found.filter(longlist_id=group.longlist_id)
+        known = dict(found.values_list("id", "status")) if ids else {}
     citable = _citable(items, group)
     errors: dict[int, dict[str, list[str]]] = {}
     seen: set[int] = set()
     for index, item in enumerate(items):
         if item.theory_id not in known:
-            errors.setdefault(index, {})["theory"] = [f"Unknown theory id {item.theory_id}."]
+            errors.setdefault(index, {})["theory"] = [
+                f"Unknown theory id {item.theory_id}: not an item of this group's list."
+            ]
+        elif item.score is not None and known[item.theory_id] != Theory.Status.ACTIVE:
+            errors.setdefault(index, {})["theory"] = [
+                f"Theory {item.theory_id} is retired: it takes no new score."
+            ]
         elif item.theory_id in seen:
             errors.setdefault(index, {})["theory"] = [
                 f"Theory {item.theory_id} appears more than once in this submission."
@@ -134,22 +143,22 @@ Current = dict[int, tuple[int, str, int]]  # theory id -> (score, rationale, rou
 
 def _theories_and_current(
     *, participant: Participant, items: Sequence[RatingItem]
-) -> tuple[set[int], Current]:
-    """The ids of the theories `items` name that exist, and the participant's current rating of
-    each: one query (the theories left-joined to this participant's ratings), the one the
-    validation made anyway."""
+) -> tuple[dict[int, str], Current]:
+    """The theories `items` name that are items of the group's list (id -> status), and the
+    participant's current rating of each: one query (the theories left-joined to this
+    participant's ratings), the one the validation made anyway."""
     ids = {i.theory_id for i in items}
     if not ids:
-        return set(), {}
+        return {}, {}
     rows = (
-        Theory.objects.filter(id__in=ids)
+        Theory.objects.filter(id__in=ids, longlist_id=participant.group.longlist_id)
         .annotate(mine=FilteredRelation("ratings", condition=Q(ratings__participant=participant)))
-        .values_list("id", "mine__score", "mine__rationale", "mine__round")
+        .values_list("id", "status", "mine__score", "mine__rationale", "mine__round")
     )
-    known: set[int] = set()
+    known: dict[int, str] = {}
     current: Current = {}
-    for theory_id, score, rationale, rated_round in rows:
-        known.add(theory_id)
+    for theory_id, status, score, rationale, rated_round in rows:
+        known[theory_id] = status
         if score is not None:
             current[theory_id] = (score, rationale, rated_round)
     return known, current

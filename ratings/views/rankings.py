@@ -60,7 +60,11 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "join_page": request.build_absolute_uri(reverse("group_list")),
             "results_visible": visible,
             "score_range": range(1, 11),
-            "theories": Theory.objects.order_by("number") if access.is_member else [],
+            "theories": (
+                Theory.objects.filter(longlist_id=group.longlist_id, status="active")
+                if access.is_member
+                else []
+            ),
             **rounds,
         },
     )

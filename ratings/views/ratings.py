@@ -29,7 +29,9 @@ def group_rate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     access = group_access(slug=slug, user=request.user, need=Need.MEMBER)
     group = access.group
     participant = participant_for_user(group=group, user=request.user)
-    theories = list(Theory.objects.order_by("number"))
+    # The active items of the group's list (a retired one takes no new score).
+    on_list = Theory.objects.filter(longlist_id=group.longlist_id, status=Theory.Status.ACTIVE)
+    theories = list(on_list.order_by("number"))
     current = {r.theory_id: r for r in ratings_current(participant=participant)}
     later_round = group.current_round > 1
     visible = later_round and results_visible_to(access=access, user=request.user)

@@ -89,7 +89,7 @@ def my_history(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     access = group_access(slug=slug, user=request.user, need=Need.MEMBER)
     group = access.group
     participant = participant_of(group=group, user=request.user)
-    theories = {t.id: t for t in Theory.objects.order_by("number")}
+    theories = {t.id: t for t in Theory.objects.filter(longlist_id=group.longlist_id)}
     visible = results_visible_to(access=access, user=request.user)
     medians = {}
     if visible:

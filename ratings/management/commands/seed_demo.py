@@ -26,7 +26,7 @@ class Command(BaseCommand):
             self.stdout.write("Demo group already there.")
             return
         rng = random.Random(2022)
-        theories = {t.number: t for t in Theory.objects.all()}
+        theories = {t.number: t for t in Theory.objects.filter(longlist__is_default=True)}
         with transaction.atomic():
             group = DiscussionGroup.objects.create(
                 slug=DEMO_SLUG,
