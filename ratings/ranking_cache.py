@@ -98,7 +98,8 @@ def group_meta_cached(*, slug: str) -> dict[str, Any] | None:
     if not reachable:
         return None
     if meta is None:
-        group = DiscussionGroup.objects.filter(slug=slug).first()  # outside the guard: may raise
+        # Outside the guard: may raise. With its list, whose global ranking it is compared with.
+        group = DiscussionGroup.objects.filter(slug=slug).select_related("longlist").first()
         if group is None:
             return None
         meta = {

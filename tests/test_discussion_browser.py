@@ -224,6 +224,7 @@ def test_a_group_thread_works_on_a_phone_with_the_keyboard_alone(
     path = f"/groups/{cast.public.slug}/theories/{theory.slug}/"
     log_in(page, live_server, cast.member, path)
     expect(page.get_by_role("heading", level=1)).to_contain_text(theory.title)
+    page.wait_for_load_state("load")  # the deferred page script has run (it moves the focus)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
     summary = page.locator("details.reply-box > summary").first

@@ -313,8 +313,7 @@ def report(label: str, before: dict[int, int], after: dict[int, int], extra: str
 def test_one_person_with_one_groups_invite_code_for_ten_minutes_moves_no_theory_more_than_two_places(
     theories, api, rankings_backend, monkeypatch, capsys
 ) -> None:
-    rates = dict(PRODUCTION_RATES, invited="200/min")
-    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", PRODUCTION_RATES)
     clock = SimulatedClock()
     monkeypatch.setattr(SimpleRateThrottle, "timer", staticmethod(clock))
     groups = build_real_world(theories, User.objects.create_user("stan", is_staff=True))
@@ -325,8 +324,9 @@ def test_one_person_with_one_groups_invite_code_for_ten_minutes_moves_no_theory_
     stuffing = {
         "ratings": [{"theory": t.id, "score": 10 if t.number == 5 else 1} for t in theories]
     }
-    # The budget: sign-ups and guest joins with the invitation share one bucket per group
-    # (200/min); each new account or guest then rates once (60/min each). Ten simulated minutes,
+    # The budget: sign-ups and guest joins with the invitation from one address share one bucket
+    # per group and address (40/min, within the group's 1000/min); each new account or guest
+    # then rates once (60/min each). Ten simulated minutes,
     # every request as soon as the throttles allow it: the first refusal of each minute is the
     # throttle's (429), and the clock then moves to the next minute.
     made = refused = requests = 0
@@ -366,7 +366,7 @@ def test_one_person_with_one_groups_invite_code_for_ten_minutes_moves_no_theory_
             clock.now += 0.05
         clock.now += 60
     elapsed = time.monotonic() - started
-    assert made == 2000 and refused == 10  # exactly the production budget, all of it spent
+    assert made == 400 and refused == 10  # exactly the production budget, all of it spent
     settled(groups, {g.pk: 8 + (made if g == target else 0) for g in groups})
     after = global_places(api)
     body = api().get("/api/v1/rankings/").json()
@@ -439,7 +439,8 @@ def test_deleting_accounts_with_keep_ratings_changes_no_count_with_the_real_work
     versions = dict(Ranking.objects.values_list("scope", "version"))
     rankings_mark_stale(scopes=[Scope.group(group.pk)])
     wait_until(
-        lambda: ranking_get(scope=Scope.global_()).version > versions[Scope.global_()], timeout=30
+        lambda: ranking_get(scope=Scope.global_()).version > versions[Scope.global_().key],
+        timeout=30,
     )
     wait_until(lambda: not RankingRequest.objects.exists(), timeout=30)
     after = _counts(group)

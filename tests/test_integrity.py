@@ -36,6 +36,9 @@ PRODUCTION_RATES = {
     "exports": "60/min",
     "imports": "20/min",
     "comments": "20/min",
+    # Sign-ups and guest joins carrying a valid invitation: per (group, address), then per group.
+    "invited_address": "40/min",
+    "invited": "1000/min",
 }
 
 
