@@ -43,8 +43,9 @@ FIGURE = serializers.DictField(
     help_text="A plotly figure's own part: data, layout, empty, message, narrow (phone layout)."
 )
 SHARED = serializers.DictField(
+    required=False,  # a hidden answer has no figures, so nothing to share
     help_text="What every figure of the answer shares: `layout` (deep-merged under each "
-    "figure's layout) and `config`."
+    "figure's layout) and `config`.",
 )
 FiguresSerializer = inline_serializer(
     "RankingFigures",
