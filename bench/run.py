@@ -73,8 +73,8 @@ from django.db import connection  # noqa: E402
 
 import ratings  # noqa: E402
 from groups.models import DiscussionGroup  # noqa: E402
-from ratings.maths.combine import global_ranking_of_groups  # noqa: E402
-from ratings.maths.ranking import ranking_uncertainty_add  # noqa: E402
+from maths.combine import global_ranking_of_groups  # noqa: E402
+from maths.ranking import ranking_uncertainty_add  # noqa: E402
 from ratings.models import Ranking, Rating, Submission  # noqa: E402
 from ratings.scope import Scope  # noqa: E402
 from ratings.selectors import ranking_etag  # noqa: E402

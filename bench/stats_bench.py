@@ -28,19 +28,19 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ratings.maths.agreement import compare_orders, kendall_w, theory_flags  # noqa: E402
-from ratings.maths.histogram_stats import (  # noqa: E402
+from maths.agreement import compare_orders, kendall_w, theory_flags  # noqa: E402
+from maths.histogram_stats import (  # noqa: E402
     krippendorff_alpha_interval,
     mean_interval_95,
     stats_from_histogram,
 )
-from ratings.maths.rank_intervals import (  # noqa: E402
+from maths.rank_intervals import (  # noqa: E402
     POST_ORDER,
     rank_intervals,
     rank_intervals_from_histograms,
     tiers,
 )
-from ratings.maths.ranking import (  # noqa: E402
+from maths.ranking import (  # noqa: E402
     ranking_rows_from_histograms,
     ranking_summary,
     ranking_uncertainty_add,
@@ -102,7 +102,7 @@ def main() -> None:
         order = sorted((n for n in numbers if result.ranks[n]), key=lambda n: result.ranks[n])
         compare_orders(order, POST_ORDER, resampled=result, reference_name="the post's group")
 
-    # What the recompute itself runs (ratings.maths.ranking), from theory ids as the database
+    # What the recompute itself runs (maths.ranking), from theory ids as the database
     # gives them.
     theories = [Theory(100 + n, n, f"Theory {n}") for n in numbers]
     by_id = {100 + n: h for n, h in histograms.items()}

@@ -50,7 +50,7 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from groups.models import DiscussionGroup, Participant  # noqa: E402
-from ratings.maths.combine import global_ranking_of_groups  # noqa: E402
+from maths.combine import global_ranking_of_groups  # noqa: E402
 from ratings.models import Ranking, Rating  # noqa: E402
 from ratings.scope import Scope  # noqa: E402
 from ratings.services import ranking_recompute, recompute  # noqa: E402
@@ -162,7 +162,7 @@ def main() -> None:
     wall = time.perf_counter
     results: dict[str, Any] = {}
     # Since issue 23 the global recompute combines the groups' stored results (the median of
-    # the groups' means, bootstrapped over groups: ratings.maths.combine); the rule alone is timed on
+    # the groups' means, bootstrapped over groups: maths.combine); the rule alone is timed on
     # the same stored results, read once.
     from ratings.services.recompute import _global_inputs, _stored_group_results
 

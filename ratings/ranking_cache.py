@@ -14,8 +14,8 @@ from rest_framework.renderers import JSONRenderer
 
 from groups.models import DiscussionGroup
 from impactboard.cache import cache_guard, fail_open
+from maths.ranking import RankingRow
 
-from .maths.ranking import RankingRow
 from .models import Ranking
 from .scope import Scope, world_scope
 

@@ -8,7 +8,7 @@ list, so a statistic added to the row is shown, redrawn and exported by one more
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from .maths.ranking import RankingRow
+from maths.ranking import RankingRow
 
 #: How a cell shows its value: `rank` (with its rank interval on the page), `theory` (number and
 #: title), `number` (`digits` decimals, "–" for none), `pattern` (the flags with their words),
@@ -75,7 +75,7 @@ RANKING_COLUMNS: tuple[Column, ...] = (
 
 
 #: The global ranking is a ranking of groups: its rows also say how many groups rated each
-#: theory, and its score is the median of the groups' means (ratings.maths.combine).
+#: theory, and its score is the median of the groups' means (maths.combine).
 GROUPS_COLUMN = Column(
     "groups",
     "number",

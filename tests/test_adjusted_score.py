@@ -1,4 +1,4 @@
-"""The adjusted score (ratings/maths/adjusted.py): each item's effect in the additive model
+"""The adjusted score (maths/adjusted.py): each item's effect in the additive model
 score = item + rater + noise, fitted on the observed cells, checked against statsmodels' own
 least-squares fit of the same model."""
 
@@ -9,7 +9,7 @@ import statsmodels.formula.api as smf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ratings.maths.adjusted import NOT_CONNECTED, NOT_RATED, adjusted_scores
+from maths.adjusted import NOT_CONNECTED, NOT_RATED, adjusted_scores
 
 
 def _statsmodels_fit(m: np.ndarray):  # type: ignore[no-untyped-def]

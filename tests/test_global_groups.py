@@ -1,4 +1,4 @@
-"""Issue 23 item 1: the global ranking is a ranking of groups (ratings/maths/combine.py and the global
+"""Issue 23 item 1: the global ranking is a ranking of groups (maths/combine.py and the global
 part of ratings/services/recompute.py). The rule checked against numpy/scipy, its guarantee
 (one group moves a theory no further than the neighbouring group's voice), the API's counts,
 and the attacks of the issue played on PostgreSQL with the real worker and the production
@@ -25,7 +25,7 @@ from groups.services import (
     membership_join,
     participant_for_user,
 )
-from ratings.maths.combine import MIN_GROUPS, global_ranking_of_groups, groups_combine
+from maths.combine import MIN_GROUPS, global_ranking_of_groups, groups_combine
 from ratings.models import RankingRequest
 from ratings.scope import Scope
 from ratings.selectors import ranking_get

@@ -14,7 +14,7 @@ from groups.services import (
     membership_join,
     participant_for_user,
 )
-from ratings.maths.histogram_stats import (
+from maths.histogram_stats import (
     kendall_tau_b,
     krippendorff_alpha_interval,
     mean_interval_95,

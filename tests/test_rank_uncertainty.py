@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from groups.models import Participant
-from ratings.maths.agreement import compare_orders
-from ratings.maths.rank_intervals import POST_ORDER
+from maths.agreement import compare_orders
+from maths.rank_intervals import POST_ORDER
 from ratings.ranking_cache import ranking_body
 from ratings.scope import Scope
 from ratings.selectors import ranking_get
@@ -322,7 +322,7 @@ def test_the_methods_page_has_an_anchor_for_every_figure_and_follows_docs_method
 def test_a_group_of_more_than_sixty_raters_takes_the_normal_approximation(cast, theories) -> None:
     """The bootstrap's cost grows with every rater; past 60 the means' normal approximation
     (the global ranking's method) gives the intervals, and Kendall's W is still computed."""
-    from ratings.maths.ranking import BOOTSTRAP_MAX_RATERS, RANK_INTERVAL_METHODS
+    from maths.ranking import BOOTSTRAP_MAX_RATERS, RANK_INTERVAL_METHODS
     from ratings.services import ranking_recompute
 
     for i in range(BOOTSTRAP_MAX_RATERS + 1):

@@ -196,7 +196,7 @@ def from_scratch(theories):  # type: ignore[no-untyped-def]
     scan is grouped by group; the rule's own figures are checked independently below."""
     from collections import Counter
 
-    from ratings.maths.combine import global_ranking_of_groups
+    from maths.combine import global_ranking_of_groups
 
     public = Rating.objects.filter(group__visibility="public")
     counts = Counter(public.values_list("group_id", "theory_id", "score"))

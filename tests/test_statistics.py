@@ -12,7 +12,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
-from ratings.maths.histogram_stats import (
+from maths.histogram_stats import (
     kendall_tau_b,
     krippendorff_alpha_interval,
     pair_gap_sums,

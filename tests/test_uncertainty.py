@@ -1,5 +1,5 @@
 """How sure a small group's ranking is: rank intervals, tiers, flags, Kendall's W and reference
-orders (ratings/maths/rank_intervals.py). Pure: no database, no Django."""
+orders (maths/rank_intervals.py). Pure: no database, no Django."""
 
 import math
 
@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats as sps
 
-from ratings.maths.agreement import compare_orders, kendall_w, rbo_ext, theory_flags
-from ratings.maths.histogram_stats import stats_from_histogram
-from ratings.maths.rank_intervals import (
+from maths.agreement import compare_orders, kendall_w, rbo_ext, theory_flags
+from maths.histogram_stats import stats_from_histogram
+from maths.rank_intervals import (
     POST_ORDER,
     rank_intervals,
     rank_intervals_from_histograms,

@@ -7,8 +7,8 @@ while the group hides its results, nothing but progress is returned, whoever ask
 from typing import Any
 
 from groups.models import DiscussionGroup
+from maths.ranking import RankingRow
 
-from ..maths.ranking import RankingRow
 from ..scope import Scope
 from .changes import changes_between
 from .progress import group_progress

@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from groups.access import GroupAccess, results_visible_in
 from groups.models import DiscussionGroup, Membership
+from maths.combine import global_ranking_of_groups
+from maths.comparison import histogram_of
+from maths.comparison import ranking_comparison as compare_rows
+from maths.ranking import ranking_build, ranking_summary
 from theories.models import Theory
 
-from ..maths.combine import global_ranking_of_groups
-from ..maths.comparison import histogram_of
-from ..maths.comparison import ranking_comparison as compare_rows
-from ..maths.ranking import ranking_build, ranking_summary
 from ..models import Ranking, RankingRequest
 from ..ranking_cache import RankingView
 from ..scope import Scope
@@ -74,7 +74,7 @@ def ranking_scopes_stale(*, older_than: timedelta) -> list[Scope]:
 
 
 def ranking_comparison(*, group: RankingView, world: RankingView) -> dict[str, Any]:
-    """Group rank beside global rank per theory, with Kendall's tau-b (ratings.maths.comparison)."""
+    """Group rank beside global rank per theory, with Kendall's tau-b (maths.comparison)."""
     return compare_rows(group_rows=group.results, global_rows=world.results)
 
 

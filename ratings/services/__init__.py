@@ -3,10 +3,11 @@
 
 The names are re-exported here so that `from ratings.services import rating_submission_create`
 works for the other apps; the ranking maths (`ranking_rows`, `ranking_summary`) lives in
-`ratings.maths.ranking`.
+`maths.ranking`.
 """
 
-from ..maths.ranking import ranking_rows, ranking_rows_from_histograms, ranking_summary
+from maths.ranking import ranking_rows, ranking_rows_from_histograms, ranking_summary
+
 from .outbox import rankings_enqueue, rankings_mark_stale, rankings_queued_clear
 from .recompute import ranking_recompute
 from .submissions import (

@@ -7,17 +7,17 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from groups.models import GLOBAL_FEED, LIST_FEED, DiscussionGroup, Membership, Participant
-from theories.models import Theory
-
-from ..maths.combine import global_ranking_of_groups
-from ..maths.rank_intervals import POST_ORDER
-from ..maths.ranking import (
+from maths.combine import global_ranking_of_groups
+from maths.rank_intervals import POST_ORDER
+from maths.ranking import (
     RankingRow,
     Reference,
     TheoryLike,
     histograms_of_scores,
     ranking_build,
 )
+from theories.models import Theory
+
 from ..models import Ranking, RankingRequest, Rating
 from ..ranking_cache import RankingView, ranking_etag_remember
 from ..scope import Scope
@@ -36,7 +36,7 @@ def ranking_recompute(*, scope: Scope, force: bool = False) -> Ranking | None:
     those counts, plus one more GROUP BY for its global-eligible participants; a group that
     feeds the global ranking (GLOBAL_FEED) then marks it stale. The global ranking is a ranking
     of groups: each group that feeds it gives one voice per theory (its stored eligible result),
-    combined by the median of the groups' means (ratings.maths.combine;
+    combined by the median of the groups' means (maths.combine;
     docs/decisions/global-ranking-of-groups.md), so it never scans every rating. Once no
     recompute is owed it equals that rule applied to a scan of every eligible rating of those
     groups.

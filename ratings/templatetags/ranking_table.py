@@ -4,7 +4,8 @@ from typing import Any
 
 from django import template
 
-from ..maths.ranking import RankingRow
+from maths.ranking import RankingRow
+
 from ..ranking_columns import Column, page_columns
 
 register = template.Library()

@@ -66,7 +66,7 @@ def _group_means_and_medians(hist: NDArray) -> tuple[NDArray, NDArray]:
     rated = n > 0
     safe = np.where(rated, n, 1)
     # A multiply and a sum, not a matrix product: no BLAS call, whose idle threads would spin
-    # on the worker's CPU (ratings.maths.rank_intervals says the same).
+    # on the worker's CPU (maths.rank_intervals says the same).
     mean = np.where(rated, (hist * SCORES).sum(axis=2) / safe, np.nan)
     cumulative = hist.cumsum(axis=2)
     lower = ((n - 1) // 2)[..., None]
@@ -168,7 +168,7 @@ def groups_combine(
       group rated it; linear interpolation, as numpy's and scipy's percentile bootstrap); its
       rank interval the same percentiles of its resampled ranks (a resample in which no drawn
       group rated it ranks it last), by the inverted CDF and widened to contain the observed
-      rank, as the groups' rank intervals are (ratings.maths.rank_intervals).
+      rank, as the groups' rank intervals are (maths.rank_intervals).
     - Fewer than 3 groups with ratings: no intervals, and `reason` says why.
     """
     numbers = sorted(theory_numbers)
@@ -266,7 +266,7 @@ def global_ranking_of_groups(
     resamples: int | None = None,
 ) -> tuple[list[RankingRow], dict[str, Any]]:
     """The global ranking's rows and summary from the counted groups' stored histograms (keyed
-    by theory id), in the shape of every ranking (ratings.maths.ranking).
+    by theory id), in the shape of every ranking (maths.ranking).
 
     `mean` is the combined score (the median of the groups' means) and the order follows it;
     `median` is the median of the groups' medians; `ci_low`/`ci_high` the bootstrap interval

@@ -1,7 +1,7 @@
 """Stored rankings read side by side, with no re-aggregation: a group's ranking against the
 global one (rank beside rank, Kendall's tau-b between the means), and one theory's n, mean and
 histogram read out of a ranking (a theory's distribution across groups). Pure, like the rest
-of `ratings.maths`."""
+of `maths`."""
 
 from collections.abc import Sequence
 from typing import Any, TypedDict
