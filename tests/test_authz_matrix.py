@@ -384,12 +384,40 @@ MATRIX += [
         body=lambda ctx, role: {"title": f"Added by {role}"}),
 ]  # fmt: skip
 
+# --- proposals (issue 22 item 1) ---------------------------------------------------------------------
+# Both lists of list_extra take moderated proposals, and hold one pending proposal by the member.
+proposal = lambda ctx: {"slug": ctx.extra["list"].slug, "proposal_id": ctx.extra["proposal"].pk}  # noqa: E731
+proposed = lambda ctx, role: {"title": f"Proposed by {role}", "why": "It is missing."}  # noqa: E731
+OWNER_PAGE_POST = (codes(302, 403, 403, 302, 403, 403), codes(302, 404, 403, 302, 404, 404))
+MATRIX += [
+    Row("longlist-proposals", "get", *LIST_READ, kwargs=lst),
+    Row("longlist-proposals", "post", codes(401, 201, 201, 201, 201, 201),
+        codes(401, 404, 201, 201, 404, 404), kwargs=lst, body=proposed),
+    # The default list takes no proposals: 403 to everyone signed in.
+    Row("longlist-proposals", "post", codes(401, 403, 403, 403, 403, 403), kwargs=default_list,
+        body=proposed),
+    Row("longlist-proposal-decide", "post", *OWNER_ONLY, kwargs=proposal,
+        body=lambda ctx, role: {"decision": "reject", "reason": "Covered by item 1."}),
+    Row("list_proposals", "get", *LIST_READ, api=False, kwargs=lst),
+    Row("list_propose", "post", same(302), codes(302, 404, 302, 302, 404, 404), api=False,
+        kwargs=lst, body=proposed),
+    Row("list_propose", "post", codes(302, 403, 403, 403, 403, 403), api=False,
+        kwargs=default_list, body=proposed),
+    Row("list_proposal_decide", "post", *OWNER_PAGE_POST, api=False, kwargs=proposal,
+        body=lambda ctx, role: {"decision": "accept"}),
+    Row("list_similar", "get", codes(302, 200, 200, 200, 200, 200),
+        codes(302, 404, 200, 200, 404, 404), api=False, kwargs=lst, query=lambda ctx: "?q=item"),
+    Row("list_settings", "post", *OWNER_PAGE_POST, api=False, kwargs=lst,
+        body=lambda ctx, role: {"proposals": "open"}),
+]  # fmt: skip
+
 
 def list_extra(cast: Any, visibility: str) -> dict[str, Any]:
     """The lists of the longlist rows: see above."""
     from groups.services import group_create, membership_join
     from theories.items import ItemText
-    from theories.services import longlist_create
+    from theories.proposals import proposal_create
+    from theories.services import longlist_create, longlist_update
 
     made = {}
     for kind in ("public", "private"):
@@ -399,12 +427,19 @@ def list_extra(cast: Any, visibility: str) -> dict[str, Any]:
             visibility=kind,
             items=[ItemText(title=f"{kind} item {i}") for i in (1, 2, 3)],
         )
+        longlist_update(longlist=made[kind], proposals="moderated")
     room = group_create(
         user=cast.facilitator, name="List circle", visibility="private", longlist=made["private"]
     )
     membership_join(group=room, user=cast.member, via_invite=True)
     chosen = made[visibility]
-    return {"list": chosen, "item": chosen.items.first(), "private_list": made["private"]}
+    pending, _ = proposal_create(longlist=chosen, user=cast.member, title="A missing item")
+    return {
+        "list": chosen,
+        "item": chosen.items.first(),
+        "private_list": made["private"],
+        "proposal": pending,
+    }
 
 
 # Routes deliberately outside the matrix, with the test that covers them.

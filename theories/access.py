@@ -81,3 +81,12 @@ def theory_for(
     if theory is None or not theory_visible(theory=theory, user=user):
         raise Http404("No such theory.")
     return theory
+
+
+def longlist_propose_access(*, slug: str, user: User | AnonymousUser) -> Longlist:
+    """The list `slug` if `user` may propose items to it: they may see it (else Http404) and its
+    owner takes proposals (else PermissionDenied). Signing in is the view's business."""
+    longlist = longlist_access(slug=slug, user=user)
+    if longlist.proposals == Longlist.Proposals.CLOSED:
+        raise PermissionDenied("This list takes no proposals.")
+    return longlist

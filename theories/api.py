@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticatedOrReadOnly
@@ -14,12 +14,27 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from impactboard.schema import BAD_REQUEST, FORBIDDEN, NOT_FOUND, UNAUTHENTICATED
+from impactboard.serializers import DetailSerializer
 from impactboard.throttling import WriteThrottle
 
-from .access import ListNeed, longlist_access, longlists_visible_to, theory_for
+from .access import (
+    ListNeed,
+    longlist_access,
+    longlist_propose_access,
+    longlists_visible_to,
+    theory_for,
+)
 from .items import ItemText
 from .models import Longlist, Theory
-from .selectors import longlist_changes, longlist_items, longlists_annotated, theory_list
+from .proposals import proposal_create, proposal_decide
+from .selectors import (
+    longlist_changes,
+    longlist_items,
+    longlists_annotated,
+    proposal_of,
+    proposals_visible,
+    theory_list,
+)
 from .serializers import (
     ItemAddSerializer,
     LonglistChangeSerializer,
@@ -28,6 +43,11 @@ from .serializers import (
     LonglistItemSerializer,
     LonglistSerializer,
     LonglistUpdateSerializer,
+    ProposalCreatedSerializer,
+    ProposalDecideSerializer,
+    ProposalInSerializer,
+    ProposalSerializer,
+    SimilarSerializer,
     TheorySerializer,
 )
 from .services import longlist_create, longlist_fork, longlist_item_add, longlist_update
@@ -145,3 +165,60 @@ class LonglistViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         longlist = longlist_access(slug=slug, user=request.user)
         page = self.paginate_queryset(longlist_changes(longlist=longlist))
         return self.get_paginated_response(LonglistChangeSerializer(page, many=True).data)
+
+    @extend_schema(methods=["GET"], responses={200: ProposalSerializer(many=True), 404: NOT_FOUND})
+    @extend_schema(
+        methods=["POST"],
+        request=ProposalInSerializer,
+        responses={
+            201: ProposalCreatedSerializer,
+            400: BAD_REQUEST,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+    )
+    @action(detail=True, methods=["get", "post"])
+    def proposals(self, request: Request, slug: str) -> Response:
+        """GET: the owner sees every proposal, anyone else their own and the decided ones.
+        POST: propose an item, answered with the items and pending proposals worded alike."""
+        if request.method == "GET":
+            longlist = longlist_access(slug=slug, user=request.user)
+            page = self.paginate_queryset(proposals_visible(longlist=longlist, user=request.user))
+            return self.get_paginated_response(ProposalSerializer(page, many=True).data)
+        longlist = longlist_propose_access(slug=slug, user=request.user)
+        assert isinstance(request.user, User)  # IsAuthenticatedOrReadOnly
+        serializer = ProposalInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        proposal, similar = proposal_create(
+            longlist=longlist, user=request.user, **serializer.validated_data
+        )
+        data = ProposalSerializer(proposal).data
+        data["similar"] = SimilarSerializer(similar, many=True).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=ProposalDecideSerializer,
+        responses={
+            200: ProposalSerializer,
+            400: BAD_REQUEST,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: OpenApiResponse(DetailSerializer, description="Already decided."),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"proposals/(?P<proposal_id>[0-9]+)/decide",
+        url_name="proposal-decide",
+    )
+    def decide(self, request: Request, slug: str, proposal_id: str) -> Response:
+        longlist = longlist_access(slug=slug, user=request.user, need=ListNeed.CHANGE)
+        assert isinstance(request.user, User)  # only an owner or staff gets here
+        proposal = proposal_of(longlist=longlist, pk=int(proposal_id))
+        serializer = ProposalDecideSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        proposal = proposal_decide(proposal=proposal, by=request.user, **serializer.validated_data)
+        return Response(ProposalSerializer(proposal).data)

@@ -143,3 +143,57 @@ class LonglistChange(models.Model):
                 name="longlist_change_kind_valid",
             ),
         ]
+
+
+class Proposal(models.Model):
+    """An item someone suggested for a list (issue 22): pending until the owner decides, or
+    accepted at once on an "open" list. Accepting adds the item (`item`) as the owner adding it
+    would. `title_key` is the title with case and spaces ignored (theories.items.title_key): the
+    database keeps one pending proposal per title and list."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    longlist = models.ForeignKey(Longlist, on_delete=models.CASCADE, related_name="proposals_made")
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="proposals"
+    )
+    title = models.CharField(max_length=200)
+    title_key = models.CharField(max_length=200)
+    summary = models.TextField(blank=True, default="", max_length=2000)
+    why = models.TextField(blank=True, default="", max_length=2000)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    reason = models.TextField(blank=True, default="", max_length=2000)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    item = models.ForeignKey(
+        Theory, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["longlist", "title_key"],
+                condition=Q(status="pending"),
+                name="proposal_one_pending_per_title",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "accepted", "rejected"]),
+                name="proposal_status_valid",
+            ),
+            # Decided means decided by someone at some time; accepted means an item was added.
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(decided_at__isnull=False),
+                name="proposal_decided_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["proposer", "created_at"], name="proposal_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.status})"

@@ -1,8 +1,11 @@
 """Reads of longlists and their items."""
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
 
-from .models import Longlist, LonglistChange, Theory
+from .access import longlist_may_change
+from .models import Longlist, LonglistChange, Proposal, Theory
 
 
 def longlist_default() -> Longlist | None:
@@ -46,3 +49,27 @@ def longlists_annotated(lists: QuerySet[Longlist]) -> QuerySet[Longlist]:
             "groups__ratings__participant", distinct=True, filter=Q(groups__ratings__isnull=False)
         ),
     ).select_related("owner", "forked_from")
+
+
+def proposals_visible(*, longlist: Longlist, user: User | AnonymousUser) -> QuerySet[Proposal]:
+    """The owner (or staff, for the default list) sees every proposal; anyone else their own and
+    the decided ones, newest first."""
+    proposals = Proposal.objects.filter(longlist=longlist).select_related(
+        "proposer", "decided_by", "item"
+    )
+    if longlist_may_change(longlist=longlist, user=user):
+        return proposals
+    mine = Q(proposer=user) if user.is_authenticated else Q(pk__in=[])
+    return proposals.filter(mine | ~Q(status=Proposal.Status.PENDING))
+
+
+def proposals_pending_count(*, longlist: Longlist) -> int:
+    return Proposal.objects.filter(longlist=longlist, status=Proposal.Status.PENDING).count()
+
+
+def proposal_of(*, longlist: Longlist, pk: int) -> Proposal:
+    """Proposal `pk` of `longlist` (the caller checked the list), or Http404."""
+    proposal = Proposal.objects.filter(longlist=longlist, pk=pk).first()
+    if proposal is None:
+        raise Http404("No such proposal.")
+    return proposal

@@ -3,7 +3,7 @@ from typing import Any
 from rest_framework import serializers
 
 from .items import MAX_ITEMS, MAX_SUMMARY, MAX_TITLE
-from .models import Longlist, LonglistChange, Theory
+from .models import Longlist, LonglistChange, Proposal, Theory
 
 
 class SubpointSerializer(serializers.Serializer):
@@ -131,6 +131,7 @@ class LonglistUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, max_length=MAX_TITLE)
     description = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     visibility = serializers.ChoiceField(choices=Longlist.Visibility.choices, required=False)
+    proposals = serializers.ChoiceField(choices=Longlist.Proposals.choices, required=False)
 
 
 class ItemAddSerializer(serializers.Serializer):
@@ -153,3 +154,62 @@ class LonglistChangeSerializer(serializers.ModelSerializer):
 
     def get_by(self, change: LonglistChange) -> str | None:
         return change.by.username if change.by_id and change.by else None
+
+
+class SimilarSerializer(serializers.Serializer):
+    """An item or a pending proposal worded alike: `id` is the item's (kind "item", with its
+    `number`) or the proposal's (kind "proposal", number null)."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["item", "proposal"])
+    number = serializers.IntegerField(allow_null=True)
+
+
+class ProposalInSerializer(serializers.Serializer):
+    # Lengths are checked by the service (theories.items), with the same messages as items.
+    title = serializers.CharField(allow_blank=True, max_length=10_000)
+    summary = serializers.CharField(required=False, allow_blank=True, default="", max_length=10_000)
+    why = serializers.CharField(required=False, allow_blank=True, default="", max_length=10_000)
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    proposer: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+    decided_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    item: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "title",
+            "summary",
+            "why",
+            "status",
+            "reason",
+            "proposer",
+            "created_at",
+            "decided_by",
+            "decided_at",
+            "item",
+        ]
+        read_only_fields = fields
+
+
+class ProposalCreatedSerializer(ProposalSerializer):
+    similar = SimilarSerializer(many=True, read_only=True)
+
+    class Meta(ProposalSerializer.Meta):
+        fields = [*ProposalSerializer.Meta.fields, "similar"]
+        read_only_fields = fields
+
+
+class ProposalDecideSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["accept", "reject"])
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)

@@ -3,18 +3,34 @@ theories.access, writes in theories.services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from impactboard.errors import DomainError
 from impactboard.request_types import AuthedHttpRequest
 
-from .access import ListNeed, longlist_access, longlist_may_change, longlists_visible_to
+from .access import (
+    ListNeed,
+    longlist_access,
+    longlist_may_change,
+    longlist_propose_access,
+    longlists_visible_to,
+)
 from .forms import LonglistNewForm
 from .models import Longlist
-from .selectors import longlist_changes, longlist_items, longlists_annotated, theory_list
-from .services import longlist_create, longlist_item_add
+from .proposals import proposal_create, proposal_decide
+from .selectors import (
+    longlist_changes,
+    longlist_items,
+    longlists_annotated,
+    proposal_of,
+    proposals_pending_count,
+    proposals_visible,
+    theory_list,
+)
+from .services import longlist_create, longlist_item_add, longlist_update
+from .similar import longlist_similar
 
 
 def theory_index(request: HttpRequest) -> HttpResponse:
@@ -32,11 +48,16 @@ def list_index(request: HttpRequest) -> HttpResponse:
 def list_detail(request: HttpRequest, slug: str) -> HttpResponse:
     longlist = longlist_access(slug=slug, user=request.user)
     annotated = longlists_annotated(Longlist.objects.filter(pk=longlist.pk)).get()
+    can_change = longlist_may_change(longlist=longlist, user=request.user)
     context = {
         "longlist": annotated,
         "items": longlist_items(longlist=longlist),
         "changes": longlist_changes(longlist=longlist)[:20],
-        "can_change": longlist_may_change(longlist=longlist, user=request.user),
+        "can_change": can_change,
+        "pending": proposals_pending_count(longlist=longlist) if can_change else 0,
+        "can_propose": request.user.is_authenticated
+        and longlist.proposals != Longlist.Proposals.CLOSED,
+        "proposal_choices": Longlist.Proposals.choices,
     }
     return render(request, "theories/list_detail.html", context)
 
@@ -100,3 +121,105 @@ def list_item_add(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     else:
         messages.success(request, f"Added item {item.number}, \u201c{item.title}\u201d.")
     return redirect("list_detail", slug=longlist.slug)
+
+
+def _say(request: HttpRequest, exc: DomainError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@login_required
+@require_POST
+def list_settings(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    """The owner says whether the list takes proposals (closed, moderated or open)."""
+    longlist = longlist_access(slug=slug, user=request.user, need=ListNeed.CHANGE)
+    choice = request.POST.get("proposals", "")
+    if choice not in Longlist.Proposals.values:
+        messages.error(request, "Choose closed, moderated or open.")
+    else:
+        longlist_update(longlist=longlist, proposals=choice)
+        messages.success(request, f"Proposals: {longlist.get_proposals_display().lower()}.")
+    return redirect("list_detail", slug=longlist.slug)
+
+
+def list_proposals(request: HttpRequest, slug: str) -> HttpResponse:
+    """The owner's queue (pending first, with accept and reject), or for anyone else their own
+    proposals and the decided ones, each with its decision and reason."""
+    longlist = longlist_access(slug=slug, user=request.user)
+    shown = list(proposals_visible(longlist=longlist, user=request.user)[:200])
+    can_change = longlist_may_change(longlist=longlist, user=request.user)
+    context = {
+        "longlist": longlist,
+        "pending": [p for p in shown if p.status == "pending"],
+        "decided": [p for p in shown if p.status != "pending"],
+        "pending_count": proposals_pending_count(longlist=longlist),
+        "can_change": can_change,
+        "can_propose": request.user.is_authenticated
+        and longlist.proposals != Longlist.Proposals.CLOSED,
+    }
+    return render(request, "theories/proposals.html", context)
+
+
+@login_required
+@require_POST
+def list_propose(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    longlist = longlist_propose_access(slug=slug, user=request.user)
+    try:
+        proposal, similar = proposal_create(
+            longlist=longlist,
+            user=request.user,
+            title=request.POST.get("title", ""),
+            summary=request.POST.get("summary", ""),
+            why=request.POST.get("why", ""),
+        )
+    except DomainError as exc:
+        _say(request, exc)
+        return redirect("list_detail", slug=longlist.slug)
+    if proposal.status == "accepted" and proposal.item:
+        messages.success(request, f"Added as item {proposal.item.number}: the list is open.")
+    else:
+        messages.success(request, "Proposed: the list's owner will accept or reject it.")
+    if similar:
+        messages.info(request, "Similar: " + "; ".join(s.label for s in similar))
+    return redirect("list_proposals", slug=longlist.slug)
+
+
+@login_required
+@require_POST
+def list_proposal_decide(request: AuthedHttpRequest, slug: str, proposal_id: int) -> HttpResponse:
+    longlist = longlist_access(slug=slug, user=request.user, need=ListNeed.CHANGE)
+    proposal = proposal_of(longlist=longlist, pk=proposal_id)
+    try:
+        proposal_decide(
+            proposal=proposal,
+            by=request.user,
+            decision=request.POST.get("decision", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as exc:
+        _say(request, exc)
+    else:
+        messages.success(
+            request,
+            f"Accepted: item {proposal.item.number}, \u201c{proposal.title}\u201d."
+            if proposal.item
+            else f"Rejected \u201c{proposal.title}\u201d.",
+        )
+    return redirect("list_proposals", slug=longlist.slug)
+
+
+@login_required
+@require_GET
+def list_similar(request: AuthedHttpRequest, slug: str) -> JsonResponse:
+    """The hint under the proposal form, as the proposer types: items and pending proposals
+    worded like `q`."""
+    longlist = longlist_propose_access(slug=slug, user=request.user)
+    similar = longlist_similar(longlist=longlist, text=request.GET.get("q", ""))
+    return JsonResponse(
+        {
+            "similar": [
+                {"kind": s.kind, "id": s.id, "number": s.number, "title": s.title, "label": s.label}
+                for s in similar
+            ]
+        }
+    )
