@@ -23,7 +23,12 @@ class RatingForm(forms.Form):
         current_round: int = 1,
         citable: dict[int, list[tuple[int, str]]] | None = None,
         feedback: dict[int, dict[str, Any]] | None = None,
+        notes: dict[int, dict[str, Any]] | None = None,
     ) -> None:
+        """`notes`, by theory id: what the page says above a row: "reworded" (the earlier
+        wording the saved score was given on: a "keep" box keeps the score for the new one),
+        "offer" (the score given to the retired item this one replaces: offered, never copied),
+        "new" (added since the rater last rated)."""
         initial = {}
         for theory in theories:
             rating = current.get(theory.id)
@@ -34,6 +39,7 @@ class RatingForm(forms.Form):
         self.current = current
         self.current_round = current_round
         self.feedback = feedback or {}
+        self.notes = notes or {}
         citable = citable or {}
         for theory in theories:
             self.fields[f"score_{theory.id}"] = forms.ChoiceField(
@@ -48,6 +54,10 @@ class RatingForm(forms.Form):
                 required=False,
                 label="Why (optional, one line)",
             )
+            if "reworded" in self.notes.get(theory.id, {}):
+                self.fields[f"keep_{theory.id}"] = forms.BooleanField(
+                    required=False, label="Keep my score for the new wording"
+                )
             if current_round > 1:
                 # Round 2 on: which argument moved a change, if any (stored as `moved_by`).
                 self.fields[f"moved_by_{theory.id}"] = forms.TypedChoiceField(
@@ -70,6 +80,8 @@ class RatingForm(forms.Form):
                 "moved_by": self[f"moved_by_{t.id}"] if self.current_round > 1 else None,
                 "earlier": self._earlier(t.id),
                 "feedback": self.feedback.get(t.id),
+                "notes": self.notes.get(t.id, {}),
+                "keep": self[f"keep_{t.id}"] if f"keep_{t.id}" in self.fields else None,
             }
             for t in self.theories
         ]
@@ -91,11 +103,14 @@ class RatingForm(forms.Form):
             if saved is None and score is None:
                 continue
             unchanged = saved is not None and saved.score == score
+            # A score kept for a reworded item is saved again on the new wording.
+            keep = unchanged and bool(self.cleaned_data.get(f"keep_{theory.id}"))
             if (
                 saved is not None  # (implied by unchanged; spelled out for the type checker)
                 and unchanged
                 and saved.rationale == rationale
                 and saved.round >= self.current_round
+                and not keep
             ):
                 continue
             # A score kept from an earlier round is saved again into the open round ("keep" is

@@ -44,6 +44,9 @@ class Rating(models.Model):
     updated_at = models.DateTimeField()
     # The round it was submitted in.
     round = models.PositiveSmallIntegerField(default=1, db_default=1)
+    # The item's wording (theories.Theory.revision) the score was given on: an item reworded
+    # since is shown to the rater as "reworded since you rated: keep or re-rate".
+    revision = models.PositiveIntegerField(default=1, db_default=1)
 
     class Meta:
         constraints = [

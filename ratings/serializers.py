@@ -76,6 +76,11 @@ class RatingsMineSerializer(serializers.Serializer):
         required=False,
         help_text="Ids of the active items of the group's list the caller has not rated.",
     )
+    reworded = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Ids of the items whose current rating was given on an earlier wording.",
+    )
 
 
 class RankingTheorySerializer(serializers.Serializer):

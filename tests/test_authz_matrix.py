@@ -411,6 +411,20 @@ MATRIX += [
         body=lambda ctx, role: {"proposals": "open"}),
 ]  # fmt: skip
 
+# --- rewording and retiring (issue 22 item 2) -------------------------------------------------------
+list_item = lambda ctx: {"slug": ctx.extra["list"].slug, "item_id": ctx.extra["item"].pk}  # noqa: E731
+MATRIX += [
+    Row("longlist-item-detail", "patch", *OWNER_ONLY, kwargs=list_item,
+        body=lambda ctx, role: {"title": f"Reworded by {role}"}),
+    Row("longlist-item-detail", "patch", codes(401, 403, 403, 403, 403, 200),
+        kwargs=lambda ctx: {"slug": "theories-of-impact", "item_id": ctx.theory.pk},
+        body=lambda ctx, role: {"summary": "Reworded by staff."}),
+    Row("list_item_edit", "get", codes(302, 403, 403, 200, 403, 403),
+        codes(302, 404, 403, 200, 404, 404), api=False, kwargs=list_item),
+    Row("list_item_edit", "post", *OWNER_PAGE_POST, api=False, kwargs=list_item,
+        body=lambda ctx, role: {"action": "retire"}),
+]  # fmt: skip
+
 
 def list_extra(cast: Any, visibility: str) -> dict[str, Any]:
     """The lists of the longlist rows: see above."""

@@ -9,6 +9,7 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,6 +30,7 @@ from .models import Longlist, Theory
 from .proposals import proposal_create, proposal_decide
 from .selectors import (
     longlist_changes,
+    longlist_item_of,
     longlist_items,
     longlists_annotated,
     proposal_of,
@@ -37,6 +39,7 @@ from .selectors import (
 )
 from .serializers import (
     ItemAddSerializer,
+    ItemChangeSerializer,
     LonglistChangeSerializer,
     LonglistCreateSerializer,
     LonglistDetailSerializer,
@@ -50,7 +53,14 @@ from .serializers import (
     SimilarSerializer,
     TheorySerializer,
 )
-from .services import longlist_create, longlist_fork, longlist_item_add, longlist_update
+from .services import (
+    longlist_create,
+    longlist_fork,
+    longlist_item_add,
+    longlist_item_retire,
+    longlist_item_reword,
+    longlist_update,
+)
 
 
 class TheoryViewSet(viewsets.ReadOnlyModelViewSet):
@@ -222,3 +232,42 @@ class LonglistViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         proposal = proposal_decide(proposal=proposal, by=request.user, **serializer.validated_data)
         return Response(ProposalSerializer(proposal).data)
+
+    @extend_schema(
+        request=ItemChangeSerializer,
+        responses={
+            200: LonglistItemSerializer,
+            400: BAD_REQUEST,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: OpenApiResponse(DetailSerializer, description="Already retired."),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["patch"],
+        url_path=r"items/(?P<item_id>[0-9]+)",
+        url_name="item-detail",
+    )
+    def item(self, request: Request, slug: str, item_id: str) -> Response:
+        """Reword an item (its ratings and earlier text kept, its revision raised) or retire it,
+        optionally pointing to the item that replaces it."""
+        longlist = longlist_access(slug=slug, user=request.user, need=ListNeed.CHANGE)
+        assert isinstance(request.user, User)  # only an owner or staff gets here
+        theory = longlist_item_of(longlist=longlist, pk=int(item_id))
+        serializer = ItemChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if "status" in data:
+            replacement = None
+            if data.get("replaced_by") is not None:
+                replacement = longlist.items.filter(pk=data["replaced_by"]).first()
+                if replacement is None:
+                    raise ValidationError({"replaced_by": ["Not an item of this list."]})
+            theory = longlist_item_retire(item=theory, by=request.user, replaced_by=replacement)
+        else:
+            theory = longlist_item_reword(
+                item=theory, by=request.user, title=data.get("title"), summary=data.get("summary")
+            )
+        return Response(LonglistItemSerializer(theory).data)

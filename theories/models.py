@@ -96,6 +96,13 @@ class Theory(models.Model):
     status = models.CharField(
         max_length=7, choices=Status.choices, default=Status.ACTIVE, db_default="active"
     )
+    # 1, +1 per rewording; each earlier wording is kept as a TheoryRevision, and a rating notes
+    # the revision it was given on (ratings.Rating.revision).
+    revision = models.PositiveIntegerField(default=1, db_default=1)
+    # A retired item may point its raters to the item that takes its place.
+    replaced_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaces"
+    )
 
     class Meta:
         ordering = ["number"]
@@ -109,6 +116,23 @@ class Theory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
+
+
+class TheoryRevision(models.Model):
+    """An earlier wording of an item: the text raters saw when they gave the ratings that carry
+    this revision number. The current wording is the item's own."""
+
+    theory = models.ForeignKey(Theory, on_delete=models.CASCADE, related_name="revisions")
+    revision = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["theory", "revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["theory", "revision"], name="theory_revision_unique"),
+        ]
 
 
 class LonglistChange(models.Model):

@@ -5,7 +5,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from .access import longlist_may_change
-from .models import Longlist, LonglistChange, Proposal, Theory
+from .models import Longlist, LonglistChange, Proposal, Theory, TheoryRevision
 
 
 def longlist_default() -> Longlist | None:
@@ -73,3 +73,19 @@ def proposal_of(*, longlist: Longlist, pk: int) -> Proposal:
     if proposal is None:
         raise Http404("No such proposal.")
     return proposal
+
+
+def longlist_item_of(*, longlist: Longlist, pk: int) -> Theory:
+    """Item `pk` of `longlist` (the caller checked the list), or Http404."""
+    item = Theory.objects.filter(longlist=longlist, pk=pk).first()
+    if item is None:
+        raise Http404("No such item.")
+    return item
+
+
+def theory_revision_texts(*, theory_ids: list[int]) -> dict[tuple[int, int], tuple[str, str]]:
+    """The earlier wordings of these items: (item id, revision) -> (title, summary)."""
+    rows = TheoryRevision.objects.filter(theory_id__in=theory_ids).values_list(
+        "theory_id", "revision", "title", "summary"
+    )
+    return {(t, r): (title, summary) for t, r, title, summary in rows}

@@ -61,9 +61,9 @@ class LonglistSerializer(serializers.ModelSerializer):
 
 
 class LonglistItemSerializer(serializers.ModelSerializer):
-    # Rewording and retiring come with the proposals issue: every item is at its first wording.
-    revision = serializers.SerializerMethodField()
-    replaced_by = serializers.SerializerMethodField()
+    replaced_by: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Theory
@@ -79,12 +79,6 @@ class LonglistItemSerializer(serializers.ModelSerializer):
             "replaced_by",
         ]
         read_only_fields = fields
-
-    def get_revision(self, theory: Theory) -> int:
-        return 1
-
-    def get_replaced_by(self, theory: Theory) -> int | None:
-        return None
 
 
 class LonglistDetailSerializer(LonglistSerializer):
@@ -213,3 +207,24 @@ class ProposalCreatedSerializer(ProposalSerializer):
 class ProposalDecideSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["accept", "reject"])
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class ItemChangeSerializer(serializers.Serializer):
+    """Reword (`title` and/or `summary`) or retire (`status`: "retired", `replaced_by`?)."""
+
+    title = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    status = serializers.ChoiceField(choices=[Theory.Status.RETIRED], required=False)
+    replaced_by = serializers.IntegerField(required=False, allow_null=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        rewording = "title" in attrs or "summary" in attrs
+        if "status" in attrs and rewording:
+            raise serializers.ValidationError({"status": ["Reword or retire, not both at once."]})
+        if "replaced_by" in attrs and "status" not in attrs:
+            raise serializers.ValidationError(
+                {"replaced_by": ['Give it with "status": "retired".']}
+            )
+        if not attrs:
+            raise serializers.ValidationError({"title": ["Give a title, a summary or a status."]})
+        return attrs

@@ -13,7 +13,7 @@ from impactboard.errors import Conflict, DomainError
 
 from .items import MAX_ITEMS, ItemsInvalid, ItemText, items_check
 from .longlist import DEFAULT_DESCRIPTION, DEFAULT_TITLE
-from .models import DEFAULT_LONGLIST_SLUG, Longlist, LonglistChange, Theory
+from .models import DEFAULT_LONGLIST_SLUG, Longlist, LonglistChange, Theory, TheoryRevision
 
 
 class LonglistInvalid(DomainError):
@@ -211,3 +211,82 @@ def longlist_item_add(*, longlist: Longlist, by: User, title: str, summary: str 
         )
     longlist.version, longlist.last_number = locked.version, locked.last_number
     return theory
+
+
+def _change_logged(
+    *, longlist: Longlist, kind: str, item: Theory, by: User, before: object, after: object
+) -> int:
+    """Raise the (locked) list's version by one and log the change under it; the new version."""
+    Longlist.objects.filter(pk=longlist.pk).update(version=F("version") + 1)
+    longlist.refresh_from_db(fields=["version"])
+    LonglistChange.objects.create(
+        longlist=longlist, version=longlist.version, kind=kind, item=item, by=by,
+        before=before, after=after,
+    )  # fmt: skip
+    return longlist.version
+
+
+def longlist_item_reword(
+    *, item: Theory, by: User, title: str | None = None, summary: str | None = None
+) -> Theory:
+    """Reword an item: its ratings stay (each notes the revision it was given on, so its rater
+    sees "reworded since you rated"), its earlier text is kept as a TheoryRevision, its revision
+    rises by one, and the change log keeps both texts. The slug (and so every URL) stays. The
+    same text again changes nothing."""
+    with transaction.atomic():
+        locked = Longlist.objects.select_for_update().get(pk=item.longlist_id)
+        current = Theory.objects.select_for_update().get(pk=item.pk)
+        others = list(locked.items.exclude(pk=current.pk).values_list("title", flat=True))
+        wanted = ItemText(
+            title=current.title if title is None else title,
+            summary=current.summary if summary is None else summary,
+        )
+        try:
+            (checked,) = items_check([wanted], existing=others)
+        except ItemsInvalid as exc:
+            messages = [m.removeprefix("Item 1: ") for m in exc.messages]
+            field = "summary" if all("summary" in m for m in messages) else "title"
+            raise LonglistInvalid(field, messages) from exc
+        before = {"title": current.title, "summary": current.summary}
+        if _texts(checked) == before:
+            return current
+        TheoryRevision.objects.create(theory=current, revision=current.revision, **before)
+        current.title, current.summary = checked.title, checked.summary
+        current.revision += 1
+        current.save(update_fields=["title", "summary", "revision"])
+        _change_logged(
+            longlist=locked, kind=LonglistChange.Kind.REWORDED, item=current, by=by,
+            before=before, after=_texts(checked),
+        )  # fmt: skip
+    return current
+
+
+def longlist_item_retire(*, item: Theory, by: User, replaced_by: Theory | None = None) -> Theory:
+    """Retire an item: it takes no new score and leaves the rankings, but keeps its ratings, its
+    thread and its number (never given again). `replaced_by`, an active item of the same list,
+    is where the page points its raters (their old score is offered there, never copied)."""
+    with transaction.atomic():
+        locked = Longlist.objects.select_for_update().get(pk=item.longlist_id)
+        current = Theory.objects.select_for_update().get(pk=item.pk)
+        if current.status == Theory.Status.RETIRED:
+            raise Conflict({"status": ["This item is already retired."]})
+        if replaced_by is not None and (
+            replaced_by.longlist_id != locked.pk
+            or replaced_by.pk == current.pk
+            or replaced_by.status != Theory.Status.ACTIVE
+        ):
+            raise LonglistInvalid(
+                "replaced_by", ["The replacement must be another active item of this list."]
+            )
+        current.status, current.replaced_by = Theory.Status.RETIRED, replaced_by
+        current.save(update_fields=["status", "replaced_by"])
+        _change_logged(
+            longlist=locked, kind=LonglistChange.Kind.RETIRED, item=current, by=by,
+            before=_texts(ItemText(title=current.title, summary=current.summary)),
+            after=(
+                {"replaced_by": replaced_by.pk, "title": replaced_by.title}
+                if replaced_by is not None
+                else None
+            ),
+        )  # fmt: skip
+    return current

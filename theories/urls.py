@@ -18,6 +18,7 @@ urlpatterns = [
     path("lists/new/", views.list_new, name="list_new"),
     path("lists/<slug:slug>/", views.list_detail, name="list_detail"),
     path("lists/<slug:slug>/items/", views.list_item_add, name="list_item_add"),
+    path("lists/<slug:slug>/items/<int:item_id>/", views.list_item_edit, name="list_item_edit"),
     path("lists/<slug:slug>/settings/", views.list_settings, name="list_settings"),
     path("lists/<slug:slug>/proposals/", views.list_proposals, name="list_proposals"),
     path("lists/<slug:slug>/propose/", views.list_propose, name="list_propose"),

@@ -17,11 +17,13 @@ from .access import (
     longlist_propose_access,
     longlists_visible_to,
 )
+from .diff import word_diff
 from .forms import LonglistNewForm
-from .models import Longlist
+from .models import Longlist, LonglistChange
 from .proposals import proposal_create, proposal_decide
 from .selectors import (
     longlist_changes,
+    longlist_item_of,
     longlist_items,
     longlists_annotated,
     proposal_of,
@@ -29,7 +31,14 @@ from .selectors import (
     proposals_visible,
     theory_list,
 )
-from .services import longlist_create, longlist_item_add, longlist_update
+from .services import (
+    LonglistInvalid,
+    longlist_create,
+    longlist_item_add,
+    longlist_item_retire,
+    longlist_item_reword,
+    longlist_update,
+)
 from .similar import longlist_similar
 
 
@@ -52,7 +61,7 @@ def list_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "longlist": annotated,
         "items": longlist_items(longlist=longlist),
-        "changes": longlist_changes(longlist=longlist)[:20],
+        "changes": _with_diffs(list(longlist_changes(longlist=longlist)[:20])),
         "can_change": can_change,
         "pending": proposals_pending_count(longlist=longlist) if can_change else 0,
         "can_propose": request.user.is_authenticated
@@ -223,3 +232,51 @@ def list_similar(request: AuthedHttpRequest, slug: str) -> JsonResponse:
             ]
         }
     )
+
+
+def _with_diffs(changes: list[LonglistChange]) -> list[LonglistChange]:
+    """A rewording's change gains `diffs`: the word-level diff of its title and of its summary
+    (where they differ)."""
+    for change in changes:
+        if change.kind == LonglistChange.Kind.REWORDED and change.before and change.after:
+            change.diffs = [  # type: ignore[attr-defined]
+                (field, word_diff(change.before.get(field, ""), change.after.get(field, "")))
+                for field in ("title", "summary")
+                if change.before.get(field, "") != change.after.get(field, "")
+            ]
+    return changes
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def list_item_edit(request: AuthedHttpRequest, slug: str, item_id: int) -> HttpResponse:
+    """The owner rewords an item (its ratings and earlier text kept) or retires it, optionally
+    naming the item that replaces it."""
+    longlist = longlist_access(slug=slug, user=request.user, need=ListNeed.CHANGE)
+    item = longlist_item_of(longlist=longlist, pk=item_id)
+    others = longlist_items(longlist=longlist, active_only=True).exclude(pk=item.pk)
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "retire":
+                target = request.POST.get("replaced_by", "")
+                replacement = others.filter(pk=int(target)).first() if target.isdigit() else None
+                if target and replacement is None:
+                    raise LonglistInvalid("replaced_by", ["Choose an active item of this list."])
+                longlist_item_retire(item=item, by=request.user, replaced_by=replacement)
+                messages.success(request, f"Retired item {item.number}; its ratings are kept.")
+            else:
+                longlist_item_reword(
+                    item=item,
+                    by=request.user,
+                    title=request.POST.get("title", ""),
+                    summary=request.POST.get("summary", ""),
+                )
+                messages.success(request, f"Saved item {item.number}; earlier wordings are kept.")
+        except DomainError as exc:
+            _say(request, exc)
+            status = 400
+        else:
+            return redirect("list_detail", slug=longlist.slug)
+    context = {"longlist": longlist, "item": item, "others": others}
+    return render(request, "theories/item_edit.html", context, status=status)

@@ -18,7 +18,7 @@ from impactboard.serializers import DetailSerializer
 from impactboard.throttling import WriteThrottle
 
 from ..models import Submission
-from ..selectors.ratings import ratings_current_and_unrated, ratings_unrated
+from ..selectors.ratings import ratings_mine, ratings_unrated
 from ..selectors.rounds import ratings_of_round
 from ..serializers import RatingsMineSerializer, RatingsSubmitSerializer
 from ..services import RatingItem, rating_submission_create
@@ -40,15 +40,14 @@ class RatingsMineView(APIView):
         access = group_access(slug=slug, user=request.user, need=Need.MEMBER)
         participant = participant_of(group=access.group, user=request.user)
         number = round_of_group(request, access.group)
-        current: list[Any]
         if number is None:
-            current, unrated = ratings_current_and_unrated(
-                group=access.group, participant=participant
-            )
+            mine = ratings_mine(group=access.group, participant=participant)
+            body: dict[str, Any] = mine._asdict()
         else:
             current = ratings_of_round(participant=participant, number=number)
             unrated = ratings_unrated(group=access.group, rated=current)
-        return Response(RatingsMineSerializer({"ratings": current, "unrated": unrated}).data)
+            body = {"ratings": current, "unrated": unrated, "reworded": []}
+        return Response(RatingsMineSerializer(body).data)
 
     @extend_schema(
         request=RatingsSubmitSerializer,
@@ -82,5 +81,5 @@ class RatingsMineView(APIView):
             source=Submission.Source.API,
         )
         # The full current set, as GET returns it, in the one query the answer always cost.
-        current, unrated = ratings_current_and_unrated(group=access.group, participant=participant)
-        return Response(RatingsMineSerializer({"ratings": current, "unrated": unrated}).data)
+        mine = ratings_mine(group=access.group, participant=participant)
+        return Response(RatingsMineSerializer(mine._asdict()).data)

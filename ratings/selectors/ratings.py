@@ -5,9 +5,10 @@ from typing import Any, NamedTuple
 from django.db.models import FilteredRelation, Q
 
 from groups.models import DiscussionGroup, Participant
-from theories.models import Theory
+from theories.models import LonglistChange, Theory
+from theories.selectors import theory_revision_texts
 
-from ..models import Rating
+from ..models import Rating, Submission
 
 
 def ratings_current(*, participant: Participant | None) -> list[Any]:
@@ -19,7 +20,9 @@ def ratings_current(*, participant: Participant | None) -> list[Any]:
     return list(
         Rating.objects.filter(participant=participant)
         .order_by("theory__number")
-        .values_list("theory_id", "score", "rationale", "updated_at", "round", named=True)
+        .values_list(
+            "theory_id", "score", "rationale", "updated_at", "round", "revision", named=True
+        )
     )
 
 
@@ -37,27 +40,98 @@ class CurrentRating(NamedTuple):
     rationale: str
     updated_at: Any
     round: int
+    revision: int = 1
 
 
-def ratings_current_and_unrated(
-    *, group: DiscussionGroup, participant: Participant | None
-) -> tuple[list[CurrentRating], list[int]]:
-    """ratings_current and ratings_unrated in the one query ratings_current costs: the items of
-    the group's list, left-joined to the participant's ratings (a submission reads its answer
-    back through this on its hot path). Ratings can only be of the list's items."""
+class Mine(NamedTuple):
+    ratings: list[CurrentRating]
+    unrated: list[int]  # active items with no current rating
+    reworded: list[int]  # items whose current rating was given on an earlier wording
+
+
+def ratings_mine(*, group: DiscussionGroup, participant: Participant | None) -> Mine:
+    """The participant's current ratings, what is left to rate and what was reworded since it
+    was rated, in the one query ratings_current costs: the items of the group's list,
+    left-joined to the participant's ratings (a submission reads its answer back through this
+    on its hot path). Ratings can only be of the list's items."""
     items = Theory.objects.filter(longlist_id=group.longlist_id).order_by("number")
     if participant is None:
-        return [], list(items.filter(status=Theory.Status.ACTIVE).values_list("pk", flat=True))
+        active = items.filter(status=Theory.Status.ACTIVE).values_list("pk", flat=True)
+        return Mine([], list(active), [])
     rows = items.annotate(
         mine=FilteredRelation("ratings", condition=Q(ratings__participant=participant))
     ).values_list(
-        "pk", "status", "mine__score", "mine__rationale", "mine__updated_at", "mine__round"
+        "pk",
+        "status",
+        "revision",
+        "mine__score",
+        "mine__rationale",
+        "mine__updated_at",
+        "mine__round",
+        "mine__revision",
     )
-    rated: list[CurrentRating] = []
-    unrated: list[int] = []
-    for pk, status, score, rationale, updated_at, rated_round in rows:
+    mine = Mine([], [], [])
+    for pk, status, revision, score, rationale, updated_at, rated_round, rated_revision in rows:
         if score is not None:
-            rated.append(CurrentRating(pk, score, rationale, updated_at, rated_round))
+            mine.ratings.append(
+                CurrentRating(pk, score, rationale, updated_at, rated_round, rated_revision)
+            )
+            if rated_revision < revision:
+                mine.reworded.append(pk)
         elif status == Theory.Status.ACTIVE:
-            unrated.append(pk)
-    return rated, unrated
+            mine.unrated.append(pk)
+    return mine
+
+
+def rate_page_notes(
+    *, participant: Participant | None, theories: list[Theory], current: dict[int, Any]
+) -> dict[int, dict[str, Any]]:
+    """What the rate page says above each item (by theory id; see ratings.forms.RatingForm):
+
+    - "reworded": the item was reworded since the rater's score was given: the earlier wording
+      (title, summary) and the score, to keep or re-rate;
+    - "offer": the rater has no score here but rated a retired item this one replaces: that
+      item and the score, offered (never copied);
+    - "new": the rater had rated this group before the item was added, and has not rated it.
+
+    Three small queries, none of them per item."""
+    notes: dict[int, dict[str, Any]] = {}
+    by_id = {t.id: t for t in theories}
+    stale = [tid for tid, r in current.items() if tid in by_id and r.revision < by_id[tid].revision]
+    if stale:
+        texts = theory_revision_texts(theory_ids=stale)
+        for tid in stale:
+            title, summary = texts.get((tid, current[tid].revision), ("", ""))
+            notes.setdefault(tid, {})["reworded"] = {
+                "title": title,
+                "summary": summary,
+                "score": current[tid].score,
+            }
+    if participant is None or not theories:
+        return notes
+    retired = Theory.objects.filter(
+        longlist_id=theories[0].longlist_id,
+        status=Theory.Status.RETIRED,
+        replaced_by_id__in=[t.id for t in theories if t.id not in current],
+    ).values_list("id", "number", "title", "replaced_by_id")
+    for rid, number, title, target in retired:
+        if rid in current:
+            notes.setdefault(target, {})["offer"] = {
+                "number": number,
+                "title": title,
+                "score": current[rid].score,
+            }
+    first = (
+        Submission.objects.filter(participant=participant)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if first is not None:
+        unrated = [t.id for t in theories if t.id not in current]
+        added = LonglistChange.objects.filter(
+            kind=LonglistChange.Kind.ADDED, item_id__in=unrated, created_at__gt=first
+        ).values_list("item_id", flat=True)
+        for tid in added:
+            notes.setdefault(tid, {})["new"] = True
+    return notes

@@ -120,14 +120,17 @@ def rating_submission_create(
     group = participant.group
     if check_open and not group.ratings_open:
         raise RatingsClosed("Ratings are closed in this group.")
-    known, current = _theories_and_current(participant=participant, items=items)
+    known, revisions, current = _theories_and_current(participant=participant, items=items)
     rating_items_validate(items, group, known=known)
-    if not _changes_anything(items=items, current=current, open_round=group.current_round):
+    if not _changes_anything(
+        items=items, current=current, open_round=group.current_round, revisions=revisions
+    ):
         return None
     try:
         return _submission_write(
             participant=participant,
             items=items,
+            revisions=revisions,
             submitted_by=submitted_by,
             source=source,
             note=note,
@@ -138,44 +141,59 @@ def rating_submission_create(
         raise
 
 
-Current = dict[int, tuple[int, str, int]]  # theory id -> (score, rationale, round)
+# theory id -> (score, rationale, round, the revision it was given on)
+Current = dict[int, tuple[int, str, int, int]]
 
 
 def _theories_and_current(
     *, participant: Participant, items: Sequence[RatingItem]
-) -> tuple[dict[int, str], Current]:
-    """The theories `items` name that are items of the group's list (id -> status), and the
-    participant's current rating of each: one query (the theories left-joined to this
-    participant's ratings), the one the validation made anyway."""
+) -> tuple[dict[int, str], dict[int, int], Current]:
+    """The theories `items` name that are items of the group's list (id -> status, and id ->
+    its wording's revision), and the participant's current rating of each: one query (the
+    theories left-joined to this participant's ratings), the one the validation made anyway."""
     ids = {i.theory_id for i in items}
     if not ids:
-        return {}, {}
+        return {}, {}, {}
     rows = (
         Theory.objects.filter(id__in=ids, longlist_id=participant.group.longlist_id)
         .annotate(mine=FilteredRelation("ratings", condition=Q(ratings__participant=participant)))
-        .values_list("id", "status", "mine__score", "mine__rationale", "mine__round")
+        .values_list(
+            "id",
+            "status",
+            "revision",
+            "mine__score",
+            "mine__rationale",
+            "mine__round",
+            "mine__revision",
+        )
     )
     known: dict[int, str] = {}
+    revisions: dict[int, int] = {}
     current: Current = {}
-    for theory_id, status, score, rationale, rated_round in rows:
+    for theory_id, status, revision, score, rationale, rated_round, rated_revision in rows:
         known[theory_id] = status
+        revisions[theory_id] = revision
         if score is not None:
-            current[theory_id] = (score, rationale, rated_round)
-    return known, current
+            current[theory_id] = (score, rationale, rated_round, rated_revision)
+    return known, revisions, current
 
 
-def _changes_anything(*, items: Sequence[RatingItem], current: Current, open_round: int) -> bool:
+def _changes_anything(
+    *, items: Sequence[RatingItem], current: Current, open_round: int, revisions: dict[int, int]
+) -> bool:
     """Whether saving `items` would change the participant's current ratings, or confirm a
     rating in a round after the one it was given in (a Delphi round counts what was submitted
-    in it, even unchanged)."""
+    in it, even unchanged), or keep a score for an item reworded since it was given."""
     for item in items:
         stored = current.get(item.theory_id)
         if stored is None:
             if item.score is not None:
                 return True
             continue  # removing a rating that does not exist
-        score, rationale, rated_round = stored
+        score, rationale, rated_round, rated_revision = stored
         if item.score != score or rated_round != open_round:
+            return True
+        if item.score is not None and rated_revision != revisions.get(item.theory_id):
             return True
         if item.rationale is not None and item.rationale != rationale:
             return True
@@ -186,6 +204,7 @@ def _submission_write(
     *,
     participant: Participant,
     items: Sequence[RatingItem],
+    revisions: dict[int, int],
     submitted_by: User | None,
     source: str,
     note: str,
@@ -222,6 +241,7 @@ def _submission_write(
                     rationale=i.rationale or "",
                     updated_at=now,
                     round=group.current_round,
+                    revision=revisions[i.theory_id],
                 )
                 for i in items
                 if i.score is not None and (i.rationale is None) == keep_rationale
@@ -232,9 +252,9 @@ def _submission_write(
                     update_conflicts=True,
                     unique_fields=["participant", "theory"],
                     update_fields=(
-                        ["score", "updated_at", "round"]
+                        ["score", "updated_at", "round", "revision"]
                         if keep_rationale
-                        else ["score", "rationale", "updated_at", "round"]
+                        else ["score", "rationale", "updated_at", "round", "revision"]
                     ),
                 )
         removed = [i.theory_id for i in items if i.score is None]

@@ -20,6 +20,7 @@ from ..forms import RatingForm
 from ..models import Rating, Submission
 from ..selectors import ratings_current
 from ..selectors.changes import round_feedback
+from ..selectors.ratings import rate_page_notes
 from ..services import RatingItem, RatingsClosed, rating_submission_create
 
 
@@ -31,8 +32,12 @@ def group_rate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     participant = participant_for_user(group=group, user=request.user)
     # The active items of the group's list (a retired one takes no new score).
     on_list = Theory.objects.filter(longlist_id=group.longlist_id, status=Theory.Status.ACTIVE)
-    theories = list(on_list.order_by("number"))
     current = {r.theory_id: r for r in ratings_current(participant=participant)}
+    by_number = list(on_list.order_by("number"))
+    notes = rate_page_notes(participant=participant, theories=by_number, current=current)
+    # "New since you last rated" first (All Our Ideas and Polis both lost this silently; a test
+    # keeps it), then the rest by number.
+    theories = sorted(by_number, key=lambda t: not notes.get(t.id, {}).get("new"))
     later_round = group.current_round > 1
     visible = later_round and results_visible_to(access=access, user=request.user)
     form = RatingForm(
@@ -46,6 +51,7 @@ def group_rate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             if visible
             else None
         ),
+        notes=notes,
     )
     status = 200
     if request.method == "POST":
@@ -84,6 +90,8 @@ def group_rate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "total": len(theories),
             "saved": current,
             "previous_round": group.current_round - 1,
+            "new_count": sum(1 for n in notes.values() if n.get("new")),
+            "reworded_count": sum(1 for n in notes.values() if "reworded" in n),
         },
         status=status,
     )

@@ -11,7 +11,7 @@ class TrigramOnPostgres(TrigramExtension):
     """Django's TrigramExtension skips other databases going forwards, not going backwards (it
     reads pg_extension): skip them both ways."""
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):  # type: ignore[no-untyped-def]
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             super().database_backwards(app_label, schema_editor, from_state, to_state)
 
