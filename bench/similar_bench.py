@@ -31,7 +31,6 @@ from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 
 from theories.items import ItemText  # noqa: E402
 from theories.models import Longlist  # noqa: E402
@@ -99,7 +98,6 @@ def main() -> None:
         started = time.perf_counter()
         hits += bool(longlist_similar(longlist=longlist, text=text))
         selector.append((time.perf_counter() - started) * 1000)
-    setup_test_environment()
     settings.ALLOWED_HOSTS = ["testserver"]
     client = Client()
     client.force_login(User.objects.get(username="bench-similar-proposer"))

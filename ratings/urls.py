@@ -69,6 +69,7 @@ api_urlpatterns = [
 urlpatterns = [
     path("groups/<slug:slug>/", rankings.group_detail, name="group_detail"),
     path("groups/<slug:slug>/rate/", ratings.group_rate, name="group_rate"),
+    path("groups/<slug:slug>/rate/save/", ratings.group_rate_save, name="group_rate_save"),
     path("groups/<slug:slug>/rounds/", rounds.round_open, name="group_round_open"),
     path("groups/<slug:slug>/changes/", rounds.changes_page, name="group_changes"),
     path("groups/<slug:slug>/me/", rounds.my_history, name="group_me"),

@@ -117,6 +117,10 @@ MATRIX: list[Row] = [
     Row("group_new", "get", codes(302, 200, 200, 200, 200, 200), api=False),
     Row("group_detail", "get", same(200), codes(404, 404, 200, 200, 404, 404), api=False,
         kwargs=slug),
+    # Save as you go (static/js/rate.js): the rate page's own rows, posted as the form posts them.
+    Row("group_rate_save", "post", codes(302, 403, 200, 200, 403, 403),
+        codes(302, 404, 200, 200, 404, 404), api=False, kwargs=slug,
+        body=lambda ctx, role: {"rows": str(ctx.theory.pk), f"score_{ctx.theory.pk}": "6"}),
     Row("group_rate", "get", codes(302, 403, 200, 200, 403, 403),
         codes(302, 404, 200, 200, 404, 404), api=False, kwargs=slug),
     Row("group_members", "get", codes(302, 403, 200, 200, 403, 403),
@@ -540,6 +544,7 @@ GUEST_API = [
 ]
 GUEST_PAGES = [
     ("group_rate", "get", 200, 302),
+    ("group_rate_save", "post", 400, 302),  # its own group's view (no rows named: 400)
     ("group_detail", "get", 200, 200),
     ("group_members", "get", 200, 302),
     ("group_me", "get", 200, 302),

@@ -13,7 +13,7 @@ from .test_authz_matrix import MATRIX, Ctx, list_extra
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # /health/ is JSON, not a page; "download my data" is a JSON attachment.
-NOT_PAGES = ("health", "profile_data")
+NOT_PAGES = ("health", "profile_data", "list_similar")  # list_similar: the hint's JSON
 PAGES = [row for row in MATRIX if not row.api and row.method == "get" and row.name not in NOT_PAGES]
 LISTEN = """
 window.__csp = [];

@@ -21,8 +21,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-# "Download my data" is a JSON attachment, not a page.
-NOT_PAGES = ("health", "profile_data")
+# "Download my data" is a JSON attachment, not a page; nor is the proposal hint (JSON).
+NOT_PAGES = ("health", "profile_data", "list_similar")  # list_similar: the hint's JSON
 PAGES = [row for row in MATRIX if not row.api and row.method == "get" and row.name not in NOT_PAGES]
 
 

@@ -4,15 +4,16 @@ from collections.abc import Sequence
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from discussion.selectors import citable_comments
 from groups.access import Need, group_access, results_visible_to
 from groups.services import participant_for_user
+from impactboard.errors import DomainError
 from impactboard.request_types import AuthedHttpRequest
 from theories.models import Theory
 
@@ -79,7 +80,9 @@ def group_rate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         else:
             messages.error(request, "Some answers need fixing: nothing was saved.")
             status = 400
-    rated = sum(1 for r in current.values() if r.score)
+    active = {t.id for t in theories}
+    rated = sum(1 for tid, r in current.items() if r.score and tid in active)
+    first_unrated = next((t for t in theories if t.id not in current), None)
     return render(
         request,
         "ratings/group_rate.html",
@@ -90,6 +93,8 @@ def group_rate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "total": len(theories),
             "saved": current,
             "previous_round": group.current_round - 1,
+            "first_unrated": first_unrated,
+            "save_url": reverse("group_rate_save", kwargs={"slug": group.slug}),
             "new_count": sum(1 for n in notes.values() if n.get("new")),
             "reworded_count": sum(1 for n in notes.values() if "reworded" in n),
         },
@@ -119,3 +124,52 @@ def _saved_message(*, items: Sequence[RatingItem], current: dict[int, Rating]) -
             f" {kept} score{pluralize(kept)} kept as {'it was' if kept == 1 else 'they were'}."
         )
     return message
+
+
+@login_required
+@require_POST
+def group_rate_save(request: AuthedHttpRequest, slug: str) -> JsonResponse:
+    """Save as you go (static/js/rate.js): the rows the rater has just set, posted as the rate
+    form posts them (`score_<id>`, `rationale_<id>`, `keep_<id>`, `moved_by_<id>`) with `rows`
+    naming them, validated by the same form and saved as one all-or-nothing submission. The
+    script sends each change once it settles and again after a failure, so a repeated post is
+    harmless: a score equal to the stored one changes nothing."""
+    access = group_access(slug=slug, user=request.user, need=Need.MEMBER)
+    group = access.group
+    participant = participant_for_user(group=group, user=request.user)
+    wanted = {int(x) for x in request.POST.get("rows", "").split(",") if x.strip().isdigit()}
+    on_list = Theory.objects.filter(
+        longlist_id=group.longlist_id, status=Theory.Status.ACTIVE, pk__in=wanted
+    )
+    theories = list(on_list.order_by("number"))
+    if not theories or len(theories) != len(wanted):
+        return JsonResponse({"detail": "rows: not active items of this group's list."}, status=400)
+    current = {r.theory_id: r for r in ratings_current(participant=participant)}
+    form = RatingForm(
+        request.POST,
+        theories=theories,
+        current=current,
+        current_round=group.current_round,
+        citable=citable_comments(group=group) if group.current_round > 1 else None,
+        notes=rate_page_notes(participant=participant, theories=theories, current=current),
+    )
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    items = form.changed_items()
+    try:
+        if items:
+            rating_submission_create(
+                participant=participant,
+                items=items,
+                submitted_by=request.user,
+                source=Submission.Source.PAGE,
+            )
+    except RatingsClosed:
+        return JsonResponse({"detail": "Ratings are closed in this group."}, status=409)
+    except DomainError as exc:
+        return JsonResponse({"errors": exc.body}, status=400)
+    active = Theory.objects.filter(longlist_id=group.longlist_id, status=Theory.Status.ACTIVE)
+    rated = Rating.objects.filter(participant=participant, theory__in=active).count()
+    return JsonResponse(
+        {"saved": sorted(wanted), "changed": len(items), "rated": rated, "total": active.count()}
+    )
