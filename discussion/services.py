@@ -111,7 +111,7 @@ def comment_create(
 
 
 def comment_edit(
-    *, comment: Comment, body: str | _Unset = UNSET, stance: str | None | _Unset = UNSET
+    *, comment: Comment, body: str | _Unset = UNSET, stance: str | _Unset | None = UNSET
 ) -> Comment:
     """Change the body and/or stance (UNSET: keep it); the text as it was is kept as a
     version."""

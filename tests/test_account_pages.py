@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core import mail
 from django.db import IntegrityError, transaction
+from django.http import HttpResponse
 from django.test import Client
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -27,7 +28,7 @@ from .test_pages import logged_in, text
 NEW_PASSWORD = "a brand new passphrase 77"
 
 
-def signup(client: Client, username: str, email: str = "") -> object:
+def signup(client: Client, username: str, email: str = "") -> HttpResponse:
     return client.post(
         "/accounts/signup/",
         {"username": username, "email": email, "password1": PASSWORD, "password2": PASSWORD},
@@ -274,7 +275,7 @@ def test_download_my_data_holds_groups_ratings_history_and_comments(cast, theori
 # --- delete my account -----------------------------------------------------------------------------
 
 
-def delete(user, ratings: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+def delete(user, ratings: str, password: str = PASSWORD):
     return logged_in(user).post(
         "/accounts/profile/delete/", {"ratings": ratings, "password": password}
     )

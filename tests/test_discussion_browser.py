@@ -14,7 +14,7 @@ from .xss_corpus import PAYLOADS
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page, live_server, user, next_path: str) -> None:  # type: ignore[no-untyped-def]
+def log_in(page, live_server, user, next_path: str) -> None:
     page.goto(f"{live_server.url}/accounts/login/?next={next_path}")
     page.get_by_label("Username").fill(user.username)
     page.locator("#id_password").fill(PASSWORD)
@@ -50,7 +50,7 @@ def test_a_thread_holding_the_whole_xss_corpus_fires_no_dialog_and_runs_no_scrip
     dialogs: list[str] = []
     problems: list[str] = []
 
-    def on_dialog(dialog) -> None:  # type: ignore[no-untyped-def]
+    def on_dialog(dialog) -> None:
         dialogs.append(dialog.message)
         dialog.dismiss()
 

@@ -226,7 +226,7 @@ def test_hidden_results_hide_the_figures_too(cast, theories) -> None:
 def test_the_bar_chart_shades_alternate_tiers_behind_the_bars() -> None:
     from charts.figures import ranking_bars
 
-    def row(rank: int, tier: int) -> dict:  # type: ignore[type-arg]
+    def row(rank: int, tier: int) -> dict:
         return {
             "rank": rank,
             "theory": {"id": rank, "number": rank, "title": f"Theory {rank}"},
@@ -256,7 +256,7 @@ def test_the_bar_chart_shades_alternate_tiers_behind_the_bars() -> None:
 # --- one spec per answer (issue 24) ---------------------------------------------------------------
 
 
-def deep_merge(base: dict, over: dict) -> dict:  # type: ignore[type-arg]
+def deep_merge(base: dict, over: dict) -> dict:
     """static/js/rankings.js's merge: nested dicts merged, everything else replaced."""
     out = dict(base)
     for key, value in over.items():

@@ -26,7 +26,7 @@ NOT_PAGES = ("health", "profile_data")
 PAGES = [row for row in MATRIX if not row.api and row.method == "get" and row.name not in NOT_PAGES]
 
 
-def log_in(page, live_server, username: str) -> None:  # type: ignore[no-untyped-def]
+def log_in(page, live_server, username: str) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(PASSWORD)
@@ -34,7 +34,7 @@ def log_in(page, live_server, username: str) -> None:  # type: ignore[no-untyped
     page.wait_for_load_state()
 
 
-def drawn(page, name: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def drawn(page, name: str) -> dict[str, Any]:
     """What Plotly actually drew in a chart box: axis types, tick labels, trace types."""
     return page.evaluate(
         """(name) => {
@@ -55,7 +55,7 @@ def drawn(page, name: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     )
 
 
-def wait_for_chart(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def wait_for_chart(page, name: str) -> None:
     page.wait_for_function(
         '(name) => { const gd = document.querySelector(`[data-chart="${name}"]`);'
         " return gd && gd._fullLayout && gd.querySelector('.main-svg'); }",
@@ -124,10 +124,8 @@ def test_an_empty_group_and_a_two_rater_group_show_their_own_states(
         chart = drawn(page, name)
         assert chart["traces"] == [], name  # no solid block, no ranked unrated theories
         assert chart["colorbars"] == 0, name
-        assert (
-            chart["annotations"]
-            and "No ratings yet" in chart["annotations"][0]
-            or (name == "scatter" and "two ratings" in chart["annotations"][0])
+        assert (chart["annotations"] and "No ratings yet" in chart["annotations"][0]) or (
+            name == "scatter" and "two ratings" in chart["annotations"][0]
         )
 
     page.goto(f"{live_server.url}/groups/{two.slug}/")
@@ -194,7 +192,7 @@ def test_the_rate_page_saves_with_the_keyboard_alone_on_a_phone(
     expect(page.locator("[data-rated-count]")).to_have_text("3")
 
 
-def axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+def axe_violations(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
