@@ -331,8 +331,9 @@ def tiers(rows: Sequence[tuple[int, int | None, Interval | None]]) -> list[list[
     top tier: the theories that could plausibly be first), while a theory that opens a new tier
     could not, even at its best (each interval read on its own, not as a formal multiple
     comparison). Overlapping the leader's interval is not enough: with few raters every interval
-    is wide, and that rule put 16 of 20 theories in the top tier. Theories without an interval (nobody rated them, or too
-    few raters) belong to no tier; with no intervals at all the result is empty.
+    is wide, and that rule put 16 of 20 theories in the top tier. Theories without an interval
+    (nobody rated them, or too few raters) belong to no tier; with no intervals at all the
+    result is empty.
 
     Returns the tiers best first, each a list of theory numbers in rank order (tier k = index
     k − 1)."""
