@@ -163,6 +163,8 @@ READ = (codes(403, 403, 200, 200, 403, 403), codes(404, 404, 200, 200, 404, 404)
 PAGE_READ = READ
 AUTHOR_ONLY = (codes(401, 403, 403, 200, 403, 403), codes(401, 404, 403, 200, 404, 404))
 MEMBER_WRITE = (codes(401, 403, 200, 200, 403, 403), codes(401, 404, 200, 200, 404, 404))
+# Voting on the facilitator's comment: members may, its author may not (400 on `value`).
+VOTE = (codes(401, 403, 200, 400, 403, 403), codes(401, 404, 200, 400, 404, 404))
 PAGE_AUTHOR = (codes(302, 403, 403, 302, 403, 403), codes(302, 404, 403, 302, 404, 404))
 PAGE_MEMBER = (codes(302, 403, 302, 302, 403, 403), codes(302, 404, 302, 302, 404, 404))
 FACILITATOR_PAGE = (codes(302, 403, 403, 200, 403, 403), codes(302, 404, 403, 200, 404, 404))
@@ -186,8 +188,8 @@ MATRIX += [
         codes(401, 404, 204, 204, 404, 404), kwargs=member_cmt),
     Row("api-comment-retract", "post", *AUTHOR_ONLY, kwargs=cmt),
     Row("api-comment-unretract", "post", *AUTHOR_ONLY, kwargs=cmt),
-    Row("api-comment-vote", "post", *MEMBER_WRITE, kwargs=cmt, body=lambda ctx, role: {"value": 1}),
-    Row("api-comment-agree", "post", *MEMBER_WRITE, kwargs=cmt, body=lambda ctx, role: {"value": -1}),
+    Row("api-comment-vote", "post", *VOTE, kwargs=cmt, body=lambda ctx, role: {"value": 1}),
+    Row("api-comment-agree", "post", *VOTE, kwargs=cmt, body=lambda ctx, role: {"value": -1}),
     Row("api-comment-hide", "post", *AUTHOR_ONLY, kwargs=member_cmt, body=lambda ctx, role: {}),
     Row("api-comment-report", "post", codes(401, 403, 201, 201, 403, 403),
         codes(401, 404, 201, 201, 404, 404), kwargs=cmt,

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.test import Client
+from django.urls import reverse
 from rest_framework.throttling import SimpleRateThrottle
 
 from discussion.markdown import render_markdown, sanitise
@@ -444,6 +445,32 @@ def test_a_bad_vote_value_is_400(cast, api, theories, value) -> None:
     assert not CommentVote.objects.exists()
 
 
+@pytest.mark.parametrize("kind", ["vote", "agree"])
+def test_an_author_cannot_vote_on_their_own_comment_and_the_page_offers_no_buttons(
+    cast, api, theories, kind
+) -> None:
+    comment = make_comment(cast.member, theories[0])
+    url = f"/api/v1/comments/{comment.id}/{kind}/"
+    response = api(cast.member).post(url, {"value": 1}, format="json")
+    assert response.status_code == 400
+    assert response.json()["value"] == ["You cannot vote on your own comment."]
+    assert not CommentVote.objects.exists()
+    # Through the page's form, too: refused with the message, nothing saved.
+    page = Client()
+    page.force_login(cast.member)
+    answer = page.post(reverse(f"comment_{kind}", args=[comment.id]), {"value": 1}, follow=True)
+    assert "You cannot vote on your own comment." in answer.content.decode()
+    assert not CommentVote.objects.exists()
+    # Its author sees no vote buttons on it; another reader does.
+    thread = page.get(f"/theories/{theories[0].slug}/").content.decode()
+    assert f'action="/comments/{comment.id}/vote/"' not in thread
+    other = Client()
+    other.force_login(cast.outsider)
+    assert f'action="/comments/{comment.id}/vote/"' in other.get(
+        f"/theories/{theories[0].slug}/"
+    ).content.decode()
+
+
 def test_an_anonymous_vote_is_401(cast, api, theories) -> None:
     comment = make_comment(cast.member, theories[0])
     assert (
@@ -635,7 +662,7 @@ def test_posting_and_voting_are_throttled_per_user(
 ) -> None:
     client = api(cast.member)
     assert post(client, theories[0], body="one").status_code == 201
-    first = Comment.objects.get()
+    first = make_comment(cast.facilitator, theories[0])  # one to vote on (not one's own)
     assert (
         client.post(f"/api/v1/comments/{first.id}/vote/", {"value": 1}, format="json").status_code
         == 200
