@@ -38,11 +38,34 @@ from theories.proposals import proposal_create  # noqa: E402
 from theories.services import longlist_create, longlist_update  # noqa: E402
 from theories.similar import longlist_similar  # noqa: E402
 
-WORDS = (
-    "auditing deception oversight regulation norms training feedback forecasting microscope "
-    "coordination evidence threat models culture loss function interpretability tools "
-    "discontinuities latent knowledge elicitation red teaming evaluations governance"
-).split()
+WORDS = [
+    "auditing",
+    "deception",
+    "oversight",
+    "regulation",
+    "norms",
+    "training",
+    "feedback",
+    "forecasting",
+    "microscope",
+    "coordination",
+    "evidence",
+    "threat",
+    "models",
+    "culture",
+    "loss",
+    "function",
+    "interpretability",
+    "tools",
+    "discontinuities",
+    "latent",
+    "knowledge",
+    "elicitation",
+    "red",
+    "teaming",
+    "evaluations",
+    "governance",
+]
 
 
 def titles(n: int, rng: random.Random) -> list[str]:

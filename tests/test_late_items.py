@@ -38,7 +38,7 @@ def rate_order(user: Any, group: Any) -> list[str]:
     )
 
 
-def test_new_items_come_first_on_the_rate_page_until_rated(cast) -> None:  # type: ignore[no-untyped-def]
+def test_new_items_come_first_on_the_rate_page_until_rated(cast) -> None:
     longlist = a_list(cast.facilitator)
     group = group_create(user=cast.facilitator, name="Agenda circle", longlist=longlist)
     membership_join(group=group, user=cast.member, via_invite=True)
@@ -60,7 +60,7 @@ def test_new_items_come_first_on_the_rate_page_until_rated(cast) -> None:  # typ
     assert rate_order(cast.member, group)[0] == "Alpha"
 
 
-def test_the_whole_path_of_a_proposal_reaches_every_group_and_tells_its_raters(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_the_whole_path_of_a_proposal_reaches_every_group_and_tells_its_raters(cast, api) -> None:
     longlist = longlist_update(longlist=a_list(cast.facilitator), proposals="moderated")
     groups = [
         group_create(user=cast.facilitator, name=f"Agenda {n}", longlist=longlist) for n in (1, 2)
@@ -98,5 +98,5 @@ def test_the_whole_path_of_a_proposal_reaches_every_group_and_tells_its_raters(c
         mine = api(cast.member).get(f"/api/v1/groups/{group.slug}/ratings/mine/").json()
         assert decided.json()["item"] in mine["unrated"]
     # A member who never rated is not told (there is nothing "since").
-    page = client_of(cast.facilitator).get(reverse("group_detail", args=[groups[0].slug]))
-    assert "since you last rated" not in page.content.decode()
+    never = client_of(cast.facilitator).get(reverse("group_detail", args=[groups[0].slug]))
+    assert "since you last rated" not in never.content.decode()

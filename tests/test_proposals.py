@@ -38,21 +38,21 @@ def url(longlist: Longlist, tail: str = "proposals/") -> str:
 # --- proposing --------------------------------------------------------------------------------------
 
 
-def test_a_closed_list_refuses_proposals_with_403(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_a_closed_list_refuses_proposals_with_403(cast, api) -> None:
     longlist = a_list(cast.facilitator, proposals="closed")
     response = api(cast.member).post(url(longlist), {"title": "Something new"}, format="json")
     assert response.status_code == 403
     assert not Proposal.objects.exists()
 
 
-def test_anonymous_callers_are_401_and_a_private_list_is_404_to_outsiders(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_anonymous_callers_are_401_and_a_private_list_is_404_to_outsiders(cast, api) -> None:
     longlist = a_list(cast.facilitator, visibility="private")
     assert api().post(url(longlist), {"title": "X"}, format="json").status_code == 401
     assert api(cast.outsider).post(url(longlist), {"title": "X"}, format="json").status_code == 404
     assert api(cast.outsider).get(url(longlist)).status_code == 404
 
 
-def test_a_moderated_proposal_waits_and_names_the_items_worded_alike(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_a_moderated_proposal_waits_and_names_the_items_worded_alike(cast, api) -> None:
     longlist = a_list(cast.facilitator)
     body = {"title": "Auditing models", "summary": "Check them.", "why": "Missing."}
     response = api(cast.member).post(url(longlist), body, format="json")
@@ -74,7 +74,7 @@ def test_a_moderated_proposal_waits_and_names_the_items_worded_alike(cast, api) 
     assert ("proposal", "Auditing models") in kinds and ("item", "Auditing") in kinds
 
 
-def test_an_open_list_adds_the_proposed_item_at_once(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_an_open_list_adds_the_proposed_item_at_once(cast, api) -> None:
     longlist = a_list(cast.facilitator, proposals="open")
     response = api(cast.member).post(url(longlist), {"title": "Forecasting"}, format="json")
     assert response.status_code == 201
@@ -88,7 +88,7 @@ def test_an_open_list_adds_the_proposed_item_at_once(cast, api) -> None:  # type
 
 
 @pytest.mark.parametrize(
-    "body, field, words",
+    ("body", "field", "words"),
     [
         ({"title": "  "}, "title", "blank"),
         ({"title": "T" * 201}, "title", "over 200"),
@@ -99,7 +99,7 @@ def test_an_open_list_adds_the_proposed_item_at_once(cast, api) -> None:  # type
 )
 def test_bad_proposals_are_400_naming_the_field_and_save_nothing(
     cast, api, body: dict[str, str], field: str, words: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     longlist = a_list(cast.facilitator)
     response = api(cast.member).post(url(longlist), body, format="json")
     assert response.status_code == 400
@@ -107,7 +107,7 @@ def test_bad_proposals_are_400_naming_the_field_and_save_nothing(
     assert not Proposal.objects.exists()
 
 
-def test_one_pending_proposal_per_title_ignoring_case_and_spaces(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_one_pending_proposal_per_title_ignoring_case_and_spaces(cast, api) -> None:
     longlist = a_list(cast.facilitator)
     assert (
         api(cast.member).post(url(longlist), {"title": "Red teaming"}, format="json").status_code
@@ -136,7 +136,7 @@ def test_one_pending_proposal_per_title_ignoring_case_and_spaces(cast, api) -> N
     )
 
 
-def test_a_person_proposes_at_most_the_daily_limit(cast, api, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_person_proposes_at_most_the_daily_limit(cast, api, settings) -> None:
     settings.PROPOSALS_PER_DAY = 2
     longlist = a_list(cast.facilitator)
     for title in ("One more", "Two more"):
@@ -156,7 +156,7 @@ def test_a_person_proposes_at_most_the_daily_limit(cast, api, settings) -> None:
 # --- the hint ---------------------------------------------------------------------------------------
 
 
-def test_the_hint_finds_items_and_pending_proposals_worded_alike(cast) -> None:  # type: ignore[no-untyped-def]
+def test_the_hint_finds_items_and_pending_proposals_worded_alike(cast) -> None:
     longlist = a_list(cast.facilitator)
     proposal_create(longlist=longlist, user=cast.member, title="Microscope AIs for science")
     found = longlist_similar(longlist=longlist, text="microscope ai")
@@ -168,7 +168,7 @@ def test_the_hint_finds_items_and_pending_proposals_worded_alike(cast) -> None: 
     assert longlist_similar(longlist=longlist, text="au") == []  # too short to say
 
 
-def test_the_page_hint_answers_as_json(cast) -> None:  # type: ignore[no-untyped-def]
+def test_the_page_hint_answers_as_json(cast) -> None:
     longlist = a_list(cast.facilitator)
     client = Client()
     client.force_login(cast.member)
@@ -179,7 +179,7 @@ def test_the_page_hint_answers_as_json(cast) -> None:  # type: ignore[no-untyped
 # --- deciding ---------------------------------------------------------------------------------------
 
 
-def test_accepting_appends_the_item_to_every_group_that_rates_the_list(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_accepting_appends_the_item_to_every_group_that_rates_the_list(cast, api) -> None:
     longlist = a_list(cast.facilitator)
     groups = [
         group_create(user=cast.facilitator, name=f"Circle {n}", longlist=longlist) for n in (1, 2)
@@ -222,7 +222,7 @@ def longlist_item_add_and_drop(longlist: Longlist, owner: Any) -> None:
     Theory.objects.filter(pk=extra.pk).update(status="retired")
 
 
-def test_rejecting_keeps_the_list_and_the_proposer_sees_the_reason(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_rejecting_keeps_the_list_and_the_proposer_sees_the_reason(cast, api) -> None:
     longlist = a_list(cast.facilitator)
     made = api(cast.member).post(url(longlist), {"title": "Vibes"}, format="json").json()
     pending_other, _ = proposal_create(longlist=longlist, user=cast.outsider, title="Pending one")
@@ -246,7 +246,7 @@ def test_rejecting_keeps_the_list_and_the_proposer_sees_the_reason(cast, api) ->
     ]
 
 
-def test_deciding_twice_is_409_and_only_the_owner_decides(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_deciding_twice_is_409_and_only_the_owner_decides(cast, api) -> None:
     longlist = a_list(cast.facilitator)
     made = api(cast.member).post(url(longlist), {"title": "Twice"}, format="json").json()
     decide = url(longlist, f"proposals/{made['id']}/decide/")
@@ -268,7 +268,7 @@ def test_deciding_twice_is_409_and_only_the_owner_decides(cast, api) -> None:  #
     )
 
 
-def test_accepting_a_title_now_on_the_list_is_400_and_leaves_it_pending(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_accepting_a_title_now_on_the_list_is_400_and_leaves_it_pending(cast, api) -> None:
     longlist = a_list(cast.facilitator)
     made = api(cast.member).post(url(longlist), {"title": "Late idea"}, format="json").json()
     api(cast.facilitator).post(url(longlist, "items/"), {"title": "late IDEA"}, format="json")
@@ -282,7 +282,7 @@ def test_accepting_a_title_now_on_the_list_is_400_and_leaves_it_pending(cast, ap
 # --- the pages --------------------------------------------------------------------------------------
 
 
-def test_the_pages_propose_queue_with_a_count_and_decide(cast) -> None:  # type: ignore[no-untyped-def]
+def test_the_pages_propose_queue_with_a_count_and_decide(cast) -> None:
     longlist = a_list(cast.facilitator)
     member, owner = Client(), Client()
     member.force_login(cast.member)
@@ -309,7 +309,7 @@ def test_the_pages_propose_queue_with_a_count_and_decide(cast) -> None:  # type:
     assert "rejected" in seen and "Item 1 covers it." in seen
 
 
-def test_the_owner_opens_and_closes_proposals_on_the_list_page(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_the_owner_opens_and_closes_proposals_on_the_list_page(cast, api) -> None:
     longlist = a_list(cast.facilitator, proposals="closed")
     owner = Client()
     owner.force_login(cast.facilitator)

@@ -24,7 +24,7 @@ def score(page: Any, number: int, value: int) -> None:
 
 def test_two_hundred_items_on_a_phone_save_as_you_go_through_a_dropped_request(
     new_context, live_server, cast
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     longlist = longlist_create(
         user=cast.facilitator,
         title="Two hundred",

@@ -12,13 +12,13 @@ from ratings.models import Rating, Submission
 from tests.factories import rate
 
 
-def save(user: Any, group: Any, data: dict[str, str]):  # type: ignore[no-untyped-def]
+def save(user: Any, group: Any, data: dict[str, str]):
     client = Client()
     client.force_login(user)
     return client.post(reverse("group_rate_save", args=[group.slug]), data)
 
 
-def test_a_row_is_saved_when_set_and_a_repeat_changes_nothing(cast, theories) -> None:  # type: ignore[no-untyped-def]
+def test_a_row_is_saved_when_set_and_a_repeat_changes_nothing(cast, theories) -> None:
     third = theories[2]
     response = save(cast.member, cast.public, {"rows": str(third.pk), f"score_{third.pk}": "7"})
     assert response.status_code == 200, response.content
@@ -36,7 +36,7 @@ def test_a_row_is_saved_when_set_and_a_repeat_changes_nothing(cast, theories) ->
     assert not Rating.objects.filter(participant__user=cast.member, group=cast.public).exists()
 
 
-def test_a_batch_with_one_bad_row_saves_nothing_and_names_the_row(cast, theories) -> None:  # type: ignore[no-untyped-def]
+def test_a_batch_with_one_bad_row_saves_nothing_and_names_the_row(cast, theories) -> None:
     one, two = theories[0], theories[1]
     data = {"rows": f"{one.pk},{two.pk}", f"score_{one.pk}": "5", f"score_{two.pk}": "11"}
     response = save(cast.member, cast.public, data)
@@ -46,7 +46,7 @@ def test_a_batch_with_one_bad_row_saves_nothing_and_names_the_row(cast, theories
     assert not Submission.objects.filter(group=cast.public).exists()
 
 
-def test_rows_not_on_the_list_closed_ratings_and_outsiders_are_refused(cast, theories) -> None:  # type: ignore[no-untyped-def]
+def test_rows_not_on_the_list_closed_ratings_and_outsiders_are_refused(cast, theories) -> None:
     first = theories[0]
     bad_rows = save(cast.member, cast.public, {"rows": "999999", "score_999999": "5"})
     assert bad_rows.status_code == 400
@@ -58,7 +58,7 @@ def test_rows_not_on_the_list_closed_ratings_and_outsiders_are_refused(cast, the
     assert outsider.status_code == 404
 
 
-def test_the_page_shows_progress_of_active_items_and_links_the_next_unrated(cast, theories) -> None:  # type: ignore[no-untyped-def]
+def test_the_page_shows_progress_of_active_items_and_links_the_next_unrated(cast, theories) -> None:
     rate(cast.member, {1: 4, 2: 5}, group=cast.public)
     client = Client()
     client.force_login(cast.member)

@@ -31,7 +31,7 @@ def a_list(owner: Any) -> Longlist:
 
 
 @pytest.fixture
-def rated(cast) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def rated(cast) -> dict[str, Any]:
     longlist = a_list(cast.facilitator)
     group = group_create(user=cast.facilitator, name="Threat circle", longlist=longlist)
     membership_join(group=group, user=cast.member, via_invite=True)
@@ -63,7 +63,7 @@ def test_word_diff_marks_words_kept_deleted_and_inserted() -> None:
     assert word_diff("same", "same") == [DiffPart("same", "same")]
 
 
-def test_rewording_keeps_the_ratings_and_the_earlier_text(cast, api, rated) -> None:  # type: ignore[no-untyped-def]
+def test_rewording_keeps_the_ratings_and_the_earlier_text(cast, api, rated) -> None:
     longlist, alpha = rated["list"], rated["items"][0]
     before = list(Rating.objects.filter(theory=alpha).values_list("participant", "score"))
     response = api(cast.facilitator).patch(
@@ -92,7 +92,7 @@ def test_rewording_keeps_the_ratings_and_the_earlier_text(cast, api, rated) -> N
     assert detail["revision"] == 3 and detail["summary"] == "Newest."
 
 
-def test_the_same_text_again_and_bad_text_change_nothing(cast, api, rated) -> None:  # type: ignore[no-untyped-def]
+def test_the_same_text_again_and_bad_text_change_nothing(cast, api, rated) -> None:
     longlist, alpha = rated["list"], rated["items"][0]
     same = api(cast.facilitator).patch(item_url(longlist, alpha), {"title": "Alpha"}, format="json")
     assert same.status_code == 200 and same.json()["revision"] == 1
@@ -111,7 +111,7 @@ def test_the_same_text_again_and_bad_text_change_nothing(cast, api, rated) -> No
 
 def test_a_rater_of_the_earlier_wording_sees_it_marked_and_keeps_or_re_rates(
     cast, api, rated
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     longlist, group, (alpha, beta, _gamma) = rated["list"], rated["group"], rated["items"]
     api(cast.facilitator).patch(item_url(longlist, alpha), {"title": "Alpha prime"}, format="json")
     api(cast.facilitator).patch(item_url(longlist, beta), {"title": "Beta prime"}, format="json")
@@ -139,7 +139,7 @@ def test_a_rater_of_the_earlier_wording_sees_it_marked_and_keeps_or_re_rates(
     assert Rating.objects.get(theory=alpha, participant__user=cast.facilitator).revision == 1
 
 
-def test_keeping_through_the_api_is_the_same_score_sent_again(cast, api, rated) -> None:  # type: ignore[no-untyped-def]
+def test_keeping_through_the_api_is_the_same_score_sent_again(cast, api, rated) -> None:
     longlist, group, alpha = rated["list"], rated["group"], rated["items"][0]
     api(cast.facilitator).patch(item_url(longlist, alpha), {"title": "Alpha prime"}, format="json")
     body = {"ratings": [{"theory": alpha.pk, "score": 7}]}
@@ -149,7 +149,7 @@ def test_keeping_through_the_api_is_the_same_score_sent_again(cast, api, rated) 
 
 def test_retiring_keeps_ratings_and_thread_and_offers_the_score_at_the_replacement(
     cast, api, rated
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     longlist, group, (_alpha, beta, gamma) = rated["list"], rated["group"], rated["items"]
     comment = comment_create(author=cast.member, theory=beta, group=None, body="Beta matters.")
     ratings_before = Rating.objects.filter(theory=beta).count()
@@ -185,7 +185,7 @@ def test_retiring_keeps_ratings_and_thread_and_offers_the_score_at_the_replaceme
 @pytest.mark.parametrize("target", ["self", "other-list", "retired", "unknown"])
 def test_a_replacement_must_be_another_active_item_of_the_list(
     cast, api, rated, target: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     longlist, (alpha, _beta, gamma) = rated["list"], rated["items"]
     api(cast.facilitator).patch(item_url(longlist, gamma), {"status": "retired"}, format="json")
     other = a_list(cast.facilitator).items.first()
@@ -201,7 +201,7 @@ def test_a_replacement_must_be_another_active_item_of_the_list(
 
 def test_the_change_log_shows_a_word_level_diff_and_the_owner_edits_on_the_page(
     cast, rated
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     longlist, alpha, beta = rated["list"], rated["items"][0], rated["items"][1]
     owner = Client()
     owner.force_login(cast.facilitator)
