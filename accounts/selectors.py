@@ -11,7 +11,7 @@ from django.urls import reverse
 from discussion.models import Comment
 from groups.models import Membership
 from ratings.models import Rating, Round, Submission
-from theories.models import LonglistChange
+from theories.models import LonglistChange, Proposal
 
 from .models import ForYouSeen
 
@@ -92,7 +92,7 @@ def account_data(*, user: User) -> dict[str, Any]:
 class ForYou:
     """One entry of a person's "for you" list."""
 
-    kind: str  # "reply", "round", "item"
+    kind: str  # "reply", "round", "item", "proposal"
     at: datetime
     text: str
     url: str
@@ -105,7 +105,8 @@ def for_you(*, user: User, limit: int = FOR_YOU_LIMIT) -> list[ForYou]:
     """What happened for `user`, newest first: replies to their comments (in threads they can
     still read: public ones, and those of the groups they are a member of), a later round opened
     in one of their groups by someone else, and an item added to a list they have rated in one
-    of their groups after they first rated it. Three queries, each capped at `limit`."""
+    of their groups after they first rated it, and the decision on a proposal they made (with
+    the owner's reason). Four queries, each capped at `limit`."""
     groups = Membership.objects.filter(user=user).values("group_id")
     replies = (
         Comment.objects.filter(parent__author=user, deleted=False, hidden=False)
@@ -165,6 +166,24 @@ def for_you(*, user: User, limit: int = FOR_YOU_LIMIT) -> list[ForYou]:
         )
         for change in added
         if change.item is not None
+    ]
+    decided = (
+        Proposal.objects.filter(proposer=user, decided_at__isnull=False)
+        .exclude(decided_by=user)  # an open list accepts one's own at once: nothing to tell
+        .select_related("longlist", "item")
+        .order_by("-decided_at")[:limit]
+    )
+    entries += [
+        ForYou(
+            "proposal",
+            p.decided_at,
+            f"Your proposal “{p.title}” for “{p.longlist.title}” was {p.status}"
+            + (f" as item {p.item.number}" if p.item is not None else "")
+            + (f": {p.reason}" if p.reason else ""),
+            reverse("list_proposals", kwargs={"slug": p.longlist.slug}) + f"#proposal-{p.pk}",
+        )
+        for p in decided
+        if p.decided_at is not None
     ]
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]

@@ -97,6 +97,11 @@ def test_the_whole_path_of_a_proposal_reaches_every_group_and_tells_its_raters(c
         assert rate_order(cast.member, group)[0] == "Omega"
         mine = api(cast.member).get(f"/api/v1/groups/{group.slug}/ratings/mine/").json()
         assert decided.json()["item"] in mine["unrated"]
+    # "For you" tells the earlier rater of the new item, and the proposer of the decision.
+    told = client_of(cast.member).get(reverse("for_you")).content.decode()
+    assert "New in “Agenda”: 5. Omega" in told
+    heard = client_of(cast.outsider).get(reverse("for_you")).content.decode()
+    assert "Your proposal “Omega” for “Agenda” was accepted as item 5: Yes." in heard
     # A member who never rated is not told (there is nothing "since").
     never = client_of(cast.facilitator).get(reverse("group_detail", args=[groups[0].slug]))
     assert "since you last rated" not in never.content.decode()
