@@ -1,6 +1,7 @@
 """Late items get seen (issue 22 item 3): on the rate page "new since you last rated" comes
-first, and the earlier raters of every group on the list are told on their group page. The whole
-path of a proposal too: propose, hint, moderate, accept, in every group, raters told."""
+first, and the earlier raters of every group on the list are told in "For you" (the app's
+notifications: accounts.selectors.for_you). The whole path of a proposal too: propose, hint,
+moderate, accept, in every group, raters told, the proposer told the decision."""
 
 import re
 from typing import Any
@@ -81,8 +82,7 @@ def test_the_whole_path_of_a_proposal_reaches_every_group_and_tells_its_raters(c
     )
     assert made.status_code == 201 and made.json()["status"] == "pending"
     # Nothing yet for the raters.
-    group_page = client_of(cast.member).get(reverse("group_detail", args=[groups[0].slug]))
-    assert "since you last rated" not in group_page.content.decode()
+    assert "Omega" not in client_of(cast.member).get(reverse("for_you")).content.decode()
     decided = api(cast.facilitator).post(
         f"/api/v1/longlists/{longlist.slug}/proposals/{made.json()['id']}/decide/",
         {"decision": "accept", "reason": "Yes."},
@@ -90,10 +90,8 @@ def test_the_whole_path_of_a_proposal_reaches_every_group_and_tells_its_raters(c
     )
     assert decided.status_code == 200
     for group in groups:
-        page = (
-            client_of(cast.member).get(reverse("group_detail", args=[group.slug])).content.decode()
-        )
-        assert "1 new item on the list since you last rated." in page, group.name
+        page = client_of(cast.member).get(reverse("group_rate", args=[group.slug])).content.decode()
+        assert "1 new item since you last rated" in page, group.name
         assert rate_order(cast.member, group)[0] == "Omega"
         mine = api(cast.member).get(f"/api/v1/groups/{group.slug}/ratings/mine/").json()
         assert decided.json()["item"] in mine["unrated"]
@@ -103,5 +101,5 @@ def test_the_whole_path_of_a_proposal_reaches_every_group_and_tells_its_raters(c
     heard = client_of(cast.outsider).get(reverse("for_you")).content.decode()
     assert "Your proposal “Omega” for “Agenda” was accepted as item 5: Yes." in heard
     # A member who never rated is not told (there is nothing "since").
-    never = client_of(cast.facilitator).get(reverse("group_detail", args=[groups[0].slug]))
-    assert "since you last rated" not in never.content.decode()
+    never = client_of(cast.facilitator).get(reverse("for_you")).content.decode()
+    assert "Omega" not in never

@@ -2,8 +2,7 @@
 
 from typing import Any, NamedTuple
 
-from django.contrib.auth.models import User
-from django.db.models import Exists, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models import FilteredRelation, Q
 
 from groups.models import DiscussionGroup, Participant
 from theories.models import LonglistChange, Theory
@@ -136,25 +135,3 @@ def rate_page_notes(
         for tid in added:
             notes.setdefault(tid, {})["new"] = True
     return notes
-
-
-def items_new_since_rated(*, group: DiscussionGroup, user: User) -> int:
-    """How many active items of the group's list were added after `user` first rated in this
-    group and are not rated by them yet: the in-app notice of the group page ("3 new items
-    since you last rated") for an earlier rater. One query; 0 for someone who never rated."""
-    first = (
-        Submission.objects.filter(group=group, participant__user=user)
-        .order_by("created_at")
-        .values("created_at")[:1]
-    )
-    rated = Rating.objects.filter(theory=OuterRef("item_id"), group=group, participant__user=user)
-    return (
-        LonglistChange.objects.filter(
-            longlist_id=group.longlist_id,
-            kind=LonglistChange.Kind.ADDED,
-            item__status=Theory.Status.ACTIVE,
-            created_at__gt=Subquery(first),
-        )
-        .filter(~Exists(rated))
-        .count()
-    )

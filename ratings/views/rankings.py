@@ -1,6 +1,5 @@
 """The group page: its ranking, charts, rounds and (for members) what to do next."""
 
-from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,7 +11,6 @@ from theories.models import Theory
 
 from ..scope import Scope
 from ..selectors import group_progress, ranking_get
-from ..selectors.ratings import items_new_since_rated
 from .rounds import rounds_context
 
 
@@ -62,13 +60,6 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "join_page": request.build_absolute_uri(reverse("group_list")),
             "results_visible": visible,
             "score_range": range(1, 11),
-            # Items added since this member first rated and not rated by them yet (issue 22:
-            # late items get seen; there is no notification system, so the page says it).
-            "new_items": (
-                items_new_since_rated(group=group, user=request.user)
-                if access.is_member and isinstance(request.user, User)
-                else 0
-            ),
             "theories": (
                 Theory.objects.filter(longlist_id=group.longlist_id, status="active")
                 if access.is_member
