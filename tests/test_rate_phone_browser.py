@@ -88,7 +88,7 @@ def test_two_hundred_items_on_a_phone_save_as_you_go_through_a_dropped_request(
     focused = page.evaluate("document.activeElement.closest('fieldset').id")
     assert focused == "theory-4"
     top = page.evaluate("document.getElementById('theory-4').getBoundingClientRect().top")
-    assert 0 <= top < PHONE["height"] / 2
+    assert -2 <= top < PHONE["height"] / 2  # at the top (sub-pixel rounding aside)
     # From far down the list, it wraps round to the first unrated after the one in view.
     page.locator('#theory-150 input[value=""]').focus()
     page.locator("[data-next-unrated]").click()

@@ -61,6 +61,13 @@ def group_rate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             status = 409
         elif form.is_valid():
             items = form.changed_items()
+            if not items and current:
+                # Saving as you go (rate.js) has already saved every change: say so, where the
+                # confirmation of a save always is.
+                messages.success(
+                    request, "Saved: every rating was already saved as you went; nothing new."
+                )
+                return redirect(f"{reverse('group_rate', kwargs={'slug': group.slug})}#saved")
             if not items:
                 messages.info(request, "Nothing changed, so nothing was saved.")
                 return redirect("group_rate", slug=group.slug)
