@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy.stats import t as student_t
 
 #: The order published in the source post for its own group (19 theories; theory 20 was added
 #: later). See /work/shared/seeds/README.md.
@@ -156,6 +157,36 @@ def _percentile_intervals(ranks: NDArray, observed: NDArray, confidence: float) 
     return np.stack([np.minimum(low, observed), np.maximum(high, observed)], axis=-1).astype(int)
 
 
+def _late_items_widened(
+    bounds: NDArray, mean: NDArray, k: NDArray, within_ss: float, full: int, confidence: float
+) -> NDArray:
+    """`bounds` (theories × 2) widened, for each theory fewer than `full` raters rated (a late
+    item, or one of a long list rated in parts), to the ranks its mean could take within its
+    95% t-interval computed with the scope's pooled within-theory SD: mean ± t · s / √k,
+    against the other theories' observed means.
+
+    Why: resampling k raters of a theory says how much *their* scores vary, and a few raters
+    who happen to agree (four 10s) resample to the same mean every time, an interval of one
+    place that no one could believe. The pooled SD (of every rating around its theory's mean,
+    on Σ(k − 1) degrees of freedom) is what a rating of this scope varies by; over k ratings
+    it gives the theory at least the uncertainty its few ratings carry. Theories every rater
+    rated keep the bootstrap's interval. `mean` and `k` per column (k = 0: unrated)."""
+    rated = k > 0
+    partial = rated & (k < full)
+    df = int((k[rated] - 1).sum())
+    if not partial.any() or df <= 0 or within_ss <= 0:
+        return bounds
+    half = student_t.ppf(0.5 + confidence / 2, df) * np.sqrt(within_ss / df / k[partial])
+    others = mean[rated]
+    low, high = mean[partial] - half, mean[partial] + half
+    best = 1 + (others[None, :] > high[:, None]).sum(axis=1)
+    worst = (others[None, :] >= low[:, None]).sum(axis=1)  # itself included
+    widened = bounds.copy()
+    widened[partial, 0] = np.minimum(bounds[partial, 0], best)
+    widened[partial, 1] = np.maximum(bounds[partial, 1], worst)
+    return widened
+
+
 # --- 1. rank intervals ----------------------------------------------------------------------------
 
 
@@ -231,6 +262,11 @@ def rank_intervals(
     m = _canonical(m)
     boot = _bootstrap_ranks(m, numbers, resamples, _rng("rank_intervals", m, numbers, resamples))
     bounds = _percentile_intervals(boot, observed, confidence)
+    k = (~np.isnan(m)).sum(axis=0)
+    with np.errstate(invalid="ignore"):
+        mean = np.where(k > 0, np.nanmean(np.where(k > 0, m, 0.0), axis=0), 0.0)
+    within_ss = float(np.nansum((m - mean) ** 2))
+    bounds = _late_items_widened(bounds, mean, k, within_ss, n_raters, confidence)
     intervals = {
         n: (int(lo), int(hi)) if ok else None
         for n, (lo, hi), ok in zip(numbers, bounds, rated, strict=True)
@@ -310,6 +346,8 @@ def rank_intervals_from_histograms(
     boot = np.empty_like(order)
     np.put_along_axis(boot, order, np.arange(1, len(numbers) + 1), axis=-1)
     bounds = _percentile_intervals(boot, observed, confidence)
+    within_ss = float(np.maximum(squares - n * mean**2, 0).sum())
+    bounds = _late_items_widened(bounds, mean, n.astype(int), within_ss, most, confidence)
     intervals = {
         num: (int(lo), int(hi)) if ok else None
         for num, (lo, hi), ok in zip(numbers, bounds, rated, strict=True)

@@ -61,6 +61,8 @@ def test_the_page_the_script_and_the_csv_follow_the_one_column_list(
         "n",
         "Mean",
         "Median",
+        "Adjusted",
+        "Rated by",
         "SD",
         "Controversy",
         "Pattern",

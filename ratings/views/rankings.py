@@ -7,6 +7,7 @@ from django.urls import reverse
 from groups.access import group_access, results_visible_to
 from groups.qr import qr_svg
 from groups.selectors import group_member_count
+from maths.ranking import rows_rated_by_few
 from theories.models import Theory
 
 from ..scope import Scope
@@ -39,6 +40,8 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
         for pk, slug in Theory.objects.values_list("pk", "slug")
     }
     ranking_rows = [{**r, "url": theory_urls.get(str(r["theory"]["id"]))} for r in ranking.results]
+    # The facilitator's alert: items fewer than half the group's raters rated (issue 22).
+    few_rated = rows_rated_by_few(ranking.results, ranking.raters) if access.is_facilitator else []
     rounds = rounds_context(group=group, visible=visible)
     if progress is not None:
         # The same count as the live updates, so that the first poll changes nothing.
@@ -51,6 +54,7 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "access": access,
             "ranking": ranking,
             "ranking_rows": ranking_rows,
+            "few_rated": few_rated,
             "theory_urls": theory_urls,
             "member_count": member_count,
             "progress": progress,
