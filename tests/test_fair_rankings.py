@@ -11,9 +11,9 @@ from html import unescape
 
 import numpy as np
 import pytest
-from scipy.stats import kendalltau
 from django.test import Client
 from django.urls import reverse
+from scipy.stats import kendalltau
 
 from groups.models import Participant
 from groups.services import group_update
