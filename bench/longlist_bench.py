@@ -103,16 +103,20 @@ def seed(items: int, raters: int) -> tuple[DiscussionGroup, DiscussionGroup]:
     return complete, late
 
 
-def timings(fn: Callable[[], object], repeat: int) -> tuple[list[float], list[float]]:
-    """CPU and wall ms of `repeat` calls of `fn`, after one warm-up."""
-    fn()
-    cpu, wall = [], []
-    for _ in range(repeat):
-        started_cpu, started = time.process_time(), time.perf_counter()
+def interleaved(
+    fns: list[Callable[[], object]], repeat: int
+) -> list[tuple[list[float], list[float]]]:
+    """Like `timings` for several functions at once, called in turn `repeat` rounds over."""
+    for fn in fns:
         fn()
-        cpu.append((time.process_time() - started_cpu) * 1000)
-        wall.append((time.perf_counter() - started) * 1000)
-    return cpu, wall
+    out: list[tuple[list[float], list[float]]] = [([], []) for _ in fns]
+    for _ in range(repeat):
+        for fn, (cpu, wall) in zip(fns, out, strict=True):
+            started_cpu, started = time.process_time(), time.perf_counter()
+            fn()
+            cpu.append((time.process_time() - started_cpu) * 1000)
+            wall.append((time.perf_counter() - started) * 1000)
+    return out
 
 
 def summary(values: list[float]) -> str:
@@ -171,14 +175,23 @@ def main() -> None:
             f"{label}: {args.items} items, {args.raters} raters, {rated} ratings, "
             f"{with_interval} rows with rank intervals, {adjusted} with an adjusted score"
         )
-        cpu, wall = timings(run, args.repeat)
-        with switched_off(ranking_module, "adjusted_scores", no_adjusted):
-            cpu_no_adjusted, _ = timings(run, args.repeat)
-        # ranking_build (maths.ranking) calls it: switched off where it is looked up.
-        with switched_off(ranking_module, "ranking_uncertainty_add", lambda *a, **k: None):
-            cpu_bare, _ = timings(run, args.repeat)
         matrix = score_matrix(group)
-        cpu_alone, _ = timings(lambda m=matrix: adjusted_scores(m), args.repeat)
+
+        def without_adjusted(run: Callable[[], object] = run) -> object:
+            with switched_off(ranking_module, "adjusted_scores", no_adjusted):
+                return run()
+
+        def rows_only(run: Callable[[], object] = run) -> object:
+            # ranking_build (maths.ranking) calls it: switched off where it is looked up.
+            with switched_off(ranking_module, "ranking_uncertainty_add", lambda *a, **k: None):
+                return run()
+
+        # The variants take turns, one call each per round, so that the machine's load (it is
+        # shared) weighs on all of them alike.
+        measured = interleaved(
+            [run, without_adjusted, rows_only, lambda m=matrix: adjusted_scores(m)], args.repeat
+        )
+        (cpu, wall), (cpu_no_adjusted, _), (cpu_bare, _), (cpu_alone, _) = measured
         full, bare = statistics.median(cpu), statistics.median(cpu_bare)
         share = full - statistics.median(cpu_no_adjusted)
         alone = statistics.median(cpu_alone)
@@ -187,6 +200,11 @@ def main() -> None:
         print(f"{label} recompute CPU without the adjusted score: {summary(cpu_no_adjusted)}")
         print(f"{label} recompute CPU, rows only (baseline): {summary(cpu_bare)}")
         print(f"{label} adjusted score alone CPU: {summary(cpu_alone)}")
+        print(
+            f"RESULT {label.replace(' ', '_')} recompute_cpu_ms={full:.2f} "
+            f"baseline_cpu_ms={bare:.2f} adjusted_share_ms={share:.2f} "
+            f"adjusted_alone_ms={alone:.2f}"
+        )
         print(
             f"{label} ratio: recompute {full:.1f} ms / baseline {bare:.1f} ms = "
             f"{full / bare:.2f}x; adjusted share {share:.1f} ms "

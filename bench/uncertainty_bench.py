@@ -50,10 +50,11 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from groups.models import DiscussionGroup, Participant  # noqa: E402
+from maths import ranking as maths_ranking  # noqa: E402
 from maths.combine import global_ranking_of_groups  # noqa: E402
 from ratings.models import Ranking, Rating  # noqa: E402
 from ratings.scope import Scope  # noqa: E402
-from ratings.services import ranking_recompute, recompute  # noqa: E402
+from ratings.services import ranking_recompute  # noqa: E402
 from theories.models import Theory  # noqa: E402
 
 BARE_GLOBAL = (
@@ -76,13 +77,16 @@ def median_of(fn: Callable[[], object], repeat: int, clock: Callable[[], float])
 def without_statistics(fn: Callable[[], object]) -> Callable[[], object]:
     """`fn` with the recompute's `ranking_uncertainty_add` switched off: the pre-issue-13 work."""
 
+    # Since the maths moved to maths/, the recompute reaches it through `ranking_build`, which
+    # looks it up in maths.ranking: switched off there (patching the recompute's module, as
+    # this did before, switched off nothing).
     def run() -> object:
-        saved = recompute.ranking_uncertainty_add
-        recompute.ranking_uncertainty_add = lambda *args, **kwargs: None  # type: ignore[assignment]
+        saved = maths_ranking.ranking_uncertainty_add
+        maths_ranking.ranking_uncertainty_add = lambda *args, **kwargs: None  # type: ignore[assignment]
         try:
             return fn()
         finally:
-            recompute.ranking_uncertainty_add = saved
+            maths_ranking.ranking_uncertainty_add = saved
 
     return run
 

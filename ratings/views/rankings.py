@@ -9,6 +9,7 @@ from groups.qr import qr_svg
 from groups.selectors import group_member_count
 from maths.ranking import rows_rated_by_few
 from theories.models import Theory
+from theories.views import list_detail_context
 
 from ..scope import Scope
 from ..selectors import group_progress, ranking_get
@@ -72,3 +73,24 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
             **rounds,
         },
     )
+
+
+def list_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A list's page (theories.views.list_detail_context) with its own global ranking: the
+    listed public groups that rate it, one voice each (the default list's is the home page's).
+    Kept live by static/js/rankings.js from `GET /api/v1/longlists/{slug}/rankings/`."""
+    context = list_detail_context(request, slug)
+    longlist = context["longlist"]
+    if longlist.is_public:
+        scope = Scope.global_() if longlist.is_default else Scope.longlist(longlist.pk)
+        ranking = ranking_get(scope=scope)
+        urls = {
+            str(item.pk): reverse("theory_detail", kwargs={"slug": item.slug})
+            for item in context["items"]
+        }
+        context.update(
+            ranking=ranking,
+            ranking_rows=[{**r, "url": urls.get(str(r["theory"]["id"]))} for r in ranking.results],
+            rankings_url=reverse("api-longlist-rankings", kwargs={"slug": longlist.slug}),
+        )
+    return render(request, "theories/list_detail.html", context)
