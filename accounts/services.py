@@ -4,18 +4,23 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import signing
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from discussion.services import comments_of_author_delete
 from groups.models import GuestToken, Membership, Participant
+from impactboard.cache import fail_open
 from impactboard.errors import Conflict, DomainError
 from ratings.scope import Scope
 from ratings.selectors.rounds import round_scope
 from ratings.services import rankings_mark_stale
+
+from .models import ForYouSeen
 
 
 class UsernameTaken(DomainError):
@@ -157,6 +162,25 @@ def email_change_confirm(*, token: str) -> User:
     return user_email_set(user=user, email=email)
 
 
+def _former_member_save(participant: Participant) -> None:
+    """Save a participant detached from its account as "former member k", k counted within
+    its group (1, 2, ...; never a database id). The name is unique among the group's people
+    without an account (a constraint): if another deletion took k at this instant, the next
+    number is tried."""
+    taken = Participant.objects.filter(
+        group_id=participant.group_id, user__isnull=True, name__startswith="former member "
+    ).count()
+    for k in range(taken + 1, taken + 50):
+        participant.name = f"former member {k}"
+        try:
+            with transaction.atomic():
+                participant.save(update_fields=["user", "name", "counts_globally"])
+            return
+        except IntegrityError:
+            continue
+    raise IntegrityError("no free 'former member' name")
+
+
 def account_delete(*, user: User, keep_ratings: bool) -> None:
     """Delete the account. Its comments become "[deleted]" placeholders in their threads. Its
     ratings are either removed (with their history; the group, round and global rankings are
@@ -194,9 +218,8 @@ def account_delete(*, user: User, keep_ratings: bool) -> None:
             invited = {m.group_id for m in mine if m.via_invite}
             for p in participants:
                 p.user = None
-                p.name = f"former member {p.pk}"
                 p.counts_globally = p.counts_globally and p.group_id in invited
-                p.save(update_fields=["user", "name", "counts_globally"])
+                _former_member_save(p)
         else:
             stale: set[Scope] = set()
             for p in participants:
@@ -209,3 +232,14 @@ def account_delete(*, user: User, keep_ratings: bool) -> None:
             if stale:
                 rankings_mark_stale(scopes=sorted(stale, key=lambda s: s.key))
         user.delete()
+
+
+def for_you_mark_seen(*, user: User) -> None:
+    """Everything in the person's "for you" list until now is read (an upsert: two tabs at once
+    leave one row)."""
+    ForYouSeen.objects.update_or_create(user=user, defaults={"seen_at": timezone.now()})
+    fail_open("for-you count", lambda: cache.delete(for_you_count_key(user.pk)), None)
+
+
+def for_you_count_key(user_id: int) -> str:
+    return f"for-you-unread:{user_id}"

@@ -49,8 +49,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+import maths.ranking as ranking_maths  # noqa: E402
 from groups.models import DiscussionGroup, Participant  # noqa: E402
-from maths import ranking as maths_ranking  # noqa: E402
 from maths.combine import global_ranking_of_groups  # noqa: E402
 from ratings.models import Ranking, Rating  # noqa: E402
 from ratings.scope import Scope  # noqa: E402
@@ -77,16 +77,13 @@ def median_of(fn: Callable[[], object], repeat: int, clock: Callable[[], float])
 def without_statistics(fn: Callable[[], object]) -> Callable[[], object]:
     """`fn` with the recompute's `ranking_uncertainty_add` switched off: the pre-issue-13 work."""
 
-    # Since the maths moved to maths/, the recompute reaches it through `ranking_build`, which
-    # looks it up in maths.ranking: switched off there (patching the recompute's module, as
-    # this did before, switched off nothing).
     def run() -> object:
-        saved = maths_ranking.ranking_uncertainty_add
-        maths_ranking.ranking_uncertainty_add = lambda *args, **kwargs: None  # type: ignore[assignment]
+        saved = ranking_maths.ranking_uncertainty_add
+        ranking_maths.ranking_uncertainty_add = lambda *args, **kwargs: None
         try:
             return fn()
         finally:
-            maths_ranking.ranking_uncertainty_add = saved
+            ranking_maths.ranking_uncertainty_add = saved
 
     return run
 
