@@ -5,6 +5,7 @@ against statsmodels in tests/test_adjusted_score.py), with its interval, or "not
 the rank intervals stay honest for items few raters rated; and the post's own case (theory 20
 added late, rated by three lenient raters) through the real services."""
 
+import itertools
 import math
 import re
 from html import unescape
@@ -78,7 +79,7 @@ def test_with_complete_data_the_adjusted_order_is_the_means_order_and_coverage_i
         scores = [a["score"] for a in adjusted if a is not None]
         assert scores == pytest.approx([r["mean"] for r in rated], abs=1e-9)
         # Rows come in the mean's order; the adjusted scores follow it (never increasing).
-        assert all(b <= a + 1e-9 for a, b in zip(scores, scores[1:], strict=False))
+        assert all(b <= a + 1e-9 for a, b in itertools.pairwise(scores))
 
 
 def test_a_lenient_raters_item_has_a_raw_mean_above_its_adjusted_score() -> None:
@@ -173,7 +174,7 @@ def test_the_posts_case_in_the_maths() -> None:
     assert_the_post_case(rows, 12)
 
 
-def post_list(owner):  # type: ignore[no-untyped-def]
+def post_list(owner):
     """A list of the post's 19 rated theories (numbers 1-19, as published), before theory 20."""
     default = list(Theory.objects.filter(longlist__is_default=True).order_by("number"))
     return longlist_create(
@@ -184,7 +185,7 @@ def post_list(owner):  # type: ignore[no-untyped-def]
     ), default[19]
 
 
-def run_post_case(cast, *, wait=None):  # type: ignore[no-untyped-def]
+def run_post_case(cast, *, wait=None):
     """The exercise as it happened: twelve raters rate the 19, theory 20 is added to the list,
     and only the three lenient raters rate it. `wait` (the worker's tests): wait for the
     stored ranking instead of recomputing here."""
@@ -217,7 +218,7 @@ def run_post_case(cast, *, wait=None):  # type: ignore[no-untyped-def]
     return group
 
 
-def assert_the_post_case_is_served(group, cast, api) -> None:  # type: ignore[no-untyped-def]
+def assert_the_post_case_is_served(group, cast, api) -> None:
     body = api().get(f"/api/v1/groups/{group.slug}/rankings/").json()
     assert_the_post_case(body["results"], body["raters"])
     row = by_number(body["results"])[20]

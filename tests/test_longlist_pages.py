@@ -216,7 +216,7 @@ def test_an_items_page_links_back_to_its_list_and_has_no_empty_source_link(cast,
     assert "source post" not in html
 
 
-def test_a_public_lists_page_shows_its_own_global_ranking(cast, client, theories) -> None:  # type: ignore[no-untyped-def]
+def test_a_public_lists_page_shows_its_own_global_ranking(cast, client, theories) -> None:
     """Issue 21 item 5: each public list's global ranking (its listed groups, one voice each)
     on the list's page, kept live from its API; a private list's page shows none and stays 404
     to outsiders."""
