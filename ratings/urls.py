@@ -68,6 +68,8 @@ api_urlpatterns = [
 
 urlpatterns = [
     path("groups/<slug:slug>/", rankings.group_detail, name="group_detail"),
+    # A list's page: theories' own, with the list's global ranking (issue 21 item 5).
+    path("lists/<slug:slug>/", rankings.list_detail, name="list_detail"),
     path("groups/<slug:slug>/rate/", ratings.group_rate, name="group_rate"),
     path("groups/<slug:slug>/rate/save/", ratings.group_rate_save, name="group_rate_save"),
     path("groups/<slug:slug>/rounds/", rounds.round_open, name="group_round_open"),
