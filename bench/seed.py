@@ -262,10 +262,12 @@ def ensure_room(dsn: str) -> None:
         ).fetchone():
             return
         conn.execute(
+            # It rates the default list, like the load groups (issue 21 made the list required).
             """INSERT INTO ratings_discussiongroup (slug, name, description, visibility, join_code,
-                   ratings_open, results_hidden, created_by_id, created_at, listing)
-               VALUES (%s, 'Load room', '', 'public', md5('room'), true, false, NULL, now(),
-                       'unlisted')""",
+                   short_code, ratings_open, results_hidden, created_by_id, created_at, listing,
+                   longlist_id)
+               VALUES (%s, 'Load room', '', 'public', md5('room'), 'RMMZPQAD', true, false, NULL,
+                       now(), 'unlisted', (SELECT id FROM theories_longlist WHERE is_default))""",
             [ROOM_SLUG],
         )
         for prefix, count in (("load-r", ROOM_RATERS), ("load-q", ROOM_PROBES)):
