@@ -16,6 +16,7 @@ PROJECT = (
     "theories",
     "groups",
     "ratings",
+    "console",
     "accounts",
     "discussion",
     "exports",
@@ -36,11 +37,16 @@ APP_ORDER = (
     "groups",
     "discussion",
     "ratings",
+    "console",
     "exports",
     "accounts",
     "site",
 )
-SITE_MODULES = ("impactboard.urls", "impactboard.views")
+SITE_MODULES = (
+    "impactboard.urls",
+    "impactboard.views",
+    "impactboard.management.commands.seed_demo",
+)
 
 
 def _modules() -> dict[str, Path]:
