@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from impactboard.request_types import AuthedHttpRequest
-from impactboard.throttling import ImportPageThrottle
+from impactboard.throttling import PageThrottle
 
 from .access import import_access
 from .forms import UploadForm
@@ -42,7 +42,7 @@ def import_upload(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
-        if not ImportPageThrottle().allow_request(request, None):
+        if not PageThrottle("imports").allow_request(request, None):
             messages.error(request, THROTTLED)
             return render(
                 request,
@@ -97,7 +97,9 @@ def import_job_page(request: AuthedHttpRequest, slug: str, job_id: int) -> HttpR
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
-        if action in ("remap", "confirm") and not ImportPageThrottle().allow_request(request, None):
+        if action in ("remap", "confirm") and not PageThrottle("imports").allow_request(
+            request, None
+        ):
             # Each reads the whole sheet again, as an upload does.
             messages.error(request, THROTTLED)
             return _preview_page(request, job, sheet, status=429)
