@@ -17,7 +17,7 @@ from impactboard.throttling import PageThrottle
 from .access import import_access
 from .forms import UploadForm
 from .models import ImportJob
-from .selectors import import_job_get, import_job_progress, import_matches
+from .selectors import import_job_get, import_job_progress, import_matches, import_preview
 from .services import (
     ImportInvalid,
     import_job_confirm,
@@ -27,7 +27,6 @@ from .services import (
     import_job_sheet,
     theory_titles,
 )
-from .sheet_columns import column_letter
 from .sheet_file import MAX_UPLOAD_BYTES, SheetUnreadable
 from .sheets import Sheet
 
@@ -153,15 +152,8 @@ def _preview_page(
         for p in sheet.people
         if p.name in matched
     ]
-    columns = [
-        {
-            "index": i,
-            "letter": column_letter(i),
-            "header": header,
-            "target": "" if sheet.mapping.get(i) is None else str(sheet.mapping[i]),
-        }
-        for i, header in enumerate(sheet.headers)
-    ]
+    # The API's preview (one builder); an ignored column's `target` is None, "(ignore)" here.
+    columns = import_preview(sheet, file_name=job.file_name)["columns"]
     return render(
         request,
         "exports/import_preview.html",
