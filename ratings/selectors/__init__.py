@@ -16,7 +16,7 @@ from ..ranking_cache import (
     ranking_etag,
     ranking_payload,
 )
-from .progress import RaterProgress, group_progress, group_rated_counts, group_rating_progress
+from .progress import RaterProgress, group_progress, group_rating_progress
 from .rankings import (
     ranking_comparison,
     ranking_get,
@@ -31,7 +31,6 @@ __all__ = [
     "RankingView",
     "RaterProgress",
     "group_progress",
-    "group_rated_counts",
     "group_rating_progress",
     "group_meta_cached",
     "group_meta_forget",
