@@ -157,6 +157,25 @@ def email_change_confirm(*, token: str) -> User:
     return user_email_set(user=user, email=email)
 
 
+def _former_member_save(participant: Participant) -> None:
+    """Save a participant detached from its account as "former member k", k counted within
+    its group (1, 2, ...; never a database id). The name is unique among the group's people
+    without an account (a constraint): if another deletion took k at this instant, the next
+    number is tried."""
+    taken = Participant.objects.filter(
+        group_id=participant.group_id, user__isnull=True, name__startswith="former member "
+    ).count()
+    for k in range(taken + 1, taken + 50):
+        participant.name = f"former member {k}"
+        try:
+            with transaction.atomic():
+                participant.save(update_fields=["user", "name", "counts_globally"])
+            return
+        except IntegrityError:
+            continue
+    raise IntegrityError("no free 'former member' name")
+
+
 def account_delete(*, user: User, keep_ratings: bool) -> None:
     """Delete the account. Its comments become "[deleted]" placeholders in their threads. Its
     ratings are either removed (with their history; the group, round and global rankings are
@@ -194,9 +213,8 @@ def account_delete(*, user: User, keep_ratings: bool) -> None:
             invited = {m.group_id for m in mine if m.via_invite}
             for p in participants:
                 p.user = None
-                p.name = f"former member {p.pk}"
                 p.counts_globally = p.counts_globally and p.group_id in invited
-                p.save(update_fields=["user", "name", "counts_globally"])
+                _former_member_save(p)
         else:
             stale: set[Scope] = set()
             for p in participants:

@@ -89,14 +89,14 @@ def manage(app: Path, env: dict[str, str], *args: str) -> None:
     )
 
 
-def position(page, name: str) -> str:  # type: ignore[no-untyped-def]
+def position(page, name: str) -> str:
     found = page.evaluate(POSITION_JS, TARGETS[name])
     if found is None:
         return "absent"
     return f"{found['y']} px" + (" (collapsed)" if found["collapsed"] else "")
 
 
-def log_in(page, base: str) -> None:  # type: ignore[no-untyped-def]
+def log_in(page, base: str) -> None:
     response = page.goto(f"{base}/accounts/login/")
     if response is None or response.status != 200:
         raise SystemExit(f"login page: {response and response.status}: {page.content()}")

@@ -53,9 +53,12 @@ def rss_mb() -> float:
 
 def seed(raters: int, reseed: bool) -> DiscussionGroup:
     group = DiscussionGroup.objects.filter(slug=SLUG).first()
-    if group is not None and not reseed:
-        if Rating.objects.filter(group=group).count() == raters * 20:
-            return group
+    if (
+        group is not None
+        and not reseed
+        and Rating.objects.filter(group=group).count() == raters * 20
+    ):
+        return group
     if group is not None:
         group.delete()
     group = DiscussionGroup.objects.create(
@@ -109,7 +112,7 @@ def via_view(layout: str) -> Callable[[], tuple[int, int]]:
         response = RatingsCSVView.as_view()(request, slug=SLUG)
         assert response.status_code == 200 and response.streaming, response.status_code
         try:
-            return consume(response.streaming_content)
+            return consume(response.streaming_content)  # type: ignore[attr-defined]  # a StreamingHttpResponse
         finally:
             response.close()
 

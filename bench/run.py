@@ -74,7 +74,7 @@ from django.db import connection  # noqa: E402
 import ratings  # noqa: E402
 from groups.models import DiscussionGroup  # noqa: E402
 from maths.combine import global_ranking_of_groups  # noqa: E402
-from maths.ranking import ranking_uncertainty_add  # noqa: E402
+from maths.ranking import RankingRow, ranking_uncertainty_add  # noqa: E402
 from ratings.models import Ranking, Rating, Submission  # noqa: E402
 from ratings.scope import Scope  # noqa: E402
 from ratings.selectors import ranking_etag  # noqa: E402
@@ -191,7 +191,7 @@ class Stack:
                 logs = "\n".join(
                     p.read_text(errors="replace")[-3000:] for p in self.workdir.glob("*.log")
                 )
-                raise RuntimeError(f"{proc.args[0]} exited early:\n{logs}")
+                raise RuntimeError(f"{proc.args[0]!s} exited early:\n{logs}")
 
     def stop(self) -> None:
         for proc in self.procs:  # only the processes this harness started, by their own id
@@ -262,7 +262,7 @@ def version_of(scope: Scope) -> int:
     return stored.first() or 0
 
 
-def from_scratch(group_pk: int | None) -> tuple[list[dict[str, Any]], int]:
+def from_scratch(group_pk: int | None) -> tuple[list[RankingRow], int]:
     """A ranking's rows and raters counted straight from the ratings, in SQL written here, not
     by the app's recompute: the oracle that stored rankings are checked against."""
     # The global ranking's groups (GLOBAL_FEED); every seeded member is invited, so every
@@ -309,7 +309,7 @@ def from_scratch(group_pk: int | None) -> tuple[list[dict[str, Any]], int]:
     return rows, raters
 
 
-def median_seconds(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
+def median_seconds(fn, repeat: int) -> float:
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
@@ -361,7 +361,7 @@ def phase_reads(stack: Stack, args: argparse.Namespace, scale: seed.Scale) -> di
         slug = poll_slugs[(c + n) % len(poll_slugs)]
         return "GET", f"/api/v1/groups/{slug}/rankings/", {"If-None-Match": etags[slug]}, b""
 
-    def measure(name: str, make, expect: int) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    def measure(name: str, make, expect: int) -> dict[str, Any]:
         tally = asyncio.run(
             load.closed_loop(stack.port, make, clients=args.clients, seconds=args.seconds)
         )
@@ -396,7 +396,7 @@ def phase_recompute(args: argparse.Namespace) -> dict[str, Any]:
         "GROUP BY r.theory_id, r.score"
     )
 
-    def sql(query: str, params: list[Any]):  # type: ignore[no-untyped-def]
+    def sql(query: str, params: list[Any]):
         def run() -> None:
             with connection.cursor() as cursor:
                 cursor.execute(query, params)
@@ -1045,7 +1045,7 @@ def main() -> None:
             cpu: dict[str, dict[str, float]] = {}
             results["cores_used"] = cpu
 
-            def timed(name: str, run):  # type: ignore[no-untyped-def]
+            def timed(name: str, run):
                 before, t0 = cpu_by_role(stack), time.perf_counter()
                 value = run()
                 cpu[name] = cpu_delta(before, cpu_by_role(stack), time.perf_counter() - t0)

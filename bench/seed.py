@@ -155,7 +155,7 @@ def _members(conn: psycopg.Connection, slug: str, names_sql: str) -> None:
         )
 
 
-def seed(dsn: str, scale: Scale, *, reseed: bool = False, log=print) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def seed(dsn: str, scale: Scale, *, reseed: bool = False, log=print) -> dict[str, float]:
     """Seed `scale` unless it is already there. Returns timings."""
     started = time.perf_counter()
     with psycopg.connect(dsn, autocommit=True) as conn:

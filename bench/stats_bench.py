@@ -28,19 +28,19 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from maths.agreement import compare_orders, kendall_w, theory_flags  # noqa: E402
-from maths.histogram_stats import (  # noqa: E402
+from maths.agreement import compare_orders, kendall_w, theory_flags
+from maths.histogram_stats import (
     krippendorff_alpha_interval,
     mean_interval_95,
     stats_from_histogram,
 )
-from maths.rank_intervals import (  # noqa: E402
+from maths.rank_intervals import (
     POST_ORDER,
     rank_intervals,
     rank_intervals_from_histograms,
     tiers,
 )
-from maths.ranking import (  # noqa: E402
+from maths.ranking import (
     ranking_rows_from_histograms,
     ranking_summary,
     ranking_uncertainty_add,

@@ -49,11 +49,12 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+import maths.ranking as ranking_maths  # noqa: E402
 from groups.models import DiscussionGroup, Participant  # noqa: E402
 from maths.combine import global_ranking_of_groups  # noqa: E402
 from ratings.models import Ranking, Rating  # noqa: E402
 from ratings.scope import Scope  # noqa: E402
-from ratings.services import ranking_recompute, recompute  # noqa: E402
+from ratings.services import ranking_recompute  # noqa: E402
 from theories.models import Theory  # noqa: E402
 
 BARE_GLOBAL = (
@@ -77,12 +78,12 @@ def without_statistics(fn: Callable[[], object]) -> Callable[[], object]:
     """`fn` with the recompute's `ranking_uncertainty_add` switched off: the pre-issue-13 work."""
 
     def run() -> object:
-        saved = recompute.ranking_uncertainty_add
-        recompute.ranking_uncertainty_add = lambda *args, **kwargs: None  # type: ignore[assignment]
+        saved = ranking_maths.ranking_uncertainty_add
+        ranking_maths.ranking_uncertainty_add = lambda *args, **kwargs: None
         try:
             return fn()
         finally:
-            recompute.ranking_uncertainty_add = saved
+            ranking_maths.ranking_uncertainty_add = saved
 
     return run
 

@@ -13,6 +13,7 @@ axes carry their categories in rank order.
 tighter margins); the page merges it into `layout` when the chart box is that narrow.
 """
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,11 +29,14 @@ SCORES = list(range(1, 11))
 # Below this many raters a whisker is noise, not information: draw points.
 FEW_RATERS = 3
 NARROW_PX = 560
+INK = "#2a3f5f"
+# The right margin of the bar chart, where each theory's "n = 12" is written.
+N_COLUMN = 52
 
 # The mode bar's zoom and pan are not useful on these small, fixed charts, and on a phone they
 # take the space of the plot; hover still works.
 CONFIG: dict[str, Any] = {"displayModeBar": False, "responsive": True, "displaylogo": False}
-FONT = {"family": "system-ui, sans-serif", "size": 12, "color": "#2a3f5f"}
+FONT = {"family": "system-ui, sans-serif", "size": 12, "color": INK}
 
 # What the charts need that plotly.js does not default, in place of plotly.py's own template
 # (issue 24: 6.5 KB per figure, a third to half of each, mostly for trace types and subplots
@@ -143,24 +147,15 @@ def figure_spec(figure: dict[str, Any]) -> dict[str, Any]:
     return {"shared": SHARED, "figure": figure_own(figure)}
 
 
-def empty_figure(message: str, *, height: int = 160) -> dict[str, Any]:
-    """No data: no axes, no colour bar, just the message (also given as text to the page)."""
+def empty_figure(message: str | None, *, height: int = 160) -> dict[str, Any]:
+    """No data: no axes, no colour bar, nothing drawn. The page prints `message` once, as text
+    under the chart's heading, and hides the empty box (a message inside the box as well said
+    it twice). None: another chart of the page already says it."""
     fig = go.Figure(
         layout=_base_layout(
             height=height,
             xaxis={"visible": False, "type": "linear"},
             yaxis={"visible": False, "type": "linear"},
-            annotations=[
-                {
-                    "text": message,
-                    "showarrow": False,
-                    "xref": "paper",
-                    "yref": "paper",
-                    "x": 0.5,
-                    "y": 0.5,
-                    "font": {"size": 14, "color": "#444"},
-                }
-            ],
         )
     )
     out = _figure(fig, message=message)
@@ -216,7 +211,6 @@ def ranking_bars(payload: dict[str, Any]) -> dict[str, Any]:
             hovertemplate="%{customdata[0]}<br>mean %{x:.2f}<br>"
             "n = %{customdata[1]} of %{customdata[2]} raters<extra></extra>",
         )
-        x_range = [0.5, 10.5]
     else:
         trace = go.Bar(
             orientation="h",
@@ -240,26 +234,34 @@ def ranking_bars(payload: dict[str, Any]) -> dict[str, Any]:
                     "fgcolor": "#555",
                 },
             },
-            text=[f"n = {r['n']} of {raters}{' · thin' if r.get('thin') else ''}" for r in rows],
-            textposition="inside",
-            insidetextanchor="start",
-            textfont={"color": ["#1b1f24" if r.get("thin") else "#fff" for r in rows]},
-            constraintext="none",
-            cliponaxis=False,
+            textposition="none",
             customdata=hover,
             hovertemplate="%{customdata[0]}<br>mean %{x:.2f} "
             "(95%: %{customdata[3]}–%{customdata[4]})<br>"
             "n = %{customdata[1]} of %{customdata[2]} raters<extra></extra>",
         )
-        x_range = [0, 11.5]
+    # "n = 12" in a column right of the plot: inside the bars the label ran into the whiskers
+    # of the short ones, on a phone most of all.
+    counts = go.Scatter(
+        x=[10.5] * len(rows),
+        y=codes,
+        mode="text",
+        text=[f"n = {r['n']}" for r in rows],
+        textposition="middle right",
+        textfont={"color": INK, "size": 11},
+        cliponaxis=False,
+        hoverinfo="skip",
+        showlegend=False,
+    )
     fig = go.Figure(
-        trace,
+        [trace, counts],
         layout=_base_layout(
             height=height,
+            margin={"l": 10, "r": N_COLUMN, "t": 10, "b": 50},
             shapes=_tier_bands(rows),
             xaxis={
                 "type": "linear",
-                "range": x_range,
+                "range": [0.5, 10.5],  # the scale, 1 to 10, with its ends in full
                 "title": {"text": "Mean rating (scale 1–10)"},
                 "tickmode": "array",
                 "tickvals": SCORES,
@@ -270,7 +272,7 @@ def ranking_bars(payload: dict[str, Any]) -> dict[str, Any]:
     )
     narrow = {
         "yaxis": {"ticktext": [_short(r) for r in rows]},
-        "margin": {"l": 4, "r": 4, "t": 10, "b": 50},
+        "margin": {"l": 4, "r": N_COLUMN, "t": 10, "b": 50},
     }
     return _figure(fig, narrow=narrow, message=_unrated_note(payload["results"]))
 
@@ -340,7 +342,15 @@ def ranking_heatmap(payload: dict[str, Any]) -> dict[str, Any]:
                 "cmin": 0,
                 "cmax": max(1, top),
                 "showscale": True,
-                "colorbar": {"title": {"text": "raters"}, "thickness": 12},
+                # Whole raters on the colour bar: ticks 0, 1, 2... (every k-th past ten).
+                "colorbar": {
+                    "title": {"text": "raters", "side": "right"},  # clear of the top tick
+                    "thickness": 12,
+                    "tickmode": "linear",
+                    "tick0": 0,
+                    "dtick": max(1, math.ceil(top / 8)),
+                    "tickformat": "d",
+                },
                 "line": {"width": 0},
             },
             text=[str(c[2]) for c in cells],
@@ -383,6 +393,49 @@ def _groups_of_points(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return list(found.values())
 
 
+# The phone drawing, the narrowest the labels must fit: its plot area in px (a 390 px screen).
+NARROW_PLOT = (300.0, 260.0)
+LABEL_PLACES = ("top center", "bottom center", "middle right", "middle left")
+
+
+def _label_box(
+    place: str, cx: float, cy: float, r: float, w: float, h: float
+) -> tuple[float, float, float, float]:
+    """The box (left, right, bottom, top; px, y up) of a w × h label at `place` around a point
+    of radius r at (cx, cy)."""
+    if place == "top center":
+        return cx - w / 2, cx + w / 2, cy + r, cy + r + h
+    if place == "bottom center":
+        return cx - w / 2, cx + w / 2, cy - r - h, cy - r
+    if place == "middle right":
+        return cx + r, cx + r + w, cy - h / 2, cy + h / 2
+    return cx - r - w, cx - r, cy - h / 2, cy + h / 2
+
+
+def _label_places(
+    points: list[tuple[float, float, float, str]], x_span: float, y_span: float
+) -> list[str]:
+    """A textposition for each (x, y, marker size, label), such that no two labels overlap at
+    phone width, or "" (no label; the hover still names the point) when every place around it
+    is taken. Greedy, in the order given."""
+    px_x, px_y = NARROW_PLOT[0] / x_span, NARROW_PLOT[1] / y_span
+    taken: list[tuple[float, float, float, float]] = []
+    places = []
+    for x, y, size, text in points:
+        w, h, r = 7.5 * len(text) + 2, 15.0, size / 2 + 1
+        for place in LABEL_PLACES:
+            box = _label_box(place, x * px_x, y * px_y, r, w, h)
+            if all(
+                box[1] <= t[0] or t[1] <= box[0] or box[3] <= t[2] or t[3] <= box[2] for t in taken
+            ):
+                taken.append(box)
+                places.append(place)
+                break
+        else:
+            places.append("")
+    return places
+
+
 def agreement_map(payload: dict[str, Any]) -> dict[str, Any]:
     """Mean against controversy for theories with at least two ratings."""
     rows = _rated(payload["results"], minimum=2)
@@ -398,16 +451,30 @@ def agreement_map(payload: dict[str, Any]) -> dict[str, Any]:
             return VERMILLION
         return GREY if all(r.get("thin") for r in group) else BLUE
 
+    sizes = [10 + min(20, max(r["n"] for r in g)) for g in points]
+    labels = [", ".join(str(r["theory"]["number"]) for r in g) for g in points]
+    # Labels where they fit at phone width without covering another; the ones placed first are
+    # the points drawn largest (most raters), with the notable one before all.
+    order = sorted(
+        range(len(points)),
+        key=lambda i: (colour(points[i]) != VERMILLION, -sizes[i], points[i][0]["rank"]),
+    )
+    placed = _label_places(
+        [(points[i][0]["mean"], points[i][0]["controversy"], sizes[i], labels[i]) for i in order],
+        10.0,
+        max_c,
+    )
+    place_of = dict(zip(order, placed, strict=True))
     fig = go.Figure(
         go.Scatter(
             x=[g[0]["mean"] for g in points],
             y=[g[0]["controversy"] for g in points],
             mode="markers+text",
-            text=[", ".join(str(r["theory"]["number"]) for r in g) for g in points],
-            textposition="top center",
+            text=[labels[i] if place_of[i] else "" for i in range(len(points))],
+            textposition=[place_of[i] or "top center" for i in range(len(points))],
             cliponaxis=False,
             marker={
-                "size": [10 + min(20, max(r["n"] for r in g)) for g in points],
+                "size": sizes,
                 "color": [colour(g) for g in points],
                 "line": {"color": "#333", "width": 1},
             },
@@ -436,9 +503,14 @@ def agreement_map(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def ranking_figures(payload: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The three charts of a ranking, keyed as the page's chart boxes (`data-chart`)."""
-    return {
+    """The three charts of a ranking, keyed as the page's chart boxes (`data-chart`). When
+    nobody has rated, the first says so and the other two say nothing more."""
+    figures = {
         "bars": ranking_bars(payload),
         "heatmap": ranking_heatmap(payload),
         "scatter": agreement_map(payload),
     }
+    if figures["bars"]["empty"]:
+        for name in ("heatmap", "scatter"):
+            figures[name]["message"] = None
+    return figures

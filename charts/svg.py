@@ -32,6 +32,9 @@ FONT = "system-ui, sans-serif"
 PLOT_LEFT = {"wide": 40.0, "narrow": 11.0}
 PLOT_LEFT_VALUES = {"wide": 8.0, "narrow": 12.0}
 PLOT_RIGHT = 98.0
+# Where a figure writes a column of text right of its plot (the bar chart's "n = 12"), the plot
+# ends earlier: plotly.js gives that column a fixed margin (charts.figures.N_COLUMN, 52 px).
+PLOT_RIGHT_WITH_COLUMN = {"wide": 93.0, "narrow": 86.0}
 BAR_GAP = 0.2  # plotly's default bargap: a bar fills 80% of its category's band
 LEGEND_ROW = 18
 
@@ -140,10 +143,12 @@ def _horizontal(
     labels = list(yaxis.get("ticktext") or categories)
     lo, hi = (xaxis.get("range") or [0, 10])[:2]
     left = PLOT_LEFT[variant]
+    column = any(t.get("mode") == "text" for t in fig["data"])
+    right = PLOT_RIGHT_WITH_COLUMN[variant] if column else PLOT_RIGHT
     band = (bottom - top) / max(1, len(categories))
 
     def x(value: float) -> float:
-        return left + (PLOT_RIGHT - left) * (value - lo) / ((hi - lo) or 1)
+        return left + (right - left) * (value - lo) / ((hi - lo) or 1)
 
     def y(position: float) -> float:  # category index, 0 at the top (autorange "reversed")
         return top + band * (position + 0.5)
@@ -151,8 +156,8 @@ def _horizontal(
     for shape in layout.get("shapes") or []:
         if shape.get("type") == "rect" and shape.get("yref") == "y":
             canvas.rect(
-                left + (PLOT_RIGHT - left) * float(shape.get("x0", 0)),
-                left + (PLOT_RIGHT - left) * float(shape.get("x1", 1)),
+                left + (right - left) * float(shape.get("x0", 0)),
+                left + (right - left) * float(shape.get("x1", 1)),
                 y(float(shape["y0"])),
                 y(float(shape["y1"])),
                 shape.get("fillcolor", "rgba(0,0,0,0.05)"),
@@ -162,7 +167,7 @@ def _horizontal(
             canvas.text(x(value), bottom + 10, _num(value), anchor="middle")
     title = (xaxis.get("title") or {}).get("text")
     if title:
-        canvas.text((left + PLOT_RIGHT) / 2, bottom + 32, title, anchor="middle")
+        canvas.text((left + right) / 2, bottom + 32, title, anchor="middle")
     index = {c: i for i, c in enumerate(categories)}
     for i, label in enumerate(labels):
         canvas.text(left, y(i), str(label), anchor="end", dx=-6)
@@ -195,6 +200,11 @@ def _horizontal(
                     canvas.line(a, centre, b, centre, ink, 1.5)
                     for end in (a, b):
                         canvas.line(end, centre - 4, end, centre + 4, ink, 1.5)
+        elif trace.get("type") == "scatter" and trace.get("mode") == "text":
+            for i, (value, category) in enumerate(points):
+                text = _at(trace.get("text"), i)
+                if value is not None and category in index and text:
+                    canvas.text(x(value), y(index[category]), str(text), size=11, dx=4)
         elif trace.get("type") == "scatter":
             outline = marker.get("line") or {}
             for i, (value, category) in enumerate(points):

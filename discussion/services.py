@@ -111,7 +111,7 @@ def comment_create(
 
 
 def comment_edit(
-    *, comment: Comment, body: str | _Unset = UNSET, stance: str | None | _Unset = UNSET
+    *, comment: Comment, body: str | _Unset = UNSET, stance: str | _Unset | None = UNSET
 ) -> Comment:
     """Change the body and/or stance (UNSET: keep it); the text as it was is kept as a
     version."""
@@ -180,6 +180,8 @@ def comment_vote(*, comment: Comment, user: User, kind: str, value: int) -> None
     the unique (comment, user, kind) row is upserted, so two clicks at once leave one vote."""
     if value not in (-1, 0, 1):
         raise CommentInvalid({"value": ["A vote is 1, 0 (no vote) or -1."]})
+    if value and comment.author_id == user.pk:  # withdrawing an old one stays possible
+        raise CommentInvalid({"value": ["You cannot vote on your own comment."]})
     number = value
     _ensure_not_gone(comment)
     if number == 0:

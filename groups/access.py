@@ -64,12 +64,16 @@ def group_access(*, slug: str, user: User | AnonymousUser, need: Need = Need.VIE
         raise Http404("No such group.")
     access = GroupAccess(group=group, membership=membership)
     refused = need is not Need.VIEW or not group.is_public
-    if membership is None and refused and user.is_authenticated:
-        # A newcomer waiting for approval is told so (they know the group: they asked to join
-        # it), and sees a private group no more than any outsider does. Only on the way to a
-        # refusal: a member's request, and reading a public group, cost no query more.
-        if group.join_requests.filter(user=user).exists():
-            raise PermissionDenied(WAITING)
+    # A newcomer waiting for approval is told so (they know the group: they asked to join it),
+    # and sees a private group no more than any outsider does. Only on the way to a refusal: a
+    # member's request, and reading a public group, cost no query more.
+    if (
+        membership is None
+        and refused
+        and user.is_authenticated
+        and group.join_requests.filter(user=user).exists()
+    ):
+        raise PermissionDenied(WAITING)
     if not group.is_public and membership is None:
         raise Http404("No such group.")
     if need is Need.MEMBER and not access.is_member:

@@ -129,10 +129,14 @@ def changes_sentences(summary: dict[str, Any], *, first: int, last: int) -> list
         return [f"Of {pairs} ratings given in both rounds, none changed."]
     people = summary["movers"]
     return [
-        f"{people} {'person' if people == 1 else 'people'} changed {moved} of {pairs} ratings "
-        f"between round {first} and round {last}, by {summary['mean_abs_change']:.1f} points on "
-        "average.",
-        f"{summary['toward']} of the {moved} moves went toward round {first}'s median and "
-        f"{summary['away']} away from it.",
+        (
+            f"{people} {'person' if people == 1 else 'people'} changed {moved} of {pairs} ratings "
+            f"between round {first} and round {last}, by {summary['mean_abs_change']:.1f} points "
+            "on average."
+        ),
+        (
+            f"{summary['toward']} of the {moved} moves went toward round {first}'s median and "
+            f"{summary['away']} away from it."
+        ),
         f"{summary['cited']} of the {moved} moves named an argument that moved them.",
     ]

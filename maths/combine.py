@@ -253,7 +253,7 @@ def _tier_sentence(tier_list: Sequence[Sequence[int]], n_groups: int, reason: st
     if len(tier_list) == 1:
         return f"With {groups}, none of these {len(top)} theories can be told apart."
     if len(top) == 1:
-        return f"Theory {top[0]} stands alone at the top: with {groups} it is clearly first."
+        return f"Only theory {top[0]} could plausibly be first, with {groups}."
     names = [str(n) for n in top]
     listed = ", ".join(names[:-1]) + " and " + names[-1]
     return f"The top tier is {listed}; with {groups} the order inside it is not settled."

@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 #: The order published in the source post for its own group (19 theories; theory 20 was added
-#: later). See /work/shared/seeds/README.md.
+#: later). See the seeds README (shared/seeds/README.md beside the repository).
 POST_ORDER: list[int] = [1, 4, 3, 6, 8, 18, 2, 7, 16, 19, 17, 10, 9, 12, 14, 13, 15, 11, 5]
 
 #: Below this many raters (or ratings, for flags) we show no intervals and no flags.
@@ -325,13 +325,15 @@ def tiers(rows: Sequence[tuple[int, int | None, Interval | None]]) -> list[list[
 
     `rows` are (theory number, observed rank, rank interval). Walking down the list by observed
     rank, the first theory opens tier 1 and is its *leader*; each next theory joins the current
-    tier when its interval overlaps the leader's (its best plausible rank is no worse than the
-    leader's worst plausible rank: `low ≤ leader.high`), and otherwise opens a new tier and
-    leads it. So every member of a tier could plausibly hold the place of the theory that tops
-    it, while a theory that opens a new tier could not: even its best plausible rank is worse
-    than the worst plausible rank of the previous tier's leader (each interval read on its own,
-    not as a formal multiple comparison). Theories without an interval (nobody rated them, or too
-    few raters) belong to no tier; with no intervals at all the result is empty.
+    tier when its interval reaches the leader's place (its best plausible rank is no worse than
+    the leader's observed rank: `low ≤ leader.rank`), and otherwise opens a new tier and leads
+    it. So every member of a tier could plausibly hold the place of the theory that tops it (the
+    top tier: the theories that could plausibly be first), while a theory that opens a new tier
+    could not, even at its best (each interval read on its own, not as a formal multiple
+    comparison). Overlapping the leader's interval is not enough: with few raters every interval
+    is wide, and that rule put 16 of 20 theories in the top tier. Theories without an interval
+    (nobody rated them, or too few raters) belong to no tier; with no intervals at all the
+    result is empty.
 
     Returns the tiers best first, each a list of theory numbers in rank order (tier k = index
     k − 1)."""
@@ -339,14 +341,14 @@ def tiers(rows: Sequence[tuple[int, int | None, Interval | None]]) -> list[list[
         (r for r in rows if r[1] is not None and r[2] is not None), key=lambda r: r[1] or 0
     )
     result: list[list[int]] = []
-    leader_high = 0
-    for number, _rank, interval in ranked:
-        assert interval is not None
-        if result and interval[0] <= leader_high:
+    leader_rank = 0
+    for number, rank, interval in ranked:
+        assert interval is not None and rank is not None
+        if result and interval[0] <= leader_rank:
             result[-1].append(number)
         else:
             result.append([number])
-            leader_high = interval[1]
+            leader_rank = rank
     return result
 
 
@@ -375,5 +377,5 @@ def tier_sentence(
     if len(tier_list) == 1:
         return f"With {raters}, none of these {len(top)} theories can be told apart."
     if len(top) == 1:
-        return f"Theory {top[0]} stands alone at the top: with {raters} it is clearly first."
+        return f"Only theory {top[0]} could plausibly be first, with {raters}."
     return f"The top tier is {_and_list(top)}; with {raters} the order inside it is not settled."

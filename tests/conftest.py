@@ -78,7 +78,7 @@ def backend_agnostic(item: pytest.Item) -> bool:
     )
 
 
-def deselect(config: pytest.Config, items: list[pytest.Item], rule, why: str) -> None:  # type: ignore[no-untyped-def]
+def deselect(config: pytest.Config, items: list[pytest.Item], rule, why: str) -> None:
     dropped = [item for item in items if rule(item)]
     if not dropped:
         return
@@ -144,7 +144,7 @@ def fresh_cache() -> Iterator[None]:
         from django.core.cache import cache
 
         cache.clear()
-    yield
+    return
 
 
 # --- data -----------------------------------------------------------------------------------------
@@ -159,15 +159,15 @@ def theories(db: None) -> list[Theory]:
 
 
 @pytest.fixture
-def make_user(db: None):  # type: ignore[no-untyped-def]
-    def make(username: str):  # type: ignore[no-untyped-def]
+def make_user(db: None):
+    def make(username: str):
         return user_create(username=username, password=PASSWORD)
 
     return make
 
 
 @pytest.fixture
-def cast(make_user, theories):  # type: ignore[no-untyped-def]
+def cast(make_user, theories):
     """A facilitator, a member and an outsider of a public and of a private group, and a
     facilitator of another group, as users; plus the groups."""
 
@@ -194,7 +194,7 @@ def cast(make_user, theories):  # type: ignore[no-untyped-def]
     return Cast
 
 
-def api_client(user=None) -> APIClient:  # type: ignore[no-untyped-def]
+def api_client(user=None) -> APIClient:
     client = APIClient()
     if user is not None:
         client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user=user)}")
@@ -202,11 +202,11 @@ def api_client(user=None) -> APIClient:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def api():  # type: ignore[no-untyped-def]
+def api():
     return api_client
 
 
-def group_scope(group: DiscussionGroup) -> str:
+def group_scope(group: DiscussionGroup) -> Scope:
     return Scope.group(group.pk)
 
 
@@ -277,7 +277,7 @@ def wait_for_line(path: Path, needle: str, proc: subprocess.Popen, timeout: floa
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker) -> Iterator[subprocess.Popen]:  # type: ignore[no-untyped-def]
+def celery_worker(django_db_setup, django_db_blocker) -> Iterator[subprocess.Popen]:
     """A real `celery worker --beat` on the test database and this machine's Redis, consuming the
     default queue, and a second worker process for the `imports` queue (as docker-compose.yml
     runs them): two threads of one pool could both be held by imports, two processes cannot."""
@@ -309,7 +309,7 @@ def celery_worker(django_db_setup, django_db_blocker) -> Iterator[subprocess.Pop
             "--pool=threads",
             "--without-gossip",
             "--without-mingle",
-        ],  # fmt: skip
+        ],
         cwd=ROOT,
         env=service_env(),
         stdout=imports_log.open("a"),
@@ -353,7 +353,7 @@ def celery_worker(django_db_setup, django_db_blocker) -> Iterator[subprocess.Pop
                 each.kill()
 
 
-def wait_until(predicate, timeout: float = 10.0, interval: float = 0.1):  # type: ignore[no-untyped-def]
+def wait_until(predicate, timeout: float = 10.0, interval: float = 0.1):
     """Poll `predicate` until it returns something truthy; return it, or fail after `timeout`."""
     deadline = time.monotonic() + timeout
     while True:

@@ -1,5 +1,6 @@
 """The one way tests make ratings: through the real submission service, as the app does."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -13,13 +14,13 @@ from theories.models import Theory
 
 def rate(
     who: Participant | User,
-    scores: dict[Any, int | None],
+    scores: Mapping[Any, int | None],
     *,
     group: DiscussionGroup | None = None,
     rationale: str | None = None,
-    moved_by: dict[Any, int] | None = None,
+    moved_by: Mapping[Any, int] | None = None,
     source: str = Submission.Source.API,
-) -> Submission:
+) -> Submission | None:
     """One submission of `scores` by `who`: a participant, or a user together with `group`.
 
     `scores` maps a theory (a Theory, or its number) to a score, None removing the rating;

@@ -8,13 +8,14 @@ import pytest
 from django.contrib.auth.models import User
 from django.core import mail
 from django.db import IntegrityError, transaction
+from django.http import HttpResponse
 from django.test import Client
 from rest_framework.throttling import SimpleRateThrottle
 
 from discussion.models import Comment
 from discussion.services import comment_create
 from groups.models import Membership, Participant
-from groups.services import membership_set_role
+from groups.services import membership_join, membership_set_role
 from ratings.models import Rating, Submission
 from ratings.scope import Scope
 from ratings.selectors import ranking_get
@@ -27,7 +28,7 @@ from .test_pages import logged_in, text
 NEW_PASSWORD = "a brand new passphrase 77"
 
 
-def signup(client: Client, username: str, email: str = "") -> object:
+def signup(client: Client, username: str, email: str = "") -> HttpResponse:
     return client.post(
         "/accounts/signup/",
         {"username": username, "email": email, "password1": PASSWORD, "password2": PASSWORD},
@@ -274,10 +275,28 @@ def test_download_my_data_holds_groups_ratings_history_and_comments(cast, theori
 # --- delete my account -----------------------------------------------------------------------------
 
 
-def delete(user, ratings: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+def delete(user, ratings: str, password: str = PASSWORD):
     return logged_in(user).post(
         "/accounts/profile/delete/", {"ratings": ratings, "password": password}
     )
+
+
+def test_former_members_are_numbered_within_their_group_never_by_id(
+    cast, theories, make_user, django_capture_on_commit_callbacks
+) -> None:
+    zed = make_user("zed")
+    membership_join(group=cast.public, user=zed)
+    with django_capture_on_commit_callbacks(execute=True):
+        for person in (cast.member, zed):
+            rate(person, cast.public, theories, 7)
+        for person in (cast.member, zed):
+            assert delete(person, "keep").status_code == 302
+    names = set(
+        Participant.objects.filter(group=cast.public, user__isnull=True).values_list(
+            "name", flat=True
+        )
+    )
+    assert names == {"former member 1", "former member 2"}
 
 
 def test_a_wrong_password_deletes_nothing(cast) -> None:
@@ -365,7 +384,7 @@ def test_deleting_and_keeping_ratings_leaves_a_former_member(
         assert delete(cast.member, "keep").status_code == 302
     participant.refresh_from_db()
     assert participant.user is None
-    assert participant.name == f"former member {participant.pk}"
+    assert participant.name == "former member 1"  # counted in the group, never an id
     assert Rating.objects.filter(participant=participant).count() == 3
     assert not Membership.objects.filter(user_id=cast.member.pk).exists()
     ranking_recompute(scope=Scope.group(cast.public.pk), force=True)

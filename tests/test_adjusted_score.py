@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from maths.adjusted import NOT_CONNECTED, NOT_RATED, adjusted_scores
 
 
-def _statsmodels_fit(m: np.ndarray):  # type: ignore[no-untyped-def]
+def _statsmodels_fit(m: np.ndarray):
     rows, cols = np.nonzero(~np.isnan(m))
     frame = pd.DataFrame({"score": m[rows, cols], "item": cols, "rater": rows})
     return smf.ols("score ~ 0 + C(item) + C(rater, Sum)", frame).fit()

@@ -15,7 +15,7 @@ TOKEN = "/api/v1/auth/token/"
 GROUPS = "/api/v1/groups/"
 
 
-def register(client: APIClient, username: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+def register(client: APIClient, username: str, password: str = PASSWORD):
     return client.post(REGISTER, {"username": username, "password": password}, format="json")
 
 
@@ -32,7 +32,7 @@ def test_registering_returns_the_username_and_a_token(db: None) -> None:
     assert User.objects.get(username="ada").check_password(PASSWORD)
 
 
-def test_it_refuses_a_username_that_is_taken(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_it_refuses_a_username_that_is_taken(make_user) -> None:
     make_user("ada")
     response = register(APIClient(), "ada")
     assert response.status_code == 400
@@ -40,7 +40,7 @@ def test_it_refuses_a_username_that_is_taken(make_user) -> None:  # type: ignore
     assert User.objects.filter(username__iexact="ada").count() == 1
 
 
-def test_it_refuses_a_username_that_differs_only_in_case(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_it_refuses_a_username_that_differs_only_in_case(make_user) -> None:
     make_user("ada")
     response = register(APIClient(), "ADA")
     assert response.status_code == 400
@@ -72,7 +72,7 @@ def test_it_refuses_a_password_too_like_the_username(db: None) -> None:
         ({"password": PASSWORD}, {"username"}),
     ],
 )
-def test_it_refuses_a_registration_with_missing_fields(db: None, body, missing) -> None:  # type: ignore[no-untyped-def]
+def test_it_refuses_a_registration_with_missing_fields(db: None, body, missing) -> None:
     response = APIClient().post(REGISTER, body, format="json")
     assert response.status_code == 400
     assert missing <= set(response.json())
@@ -104,7 +104,7 @@ def test_the_token_endpoint_returns_the_token_given_at_registration(db: None) ->
     assert response.json() == {"token": registered}
 
 
-def test_it_refuses_a_token_for_a_wrong_password(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_it_refuses_a_token_for_a_wrong_password(make_user) -> None:
     make_user("ada")
     response = APIClient().post(
         TOKEN, {"username": "ada", "password": PASSWORD + "!"}, format="json"
@@ -212,7 +212,7 @@ def test_after_revoking_the_token_endpoint_issues_a_new_different_token(db: None
     )
 
 
-def test_revoking_needs_a_login_and_touches_only_the_callers_token(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_revoking_needs_a_login_and_touches_only_the_callers_token(make_user) -> None:
     from accounts.services import token_for
 
     ada, bob = make_user("ada"), make_user("bob")
@@ -224,7 +224,7 @@ def test_revoking_needs_a_login_and_touches_only_the_callers_token(make_user) ->
     assert token_for(user=bob) == bobs
 
 
-def test_a_session_revoke_needs_the_csrf_token(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_session_revoke_needs_the_csrf_token(make_user) -> None:
     from rest_framework.authtoken.models import Token
 
     from accounts.services import token_for
@@ -237,7 +237,7 @@ def test_a_session_revoke_needs_the_csrf_token(make_user) -> None:  # type: igno
     assert Token.objects.filter(user=ada).exists()
 
 
-def test_the_token_page_revokes_the_token_with_its_button(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_the_token_page_revokes_the_token_with_its_button(make_user) -> None:
     from django.test import Client
     from rest_framework.authtoken.models import Token
 

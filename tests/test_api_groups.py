@@ -29,19 +29,19 @@ def role_url(group: DiscussionGroup, username: str) -> str:
     return f"{members_url(group)}{username}/"
 
 
-def role_of(group: DiscussionGroup, user) -> str | None:  # type: ignore[no-untyped-def]
+def role_of(group: DiscussionGroup, user) -> str | None:
     membership = Membership.objects.filter(group=group, user=user).first()
     return membership.role if membership else None
 
 
-def names(response) -> set[str]:  # type: ignore[no-untyped-def]
+def names(response) -> set[str]:
     return {g["name"] for g in response.json()["results"]}
 
 
 # --- list -------------------------------------------------------------------------------------------
 
 
-def test_an_anonymous_caller_lists_only_public_groups(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_an_anonymous_caller_lists_only_public_groups(cast, api) -> None:
     response = api().get(GROUPS)
     assert response.status_code == 200
     body = response.json()
@@ -53,7 +53,7 @@ def test_an_anonymous_caller_lists_only_public_groups(cast, api) -> None:  # typ
     assert all("join_code" not in g for g in body["results"])
 
 
-def test_a_member_lists_the_private_groups_they_belong_to(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_a_member_lists_the_private_groups_they_belong_to(cast, api) -> None:
     response = api(cast.member).get(GROUPS)
     assert response.status_code == 200
     assert response.json()["count"] == 3
@@ -66,7 +66,7 @@ def test_a_member_lists_the_private_groups_they_belong_to(cast, api) -> None:  #
     assert "join_code" not in secret
 
 
-def test_an_outsider_never_lists_the_private_group(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_an_outsider_never_lists_the_private_group(cast, api) -> None:
     for user in (cast.outsider, cast.other_facilitator):
         response = api(user).get(GROUPS)
         assert response.status_code == 200
@@ -74,7 +74,7 @@ def test_an_outsider_never_lists_the_private_group(cast, api) -> None:  # type: 
         assert "Secret Circle" not in names(response)
 
 
-def test_a_facilitator_sees_the_join_code_in_the_list(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_a_facilitator_sees_the_join_code_in_the_list(cast, api) -> None:
     results = api(cast.facilitator).get(GROUPS).json()["results"]
     by_name = {g["name"]: g for g in results}
     assert by_name["Secret Circle"]["join_code"] == cast.private.join_code
@@ -82,7 +82,7 @@ def test_a_facilitator_sees_the_join_code_in_the_list(cast, api) -> None:  # typ
     assert "join_code" not in by_name["Other Group"]
 
 
-def test_the_group_list_is_paginated_with_page_numbers(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_the_group_list_is_paginated_with_page_numbers(cast, api) -> None:
     response = api().get(GROUPS, {"page": 2})
     assert response.status_code == 404  # two groups fit on page 1
     first = api().get(GROUPS, {"page": 1}).json()
@@ -92,7 +92,7 @@ def test_the_group_list_is_paginated_with_page_numbers(cast, api) -> None:  # ty
 # --- create -----------------------------------------------------------------------------------------
 
 
-def test_creating_a_group_makes_the_creator_its_facilitator(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_creating_a_group_makes_the_creator_its_facilitator(cast, api) -> None:
     response = api(cast.outsider).post(
         GROUPS,
         {"name": "Otto's Seminar", "description": "Mondays", "visibility": "private"},
@@ -112,7 +112,7 @@ def test_creating_a_group_makes_the_creator_its_facilitator(cast, api) -> None: 
     assert role_of(group, cast.outsider) == "facilitator"
 
 
-def test_a_member_and_an_outsider_do_not_see_the_join_code(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_a_member_and_an_outsider_do_not_see_the_join_code(cast, api) -> None:
     for user, group in (
         (cast.member, cast.public),
         (cast.member, cast.private),
@@ -127,7 +127,7 @@ def test_a_member_and_an_outsider_do_not_see_the_join_code(cast, api) -> None:  
     )
 
 
-def test_a_group_named_like_another_gets_its_own_slug(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_a_group_named_like_another_gets_its_own_slug(cast, api) -> None:
     response = api(cast.outsider).post(
         GROUPS, {"name": "Open Reading Group", "visibility": "public"}, format="json"
     )
@@ -139,13 +139,13 @@ def test_a_group_named_like_another_gets_its_own_slug(cast, api) -> None:  # typ
     assert api(cast.outsider).get(detail(cast.public)).json()["role"] is None
 
 
-def test_it_refuses_to_create_a_group_without_a_name(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_it_refuses_to_create_a_group_without_a_name(cast, api) -> None:
     response = api(cast.outsider).post(GROUPS, {"visibility": "public"}, format="json")
     assert response.status_code == 400
     assert "name" in response.json()
 
 
-def test_it_refuses_to_create_a_group_with_an_unknown_visibility(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_it_refuses_to_create_a_group_with_an_unknown_visibility(cast, api) -> None:
     before = DiscussionGroup.objects.count()
     response = api(cast.outsider).post(
         GROUPS, {"name": "Half-open", "visibility": "secret"}, format="json"
@@ -155,7 +155,7 @@ def test_it_refuses_to_create_a_group_with_an_unknown_visibility(cast, api) -> N
     assert DiscussionGroup.objects.count() == before
 
 
-def test_an_anonymous_caller_cannot_create_a_group(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_an_anonymous_caller_cannot_create_a_group(cast, api) -> None:
     before = DiscussionGroup.objects.count()
     response = api().post(GROUPS, {"name": "Drive-by", "visibility": "public"}, format="json")
     assert response.status_code == 401
@@ -165,7 +165,7 @@ def test_an_anonymous_caller_cannot_create_a_group(cast, api) -> None:  # type: 
 # --- retrieve ---------------------------------------------------------------------------------------
 
 
-def test_anyone_can_read_a_public_group(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_anyone_can_read_a_public_group(cast, api) -> None:
     response = api().get(detail(cast.public))
     assert response.status_code == 200
     body = response.json()
@@ -176,14 +176,14 @@ def test_anyone_can_read_a_public_group(cast, api) -> None:  # type: ignore[no-u
 
 
 @pytest.mark.parametrize("who", [None, "outsider", "other_facilitator"])
-def test_a_private_group_is_not_found_for_those_outside_it(cast, api, who) -> None:  # type: ignore[no-untyped-def]
+def test_a_private_group_is_not_found_for_those_outside_it(cast, api, who) -> None:
     user = getattr(cast, who) if who else None
     response = api(user).get(detail(cast.private))
     assert response.status_code == 404
     assert response.json() == {"detail": "No such group."}
 
 
-def test_a_member_reads_the_private_group(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_a_member_reads_the_private_group(cast, api) -> None:
     response = api(cast.member).get(detail(cast.private))
     assert response.status_code == 200
     body = response.json()
@@ -192,7 +192,7 @@ def test_a_member_reads_the_private_group(cast, api) -> None:  # type: ignore[no
     assert body["role"] == "member"
 
 
-def test_an_unknown_group_is_not_found(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_group_is_not_found(cast, api) -> None:
     response = api(cast.member).get(f"{GROUPS}no-such-group/")
     assert response.status_code == 404
     assert "detail" in response.json()
@@ -201,7 +201,7 @@ def test_an_unknown_group_is_not_found(cast, api) -> None:  # type: ignore[no-un
 # --- PATCH ------------------------------------------------------------------------------------------
 
 
-def test_a_facilitator_renames_closes_and_hides_a_group(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_a_facilitator_renames_closes_and_hides_a_group(cast, api) -> None:
     response = api(cast.facilitator).patch(
         detail(cast.public),
         {"name": "Closed Reading Group", "ratings_open": False, "visibility": "private"},
@@ -224,7 +224,7 @@ def test_a_facilitator_renames_closes_and_hides_a_group(cast, api) -> None:  # t
     assert api(cast.outsider).get(detail(cast.public)).status_code == 404
 
 
-def test_a_facilitator_changes_only_the_fields_sent(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_a_facilitator_changes_only_the_fields_sent(cast, api) -> None:
     response = api(cast.facilitator).patch(
         detail(cast.private), {"description": "We meet at noon."}, format="json"
     )
@@ -237,7 +237,7 @@ def test_a_facilitator_changes_only_the_fields_sent(cast, api) -> None:  # type:
 
 
 @pytest.mark.parametrize("group_name", ["public", "private"])
-def test_a_member_may_not_change_a_group(cast, api, group_name) -> None:  # type: ignore[no-untyped-def]
+def test_a_member_may_not_change_a_group(cast, api, group_name) -> None:
     group = getattr(cast, group_name)
     response = api(cast.member).patch(detail(group), {"name": "Mine now"}, format="json")
     assert response.status_code == 403
@@ -246,7 +246,7 @@ def test_a_member_may_not_change_a_group(cast, api, group_name) -> None:  # type
 
 
 @pytest.mark.parametrize("who", ["outsider", "other_facilitator"])
-def test_an_outsider_gets_403_on_a_public_group_and_404_on_a_private_one(cast, api, who) -> None:  # type: ignore[no-untyped-def]
+def test_an_outsider_gets_403_on_a_public_group_and_404_on_a_private_one(cast, api, who) -> None:
     client = api(getattr(cast, who))
     assert client.patch(detail(cast.public), {"name": "X"}, format="json").status_code == 403
     assert client.patch(detail(cast.private), {"name": "X"}, format="json").status_code == 404
@@ -255,13 +255,13 @@ def test_an_outsider_gets_403_on_a_public_group_and_404_on_a_private_one(cast, a
 
 
 @pytest.mark.parametrize("group_name", ["public", "private"])
-def test_an_anonymous_caller_cannot_change_a_group(cast, api, group_name) -> None:  # type: ignore[no-untyped-def]
+def test_an_anonymous_caller_cannot_change_a_group(cast, api, group_name) -> None:
     response = api().patch(detail(getattr(cast, group_name)), {"name": "X"}, format="json")
     assert response.status_code == 401
 
 
 @pytest.mark.parametrize("value", ["yes", "true", 1, None])
-def test_it_refuses_a_ratings_open_that_is_not_a_json_boolean(cast, api, value) -> None:  # type: ignore[no-untyped-def]
+def test_it_refuses_a_ratings_open_that_is_not_a_json_boolean(cast, api, value) -> None:
     response = api(cast.facilitator).patch(
         detail(cast.public), {"ratings_open": value}, format="json"
     )
@@ -271,7 +271,7 @@ def test_it_refuses_a_ratings_open_that_is_not_a_json_boolean(cast, api, value) 
     assert cast.public.ratings_open is True
 
 
-def test_it_refuses_an_unknown_visibility_on_patch(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_it_refuses_an_unknown_visibility_on_patch(cast, api) -> None:
     response = api(cast.facilitator).patch(
         detail(cast.public), {"visibility": "hidden"}, format="json"
     )
@@ -284,7 +284,7 @@ def test_it_refuses_an_unknown_visibility_on_patch(cast, api) -> None:  # type: 
 # --- join -------------------------------------------------------------------------------------------
 
 
-def test_an_outsider_joins_a_public_group_without_a_code(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_an_outsider_joins_a_public_group_without_a_code(cast, api) -> None:
     response = api(cast.outsider).post(join_url(cast.public), {}, format="json")
     assert response.status_code == 200
     body = response.json()
@@ -295,7 +295,7 @@ def test_an_outsider_joins_a_public_group_without_a_code(cast, api) -> None:  # 
     assert role_of(cast.public, cast.outsider) == "member"
 
 
-def test_joining_twice_is_harmless(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_joining_twice_is_harmless(cast, api) -> None:
     client = api(cast.outsider)
     first = client.post(join_url(cast.public), {}, format="json")
     second = client.post(join_url(cast.public), {}, format="json")
@@ -304,14 +304,14 @@ def test_joining_twice_is_harmless(cast, api) -> None:  # type: ignore[no-untype
     assert Membership.objects.filter(group=cast.public, user=cast.outsider).count() == 1
 
 
-def test_a_facilitator_joining_again_stays_facilitator(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_a_facilitator_joining_again_stays_facilitator(cast, api) -> None:
     response = api(cast.facilitator).post(join_url(cast.public), {}, format="json")
     assert response.status_code == 200
     assert response.json()["role"] == "facilitator"
     assert response.json()["member_count"] == 2
 
 
-def test_an_outsider_joins_a_private_group_with_its_code(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_an_outsider_joins_a_private_group_with_its_code(cast, api) -> None:
     response = api(cast.outsider).post(
         join_url(cast.private), {"join_code": cast.private.join_code}, format="json"
     )
@@ -324,20 +324,20 @@ def test_an_outsider_joins_a_private_group_with_its_code(cast, api) -> None:  # 
 
 
 @pytest.mark.parametrize("body", [{"join_code": "wrong-code"}, {"join_code": ""}, {}])
-def test_a_wrong_or_missing_code_does_not_reveal_a_private_group(cast, api, body) -> None:  # type: ignore[no-untyped-def]
+def test_a_wrong_or_missing_code_does_not_reveal_a_private_group(cast, api, body) -> None:
     response = api(cast.outsider).post(join_url(cast.private), body, format="json")
     assert response.status_code == 404
     assert response.json() == {"detail": "No such group."}
     assert role_of(cast.private, cast.outsider) is None
 
 
-def test_joining_an_unknown_group_is_not_found(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_joining_an_unknown_group_is_not_found(cast, api) -> None:
     response = api(cast.outsider).post(f"{GROUPS}no-such-group/join/", {}, format="json")
     assert response.status_code == 404
 
 
 @pytest.mark.parametrize("group_name", ["public", "private"])
-def test_an_anonymous_caller_cannot_join(cast, api, group_name) -> None:  # type: ignore[no-untyped-def]
+def test_an_anonymous_caller_cannot_join(cast, api, group_name) -> None:
     group = getattr(cast, group_name)
     response = api().post(join_url(group), {"join_code": group.join_code}, format="json")
     assert response.status_code == 401
@@ -347,7 +347,7 @@ def test_an_anonymous_caller_cannot_join(cast, api, group_name) -> None:  # type
 
 
 @pytest.mark.parametrize("group_name", ["public", "private"])
-def test_a_member_leaves_a_group(cast, api, group_name) -> None:  # type: ignore[no-untyped-def]
+def test_a_member_leaves_a_group(cast, api, group_name) -> None:
     group = getattr(cast, group_name)
     response = api(cast.member).post(leave_url(group))
     assert response.status_code == 204
@@ -361,14 +361,14 @@ def test_a_member_leaves_a_group(cast, api, group_name) -> None:  # type: ignore
         assert api(cast.member).get(detail(group)).status_code == 404
 
 
-def test_the_only_facilitator_cannot_leave(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_the_only_facilitator_cannot_leave(cast, api) -> None:
     response = api(cast.facilitator).post(leave_url(cast.public))
     assert response.status_code == 409
     assert "detail" in response.json()
     assert role_of(cast.public, cast.facilitator) == "facilitator"
 
 
-def test_a_facilitator_may_leave_once_another_is_promoted(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_a_facilitator_may_leave_once_another_is_promoted(cast, api) -> None:
     promote = api(cast.facilitator).patch(
         role_url(cast.public, "mo"), {"role": "facilitator"}, format="json"
     )
@@ -379,12 +379,12 @@ def test_a_facilitator_may_leave_once_another_is_promoted(cast, api) -> None:  #
     assert role_of(cast.public, cast.member) == "facilitator"
 
 
-def test_an_outsider_leaving_a_private_group_gets_404(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_an_outsider_leaving_a_private_group_gets_404(cast, api) -> None:
     response = api(cast.outsider).post(leave_url(cast.private))
     assert response.status_code == 404
 
 
-def test_an_anonymous_caller_cannot_leave(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_an_anonymous_caller_cannot_leave(cast, api) -> None:
     assert api().post(leave_url(cast.public)).status_code == 401
 
 
@@ -392,7 +392,7 @@ def test_an_anonymous_caller_cannot_leave(cast, api) -> None:  # type: ignore[no
 
 
 @pytest.mark.parametrize("group_name", ["public", "private"])
-def test_a_member_lists_the_members_and_their_roles(cast, api, group_name) -> None:  # type: ignore[no-untyped-def]
+def test_a_member_lists_the_members_and_their_roles(cast, api, group_name) -> None:
     response = api(cast.member).get(members_url(getattr(cast, group_name)))
     assert response.status_code == 200
     body = response.json()
@@ -405,17 +405,17 @@ def test_a_member_lists_the_members_and_their_roles(cast, api, group_name) -> No
 
 
 @pytest.mark.parametrize("who", ["outsider", "other_facilitator"])
-def test_an_outsider_may_not_list_members(cast, api, who) -> None:  # type: ignore[no-untyped-def]
+def test_an_outsider_may_not_list_members(cast, api, who) -> None:
     client = api(getattr(cast, who))
     assert client.get(members_url(cast.public)).status_code == 403
     assert client.get(members_url(cast.private)).status_code == 404
 
 
-def test_an_anonymous_caller_may_not_list_members(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_an_anonymous_caller_may_not_list_members(cast, api) -> None:
     assert api().get(members_url(cast.public)).status_code == 401
 
 
-def test_a_facilitator_promotes_a_member(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_a_facilitator_promotes_a_member(cast, api) -> None:
     response = api(cast.facilitator).patch(
         role_url(cast.private, "mo"), {"role": "facilitator"}, format="json"
     )
@@ -429,7 +429,7 @@ def test_a_facilitator_promotes_a_member(cast, api) -> None:  # type: ignore[no-
     )
 
 
-def test_a_member_may_not_change_roles(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_a_member_may_not_change_roles(cast, api) -> None:
     response = api(cast.member).patch(
         role_url(cast.public, "mo"), {"role": "facilitator"}, format="json"
     )
@@ -437,7 +437,7 @@ def test_a_member_may_not_change_roles(cast, api) -> None:  # type: ignore[no-un
     assert role_of(cast.public, cast.member) == "member"
 
 
-def test_an_outsider_changing_roles_gets_403_on_public_and_404_on_private(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_an_outsider_changing_roles_gets_403_on_public_and_404_on_private(cast, api) -> None:
     client = api(cast.other_facilitator)
     body = {"role": "member"}
     assert client.patch(role_url(cast.public, "fay"), body, format="json").status_code == 403
@@ -445,13 +445,13 @@ def test_an_outsider_changing_roles_gets_403_on_public_and_404_on_private(cast, 
     assert role_of(cast.public, cast.facilitator) == "facilitator"
 
 
-def test_an_anonymous_caller_may_not_change_roles(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_an_anonymous_caller_may_not_change_roles(cast, api) -> None:
     response = api().patch(role_url(cast.public, "mo"), {"role": "facilitator"}, format="json")
     assert response.status_code == 401
 
 
 @pytest.mark.parametrize("body", [{"role": "owner"}, {"role": ""}, {"role": None}, {}])
-def test_it_refuses_an_unknown_role(cast, api, body) -> None:  # type: ignore[no-untyped-def]
+def test_it_refuses_an_unknown_role(cast, api, body) -> None:
     response = api(cast.facilitator).patch(role_url(cast.public, "mo"), body, format="json")
     assert response.status_code == 400
     assert "role" in response.json()
@@ -459,7 +459,7 @@ def test_it_refuses_an_unknown_role(cast, api, body) -> None:  # type: ignore[no
 
 
 @pytest.mark.parametrize("username", ["otto", "nobody"])
-def test_changing_the_role_of_a_non_member_is_not_found(cast, api, username) -> None:  # type: ignore[no-untyped-def]
+def test_changing_the_role_of_a_non_member_is_not_found(cast, api, username) -> None:
     response = api(cast.facilitator).patch(
         role_url(cast.public, username), {"role": "facilitator"}, format="json"
     )
@@ -467,7 +467,7 @@ def test_changing_the_role_of_a_non_member_is_not_found(cast, api, username) -> 
     assert role_of(cast.public, cast.outsider) is None
 
 
-def test_the_last_facilitator_cannot_step_down(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_the_last_facilitator_cannot_step_down(cast, api) -> None:
     response = api(cast.facilitator).patch(
         role_url(cast.public, "fay"), {"role": "member"}, format="json"
     )
@@ -476,7 +476,7 @@ def test_the_last_facilitator_cannot_step_down(cast, api) -> None:  # type: igno
     assert role_of(cast.public, cast.facilitator) == "facilitator"
 
 
-def test_a_facilitator_steps_down_once_there_is_another(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_a_facilitator_steps_down_once_there_is_another(cast, api) -> None:
     client = api(cast.facilitator)
     client.patch(role_url(cast.public, "mo"), {"role": "facilitator"}, format="json")
     response = client.patch(role_url(cast.public, "fay"), {"role": "member"}, format="json")

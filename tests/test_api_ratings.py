@@ -10,7 +10,7 @@ from ratings.models import Rating, Submission, SubmissionItem
 URL = "/api/v1/groups/{}/ratings/mine/"
 
 
-def put(client, group, body, **kwargs):  # type: ignore[no-untyped-def]
+def put(client, group, body, **kwargs):
     return client.put(URL.format(group.slug), body, format="json", **kwargs)
 
 
@@ -83,7 +83,7 @@ def test_every_submission_is_kept_in_history(cast, api, theories) -> None:
 
 
 @pytest.mark.parametrize(
-    "item, field",
+    ("item", "field"),
     [
         ({"score": 0}, "score"),
         ({"score": 11}, "score"),
@@ -240,7 +240,7 @@ def test_the_items_fast_path_validates_exactly_as_the_fields_do(item) -> None:
 
     from ratings.serializers.ratings import RatingItemSerializer
 
-    def outcome(validate):  # type: ignore[no-untyped-def]
+    def outcome(validate):
         try:
             return "valid", dict(validate(item))
         except serializers.ValidationError as exc:

@@ -9,7 +9,7 @@ import pytest
 
 from charts.figures import ranking_bars
 from charts.group_vs_global import distribution_figure
-from charts.svg import PLOT_LEFT, PLOT_RIGHT, figure_svg
+from charts.svg import PLOT_LEFT, PLOT_RIGHT_WITH_COLUMN, figure_svg
 from groups.models import Participant
 from groups.services import group_update
 from ratings.scope import Scope
@@ -47,10 +47,12 @@ def test_the_static_bar_chart_has_one_bar_per_rated_theory_in_rank_order() -> No
     assert labels == figure["layout"]["yaxis"]["categoryarray"]  # rank order, unrated left out
     drawn = bars(wide)
     assert len(drawn) == 4
-    # Widths follow the means on the figure's own axis range (0 to 11.5).
+    # Widths follow the means on the figure's own axis range (0.5 to 10.5), in a plot that
+    # ends where the "n = k" column begins.
     lo, hi = figure["layout"]["xaxis"]["range"]
+    right = PLOT_RIGHT_WITH_COLUMN["wide"]
     for rect, mean in zip(drawn, figure["data"][0]["x"], strict=True):
-        expected = (PLOT_RIGHT - PLOT_LEFT["wide"]) * (mean - lo) / (hi - lo)
+        expected = (right - PLOT_LEFT["wide"]) * (mean - lo) / (hi - lo)
         assert pct(rect.get("width")) == pytest.approx(expected, abs=0.01)
     # Rank 1 on top: the y positions grow down the ranking.
     ys = [float(r.get("y", "0")) for r in drawn]

@@ -19,7 +19,7 @@ from tests.factories import rate
 GZIP = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br"}
 
 
-def rated(cast) -> None:  # type: ignore[no-untyped-def]
+def rated(cast) -> None:
     for i, score in enumerate((9, 6, 7)):
         rate(Participant.objects.create(group=cast.public, name=f"p{i}"), {1: score, 2: 3})
     ranking_recompute(scope=Scope.group(cast.public.pk), force=True)

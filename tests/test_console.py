@@ -22,13 +22,13 @@ from ratings.services import RatingItem, ranking_recompute, rating_submission_cr
 LOOK_ALIKES = set("01OIL")
 
 
-def page(user) -> Client:  # type: ignore[no-untyped-def]
+def page(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
 
 
-def rate(user, group, theories, score: int) -> None:  # type: ignore[no-untyped-def]
+def rate(user, group, theories, score: int) -> None:
     rating_submission_create(
         participant=participant_of(group=group, user=user),
         items=[RatingItem(theory_id=theories[0].id, score=score)],

@@ -15,7 +15,7 @@ from .test_phone_browser import DESKTOP, PHONE, axe_violations
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page, live_server, username: str) -> None:  # type: ignore[no-untyped-def]
+def log_in(page, live_server, username: str) -> None:
     """Sign in and wait until the sign-in has landed (the next page is not the form), so that a
     page opened next carries the session."""
     page.goto(f"{live_server.url}/accounts/login/")
@@ -25,13 +25,13 @@ def log_in(page, live_server, username: str) -> None:  # type: ignore[no-untyped
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
-def in_first_screen(page, selector: str, height: int) -> None:  # type: ignore[no-untyped-def]
+def in_first_screen(page, selector: str, height: int) -> None:
     box = page.locator(selector).first.bounding_box()
     assert box is not None, f"{selector} has no box"
     assert box["y"] >= 0 and box["y"] + box["height"] <= height, f"{selector} at {box}"
 
 
-def rate(page, live_server, slug: str, scores: dict[int, int]) -> None:  # type: ignore[no-untyped-def]
+def rate(page, live_server, slug: str, scores: dict[int, int]) -> None:
     page.goto(f"{live_server.url}/groups/{slug}/rate/")
     for theory_id, score in scores.items():
         page.locator(
@@ -42,7 +42,7 @@ def rate(page, live_server, slug: str, scores: dict[int, int]) -> None:  # type:
     assert page.locator("#saved").get_by_text("Saved:").is_visible()
 
 
-def sentence_is(page, which: str, text: str) -> None:  # type: ignore[no-untyped-def]
+def sentence_is(page, which: str, text: str) -> None:
     """Wait (bounded) until the live sentence reads `text`: the poll has caught up."""
     page.wait_for_function(
         "([which, text]) => { const el = document.querySelector(`[data-progress-sentence=${which}]`);"
@@ -60,7 +60,7 @@ def test_a_facilitator_runs_a_room_from_the_console_and_the_projector(
     fay = make_user("fay")
     errors: list[str] = []
 
-    def new_page():  # type: ignore[no-untyped-def]
+    def new_page():
         context = new_context(viewport=viewport)
         page = context.new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -14,7 +14,7 @@ from .xss_corpus import PAYLOADS
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page, live_server, user, next_path: str) -> None:  # type: ignore[no-untyped-def]
+def log_in(page, live_server, user, next_path: str) -> None:
     page.goto(f"{live_server.url}/accounts/login/?next={next_path}")
     page.get_by_label("Username").fill(user.username)
     page.locator("#id_password").fill(PASSWORD)
@@ -50,7 +50,7 @@ def test_a_thread_holding_the_whole_xss_corpus_fires_no_dialog_and_runs_no_scrip
     dialogs: list[str] = []
     problems: list[str] = []
 
-    def on_dialog(dialog) -> None:  # type: ignore[no-untyped-def]
+    def on_dialog(dialog) -> None:
         dialogs.append(dialog.message)
         dialog.dismiss()
 
@@ -184,22 +184,32 @@ def test_post_reply_edit_retract_and_vote_as_a_user_would(
     article.get_by_role("button", name="Take back the retraction").click()
     expect(page.locator(f"#c-{parent.pk} > article .retraction-note")).to_have_count(0)
 
-    # Vote on the reply: quality up, then agreement.
-    reply_article = page.locator(f"#c-{parent.pk} details.replies article").first
+    # No vote buttons on one's own reply...
+    own = page.locator(f"#c-{parent.pk} details.replies article").first
+    expect(own.locator(".comment-body")).to_contain_text("Only if it scales")
+    expect(own.get_by_role("button", name="Good comment")).to_have_count(0)
+    # ...but on someone else's: quality up, then agreement.
+    other = comment_create(
+        author=cast.outsider, theory=theory, group=None, body="It does.", parent_id=parent.pk
+    )
+    page.reload()
+    page.evaluate(f"document.querySelector('#c-{parent.pk} > details.replies').open = true")
+    reply_article = page.locator(f"#c-{other.pk} > article")
     reply_article.get_by_role("button", name="Good comment").click()
-    reply_article = page.locator(f"#c-{parent.pk} details.replies article").first
+    page.evaluate(f"document.querySelector('#c-{parent.pk} > details.replies').open = true")
+    reply_article = page.locator(f"#c-{other.pk} > article")
     expect(reply_article.locator("[data-score]")).to_have_text("1")
     expect(reply_article.get_by_role("button", name="Good comment")).to_have_attribute(
         "aria-pressed", "true"
     )
     reply_article.get_by_role("button", name="Disagree").click()
-    reply_article = page.locator(f"#c-{parent.pk} details.replies article").first
+    page.evaluate(f"document.querySelector('#c-{parent.pk} > details.replies').open = true")
+    reply_article = page.locator(f"#c-{other.pk} > article")
     expect(reply_article.locator(".agreement")).to_contain_text("disagree 1")
     # A second click withdraws the vote.
     reply_article.get_by_role("button", name="Good comment").click()
-    expect(
-        page.locator(f"#c-{parent.pk} details.replies article").first.locator("[data-score]")
-    ).to_have_text("0")
+    page.evaluate(f"document.querySelector('#c-{parent.pk} > details.replies').open = true")
+    expect(page.locator(f"#c-{other.pk} > article").locator("[data-score]")).to_have_text("0")
     assert not errors, errors
 
 

@@ -54,10 +54,10 @@ def test_there_are_cases_for_comments_and_groups() -> None:
     assert {"api-comment", "api-comment-vote", "group-detail", "comment_versions"} <= names
 
 
-@pytest.mark.parametrize("row, role", CASES)
+@pytest.mark.parametrize(("row", "role"), CASES)
 def test_a_hidden_thing_answers_exactly_like_a_missing_one(
     row: Row, role: str, cast, theories, make_user
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     staff = make_user("stan")
     staff.is_staff = True
     staff.save()

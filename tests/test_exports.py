@@ -33,15 +33,15 @@ from .factories import rate
 DANGEROUS = ["=", "+", "-", "@", "\t", "\r"]
 
 
-def body(response) -> bytes:  # type: ignore[no-untyped-def]
+def body(response) -> bytes:
     return b"".join(response.streaming_content)
 
 
-def rows_of(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def rows_of(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(body(response).decode("utf-8"), newline="")))
 
 
-def url(group, what: str = "ratings") -> str:  # type: ignore[no-untyped-def]
+def url(group, what: str = "ratings") -> str:
     return f"/api/v1/groups/{group.slug}/export/{what}.csv"
 
 
@@ -403,7 +403,7 @@ TRICKY_TEXTS = [
 ]
 
 
-def reference_ratings_rows(group, *, layout: str, anonymise: bool):  # type: ignore[no-untyped-def]
+def reference_ratings_rows(group, *, layout: str, anonymise: bool):
     """The ratings rows as they were built before the export moved into SQL: one ORM row at a
     time, raw values, left to `csv_bytes` to guard cell by cell."""
     raters: dict[int, str] = {}
@@ -427,7 +427,7 @@ def reference_ratings_rows(group, *, layout: str, anonymise: bool):  # type: ign
         return
     numbers = list(Theory.objects.order_by("number").values_list("number", flat=True))
     yield ["rater", *numbers]
-    rows: dict[int, list] = {}  # type: ignore[type-arg]
+    rows: dict[int, list] = {}
     for pid, name, number, score in ratings.values_list(
         "participant_id", "participant__name", "theory__number", "score"
     ):
@@ -437,7 +437,7 @@ def reference_ratings_rows(group, *, layout: str, anonymise: bool):  # type: ign
 
 
 @pytest.fixture
-def tricky_group(cast, theories):  # type: ignore[no-untyped-def]
+def tricky_group(cast, theories):
     """A group whose raters and rationales are every tricky text, with gaps (unrated theories),
     a participant who never rated and another group's ratings (neither is exported), and
     timestamps with and without a fraction of a second."""

@@ -26,15 +26,15 @@ def upload(text: str | bytes, name: str = "sheet.csv") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type="text/csv")
 
 
-def import_url(group) -> str:  # type: ignore[no-untyped-def]
+def import_url(group) -> str:
     return f"/api/v1/groups/{group.slug}/import/"
 
 
-def preview(api, user, group, text, **extra):  # type: ignore[no-untyped-def]
+def preview(api, user, group, text, **extra):
     return api(user).post(import_url(group), {"file": upload(text), **extra}, format="multipart")
 
 
-def commit(api, user, group, text, name="sheet.csv", **extra):  # type: ignore[no-untyped-def]
+def commit(api, user, group, text, name="sheet.csv", **extra):
     return api(user).post(
         import_url(group),
         {"file": upload(text, name), "confirm": "true", **extra},
@@ -42,7 +42,7 @@ def commit(api, user, group, text, name="sheet.csv", **extra):  # type: ignore[n
     )
 
 
-def scores_of(group) -> dict[str, dict[int, int]]:  # type: ignore[no-untyped-def]
+def scores_of(group) -> dict[str, dict[int, int]]:
     found: dict[str, dict[int, int]] = {}
     for name, number, score in Rating.objects.filter(group=group).values_list(
         "participant__name", "theory__number", "score"
@@ -51,7 +51,7 @@ def scores_of(group) -> dict[str, dict[int, int]]:  # type: ignore[no-untyped-de
     return found
 
 
-def nothing_written(group) -> bool:  # type: ignore[no-untyped-def]
+def nothing_written(group) -> bool:
     return (
         not Rating.objects.filter(group=group).exists()
         and not Participant.objects.filter(group=group, user__isnull=True).exists()
@@ -212,7 +212,7 @@ def test_a_mapping_that_is_not_json_or_names_no_theory_is_a_400(cast, api, theor
 
 
 @pytest.mark.parametrize(
-    "content, message",
+    ("content", "message"),
     [
         (b"", "empty"),
         (b"   \r\n\r\n", "The file is empty."),
@@ -433,7 +433,7 @@ def big_sheet(people: int) -> str:
 
 
 @pytest.fixture
-def eager(monkeypatch):  # type: ignore[no-untyped-def]
+def eager(monkeypatch):
     """Celery in its embedded mode (no REDIS_URL): tasks run inline, in this process."""
     from django.conf import settings
 

@@ -33,7 +33,7 @@ def drain_outbox() -> None:
     raise AssertionError("the outbox never drained")
 
 
-def rate(user, group, theories, score: int, count: int = 3) -> None:  # type: ignore[no-untyped-def]
+def rate(user, group, theories, score: int, count: int = 3) -> None:
     rating_submission_create(
         participant=participant_for_user(group=group, user=user),
         items=[RatingItem(theory_id=t.id, score=score) for t in theories[:count]],

@@ -110,7 +110,7 @@ def start_worker(env: dict[str, str], name: str) -> Process:
     )  # fmt: skip
 
 
-def http(method: str, url: str, token: str | None = None, body: dict | None = None):  # type: ignore[no-untyped-def]
+def http(method: str, url: str, token: str | None = None, body: dict | None = None):
     request = urllib.request.Request(
         url,
         data=json.dumps(body).encode() if body is not None else None,
@@ -339,10 +339,8 @@ def private_postgres() -> Iterator[PrivatePostgres]:
         check=True,
     )
     yield pg
-    try:
+    with contextlib.suppress(subprocess.CalledProcessError):
         pg.stop()
-    except subprocess.CalledProcessError:
-        pass
     pg.remove()
 
 

@@ -6,7 +6,13 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from charts.figures import agreement_map, ranking_bars, ranking_figures, ranking_heatmap
+from charts.figures import (
+    EMPTY_MESSAGE,
+    agreement_map,
+    ranking_bars,
+    ranking_figures,
+    ranking_heatmap,
+)
 from charts.group_vs_global import comparison_figure, distribution_figure
 from groups.models import Participant
 from ratings.scope import Scope
@@ -101,9 +107,29 @@ def test_an_empty_group_has_no_heatmap_block_no_colour_bar_and_no_ranked_bars() 
     for fig in figures.values():
         assert fig["empty"] is True
         assert fig["data"] == []
-        assert fig["message"]
-        assert fig["layout"]["annotations"][0]["text"] == fig["message"]
+        assert "annotations" not in fig["layout"]  # the page prints the message, once
         assert fig["layout"]["xaxis"]["visible"] is False
+    # The first chart says why; the other two say nothing more.
+    assert [fig["message"] for fig in figures.values()] == [EMPTY_MESSAGE, None, None]
+
+
+def test_the_bar_axis_is_the_scale_and_each_n_is_written_right_of_the_plot() -> None:
+    for payload in (MANY, TWO):
+        fig = ranking_bars(payload)
+        assert fig["layout"]["xaxis"]["range"] == [0.5, 10.5]
+        assert fig["layout"]["xaxis"]["tickvals"] == list(range(1, 11))
+        counts = fig["data"][-1]
+        assert counts["mode"] == "text" and set(counts["x"]) == {10.5}
+        rated = [r for r in payload["results"] if r["n"]]
+        assert counts["text"] == [f"n = {r['n']}" for r in rated]
+        assert fig["layout"]["margin"]["r"] >= 40  # room for "n = 12" outside the plot
+        assert fig["data"][0].get("textposition") in (None, "none")
+
+
+def test_the_colour_bar_counts_whole_raters() -> None:
+    bar = ranking_heatmap(MANY)["data"][0]["marker"]["colorbar"]
+    assert bar["tickformat"] == "d" and bar["tick0"] == 0
+    assert isinstance(bar["dtick"], int) and bar["dtick"] >= 1
 
 
 def test_the_score_map_has_score_columns_as_categories_and_a_colour_scale_from_zero() -> None:
@@ -226,7 +252,7 @@ def test_hidden_results_hide_the_figures_too(cast, theories) -> None:
 def test_the_bar_chart_shades_alternate_tiers_behind_the_bars() -> None:
     from charts.figures import ranking_bars
 
-    def row(rank: int, tier: int) -> dict:  # type: ignore[type-arg]
+    def row(rank: int, tier: int) -> dict:
         return {
             "rank": rank,
             "theory": {"id": rank, "number": rank, "title": f"Theory {rank}"},
@@ -256,7 +282,7 @@ def test_the_bar_chart_shades_alternate_tiers_behind_the_bars() -> None:
 # --- one spec per answer (issue 24) ---------------------------------------------------------------
 
 
-def deep_merge(base: dict, over: dict) -> dict:  # type: ignore[type-arg]
+def deep_merge(base: dict, over: dict) -> dict:
     """static/js/rankings.js's merge: nested dicts merged, everything else replaced."""
     out = dict(base)
     for key, value in over.items():

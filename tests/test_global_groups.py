@@ -239,7 +239,7 @@ def test_a_global_ranking_never_computed_counts_no_group(api, theories) -> None:
     assert all(r["groups"] == 0 for r in body["results"])
 
 
-def _keep_ratings_world(make_user) -> tuple[DiscussionGroup, User, User]:  # type: ignore[no-untyped-def]
+def _keep_ratings_world(make_user) -> tuple[DiscussionGroup, User, User]:
     """A listed group with an invited member and a self-joined one, both rated."""
     facilitator, invited, walk_in = make_user("kfay"), make_user("kinvited"), make_user("kwalk")
     group = group_create(user=facilitator, name="Keepers", visibility="public")

@@ -12,7 +12,7 @@ from .test_phone_browser import axe_violations
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def cells_and_groups(page):  # type: ignore[no-untyped-def]
+def cells_and_groups(page):
     """Per row: (number of cells, the Groups cell's text), and the header's cell count."""
     return page.evaluate(
         """() => {

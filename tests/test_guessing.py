@@ -22,7 +22,7 @@ LIMIT = settings.AXES_FAILURE_LIMIT
 
 
 @pytest.fixture
-def strict_rates(monkeypatch):  # type: ignore[no-untyped-def]
+def strict_rates(monkeypatch):
     def set_rates(**rates: str) -> None:
         current = dict(SimpleRateThrottle.THROTTLE_RATES)
         current.update(rates)
@@ -40,7 +40,7 @@ def spoofed(i: int) -> dict[str, str]:
 
 def test_a_new_x_forwarded_for_per_request_does_not_escape_the_sign_up_throttle(
     db: None, strict_rates
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     strict_rates(register="10/hour")
     client = APIClient()
     created = [
@@ -58,7 +58,7 @@ def test_a_new_x_forwarded_for_per_request_does_not_escape_the_sign_up_throttle(
 
 def test_a_new_x_forwarded_for_per_request_does_not_escape_the_token_throttle(
     make_user, strict_rates
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     make_user("ada")
     strict_rates(token="5/min")
     client = APIClient()
@@ -76,7 +76,7 @@ def test_a_new_x_forwarded_for_per_request_does_not_escape_the_token_throttle(
 
 def test_a_new_x_forwarded_for_per_request_does_not_escape_the_export_throttle(
     cast, strict_rates
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     strict_rates(exports="5/min")
     client = APIClient()
     url = f"/api/v1/groups/{cast.public.slug}/export/rankings.csv"
@@ -86,7 +86,7 @@ def test_a_new_x_forwarded_for_per_request_does_not_escape_the_export_throttle(
 
 def test_behind_one_proxy_only_the_address_the_proxy_appended_counts(
     db: None, strict_rates
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     strict_rates(register="3/hour")
     rest = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
     with override_settings(REST_FRAMEWORK=rest):
@@ -143,7 +143,7 @@ DOORS = {
 
 
 @pytest.fixture
-def victim(make_user):  # type: ignore[no-untyped-def]
+def victim(make_user):
     user = make_user("victim")
     user.is_staff = True  # so that the admin's door would let them in
     user.save()
@@ -157,7 +157,7 @@ def signed_in(door: str, response: Any) -> bool:
 
 
 @pytest.mark.parametrize("door", DOORS)
-def test_the_right_password_works_after_fewer_failures_than_the_limit(victim, door: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_right_password_works_after_fewer_failures_than_the_limit(victim, door: str) -> None:
     attempt = DOORS[door]
     for _ in range(LIMIT - 1):
         assert not signed_in(door, attempt("victim", "wrong guess", "192.0.2.1"))
@@ -167,7 +167,7 @@ def test_the_right_password_works_after_fewer_failures_than_the_limit(victim, do
 @pytest.mark.parametrize("door", DOORS)
 def test_after_the_limit_of_wrong_passwords_even_the_right_one_is_refused(
     victim, door: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     attempt = DOORS[door]
     for _ in range(LIMIT):
         assert not signed_in(door, attempt("victim", "wrong guess", "192.0.2.1"))
@@ -182,7 +182,7 @@ def test_after_the_limit_of_wrong_passwords_even_the_right_one_is_refused(
 @pytest.mark.parametrize("door", DOORS)
 def test_the_lock_holds_for_that_address_only_and_offers_a_password_reset(
     victim, door: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Issue 23: a lockout is keyed on the pair (username, address)."""
     attempt = DOORS[door]
     for _ in range(LIMIT):
@@ -199,7 +199,7 @@ def test_the_lock_holds_for_that_address_only_and_offers_a_password_reset(
 
 
 @pytest.mark.parametrize("door", DOORS)
-def test_guesses_at_a_known_name_from_many_addresses_lock_its_owner_out_of_none(  # type: ignore[no-untyped-def]
+def test_guesses_at_a_known_name_from_many_addresses_lock_its_owner_out_of_none(
     victim, door: str
 ) -> None:
     """Issue 23 changed this rule (it was: the account locks whatever addresses the guesses
@@ -214,7 +214,7 @@ def test_guesses_at_a_known_name_from_many_addresses_lock_its_owner_out_of_none(
 
 
 @pytest.mark.parametrize("door", DOORS)
-def test_guesses_at_made_up_names_from_one_address_lock_nobody_else_behind_it(  # type: ignore[no-untyped-def]
+def test_guesses_at_made_up_names_from_one_address_lock_nobody_else_behind_it(
     victim, make_user, door: str
 ) -> None:
     """Issue 23 changed this rule (it was: the address locks whatever accounts it guesses, so
@@ -232,7 +232,7 @@ def test_guesses_at_made_up_names_from_one_address_lock_nobody_else_behind_it(  
     assert signed_in(door, attempt("victim", PASSWORD, "192.0.2.7"))
 
 
-def test_a_spoofed_x_forwarded_for_does_not_reset_the_count(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_spoofed_x_forwarded_for_does_not_reset_the_count(make_user) -> None:
     """The pair's address is the connection's: a new X-Forwarded-For per guess is the same pair
     (the intent of the issue 16 test, with the issue 23 keying)."""
     make_user("bystander")
@@ -254,7 +254,7 @@ def test_a_spoofed_x_forwarded_for_does_not_reset_the_count(make_user) -> None: 
     assert refused.status_code == 429
 
 
-def test_resetting_the_password_lifts_the_lock(victim) -> None:  # type: ignore[no-untyped-def]
+def test_resetting_the_password_lifts_the_lock(victim) -> None:
     import re
 
     from django.core import mail

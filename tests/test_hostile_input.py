@@ -69,7 +69,7 @@ def client_for(user: Any = None) -> Client:
     ],
 )
 @pytest.mark.parametrize("role", ["anonymous", "facilitator"])
-def test_a_nul_byte_in_the_address_is_a_400(cast, theories, path: str, role: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_nul_byte_in_the_address_is_a_400(cast, theories, path: str, role: str) -> None:
     url = path.format(slug=cast.public.slug, theory=theories[0].pk)
     client = client_for(cast.facilitator if role == "facilitator" else None)
     for method in ("get", "post", "put", "patch", "delete"):
@@ -80,7 +80,7 @@ def test_a_nul_byte_in_the_address_is_a_400(cast, theories, path: str, role: str
         assert client.get(url).json() == {"detail": "NUL bytes are not allowed in the address."}
 
 
-def test_a_nul_byte_in_a_username_in_a_form_is_refused_without_a_500(cast) -> None:  # type: ignore[no-untyped-def]
+def test_a_nul_byte_in_a_username_in_a_form_is_refused_without_a_500(cast) -> None:
     client = client_for()
     for path in ("/accounts/login/", "/admin/login/"):
         response = client.post(path, {"username": "mo\x00", "password": PASSWORD})
@@ -94,7 +94,7 @@ def test_a_nul_byte_in_a_username_in_a_form_is_refused_without_a_500(cast) -> No
 
 
 @pytest.mark.parametrize("mapping", [DEEP_JSON, DEEP_OBJECT])
-def test_a_deeply_nested_import_mapping_is_a_400_naming_the_field(cast, api, mapping: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_deeply_nested_import_mapping_is_a_400_naming_the_field(cast, api, mapping: str) -> None:
     upload = io.BytesIO(b"name,Theory\nann,5\n")
     upload.name = "sheet.csv"
     response = api(cast.facilitator).post(
@@ -110,7 +110,7 @@ def test_a_deeply_nested_import_mapping_is_a_400_naming_the_field(cast, api, map
 @pytest.mark.parametrize("role", ["anonymous", "member"])
 def test_the_browsable_api_of_the_comments_list_renders(
     cast, theories, how: str, role: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     comment_create(author=cast.member, theory=theories[0], group=None, body="A public point.")
     client = client_for(cast.member if role == "member" else None)
     url = f"/api/v1/theories/{theories[0].pk}/comments/"
@@ -143,7 +143,7 @@ ROUND_ROUTES = [
 
 
 @pytest.mark.parametrize(("route", "param", "status"), ROUND_ROUTES)
-def test_a_round_in_digits_that_are_not_ascii_is_refused_not_a_500(  # type: ignore[no-untyped-def]
+def test_a_round_in_digits_that_are_not_ascii_is_refused_not_a_500(
     cast, route: str, param: str, status: int
 ) -> None:
     client = client_for(cast.member)
@@ -222,7 +222,7 @@ def wsgi(method: str, path: str, body: bytes = b"", **environ: str) -> tuple[int
 )
 def test_a_nul_byte_in_a_header_is_a_400_naming_it(
     cast, path: str, header: str, value: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     url = path.format(slug=cast.public.slug)
     status, body = wsgi("GET", url, **{header: value})
     assert status == 400
@@ -238,7 +238,7 @@ ODD_CHARSETS = ["rot13", "zlib", "base64", "utf-16", "utf-32", "bz2_codec", "no-
 
 
 @pytest.mark.parametrize("charset", ODD_CHARSETS)
-def test_a_form_in_an_odd_charset_is_a_400_at_the_login_page(cast, charset: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_form_in_an_odd_charset_is_a_400_at_the_login_page(cast, charset: str) -> None:
     token = "a" * 32  # a CSRF cookie and the same token in the form: the check reads the body
     body = f"username=mo&password=x&csrfmiddlewaretoken={token}".encode()
     for path in ("/accounts/login/", "/accounts/signup/", "/admin/login/"):
@@ -265,7 +265,7 @@ def test_a_form_in_an_odd_charset_is_a_400_at_the_login_page(cast, charset: str)
 
 
 @pytest.mark.parametrize("charset", ODD_CHARSETS)
-def test_json_in_an_odd_charset_is_a_400_on_the_api(cast, charset: str) -> None:  # type: ignore[no-untyped-def]
+def test_json_in_an_odd_charset_is_a_400_on_the_api(cast, charset: str) -> None:
     body = b'{"username": "mo", "password": "x"}'
     status, content = wsgi(
         "POST", "/api/v1/auth/token/", body, CONTENT_TYPE=f"application/json; charset={charset}"
@@ -358,7 +358,7 @@ def test_the_walker_sees_every_route_and_the_known_query_parameters() -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("role", ["anonymous", "facilitator", "bad-token"])
-def test_no_route_answers_500_to_nul_or_depth_anywhere(cast, theories, role: str) -> None:  # type: ignore[no-untyped-def]
+def test_no_route_answers_500_to_nul_or_depth_anywhere(cast, theories, role: str) -> None:
     ctx = {
         "group": cast.public,
         "theory": theories[0],

@@ -11,7 +11,7 @@ from ratings.services import RatingItem, ranking_recompute, rating_submission_cr
 from .test_exports_import import commit, scores_of, upload
 
 
-def save(participant, scores: dict[int, int], theories) -> None:  # type: ignore[no-untyped-def]
+def save(participant, scores: dict[int, int], theories) -> None:
     by_number = {t.number: t.id for t in theories}
     rating_submission_create(
         participant=participant,
@@ -45,7 +45,7 @@ def test_a_name_matches_a_named_participant_without_regard_to_case(cast, api, th
     assert scores_of(cast.public)["Ada Lovelace"] == {1: 6}
 
 
-def import_page(client, group, text):  # type: ignore[no-untyped-def]
+def import_page(client, group, text):
     response = client.post(f"/groups/{group.slug}/import/", {"file": upload(text, "club.csv")})
     assert response.status_code == 302
     return response["Location"]

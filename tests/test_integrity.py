@@ -50,12 +50,12 @@ def spread_scores(rater: int) -> dict[int, int]:
     return {n: max(1, min(10, round(10 - rank * 0.45) + offset)) for rank, n in enumerate(order)}
 
 
-def global_places(api) -> dict[int, int]:  # type: ignore[no-untyped-def]
+def global_places(api) -> dict[int, int]:
     body = api().get("/api/v1/rankings/").json()
     return {row["theory"]["number"]: place for place, row in enumerate(body["results"], start=1)}
 
 
-def build_real_world(theories, staff: User) -> list[DiscussionGroup]:  # type: ignore[no-untyped-def]
+def build_real_world(theories, staff: User) -> list[DiscussionGroup]:
     """5 listed public groups x 8 invited raters (the facilitator and 7 invited members)."""
     groups = []
     for g in range(5):
@@ -92,7 +92,7 @@ def test_one_person_within_every_throttle_moves_no_theory_more_than_two_places(
     requests = 0
     started = time.monotonic()
 
-    def call(response, *ok: int):  # type: ignore[no-untyped-def]
+    def call(response, *ok: int):
         nonlocal requests
         requests += 1
         assert response.status_code != 429, "the attacker was throttled"
@@ -384,7 +384,7 @@ def test_an_anonymous_differ_recovers_nothing_from_a_hidden_groups_new_rating(
     other = group_create(user=facilitator, name="Open group", visibility="public")
     group_update(group=other, results_hidden=False)
     group_listing_decide(group=other, listed=True)
-    rate(participant_for_user(group=other, user=facilitator), {n: 5 for n in range(1, 21)})
+    rate(participant_for_user(group=other, user=facilitator), dict.fromkeys(range(1, 21), 5))
     wait_until(lambda: ranking_get(scope=Scope.global_()).raters == 1, timeout=10)
     watched = ["/api/v1/rankings/"] + [f"/api/v1/theories/{t.id}/distribution/" for t in theories]
     before = [api().get(u).content for u in watched]

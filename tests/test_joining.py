@@ -43,11 +43,11 @@ def clear_buckets(*, addr: str, group_id: int) -> None:
     cache.delete(f"throttle_invited_address_group-{group_id}-{addr}")
 
 
-def guests_url(group) -> str:  # type: ignore[no-untyped-def]
+def guests_url(group) -> str:
     return f"/api/v1/groups/{group.slug}/guests/"
 
 
-def invite_url(group) -> str:  # type: ignore[no-untyped-def]
+def invite_url(group) -> str:
     return f"/groups/{group.slug}/invite/{group.join_code}/"
 
 
@@ -80,7 +80,7 @@ def test_registering_with_a_group_and_its_code_joins_it_in_the_same_request(cast
 
 
 @pytest.mark.parametrize(
-    "group, code",
+    ("group", "code"),
     [
         ("private", "not-the-code"),
         ("private", ""),
@@ -183,7 +183,7 @@ def test_a_removed_guest_token_stops_working(cast) -> None:
 
 
 @pytest.mark.parametrize(
-    "name, message",
+    ("name", "message"),
     [
         ("", "Type the name"),
         ("   ", "Type the name"),

@@ -143,7 +143,7 @@ def test_the_comparison_gives_group_and_global_ranks_with_kendalls_tau(
 
 
 @pytest.fixture
-def hidden_group(cast, theories):  # type: ignore[no-untyped-def]
+def hidden_group(cast, theories):
     group = group_create(user=cast.facilitator, name="Blind Round", visibility="public")
     membership_join(group=group, user=cast.member)
     rate(Participant.objects.create(group=group, name="early bird"), {1: 9})

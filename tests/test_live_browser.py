@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ORDER = [1, 4, 3, 6, 8, 18, 2, 7, 16, 19, 17, 10, 9, 12, 14, 13, 15, 11, 5, 20]
 
 
-def seed_realistic_group(group, theories, raters: int = 12) -> None:  # type: ignore[no-untyped-def]
+def seed_realistic_group(group, theories, raters: int = 12) -> None:
     rng = random.Random(7)
     for i in range(raters):
         person = Participant.objects.create(group=group, name=f"reader-{i + 1}")
@@ -37,7 +37,7 @@ def seed_realistic_group(group, theories, raters: int = 12) -> None:  # type: ig
     ranking_recompute(scope=Scope.global_(), force=True)
 
 
-def n_of_theory(page, number: int) -> int:  # type: ignore[no-untyped-def]
+def n_of_theory(page, number: int) -> int:
     return int(
         page.evaluate(
             """(number) => {

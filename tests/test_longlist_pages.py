@@ -15,7 +15,7 @@ from theories.services import longlist_create
 NEW = "/lists/new/"
 
 
-def test_pasted_lines_are_previewed_then_created(cast, client) -> None:  # type: ignore[no-untyped-def]
+def test_pasted_lines_are_previewed_then_created(cast, client) -> None:
     client.force_login(cast.member)
     form = {
         "title": "Agendas",
@@ -43,7 +43,7 @@ def test_pasted_lines_are_previewed_then_created(cast, client) -> None:  # type:
     ]
 
 
-def test_a_bad_paste_names_the_line_and_saves_nothing(cast, client) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_paste_names_the_line_and_saves_nothing(cast, client) -> None:
     client.force_login(cast.member)
     lines = "Alpha\nBeta\n\nalpha\n" + "x" * 201
     for action in ("preview", "create"):
@@ -68,7 +68,7 @@ def test_a_bad_paste_names_the_line_and_saves_nothing(cast, client) -> None:  # 
     assert one.status_code == 400 and "at least 2" in one.content.decode()
 
 
-def test_a_csv_or_xlsx_sheet_with_title_and_summary_columns_makes_a_list(cast, client) -> None:  # type: ignore[no-untyped-def]
+def test_a_csv_or_xlsx_sheet_with_title_and_summary_columns_makes_a_list(cast, client) -> None:
     client.force_login(cast.member)
     sheet = b"Title;Summary\nFirst;One\nSecond;Two\n"
     page = client.post(
@@ -112,7 +112,7 @@ def test_a_csv_or_xlsx_sheet_with_title_and_summary_columns_makes_a_list(cast, c
     assert bad.status_code == 400 and "title" in bad.content.decode()
 
 
-def test_a_fork_copies_a_visible_list(cast, client, theories) -> None:  # type: ignore[no-untyped-def]
+def test_a_fork_copies_a_visible_list(cast, client, theories) -> None:
     client.force_login(cast.member)
     page = client.get(f"{NEW}?fork=theories-of-impact")
     assert page.status_code == 200
@@ -129,7 +129,7 @@ def test_a_fork_copies_a_visible_list(cast, client, theories) -> None:  # type: 
 
 def test_the_lists_page_counts_items_groups_and_raters_and_hides_private_lists(
     cast, client, theories
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from tests.factories import rate
 
     rate(cast.member, {1: 5}, group=cast.public)
@@ -150,7 +150,7 @@ def test_the_lists_page_counts_items_groups_and_raters_and_hides_private_lists(
     assert "Hidden agenda" in client.get("/lists/").content.decode()
 
 
-def test_the_owner_adds_an_item_on_the_list_page(cast, client) -> None:  # type: ignore[no-untyped-def]
+def test_the_owner_adds_an_item_on_the_list_page(cast, client) -> None:
     longlist = longlist_create(
         user=cast.facilitator,
         title="Mine",
@@ -171,7 +171,7 @@ def test_the_owner_adds_an_item_on_the_list_page(cast, client) -> None:  # type:
 
 def test_the_group_form_preselects_the_default_list_and_offers_public_and_own_lists(
     cast, client, make_user
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     mine = longlist_create(
         user=cast.member,
         title="Mine",
@@ -203,7 +203,7 @@ def test_the_group_form_preselects_the_default_list_and_offers_public_and_own_li
     assert Theory.objects.filter(longlist=mine).count() == 2
 
 
-def test_an_items_page_links_back_to_its_list_and_has_no_empty_source_link(cast, client) -> None:  # type: ignore[no-untyped-def]
+def test_an_items_page_links_back_to_its_list_and_has_no_empty_source_link(cast, client) -> None:
     longlist = longlist_create(
         user=cast.facilitator,
         title="Mine",

@@ -34,7 +34,7 @@ TITLES = [
 
 
 @pytest.fixture
-def room(cast):  # type: ignore[no-untyped-def]
+def room(cast):
     longlist = longlist_create(
         user=cast.facilitator,
         title="Threat models",
@@ -50,12 +50,12 @@ def room(cast):  # type: ignore[no-untyped-def]
     return group, longlist, items
 
 
-def csv_rows(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def csv_rows(response) -> list[list[str]]:
     body = b"".join(response.streaming_content).decode("utf-8")
     return list(csv.reader(io.StringIO(body)))
 
 
-def test_a_group_on_its_own_twelve_item_list_runs_the_whole_exercise(  # type: ignore[no-untyped-def]
+def test_a_group_on_its_own_twelve_item_list_runs_the_whole_exercise(
     room, cast, api, theories, django_capture_on_commit_callbacks
 ) -> None:
     group, longlist, items = room
@@ -138,15 +138,15 @@ def test_a_group_on_its_own_twelve_item_list_runs_the_whole_exercise(  # type: i
     assert [r["mean"] for r in target.results] == [r["mean"] for r in source.results]
 
 
-def test_the_rate_page_shows_the_groups_list(room, cast, client) -> None:  # type: ignore[no-untyped-def]
-    group, _, items = room
+def test_the_rate_page_shows_the_groups_list(room, cast, client) -> None:
+    group, _, _items = room
     client.force_login(cast.member)
     page = client.get(f"/groups/{group.slug}/rate/").content.decode()
     assert "Sycophancy" in page and "Collusion between models" in page
     assert "Auditing for deception" not in page
 
 
-def test_a_private_lists_group_and_items_are_404_to_outsiders(room, cast, api, client) -> None:  # type: ignore[no-untyped-def]
+def test_a_private_lists_group_and_items_are_404_to_outsiders(room, cast, api, client) -> None:
     group, longlist, items = room
     outsider = api(cast.outsider)
     for url in (
@@ -162,7 +162,7 @@ def test_a_private_lists_group_and_items_are_404_to_outsiders(room, cast, api, c
     assert client.get(f"/theories/{items[1].slug}/").status_code == 404
 
 
-def test_the_global_ranking_counts_only_groups_on_the_default_list(cast, theories) -> None:  # type: ignore[no-untyped-def]
+def test_the_global_ranking_counts_only_groups_on_the_default_list(cast, theories) -> None:
     from groups.services import group_listing_decide
 
     other = longlist_create(
@@ -191,9 +191,7 @@ def test_the_global_ranking_counts_only_groups_on_the_default_list(cast, theorie
     ).exists()
 
 
-def test_a_public_list_has_its_own_global_ranking_of_its_listed_groups(  # type: ignore[no-untyped-def]
-    cast, api, theories
-) -> None:
+def test_a_public_list_has_its_own_global_ranking_of_its_listed_groups(cast, api, theories) -> None:
     from groups.services import group_listing_decide
 
     other = longlist_create(
@@ -245,7 +243,7 @@ def test_a_public_list_has_its_own_global_ranking_of_its_listed_groups(  # type:
     )
 
 
-def test_a_public_comment_on_a_private_lists_item_stays_off_its_authors_page(  # type: ignore[no-untyped-def]
+def test_a_public_comment_on_a_private_lists_item_stays_off_its_authors_page(
     room, cast, client
 ) -> None:
     from discussion.services import comment_create

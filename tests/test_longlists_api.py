@@ -20,7 +20,7 @@ def items(*titles: str) -> list[dict[str, str]]:
     return [{"title": t, "summary": f"About {t}."} for t in titles]
 
 
-def make_list(user, *, visibility: str = "public", n: int = 3, title: str = "Threat models"):  # type: ignore[no-untyped-def]
+def make_list(user, *, visibility: str = "public", n: int = 3, title: str = "Threat models"):
     return longlist_create(
         user=user,
         title=title,
@@ -32,7 +32,7 @@ def make_list(user, *, visibility: str = "public", n: int = 3, title: str = "Thr
 # --- the default list -------------------------------------------------------------------------------
 
 
-def test_the_twenty_theories_are_the_default_list_with_their_numbers_and_slugs(theories) -> None:  # type: ignore[no-untyped-def]
+def test_the_twenty_theories_are_the_default_list_with_their_numbers_and_slugs(theories) -> None:
     default = Longlist.objects.get(is_default=True)
     assert default.owner is None and default.visibility == "public"
     assert [t.longlist_id for t in theories] == [default.pk] * 20
@@ -41,7 +41,7 @@ def test_the_twenty_theories_are_the_default_list_with_their_numbers_and_slugs(t
     assert default.last_number == 20
 
 
-def test_the_theories_endpoint_answers_exactly_as_before(theories, cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_the_theories_endpoint_answers_exactly_as_before(theories, cast, api) -> None:
     # Another list's items never show among the theories.
     make_list(cast.facilitator, n=4)
     body = api().get("/api/v1/theories/").json()
@@ -67,7 +67,7 @@ def test_the_theories_endpoint_answers_exactly_as_before(theories, cast, api) ->
     ]
 
 
-def test_numbers_are_unique_within_a_list_not_across_lists(cast) -> None:  # type: ignore[no-untyped-def]
+def test_numbers_are_unique_within_a_list_not_across_lists(cast) -> None:
     other = make_list(cast.facilitator, n=3)
     assert sorted(other.items.values_list("number", flat=True)) == [1, 2, 3]
     assert Theory.objects.filter(number=1).count() == 2
@@ -81,7 +81,7 @@ def test_numbers_are_unique_within_a_list_not_across_lists(cast) -> None:  # typ
 # --- creating ---------------------------------------------------------------------------------------
 
 
-def test_a_user_creates_a_list_with_items_numbered_from_one(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_a_user_creates_a_list_with_items_numbered_from_one(cast, api) -> None:
     body = {"title": "Agenda", "visibility": "public", "items": items("Alpha", "Beta", "=1+2")}
     response = api(cast.member).post(LISTS, body, format="json")
     assert response.status_code == 201, response.content
@@ -98,7 +98,7 @@ def test_a_user_creates_a_list_with_items_numbered_from_one(cast, api) -> None: 
 
 
 @pytest.mark.parametrize(
-    "body, field, words",
+    ("body", "field", "words"),
     [
         ({"title": "L", "visibility": "public", "items": items("Only one")}, "items", "at least 2"),
         (
@@ -131,7 +131,7 @@ def test_a_user_creates_a_list_with_items_numbered_from_one(cast, api) -> None: 
         ({"title": "L", "visibility": "public"}, "items", "required"),
     ],
 )
-def test_a_bad_list_is_refused_naming_the_item_and_nothing_is_saved(  # type: ignore[no-untyped-def]
+def test_a_bad_list_is_refused_naming_the_item_and_nothing_is_saved(
     cast, api, body: dict[str, Any], field: str, words: str
 ) -> None:
     before = (Longlist.objects.count(), Theory.objects.count())
@@ -142,14 +142,14 @@ def test_a_bad_list_is_refused_naming_the_item_and_nothing_is_saved(  # type: ig
     assert (Longlist.objects.count(), Theory.objects.count()) == before
 
 
-def test_an_anonymous_caller_cannot_create_a_list(theories, api) -> None:  # type: ignore[no-untyped-def]
+def test_an_anonymous_caller_cannot_create_a_list(theories, api) -> None:
     response = api().post(
         LISTS, {"title": "L", "visibility": "public", "items": items("A", "B")}, format="json"
     )
     assert response.status_code == 401
 
 
-def test_a_fork_copies_the_active_items_texts_and_never_the_ratings(cast, api, theories) -> None:  # type: ignore[no-untyped-def]
+def test_a_fork_copies_the_active_items_texts_and_never_the_ratings(cast, api, theories) -> None:
     rate(cast.member, {1: 7}, group=cast.public)
     response = api(cast.member).post(LISTS, {"fork": "theories-of-impact"}, format="json")
     assert response.status_code == 201, response.content
@@ -161,7 +161,7 @@ def test_a_fork_copies_the_active_items_texts_and_never_the_ratings(cast, api, t
     assert not Theory.objects.filter(longlist=copy, ratings__isnull=False).exists()
 
 
-def test_a_fork_of_a_list_the_caller_may_not_see_is_404(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_a_fork_of_a_list_the_caller_may_not_see_is_404(cast, api) -> None:
     secret = make_list(cast.facilitator, visibility="private")
     response = api(cast.outsider).post(LISTS, {"fork": secret.slug}, format="json")
     assert response.status_code == 404
@@ -173,7 +173,7 @@ def test_a_fork_of_a_list_the_caller_may_not_see_is_404(cast, api) -> None:  # t
 # --- who sees what ----------------------------------------------------------------------------------
 
 
-def test_a_private_list_is_seen_by_its_owner_and_its_groups_members_only(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_a_private_list_is_seen_by_its_owner_and_its_groups_members_only(cast, api) -> None:
     secret = make_list(cast.facilitator, visibility="private", title="Secret list")
     room = group_create(
         user=cast.facilitator, name="List room", visibility="private", longlist=secret
@@ -199,7 +199,7 @@ def test_a_private_list_is_seen_by_its_owner_and_its_groups_members_only(cast, a
 
 def test_only_the_owner_changes_a_list_and_staff_the_default(
     cast, api, make_user, theories
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     mine = make_list(cast.facilitator)
     url = f"{LISTS}{mine.slug}/"
     assert api(cast.member).patch(url, {"title": "Mine now"}, format="json").status_code == 403
@@ -224,7 +224,7 @@ def test_only_the_owner_changes_a_list_and_staff_the_default(
     )
 
 
-def test_a_list_a_public_group_rates_cannot_go_private(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_a_list_a_public_group_rates_cannot_go_private(cast, api) -> None:
     mine = make_list(cast.facilitator)
     group_create(user=cast.facilitator, name="Open on mine", visibility="public", longlist=mine)
     response = api(cast.facilitator).patch(
@@ -236,7 +236,7 @@ def test_a_list_a_public_group_rates_cannot_go_private(cast, api) -> None:  # ty
 # --- growing a list and its change log --------------------------------------------------------------
 
 
-def test_an_added_item_takes_the_next_number_and_raises_the_version(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_an_added_item_takes_the_next_number_and_raises_the_version(cast, api) -> None:
     mine = make_list(cast.facilitator, n=3)
     Theory.objects.filter(longlist=mine, number=3).update(status="retired")
     Longlist.objects.filter(pk=mine.pk).update(last_number=5)  # numbers 4 and 5 were used once
@@ -261,7 +261,7 @@ def test_an_added_item_takes_the_next_number_and_raises_the_version(cast, api) -
     assert (created["version"], created["kind"], created["item"]) == (1, "created", None)
 
 
-def test_the_default_list_has_its_creation_in_the_change_log(theories, api) -> None:  # type: ignore[no-untyped-def]
+def test_the_default_list_has_its_creation_in_the_change_log(theories, api) -> None:
     # On a migrated database the data migration wrote it; a flushed one re-seeds without it.
     response = api().get(f"{LISTS}theories-of-impact/changes/")
     assert response.status_code == 200
@@ -272,7 +272,7 @@ def test_the_default_list_has_its_creation_in_the_change_log(theories, api) -> N
 # --- groups choose their list -----------------------------------------------------------------------
 
 
-def test_a_group_rates_the_default_list_unless_it_names_another(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_a_group_rates_the_default_list_unless_it_names_another(cast, api) -> None:
     mine = make_list(cast.facilitator)
     client = api(cast.facilitator)
     default = client.post(
@@ -288,7 +288,7 @@ def test_a_group_rates_the_default_list_unless_it_names_another(cast, api) -> No
     assert client.get("/api/v1/groups/on-mine/").json()["longlist"] == mine.slug
 
 
-def test_a_group_cannot_name_a_list_its_creator_may_not_see(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_a_group_cannot_name_a_list_its_creator_may_not_see(cast, api) -> None:
     secret = make_list(cast.facilitator, visibility="private")
     body = {"name": "Sneaky", "visibility": "private", "longlist": secret.slug}
     response = api(cast.outsider).post("/api/v1/groups/", body, format="json")
@@ -298,7 +298,7 @@ def test_a_group_cannot_name_a_list_its_creator_may_not_see(cast, api) -> None: 
     assert not DiscussionGroup.objects.filter(name="Sneaky").exists()
 
 
-def test_a_public_group_cannot_rate_a_private_list(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_a_public_group_cannot_rate_a_private_list(cast, api) -> None:
     secret = make_list(cast.facilitator, visibility="private")
     body = {"name": "Open", "visibility": "public", "longlist": secret.slug}
     response = api(cast.facilitator).post("/api/v1/groups/", body, format="json")
@@ -310,7 +310,7 @@ def test_a_public_group_cannot_rate_a_private_list(cast, api) -> None:  # type: 
     assert response.status_code == 400
 
 
-def test_a_group_changes_its_list_only_until_its_first_rating(cast, api) -> None:  # type: ignore[no-untyped-def]
+def test_a_group_changes_its_list_only_until_its_first_rating(cast, api) -> None:
     mine = make_list(cast.facilitator)
     url = f"/api/v1/groups/{cast.public.slug}/"
     response = api(cast.facilitator).patch(url, {"longlist": mine.slug}, format="json")
@@ -326,7 +326,7 @@ def test_a_group_changes_its_list_only_until_its_first_rating(cast, api) -> None
     assert cast.public.longlist_id == mine.pk
 
 
-def test_my_ratings_say_which_items_of_the_groups_list_are_unrated(cast, api, theories) -> None:  # type: ignore[no-untyped-def]
+def test_my_ratings_say_which_items_of_the_groups_list_are_unrated(cast, api, theories) -> None:
     mine = make_list(cast.facilitator, n=4)
     room = group_create(user=cast.facilitator, name="Four", visibility="public", longlist=mine)
     items = list(mine.items.order_by("number"))

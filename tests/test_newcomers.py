@@ -26,13 +26,13 @@ def invite_url(group: DiscussionGroup) -> str:
     return f"/groups/{group.slug}/invite/{group.join_code}/"
 
 
-def join_as_guest(group: DiscussionGroup, name: str):  # type: ignore[no-untyped-def]
+def join_as_guest(group: DiscussionGroup, name: str):
     return APIClient().post(
         guests_url(group), {"join_code": group.join_code, "name": name}, format="json"
     )
 
 
-def rate(client: APIClient, group: DiscussionGroup, theory_id: int):  # type: ignore[no-untyped-def]
+def rate(client: APIClient, group: DiscussionGroup, theory_id: int):
     return client.put(
         f"/api/v1/groups/{group.slug}/ratings/mine/",
         {"ratings": [{"theory": theory_id, "score": 7}]},

@@ -2,6 +2,7 @@
 members page and the rankings shown on them, with every refusal the pages make."""
 
 import re
+from collections.abc import Mapping
 from html import unescape
 from html.parser import HTMLParser
 
@@ -32,31 +33,31 @@ class _Inputs(HTMLParser):
             self.inputs.append(dict(attrs))
 
 
-def inputs(response) -> list[dict[str, str | None]]:  # type: ignore[no-untyped-def]
+def inputs(response) -> list[dict[str, str | None]]:
     parser = _Inputs()
     parser.feed(response.content.decode())
     return parser.inputs
 
 
-def radios(response, name: str) -> list[dict[str, str | None]]:  # type: ignore[no-untyped-def]
+def radios(response, name: str) -> list[dict[str, str | None]]:
     return [i for i in inputs(response) if i.get("type") == "radio" and i.get("name") == name]
 
 
-def checked_value(response, name: str) -> str | None:  # type: ignore[no-untyped-def]
+def checked_value(response, name: str) -> str | None:
     """The value of the checked radio of `name`, or None when none is checked."""
     checked = [r["value"] for r in radios(response, name) if "checked" in r]
     assert len(checked) <= 1
     return checked[0] if checked else None
 
 
-def text(response) -> str:  # type: ignore[no-untyped-def]
+def text(response) -> str:
     """The page's visible text, tags removed and whitespace collapsed."""
     html = response.content.decode()
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
 
 
-def ranking_rows(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def ranking_rows(response) -> list[list[str]]:
     """The cells (as text) of every body row of the page's ranking table."""
     html = response.content.decode()
     table = re.search(r'<table class="ranking-table">.*?</table>', html, flags=re.S)
@@ -72,14 +73,14 @@ def ranking_rows(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
     return rows
 
 
-def row_for_theory(response, theory) -> list[str]:  # type: ignore[no-untyped-def]
+def row_for_theory(response, theory) -> list[str]:
     label = f"{theory.number}. {theory.title}"
     matches = [row for row in ranking_rows(response) if row[1] == label]
     assert len(matches) == 1, f"{label!r} is not exactly once in the ranking table"
     return matches[0]
 
 
-def logged_in(user) -> Client:  # type: ignore[no-untyped-def]
+def logged_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
@@ -89,7 +90,7 @@ def rate_url(group: DiscussionGroup) -> str:
     return f"/groups/{group.slug}/rate/"
 
 
-def rating_post(theories, scores: dict[int, object], rationales: dict[int, str] | None = None):  # type: ignore[no-untyped-def]
+def rating_post(theories, scores: Mapping[int, object], rationales: dict[int, str] | None = None):
     """The body the rating page posts: every theory's radio group and rationale field, as a
     browser sends them. `scores` maps theory number -> value; the others are 'Not rated'."""
     rationales = rationales or {}
@@ -103,7 +104,7 @@ def rating_post(theories, scores: dict[int, object], rationales: dict[int, str] 
 FIVE = {1: 7, 2: 3, 5: 10, 12: 1, 20: 6}
 
 
-def submissions_of(user) -> int:  # type: ignore[no-untyped-def]
+def submissions_of(user) -> int:
     return Submission.objects.filter(participant__user=user).count()
 
 
@@ -731,7 +732,7 @@ def test_a_rating_post_with_the_pages_csrf_token_is_saved(cast, theories) -> Non
     client = Client(enforce_csrf_checks=True)
     client.force_login(cast.member)
     page = client.get(rate_url(cast.public))
-    token = [i for i in inputs(page) if i.get("name") == "csrfmiddlewaretoken"][0]["value"]
+    token = next(i for i in inputs(page) if i.get("name") == "csrfmiddlewaretoken")["value"]
     response = client.post(
         rate_url(cast.public), {**rating_post(theories, FIVE), "csrfmiddlewaretoken": token}
     )

@@ -26,7 +26,7 @@ NOT_PAGES = ("health", "profile_data")
 PAGES = [row for row in MATRIX if not row.api and row.method == "get" and row.name not in NOT_PAGES]
 
 
-def log_in(page, live_server, username: str) -> None:  # type: ignore[no-untyped-def]
+def log_in(page, live_server, username: str) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(PASSWORD)
@@ -34,7 +34,7 @@ def log_in(page, live_server, username: str) -> None:  # type: ignore[no-untyped
     page.wait_for_load_state()
 
 
-def drawn(page, name: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def drawn(page, name: str) -> dict[str, Any]:
     """What Plotly actually drew in a chart box: axis types, tick labels, trace types."""
     return page.evaluate(
         """(name) => {
@@ -55,7 +55,7 @@ def drawn(page, name: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     )
 
 
-def wait_for_chart(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def wait_for_chart(page, name: str) -> None:
     page.wait_for_function(
         '(name) => { const gd = document.querySelector(`[data-chart="${name}"]`);'
         " return gd && gd._fullLayout && gd.querySelector('.main-svg'); }",
@@ -119,21 +119,22 @@ def test_an_empty_group_and_a_two_rater_group_show_their_own_states(
     page = context.new_page()
 
     page.goto(f"{live_server.url}/groups/{empty.slug}/")
+    settle(page)
     for name in ("bars", "heatmap", "scatter"):
-        wait_for_chart(page, name)
-        chart = drawn(page, name)
-        assert chart["traces"] == [], name  # no solid block, no ranked unrated theories
-        assert chart["colorbars"] == 0, name
-        assert (
-            chart["annotations"]
-            and "No ratings yet" in chart["annotations"][0]
-            or (name == "scatter" and "two ratings" in chart["annotations"][0])
-        )
+        box = page.locator(f'[data-chart="{name}"]')
+        # Nothing drawn: no solid block, no ranked unrated theories, no empty axes.
+        assert box.is_hidden(), name
+        assert box.locator(".main-svg").count() == 0, name
+    # The empty state is said once on the page, not once per chart.
+    assert page.locator("body").inner_text().count("No ratings yet") == 1
+    # Nobody rated: no theory is given a place in the table.
+    ranks = page.locator(".ranking-table tbody tr td:first-child").all_inner_texts()
+    assert ranks and all(text.strip() == "–" for text in ranks), ranks
 
     page.goto(f"{live_server.url}/groups/{two.slug}/")
     wait_for_chart(page, "bars")
     bars = drawn(page, "bars")
-    assert bars["traces"] == ["scatter"]  # points, not bars with whiskers
+    assert bars["traces"] == ["scatter", "scatter"]  # points and the n column, no bars
     assert bars["errorBars"] == 0
     assert bars["ytype"] == "category"
     assert bars["yticks"] == ["#4", "#9", "#2"]
@@ -143,6 +144,65 @@ def test_an_empty_group_and_a_two_rater_group_show_their_own_states(
     wait_for_chart(page, "scatter")
     # Theories 4 and 9 coincide: one point labelled with both, not two labels on top of each other.
     assert drawn(page, "scatter")["text"] == ["4, 9", "2"]
+
+
+# Every text Plotly wrote in a chart, as boxes; two that overlap are a label printed over another.
+TEXT_BOXES = """(name) => [...document.querySelectorAll(`[data-chart="${name}"] svg text`)]
+    .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0)
+    .map(t => { const r = t.getBoundingClientRect();
+        return {text: t.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom}; })"""
+
+
+def overlapping(boxes: list[dict[str, Any]], slack: float = 1.0) -> list[tuple[str, str]]:
+    return [
+        (a["text"], b["text"])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a["left"] < b["right"] - slack
+        and b["left"] < a["right"] - slack
+        and a["top"] < b["bottom"] - slack
+        and b["top"] < a["bottom"] - slack
+    ]
+
+
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 900}], ids=["390", "1280"])
+def test_the_charts_of_a_small_group_tell_the_truth_and_print_nothing_over_anything(
+    new_context, live_server, cast, theories, rankings_backend, viewport
+) -> None:
+    seed_realistic_group(cast.public, theories, raters=5)
+    page = new_context(viewport=viewport).new_page()
+    page.goto(f"{live_server.url}/groups/{cast.public.slug}/")
+    for name in ("bars", "heatmap", "scatter"):
+        wait_for_chart(page, name)
+    settle(page)
+    for name in ("bars", "heatmap", "scatter"):
+        assert overlapping(page.evaluate(TEXT_BOXES, name)) == [], name
+    # The score axis is the scale: 1 to 10, every score ticked, nothing below 1 or above 10.
+    ticks = page.evaluate(
+        """() => [...document.querySelectorAll('[data-chart="bars"] .xtick text')]
+            .map(t => t.textContent)"""
+    )
+    assert ticks == [str(s) for s in range(1, 11)]
+    # Each theory's "n = k" sits right of every whisker (none runs into its label).
+    clear = page.evaluate(
+        """() => {
+            const gd = document.querySelector('[data-chart="bars"]');
+            const whiskers = [...gd.querySelectorAll('.errorbar path')]
+                .map(p => p.getBoundingClientRect().right);
+            const labels = [...gd.querySelectorAll('.textpoint text')]
+                .filter(t => t.textContent.startsWith('n = '))
+                .map(t => t.getBoundingClientRect().left);
+            return {whiskers: Math.max(...whiskers), labels: Math.min(...labels),
+                    count: labels.length};
+        }"""
+    )
+    assert clear["count"] > 0 and clear["whiskers"] <= clear["labels"], clear
+    # The colour bar counts raters: whole numbers only.
+    bar_ticks = page.evaluate(
+        """() => [...document.querySelectorAll('[data-chart="heatmap"] .colorbar .cbaxis text')]
+            .map(t => t.textContent)"""
+    )
+    assert bar_ticks and all(t.strip().isdigit() for t in bar_ticks), bar_ticks
 
 
 def test_the_rate_page_saves_with_the_keyboard_alone_on_a_phone(
@@ -194,7 +254,7 @@ def test_the_rate_page_saves_with_the_keyboard_alone_on_a_phone(
     expect(page.locator("[data-rated-count]")).to_have_text("3")
 
 
-def axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+def axe_violations(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)

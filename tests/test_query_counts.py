@@ -20,14 +20,14 @@ from tests.factories import rate
 pytestmark = pytest.mark.django_db
 
 
-def queries_of(request) -> list[str]:  # type: ignore[no-untyped-def]
+def queries_of(request) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         response = request()
     assert response.status_code in (200, 304), (response.status_code, response.content[:300])
     return [q["sql"] for q in captured.captured_queries]
 
 
-def crowd(group, theories, n: int) -> None:  # type: ignore[no-untyped-def]
+def crowd(group, theories, n: int) -> None:
     """`n` more members of `group`, each with 20 ratings."""
     for i in range(n):
         user = user_create(username=f"crowd-{group.pk}-{i}", password="correct horse battery")
@@ -40,7 +40,7 @@ def crowd(group, theories, n: int) -> None:  # type: ignore[no-untyped-def]
         )
 
 
-def ratings_body(theories, n: int, score: int = 7) -> dict:  # type: ignore[no-untyped-def,type-arg]
+def ratings_body(theories, n: int, score: int = 7) -> dict:
     return {
         "ratings": [{"theory": t.id, "score": score, "rationale": "why not"} for t in theories[:n]]
     }

@@ -16,17 +16,17 @@ from .conftest import PASSWORD
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
-def run_at_once(functions) -> list[BaseException]:  # type: ignore[no-untyped-def]
+def run_at_once(functions) -> list[BaseException]:
     """Run each function in its own thread (own database connection), released together."""
     barrier = threading.Barrier(len(functions))
     errors: list[BaseException] = []
 
-    def wrap(fn):  # type: ignore[no-untyped-def]
+    def wrap(fn):
         def run() -> None:
             try:
                 barrier.wait(timeout=10)
                 fn()
-            except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            except BaseException as exc:
                 errors.append(exc)
             finally:
                 connection.close()
@@ -47,7 +47,7 @@ def test_two_submissions_for_the_same_rating_at_the_same_instant_both_land_in_hi
     participant = participant_for_user(group=cast.public, user=cast.member)
     theory = theories[0]
 
-    def submit(score: int):  # type: ignore[no-untyped-def]
+    def submit(score: int):
         return lambda: rating_submission_create(
             participant=participant,
             items=[RatingItem(theory_id=theory.id, score=score)],
@@ -76,7 +76,7 @@ def test_two_submissions_for_the_same_rating_at_the_same_instant_both_land_in_hi
 def test_many_people_joining_and_rating_at_once(cast, theories) -> None:
     users = [user_create(username=f"crowd{i}", password=PASSWORD) for i in range(16)]
 
-    def join_and_rate(user):  # type: ignore[no-untyped-def]
+    def join_and_rate(user):
         def run() -> None:
             membership_join(group=cast.public, user=user)
             membership_join(group=cast.public, user=user)  # a double click
@@ -102,7 +102,7 @@ def test_two_people_claiming_one_username_at_once_get_one_account(db) -> None:
 
     outcomes: list[str] = []
 
-    def claim():  # type: ignore[no-untyped-def]
+    def claim():
         try:
             user_create(username="same-name", password=PASSWORD)
             outcomes.append("created")

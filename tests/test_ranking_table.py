@@ -36,12 +36,12 @@ def script_columns(html: str) -> list[dict[str, object]]:
     return columns
 
 
-def csv_rows(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def csv_rows(response) -> list[list[str]]:
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.reader(io.StringIO(body)))
 
 
-def spread(group, theories) -> None:  # type: ignore[no-untyped-def]
+def spread(group, theories) -> None:
     for i in range(4):
         person = Participant.objects.create(group=group, name=f"r{i}")
         rate(person, {theories[0]: 9, theories[1]: 3 + i, theories[2]: 1 + 3 * i})

@@ -13,11 +13,11 @@ from ratings.services import ranking_recompute
 from .factories import rate
 
 
-def named(group, name: str) -> Participant:  # type: ignore[no-untyped-def]
+def named(group, name: str) -> Participant:
     return Participant.objects.create(group=group, name=name)
 
 
-def row_for(ranking, number: int) -> dict:  # type: ignore[no-untyped-def]
+def row_for(ranking, number: int) -> dict:
     return next(r for r in ranking.results if r["theory"]["number"] == number)
 
 
@@ -190,7 +190,7 @@ def test_the_recompute_command_rebuilds_every_ranking(cast, theories) -> None:
     assert Ranking.objects.get(scope=Scope.global_().key).results[0]["n"] == 1
 
 
-def from_scratch(theories):  # type: ignore[no-untyped-def]
+def from_scratch(theories):
     """The global ranking counted here from every public rating, group by group: the oracle.
     Issue 23 made it a ranking of groups (each group's histograms, combined by the rule), so the
     scan is grouped by group; the rule's own figures are checked independently below."""

@@ -17,7 +17,7 @@ from ratings.models import Rating
 from .conftest import PASSWORD
 
 
-def thread_url(theory) -> str:  # type: ignore[no-untyped-def]
+def thread_url(theory) -> str:
     return f"/api/v1/theories/{theory.id}/comments/"
 
 
@@ -123,7 +123,7 @@ def test_a_page_edit_to_a_blank_body_keeps_the_comment(cast, theories) -> None:
 # --- imports ---------------------------------------------------------------------------------
 
 
-def commit(api, user, group, data: bytes):  # type: ignore[no-untyped-def]
+def commit(api, user, group, data: bytes):
     upload = SimpleUploadedFile("sheet.csv", data, content_type="text/csv")
     return api(user).post(
         f"/api/v1/groups/{group.slug}/import/",

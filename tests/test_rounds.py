@@ -22,7 +22,7 @@ from .factories import rate
 
 
 @pytest.fixture
-def room(cast, make_user, theories):  # type: ignore[no-untyped-def]
+def room(cast, make_user, theories):
     """The public group with three raters (fay, mo and a third member)."""
     third = make_user("tess")
     membership_join(group=cast.public, user=third)
@@ -30,13 +30,13 @@ def room(cast, make_user, theories):  # type: ignore[no-untyped-def]
     return cast
 
 
-def test_a_new_group_is_in_round_one(room):  # type: ignore[no-untyped-def]
+def test_a_new_group_is_in_round_one(room):
     rounds = list(Round.objects.filter(group=room.public))
     assert [(r.number, r.closed_at) for r in rounds] == [(1, None)]
     assert room.public.current_round == 1
 
 
-def test_opening_a_round_closes_the_open_one_and_numbers_the_next(room):  # type: ignore[no-untyped-def]
+def test_opening_a_round_closes_the_open_one_and_numbers_the_next(room):
     opened = round_open_next(group=room.public, user=room.facilitator)
     assert opened.number == 2
     rounds = list(Round.objects.filter(group=room.public).order_by("number"))
@@ -45,7 +45,7 @@ def test_opening_a_round_closes_the_open_one_and_numbers_the_next(room):  # type
     assert room.public.current_round == 2
 
 
-def test_a_stale_second_opening_is_refused_not_doubled(room):  # type: ignore[no-untyped-def]
+def test_a_stale_second_opening_is_refused_not_doubled(room):
     """Two facilitators who both saw round 1 open: the second finds round 2 already open."""
     from groups.models import DiscussionGroup
 
@@ -57,7 +57,7 @@ def test_a_stale_second_opening_is_refused_not_doubled(room):  # type: ignore[no
     assert Round.objects.filter(group=room.public).count() == 2
 
 
-def test_submissions_belong_to_the_open_round(room, theories):  # type: ignore[no-untyped-def]
+def test_submissions_belong_to_the_open_round(room, theories):
     t1 = theories[0]
     rate(room.member, {t1: 4}, group=room.public)
     round_open_next(group=room.public, user=room.facilitator)
@@ -71,7 +71,7 @@ def test_submissions_belong_to_the_open_round(room, theories):  # type: ignore[n
     assert rounds == [1, 2]
 
 
-def test_a_rounds_results_are_the_last_scores_submitted_during_it(room, theories):  # type: ignore[no-untyped-def]
+def test_a_rounds_results_are_the_last_scores_submitted_during_it(room, theories):
     t1, t2 = theories[0], theories[1]
     rate(room.member, {t1: 4, t2: 6}, group=room.public)
     rate(room.member, {t1: 5}, group=room.public)  # a later save in round 1 wins
@@ -82,7 +82,7 @@ def test_a_rounds_results_are_the_last_scores_submitted_during_it(room, theories
     assert scores == {(t1.id, 1): 5, (t2.id, 1): 6}
 
 
-def test_the_round_ranking_is_stored_under_its_own_scope(room, theories):  # type: ignore[no-untyped-def]
+def test_the_round_ranking_is_stored_under_its_own_scope(room, theories):
     t1 = theories[0]
     rate(room.member, {t1: 4}, group=room.public)
     rate(room.third, {t1: 6}, group=room.public)
@@ -100,7 +100,7 @@ def test_the_round_ranking_is_stored_under_its_own_scope(room, theories):  # typ
     assert (row["n"], row["mean"]) == (2, 8.0)  # current ratings: 10 (round 2) and 6 (round 1)
 
 
-def test_changes_count_moves_toward_and_away_from_the_first_rounds_median(room, theories):  # type: ignore[no-untyped-def]
+def test_changes_count_moves_toward_and_away_from_the_first_rounds_median(room, theories):
     t1 = theories[0]
     comment = comment_create(
         author=room.member, theory=t1, group=None, body="Auditing finds deception early."
@@ -133,7 +133,7 @@ def test_changes_count_moves_toward_and_away_from_the_first_rounds_median(room, 
     )
 
 
-def test_moved_by_must_be_a_live_comment_on_the_same_theory(room, theories):  # type: ignore[no-untyped-def]
+def test_moved_by_must_be_a_live_comment_on_the_same_theory(room, theories):
     t1, t2 = theories[0], theories[1]
     on_other_theory = comment_create(author=room.member, theory=t2, group=None, body="Other.")
     with pytest.raises(SubmissionInvalid) as refused:
@@ -142,14 +142,14 @@ def test_moved_by_must_be_a_live_comment_on_the_same_theory(room, theories):  # 
     assert not Submission.objects.filter(group=room.public).exists()
 
 
-def test_moved_by_may_not_name_another_groups_comment(room, theories):  # type: ignore[no-untyped-def]
+def test_moved_by_may_not_name_another_groups_comment(room, theories):
     t1 = theories[0]
     elsewhere = comment_create(author=room.facilitator, theory=t1, group=room.private, body="Ours.")
     with pytest.raises(SubmissionInvalid):
         rate(room.member, {t1: 5}, group=room.public, moved_by={t1.id: elsewhere.pk})
 
 
-def test_history_gives_each_item_the_score_it_replaced(room, theories):  # type: ignore[no-untyped-def]
+def test_history_gives_each_item_the_score_it_replaced(room, theories):
     t1 = theories[0]
     rate(room.member, {t1: 4}, group=room.public)
     rate(room.member, {t1: 6}, group=room.public)
@@ -167,7 +167,7 @@ def test_history_gives_each_item_the_score_it_replaced(room, theories):  # type:
 # --- the API -------------------------------------------------------------------------------------
 
 
-def test_the_rounds_list_says_when_each_round_closed_and_who_rated(room, theories):  # type: ignore[no-untyped-def]
+def test_the_rounds_list_says_when_each_round_closed_and_who_rated(room, theories):
     rate(room.member, {theories[0]: 4}, group=room.public)
     response = api_client(room.facilitator).post(f"/api/v1/groups/{room.public.slug}/rounds/")
     assert response.status_code == 201
@@ -179,7 +179,7 @@ def test_the_rounds_list_says_when_each_round_closed_and_who_rated(room, theorie
     ]
 
 
-def test_only_a_facilitator_opens_a_round(room):  # type: ignore[no-untyped-def]
+def test_only_a_facilitator_opens_a_round(room):
     slug = room.public.slug
     assert api_client(room.member).post(f"/api/v1/groups/{slug}/rounds/").status_code == 403
     private = room.private.slug
@@ -190,18 +190,18 @@ def test_only_a_facilitator_opens_a_round(room):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "two", "1.5", ""])
-def test_a_round_that_is_not_a_positive_integer_is_a_400_naming_it(room, value):  # type: ignore[no-untyped-def]
+def test_a_round_that_is_not_a_positive_integer_is_a_400_naming_it(room, value):
     response = api_client().get(f"/api/v1/groups/{room.public.slug}/changes/?to={value}")
     assert response.status_code == 400
     assert response.json() == {"to": ["A round is a positive whole number."]}
 
 
-def test_an_unknown_round_is_a_404(room):  # type: ignore[no-untyped-def]
+def test_an_unknown_round_is_a_404(room):
     response = api_client().get(f"/api/v1/groups/{room.public.slug}/changes/?from=1&to=7")
     assert response.status_code == 404
 
 
-def test_with_one_round_the_changes_compare_it_with_itself(room, theories):  # type: ignore[no-untyped-def]
+def test_with_one_round_the_changes_compare_it_with_itself(room, theories):
     rate(room.member, {theories[0]: 4}, group=room.public)
     body = api_client().get(f"/api/v1/groups/{room.public.slug}/changes/").json()
     assert (body["from"], body["to"]) == (1, 1)
@@ -210,7 +210,7 @@ def test_with_one_round_the_changes_compare_it_with_itself(room, theories):  # t
     assert (row["pairs"], row["moved"], row["mean_change"]) == (1, 0, 0.0)
 
 
-def test_changes_stay_hidden_until_the_caller_has_rated(room, theories):  # type: ignore[no-untyped-def]
+def test_changes_stay_hidden_until_the_caller_has_rated(room, theories):
     from groups.services import group_update
 
     group_update(group=room.public, results_hidden=True)
@@ -221,7 +221,7 @@ def test_changes_stay_hidden_until_the_caller_has_rated(room, theories):  # type
     assert body["hidden"] is False and body["results"]
 
 
-def test_history_is_the_callers_own_and_members_only(room, theories):  # type: ignore[no-untyped-def]
+def test_history_is_the_callers_own_and_members_only(room, theories):
     rate(room.member, {theories[0]: 4}, group=room.public)
     url = f"/api/v1/groups/{room.public.slug}/ratings/mine/history/"
     body = api_client(room.member).get(url).json()
@@ -237,7 +237,7 @@ def test_history_is_the_callers_own_and_members_only(room, theories):  # type: i
 # --- pages ---------------------------------------------------------------------------------------
 
 
-def page_client(user):  # type: ignore[no-untyped-def]
+def page_client(user):
     from django.test import Client
 
     client = Client()
@@ -245,7 +245,7 @@ def page_client(user):  # type: ignore[no-untyped-def]
     return client
 
 
-def test_the_group_page_shows_the_open_round_and_who_has_rated(room, theories):  # type: ignore[no-untyped-def]
+def test_the_group_page_shows_the_open_round_and_who_has_rated(room, theories):
     rate(room.member, {theories[0]: 4}, group=room.public)
     html = page_client(room.facilitator).get(f"/groups/{room.public.slug}/").content.decode()
     assert "Round 1 is open" in html
@@ -255,7 +255,7 @@ def test_the_group_page_shows_the_open_round_and_who_has_rated(room, theories): 
     assert "Close round 1 and open round 2" not in html  # facilitators only
 
 
-def test_after_opening_round_two_the_page_shows_round_one_feedback(room, theories):  # type: ignore[no-untyped-def]
+def test_after_opening_round_two_the_page_shows_round_one_feedback(room, theories):
     t1 = theories[0]
     argument = comment_create(
         author=room.member, theory=t1, group=room.public, body="It finds bugs.", stance="for"
@@ -273,7 +273,7 @@ def test_after_opening_round_two_the_page_shows_round_one_feedback(room, theorie
     assert argument.body in html
 
 
-def test_the_changes_page_draws_a_slope_chart_per_theory(room, theories):  # type: ignore[no-untyped-def]
+def test_the_changes_page_draws_a_slope_chart_per_theory(room, theories):
     t1 = theories[0]
     rate(room.member, {t1: 4}, group=room.public)
     round_open_next(group=room.public, user=room.facilitator)
@@ -290,13 +290,13 @@ def test_the_changes_page_draws_a_slope_chart_per_theory(room, theories):  # typ
     assert layout["xaxis"]["categoryarray"] == ["Round 1", "Round 2"]
 
 
-def test_an_unknown_round_on_the_changes_page_is_a_404(room):  # type: ignore[no-untyped-def]
+def test_an_unknown_round_on_the_changes_page_is_a_404(room):
     client = page_client(room.member)
     assert client.get(f"/groups/{room.public.slug}/changes/?to=5").status_code == 404
     assert client.get(f"/groups/{room.public.slug}/changes/?to=x").status_code == 404
 
 
-def test_my_history_names_my_most_unusual_rating_and_asks_why(room, theories):  # type: ignore[no-untyped-def]
+def test_my_history_names_my_most_unusual_rating_and_asks_why(room, theories):
     t1, t2 = theories[0], theories[1]
     rate(room.facilitator, {t1: 8, t2: 5}, group=room.public)
     rate(room.third, {t1: 8, t2: 5}, group=room.public)
@@ -314,7 +314,7 @@ def test_my_history_names_my_most_unusual_rating_and_asks_why(room, theories):  
 
 def test_a_comment_says_how_many_ratings_it_moved_and_flags_citations_before_an_edit(
     room, theories
-):  # type: ignore[no-untyped-def]
+):
     from discussion.selectors import citations_of
     from discussion.services import comment_edit
 
@@ -339,14 +339,14 @@ def test_a_comment_says_how_many_ratings_it_moved_and_flags_citations_before_an_
 # --- exports -------------------------------------------------------------------------------------
 
 
-def csv_rows(response):  # type: ignore[no-untyped-def]
+def csv_rows(response):
     import csv
     import io
 
     return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
-def test_changes_csv_is_the_history_as_an_event_log(room, theories):  # type: ignore[no-untyped-def]
+def test_changes_csv_is_the_history_as_an_event_log(room, theories):
     t1 = theories[0]
     argument = comment_create(author=room.third, theory=t1, group=None, body="=1+1 is a point.")
     rate(room.member, {t1: 4}, group=room.public)
@@ -371,7 +371,7 @@ def test_changes_csv_is_the_history_as_an_event_log(room, theories):  # type: ig
     assert {r[0] for r in anonymous[1:]} == {"rater-1"}
 
 
-def test_the_changes_csv_guards_formula_names(room, theories):  # type: ignore[no-untyped-def]
+def test_the_changes_csv_guards_formula_names(room, theories):
     from groups.models import Participant
 
     participant = Participant.objects.create(group=room.public, name="=HYPERLINK(1)")
@@ -385,7 +385,7 @@ def test_the_changes_csv_guards_formula_names(room, theories):  # type: ignore[n
     assert rows[1][0] == "'=HYPERLINK(1)"
 
 
-def test_ratings_and_rankings_csv_take_a_round(room, theories):  # type: ignore[no-untyped-def]
+def test_ratings_and_rankings_csv_take_a_round(room, theories):
     t1 = theories[0]
     rate(room.member, {t1: 4}, group=room.public)
     round_open_next(group=room.public, user=room.facilitator)
@@ -408,7 +408,7 @@ def test_ratings_and_rankings_csv_take_a_round(room, theories):  # type: ignore[
     }
 
 
-def test_the_api_gives_my_ratings_of_a_round_and_the_rounds_ranking(room, theories):  # type: ignore[no-untyped-def]
+def test_the_api_gives_my_ratings_of_a_round_and_the_rounds_ranking(room, theories):
     t1 = theories[0]
     client = api_client(room.member)
     slug = room.public.slug
@@ -435,7 +435,7 @@ def test_the_api_gives_my_ratings_of_a_round_and_the_rounds_ranking(room, theori
     assert client.get(f"/api/v1/groups/{slug}/rankings/?round=4").status_code == 404
 
 
-def test_a_put_naming_a_dead_comment_is_a_400_naming_the_item_and_saves_nothing(room, theories):  # type: ignore[no-untyped-def]
+def test_a_put_naming_a_dead_comment_is_a_400_naming_the_item_and_saves_nothing(room, theories):
     from discussion.services import comment_delete
 
     t1 = theories[0]
@@ -451,7 +451,7 @@ def test_a_put_naming_a_dead_comment_is_a_400_naming_the_item_and_saves_nothing(
     assert not Submission.objects.filter(group=room.public).exists()
 
 
-def test_the_thread_says_what_a_comment_moved_without_naming_who(room, theories):  # type: ignore[no-untyped-def]
+def test_the_thread_says_what_a_comment_moved_without_naming_who(room, theories):
     from django.test import Client
 
     t1 = theories[0]
@@ -467,7 +467,7 @@ def test_the_thread_says_what_a_comment_moved_without_naming_who(room, theories)
     assert (found["moved"], found["moved_mean_change"], found["moved_before_edit"]) == (1, 2.0, 0)
 
 
-def test_a_hidden_groups_citations_are_not_counted_for_outsiders(room, theories):  # type: ignore[no-untyped-def]
+def test_a_hidden_groups_citations_are_not_counted_for_outsiders(room, theories):
     from groups.services import group_update
 
     t1 = theories[0]
@@ -482,7 +482,7 @@ def test_a_hidden_groups_citations_are_not_counted_for_outsiders(room, theories)
 
 def test_the_round_two_rate_page_keeps_earlier_scores_with_one_save_and_asks_what_moved(
     room, theories
-):  # type: ignore[no-untyped-def]
+):
     t1, t2 = theories[0], theories[1]
     argument = comment_create(
         author=room.third, theory=t1, group=room.public, body="It catches deception.", stance="for"
@@ -509,7 +509,7 @@ def test_the_round_two_rate_page_keeps_earlier_scores_with_one_save_and_asks_wha
     assert rounds[1]["raters"] == 1
 
 
-def test_the_rate_page_refuses_a_moved_by_that_is_not_listed(room, theories):  # type: ignore[no-untyped-def]
+def test_the_rate_page_refuses_a_moved_by_that_is_not_listed(room, theories):
     t1 = theories[0]
     rate(room.member, {t1: 4}, group=room.public)
     round_open_next(group=room.public, user=room.facilitator)
@@ -521,7 +521,7 @@ def test_the_rate_page_refuses_a_moved_by_that_is_not_listed(room, theories):  #
     assert Submission.objects.filter(group=room.public).count() == 1
 
 
-def test_a_group_made_without_its_round_row_still_lists_round_one(room):  # type: ignore[no-untyped-def]
+def test_a_group_made_without_its_round_row_still_lists_round_one(room):
     """seed_demo and the benchmark's SQL seed create groups without group_create."""
     from ratings.selectors.rounds import round_list
 

@@ -13,7 +13,7 @@ from .test_phone_browser import PHONE, log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def rate(page, live_server, slug: str, scores: dict[int, int]) -> None:  # type: ignore[no-untyped-def]
+def rate(page, live_server, slug: str, scores: dict[int, int]) -> None:
     page.goto(f"{live_server.url}/groups/{slug}/rate/")
     for theory_id, score in scores.items():
         page.locator(

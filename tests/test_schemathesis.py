@@ -57,7 +57,7 @@ def test_the_api_survives_schemathesis_with_no_server_error_and_conforms_to_its_
             # text/csv bodies: checked by the export tests. Revoking the token would turn the
             # rest of the run into 401s: tests/test_api_auth.py covers it.
             r"\.csv$|/auth/token/revoke/$",
-        ],  # fmt: skip
+        ],
         capture_output=True,
         text=True,
         timeout=900,

@@ -54,8 +54,14 @@ def test_the_prefixes_match_the_keys_they_select() -> None:
         "round:1",
         "round:1:0",
         "round:a:1",
-    ]
-    + ["list:3", "longlist:", "longlist:x", "longlist:1:2", " group:1", "group:1 ", "group:²"],
+        "list:3",
+        "longlist:",
+        "longlist:x",
+        "longlist:1:2",
+        " group:1",
+        "group:1 ",
+        "group:²",
+    ],
 )
 def test_a_key_that_names_no_scope_is_refused(key: str) -> None:
     with pytest.raises(ValueError):

@@ -17,7 +17,7 @@ from .conftest import PASSWORD, ROOT
 
 
 @pytest.fixture
-def strict_rates(monkeypatch):  # type: ignore[no-untyped-def]
+def strict_rates(monkeypatch):
     """Low throttle rates for one test (DRF keeps the rates on the throttle class)."""
 
     def set_rates(**rates: str) -> None:

@@ -19,6 +19,7 @@ from maths.histogram_stats import (
     stats_from_histogram,
     t_critical_95,
 )
+from maths.ranking import RankingRow
 from ratings.services import ranking_rows
 
 
@@ -99,7 +100,7 @@ class FakeTheory:
         self.id, self.number, self.title = id, number, f"Theory {number}"
 
 
-def rows_for(ratings: dict[int, list[int]], numbers: range = range(1, 6)) -> list[dict]:
+def rows_for(ratings: dict[int, list[int]], numbers: range = range(1, 6)) -> list[RankingRow]:
     theories = [FakeTheory(100 + n, n) for n in numbers]
     counts = [
         (100 + number, score, count)

@@ -199,30 +199,45 @@ def test_the_histogram_method_gives_exact_ranks_when_every_theory_is_unanimous()
 # --- tiers ----------------------------------------------------------------------------------------
 
 
-def test_a_new_tier_starts_where_an_interval_no_longer_overlaps_the_tier_leaders() -> None:
+def test_a_new_tier_starts_where_an_interval_no_longer_reaches_the_tier_leaders_place() -> None:
     rows = [
         (1, 1, (1, 4)),
-        (4, 2, (1, 4)),
-        (6, 3, (2, 5)),
-        (3, 4, (1, 6)),
-        (8, 5, (5, 7)),  # 5 > 4, the leader's worst plausible rank: a new tier
+        (4, 2, (1, 4)),  # could be first: tier 1
+        (6, 3, (2, 5)),  # 2 > 1, the leader's place: a new tier, led by 6 at place 3
+        (3, 4, (1, 6)),  # reaches place 3
+        (8, 5, (4, 7)),  # 4 > 3: a new tier, led by 8 at place 5
         (2, 6, (5, 8)),
-        (7, 7, (7, 9)),
-        (5, 8, (8, 9)),  # 8 > 7
+        (7, 7, (5, 9)),
+        (5, 8, (6, 9)),  # 6 > 5
         (9, None, None),  # nobody rated it: no tier
     ]
     result = tiers(rows)
-    assert result == [[1, 4, 6, 3], [8, 2, 7], [5]]
-    assert tier_of(result) == {1: 1, 4: 1, 6: 1, 3: 1, 8: 2, 2: 2, 7: 2, 5: 3}
+    assert result == [[1, 4], [6, 3], [8, 2, 7], [5]]
+    assert tier_of(result) == {1: 1, 4: 1, 6: 2, 3: 2, 8: 3, 2: 3, 7: 3, 5: 4}
     assert (
         tier_sentence(result, 9)
-        == "The top tier is 1, 4, 6 and 3; with 9 raters the order inside it is not settled."
+        == "The top tier is 1 and 4; with 9 raters the order inside it is not settled."
     )
+
+
+def test_with_wide_intervals_the_top_tier_holds_only_the_theories_that_could_be_first() -> None:
+    """Five raters: every interval is wide and overlaps the leader's, but the top tier is only
+    the run of theories, from the top of the ranking down, whose best plausible place is first
+    (a tier is a band of the ranking: the run ends at the first theory that could not be)."""
+    rng = np.random.default_rng(5)
+    matrix = np.clip(np.round(rng.normal(6, 1.5, 20) + rng.normal(0, 2, (5, 20))), 1, 10)
+    result = rank_intervals(matrix)
+    rows = [(t, result.ranks[t], result.intervals[t]) for t in result.ranks]
+    top = tiers(rows)[0]
+    ranked = sorted(rows, key=lambda r: r[1])
+    run = next(i for i, (_, _, interval) in enumerate(ranked) if interval[0] > 1)
+    assert top == [t for t, _, _ in ranked[:run]]
+    assert len(top) < 10  # under the old rule (overlap with the leader's interval): most of 20
 
 
 def test_tier_sentences_for_a_clear_leader_one_tier_and_no_intervals() -> None:
     assert tier_sentence([[2], [1, 3]], 12) == (
-        "Theory 2 stands alone at the top: with 12 raters it is clearly first."
+        "Only theory 2 could plausibly be first, with 12 raters."
     )
     assert tier_sentence([[2, 1, 3]], 5) == (
         "With 5 raters, none of these 3 theories can be told apart."

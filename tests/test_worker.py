@@ -107,7 +107,7 @@ def put_json(url: str, token: str, body: dict) -> tuple[int, dict, float]:
 
 
 @pytest.fixture
-def app_without_redis():  # type: ignore[no-untyped-def]
+def app_without_redis():
     """The app served by a separate process whose Redis is unreachable (nothing listens on
     port 1): the broker and the cache are down as far as it can tell."""
     port = free_port()

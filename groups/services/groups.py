@@ -182,7 +182,7 @@ def membership_join(
     Their ratings then count in the global ranking (once the group is listed): the group is
     marked stale so that its eligible histograms follow."""
     with transaction.atomic():
-        membership, created = Membership.objects.get_or_create(
+        membership, _created = Membership.objects.get_or_create(
             group=group, user=user, defaults={"role": role, "via_invite": via_invite}
         )
         if via_invite and not membership.via_invite:

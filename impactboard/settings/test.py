@@ -11,9 +11,9 @@ from django.core.exceptions import ImproperlyConfigured
 from . import *  # noqa: F403
 from . import CACHES, REDIS_URL, REST_FRAMEWORK
 
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
-    scope: "100000/min" for scope in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
-}
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = dict.fromkeys(
+    REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "100000/min"
+)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Static files straight from the finders (the live server of the browser tests serves them).

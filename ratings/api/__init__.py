@@ -14,10 +14,10 @@ from .ratings import RatingsMineView
 
 __all__ = [
     "GlobalRankingsView",
-    "LonglistRankingsView",
     "GroupComparisonView",
     "GroupRankingsView",
     "LazyAuthMixin",
+    "LonglistRankingsView",
     "RatingsMineView",
     "TheoryDistributionView",
 ]

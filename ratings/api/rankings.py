@@ -89,10 +89,10 @@ class GroupRankingsView(LazyAuthMixin, APIView):
         if number is not None:
             return self._round(request, slug, number)
         meta, current, body = group_ranking_cached(slug=slug)
-        if meta and meta["public"] and not meta["hidden"]:
-            # Readable by anyone: the caller's identity cannot change the answer.
-            if (cached := cached_answer(request, etag=current, body=body)) is not None:
-                return cached
+        # Readable by anyone: the caller's identity cannot change the answer.
+        anyones = bool(meta and meta["public"] and not meta["hidden"])
+        if anyones and (cached := cached_answer(request, etag=current, body=body)) is not None:
+            return cached
         access = group_access(slug=slug, user=request.user)
         hidden = not results_visible_to(access=access, user=request.user)
         public = access.group.is_public and not access.group.results_hidden

@@ -30,11 +30,11 @@ from .ratings import ratings_current
 __all__ = [
     "RankingView",
     "RaterProgress",
-    "group_progress",
-    "group_rating_progress",
     "group_meta_cached",
     "group_meta_forget",
+    "group_progress",
     "group_ranking_cached",
+    "group_rating_progress",
     "ranking_body",
     "ranking_cached",
     "ranking_comparison",

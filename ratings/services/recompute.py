@@ -175,14 +175,14 @@ def _group_histograms(
     histograms: dict[int, list[int]] = {}
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT theory_id, score, COUNT(*) FROM {table} WHERE group_id = %s "
+            f"SELECT theory_id, score, COUNT(*) FROM {table} WHERE group_id = %s "  # noqa: S608
             "GROUP BY theory_id, score",
             [group.pk],
         )
         for theory_id, score, count in cursor.fetchall():
             histograms.setdefault(theory_id, [0] * 10)[score - 1] = count
         cursor.execute(
-            f"SELECT participant_id, theory_id, score FROM {table} WHERE group_id = %s",
+            f"SELECT participant_id, theory_id, score FROM {table} WHERE group_id = %s",  # noqa: S608
             [group.pk],
         )
         scores = cursor.fetchall()

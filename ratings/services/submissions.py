@@ -91,8 +91,10 @@ def rating_items_validate(
             errors.setdefault(index, {})["score"] = ["A score is a whole number from 1 to 10."]
         if item.moved_by is not None and (item.moved_by, item.theory_id) not in citable:
             errors.setdefault(index, {})["moved_by"] = [
-                f"Comment {item.moved_by} is not a live comment on this theory that this group "
-                "can see."
+                (
+                    f"Comment {item.moved_by} is not a live comment on this theory that this group "
+                    "can see."
+                )
             ]
     if errors:
         raise SubmissionInvalid(errors)

@@ -31,7 +31,7 @@
 
   // "3 (1–6)": the rank and the range of places it could plausibly hold (issue 13).
   function rankCell(row) {
-    const td = cell(String(row.rank));
+    const td = cell(row.n ? String(row.rank) : "–"); // nobody rated it: no place to state
     if (row.rank_interval) {
       const range = document.createElement("span");
       range.className = "rank-interval";
@@ -213,6 +213,12 @@
       if (narrow) layout = merge(layout, latest.figure.narrow);
       el.classList.toggle("chart-empty", Boolean(latest.figure.empty));
       el.querySelectorAll(".chart-static").forEach((svg) => svg.remove());
+      // An empty chart is not drawn: its note (or the first chart's) says why, once.
+      el.hidden = Boolean(latest.figure.empty);
+      if (latest.figure.empty) {
+        Plotly.purge(el);
+        return;
+      }
       Plotly.react(el, latest.figure.data, layout, latest.shared.config);
     });
   }
