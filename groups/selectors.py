@@ -91,3 +91,38 @@ def group_listing_queue() -> dict[str, list[DiscussionGroup]]:
         ),
         "listed": list(groups.filter(listing=DiscussionGroup.Listing.LISTED).order_by("name")),
     }
+
+
+def where_ratings_count(*, group: DiscussionGroup, user: User | AnonymousUser) -> str | None:
+    """Why this person's ratings count in the group's own ranking only, or None when they also
+    count in the global ranking of the group's list. The rule is the recompute's
+    (ratings.services.recompute: the group feeds the list's ranking, and the person is imported
+    or came through the group's invitation, and did not stop counting)."""
+    if not group.is_public:
+        return (
+            "This is a private group: your ratings count in its own ranking, never in the "
+            "global one."
+        )
+    if group.listing != DiscussionGroup.Listing.LISTED:
+        return (
+            "This group is not listed by staff yet, so its ratings count in its own ranking "
+            "only, not in the global ranking."
+        )
+    if not group.feeds_list:
+        return (
+            "This group hides its results while ratings are open, so its ratings join the "
+            "global ranking only once the facilitator reveals them or closes ratings."
+        )
+    membership = (
+        Membership.objects.filter(group=group, user=user).first() if user.is_authenticated else None
+    )
+    participant = participant_of(group=group, user=user)
+    if participant is not None and not participant.counts_globally:
+        return "Your ratings count in this group's ranking only."
+    if membership is not None and not membership.via_invite:
+        return (
+            "You joined this group from the list of groups, so your ratings count in its own "
+            "ranking only: the global ranking counts the members who joined by the group's "
+            "invitation, so that nobody can add themselves to it."
+        )
+    return None

@@ -466,9 +466,10 @@ def test_an_author_cannot_vote_on_their_own_comment_and_the_page_offers_no_butto
     assert f'action="/comments/{comment.id}/vote/"' not in thread
     other = Client()
     other.force_login(cast.outsider)
-    assert f'action="/comments/{comment.id}/vote/"' in other.get(
-        f"/theories/{theories[0].slug}/"
-    ).content.decode()
+    assert (
+        f'action="/comments/{comment.id}/vote/"'
+        in other.get(f"/theories/{theories[0].slug}/").content.decode()
+    )
 
 
 def test_an_anonymous_vote_is_401(cast, api, theories) -> None:

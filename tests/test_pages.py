@@ -188,7 +188,8 @@ def test_the_home_page_shows_the_global_ranking_with_all_20_theories(theories) -
     rows = ranking_rows(response)
     assert len(rows) == 20
     assert {row[1] for row in rows} == {f"{t.number}. {t.title}" for t in theories}
-    assert [row[0] for row in rows] == [str(rank) for rank in range(1, 21)]
+    # Nobody has rated: no theory is given a place (issue 20 item 7: not ranks 1–20).
+    assert [row[0] for row in rows] == ["–"] * 20
 
 
 def test_the_theory_list_shows_20_theories_with_summaries_and_sub_points(theories) -> None:
