@@ -28,7 +28,7 @@ MAX_LINES = 400
 
 # The apps, bottom to top (STYLE.md habit 14): each imports only the ones before it. The shared
 # rules of `impactboard` (errors, cache, throttling, text) are the floor; its site modules (the
-# URL map, the home and health pages, settings) sit on top of every app.
+# URL map, the home and health pages, the demo seed, settings) sit on top of every app.
 APP_ORDER = (
     "impactboard",
     "maths",
