@@ -1,12 +1,19 @@
 """Reads about one account: everything it holds, for "download my data"."""
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db.models import F, OuterRef, Q, Subquery
+from django.urls import reverse
 
 from discussion.models import Comment
 from groups.models import Membership
-from ratings.models import Rating, Submission
+from ratings.models import Rating, Round, Submission
+from theories.models import LonglistChange
+
+from .models import ForYouSeen
 
 
 def account_data(*, user: User) -> dict[str, Any]:
@@ -79,3 +86,109 @@ def account_data(*, user: User) -> dict[str, Any]:
         "history": history,
         "comments": comments,
     }
+
+
+@dataclass(frozen=True)
+class ForYou:
+    """One entry of a person's "for you" list."""
+
+    kind: str  # "reply", "round", "item"
+    at: datetime
+    text: str
+    url: str
+
+
+FOR_YOU_LIMIT = 30
+
+
+def for_you(*, user: User, limit: int = FOR_YOU_LIMIT) -> list[ForYou]:
+    """What happened for `user`, newest first: replies to their comments (in threads they can
+    still read: public ones, and those of the groups they are a member of), a later round opened
+    in one of their groups by someone else, and an item added to a list they have rated in one
+    of their groups after they first rated it. Three queries, each capped at `limit`."""
+    groups = Membership.objects.filter(user=user).values("group_id")
+    replies = (
+        Comment.objects.filter(parent__author=user, deleted=False, hidden=False)
+        .exclude(author=user)
+        .filter(Q(group__isnull=True) | Q(group_id__in=groups))
+        .select_related("author", "theory", "group")
+        .order_by("-created_at")[:limit]
+    )
+    rounds = (
+        Round.objects.filter(group_id__in=groups, number__gt=1)
+        .exclude(opened_by=user)
+        .select_related("group")
+        .order_by("-opened_at")[:limit]
+    )
+    first_rated = (
+        Rating.objects.filter(participant__user=user, theory__longlist=OuterRef("longlist"))
+        .order_by("updated_at")
+        .values("updated_at")[:1]
+    )
+    rated_lists = Rating.objects.filter(participant__user=user, group_id__in=groups).values(
+        "theory__longlist"
+    )
+    added = (
+        LonglistChange.objects.filter(
+            kind=LonglistChange.Kind.ADDED, longlist_id__in=rated_lists, item__isnull=False
+        )
+        .annotate(first_rated=Subquery(first_rated))
+        .filter(created_at__gt=F("first_rated"))
+        .select_related("longlist", "item")
+        .order_by("-created_at")[:limit]
+    )
+    entries = [
+        ForYou(
+            "reply",
+            c.created_at,
+            f"{_author(c)} replied to your comment on “{c.theory.title}”"
+            + (f" in {c.group.name}" if c.group else ""),
+            _comment_link(c),
+        )
+        for c in replies
+    ]
+    entries += [
+        ForYou(
+            "round",
+            r.opened_at,
+            f"Round {r.number} opened in {r.group.name}: rate again",
+            reverse("group_rate", kwargs={"slug": r.group.slug}),
+        )
+        for r in rounds
+    ]
+    entries += [
+        ForYou(
+            "item",
+            change.created_at,
+            f"New in “{change.longlist.title}”: {change.item.number}. {change.item.title}",
+            reverse("theory_detail", kwargs={"slug": change.item.slug}),
+        )
+        for change in added
+        if change.item is not None
+    ]
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries[:limit]
+
+
+def _comment_link(comment: Comment) -> str:
+    if comment.group is not None:
+        thread = reverse(
+            "group_theory", kwargs={"slug": comment.group.slug, "theory_slug": comment.theory.slug}
+        )
+    else:
+        thread = reverse("theory_detail", kwargs={"slug": comment.theory.slug})
+    return f"{thread}#c-{comment.pk}"
+
+
+def _author(comment: Comment) -> str:
+    return comment.author.username if comment.author else "Someone"
+
+
+def for_you_seen_at(*, user: User) -> datetime | None:
+    return ForYouSeen.objects.filter(user=user).values_list("seen_at", flat=True).first()
+
+
+def for_you_unread(*, user: User) -> int:
+    """How many entries of `for_you` came after the person last opened the list."""
+    seen = for_you_seen_at(user=user)
+    return sum(1 for e in for_you(user=user) if seen is None or e.at > seen)

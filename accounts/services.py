@@ -4,18 +4,23 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import signing
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from discussion.services import comments_of_author_delete
 from groups.models import GuestToken, Membership, Participant
+from impactboard.cache import fail_open
 from impactboard.errors import Conflict, DomainError
 from ratings.scope import Scope
 from ratings.selectors.rounds import round_scope
 from ratings.services import rankings_mark_stale
+
+from .models import ForYouSeen
 
 
 class UsernameTaken(DomainError):
@@ -227,3 +232,14 @@ def account_delete(*, user: User, keep_ratings: bool) -> None:
             if stale:
                 rankings_mark_stale(scopes=sorted(stale, key=lambda s: s.key))
         user.delete()
+
+
+def for_you_mark_seen(*, user: User) -> None:
+    """Everything in the person's "for you" list until now is read (an upsert: two tabs at once
+    leave one row)."""
+    ForYouSeen.objects.update_or_create(user=user, defaults={"seen_at": timezone.now()})
+    fail_open("for-you count", lambda: cache.delete(for_you_count_key(user.pk)), None)
+
+
+def for_you_count_key(user_id: int) -> str:
+    return f"for-you-unread:{user_id}"

@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/login/", views.InvitedLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/token/", views.api_token, name="api_token"),
+    path("accounts/for-you/", views.for_you_page, name="for_you"),
     path("accounts/profile/", profile_views.profile, name="profile"),
     path("accounts/profile/data.json", profile_views.profile_data, name="profile_data"),
     path("accounts/profile/delete/", profile_views.profile_delete, name="profile_delete"),

@@ -12,7 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
-from accounts.services import guest_claim
+from accounts.selectors import for_you, for_you_seen_at
+from accounts.services import for_you_mark_seen, guest_claim
 from groups.access import WAITING
 from groups.guest_auth import COOKIE_NAME as GUEST_COOKIE
 from groups.guest_auth import guest_from_cookie
@@ -113,3 +114,13 @@ def api_token(request: AuthedHttpRequest) -> HttpResponse:
         return redirect("api_token")
     token = Token.objects.filter(user=request.user).first()
     return render(request, "registration/api_token.html", {"token": token})
+
+
+@login_required
+def for_you_page(request: AuthedHttpRequest) -> HttpResponse:
+    """Replies to my comments, rounds opened in my groups, items added to lists I rated; the
+    ones since my last visit marked new. Opening the page reads them all."""
+    seen = for_you_seen_at(user=request.user)
+    entries = [(entry, seen is None or entry.at > seen) for entry in for_you(user=request.user)]
+    for_you_mark_seen(user=request.user)
+    return render(request, "accounts/for_you.html", {"entries": entries})

@@ -313,6 +313,7 @@ MATRIX += [
     Row("profile", "post", codes(302, 302, 302, 302, 302, 302), api=False,
         body=lambda ctx, role: {"email": ""}),
     Row("profile_data", "get", LOGGED_IN_PAGE, api=False),
+    Row("for_you", "get", LOGGED_IN_PAGE, api=False),
     Row("profile_delete", "get", LOGGED_IN_PAGE, api=False),
     # A wrong password deletes nothing, for anyone.
     Row("profile_delete", "post", codes(302, 400, 400, 400, 400, 400), api=False,

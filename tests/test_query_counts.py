@@ -202,6 +202,9 @@ def test_the_group_page_costs_the_same_in_a_crowded_group(cast, client, theories
     client.force_login(cast.member)
     url = f"/groups/{cast.public.slug}/"
     ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
+    # The header's "for you" count is read once per 30 s per person (4 queries, then cached:
+    # accounts.context_processors); the first view pays it, within the same ceiling.
+    assert len(queries_of(lambda: client.get(url))) <= 15
     small = queries_of(lambda: client.get(url))
     crowd(cast.public, theories, 6)
     ranking_recompute(scope=Scope.group(cast.public.pk), force=True)
