@@ -747,6 +747,33 @@ def phase_rounds() -> dict[str, Any]:
     return out
 
 
+def phase_longlist() -> dict[str, Any]:
+    """Issues 21-22: a group rating a 200-item list (15 raters) recomputes with its rank
+    intervals and adjusted score (bench/longlist_bench.py: its own list and groups in the same
+    database, a complete one and one with late items), beside the rows-only recompute of the
+    same run."""
+    log("longlist: running bench/longlist_bench.py …")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "longlist_bench.py")],
+        cwd=ROOT,
+        env=dict(os.environ, DATABASE_URL=DSN),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    out: dict[str, Any] = {
+        "returncode": done.returncode,
+        "output": done.stdout[-3000:] + done.stderr[-2000:],
+        "cases": {},
+    }
+    for line in done.stdout.splitlines():
+        if line.startswith("RESULT "):
+            _, case, *pairs = line.split()
+            out["cases"][case] = {k: float(v) for k, v in (p.split("=") for p in pairs)}
+    log(f"longlist: {out['cases']}")
+    return out
+
+
 def phase_export(args: argparse.Namespace) -> dict[str, Any] | None:
     script = ROOT / "bench" / "export_bench.py"
     if not script.exists():
@@ -883,6 +910,18 @@ def table(r: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
             "≥ 0.5×, RSS ≤ 150 MB",
             ratio >= 0.5 and (ex.get("view_peak_rss_mb") or 1e9) <= 150,
         )
+    ll = r.get("longlist")
+    for case, f in (ll or {}).get("cases", {}).items():
+        ratio = f["recompute_cpu_ms"] / f["baseline_cpu_ms"] if f["baseline_cpu_ms"] else None
+        adjusted = max(f["adjusted_share_ms"], f["adjusted_alone_ms"])
+        add(
+            f"recompute of a 200-item list, 15 raters ({case.replace('_', ' ')}): CPU",
+            f"{f['recompute_cpu_ms']:,.1f} ms (adjusted score {adjusted:,.1f} ms)",
+            f"rows only {f['baseline_cpu_ms']:,.1f} ms",
+            ratio,
+            "≤ 100 ms, adjusted ≤ 50 ms",
+            f["recompute_cpu_ms"] <= 100 and adjusted <= 50,
+        )
     ws = r.get("workshop")
     if ws:
         ok = (
@@ -985,7 +1024,7 @@ def main() -> None:
     parser.add_argument("--celery-concurrency", type=int, default=2)
     parser.add_argument(
         "--only",
-        default="reads,recompute,hot,workshop,room,writes,export,rounds",
+        default="reads,recompute,hot,workshop,room,writes,export,rounds,longlist",
         help="comma-separated phases to run",
     )
     parser.add_argument(
@@ -1094,6 +1133,8 @@ def main() -> None:
         results["export"] = phase_export(args)
     if "rounds" in phases:
         results["rounds"] = phase_rounds()
+    if "longlist" in phases:
+        results["longlist"] = phase_longlist()
     results["total_seconds"] = time.perf_counter() - started
 
     text, rows = table(results)

@@ -262,11 +262,11 @@ def ensure_room(dsn: str) -> None:
         ).fetchone():
             return
         conn.execute(
-            # It rates the default list, like the load groups (issue 21 made the list required).
+            # A short code (required since issue 20) and the default list (since issue 21).
             """INSERT INTO ratings_discussiongroup (slug, name, description, visibility, join_code,
                    short_code, ratings_open, results_hidden, created_by_id, created_at, listing,
                    longlist_id)
-               VALUES (%s, 'Load room', '', 'public', md5('room'), 'RMMZPQAD', true, false, NULL,
+               VALUES (%s, 'Load room', '', 'public', md5('room'), 'RWWMQZXY', true, false, NULL,
                        now(), 'unlisted', (SELECT id FROM theories_longlist WHERE is_default))""",
             [ROOM_SLUG],
         )

@@ -30,7 +30,8 @@ from scipy.sparse.csgraph import connected_components
 from scipy.stats import t as student_t
 
 CONFIDENCE = 0.95
-NOT_CONNECTED = "shares no rater with the rest of the list"
+NOT_CONNECTED = "not connected: it shares no rater with the rest of the list"
+NO_RATER_ROWS = "a ranking of groups has no rater rows to fit"
 NOT_RATED = "nobody rated it"
 
 

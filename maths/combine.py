@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .adjusted import NO_RATER_ROWS
 from .rank_intervals import CONFIDENCE, RESAMPLES, tier_of, tiers
 from .ranking import RankingRow, TheoryLike, ranking_rows_from_histograms, ranking_summary
 
@@ -271,6 +272,7 @@ def global_ranking_of_groups(
     `mean` is the combined score (the median of the groups' means) and the order follows it;
     `median` is the median of the groups' medians; `ci_low`/`ci_high` the bootstrap interval
     over groups; `groups` how many groups rated the theory; `thin` fewer than 3 of them.
+    `coverage` is the share of the counted groups that rated it; there is no adjusted score.
     `n`, `histogram`, `stdev`, `controversy` and the flags describe the pooled ratings behind
     the theory (the raters of every counted group together): a description, not the rule."""
     ordered = sorted(theories, key=lambda t: t.number)
@@ -289,6 +291,10 @@ def global_ranking_of_groups(
         row["ci_low"] = None if np.isnan(low) else float(low)
         row["ci_high"] = None if np.isnan(high) else float(high)
         row["groups"] = int(result.groups[j])
+        # A ranking of groups: its voices are the groups, so is its coverage; and it holds no
+        # rater rows for an adjusted score.
+        row["coverage"] = int(result.groups[j]) / result.n_groups if result.n_groups else None
+        row["adjusted_note"] = NO_RATER_ROWS if rated else None
         row["thin"] = int(result.groups[j]) < MIN_GROUPS
         row["rank"] = int(result.ranks[j])
         if rated and result.rank_intervals is not None:

@@ -13,6 +13,7 @@ from typing import Any, NotRequired, Protocol, TypedDict
 
 import numpy as np
 
+from .adjusted import NO_RATER_ROWS, adjusted_scores
 from .agreement import compare_orders, kendall_w, theory_flags
 from .histogram_stats import (
     alpha_reading,
@@ -50,6 +51,15 @@ class TheoryRef(TypedDict):
     title: str
 
 
+class AdjustedScore(TypedDict):
+    """The item's effect in the additive model score = item + rater + noise (maths.adjusted):
+    its score from the scope's average rater, and its 95% interval (None with no residual
+    degrees of freedom)."""
+
+    score: float
+    interval: list[float] | None
+
+
 class RankingRow(TypedDict):
     """One theory in a ranking. The keys are in the order the API has always answered them (the
     rendered body of a stored ranking is cached byte for byte).
@@ -75,12 +85,16 @@ class RankingRow(TypedDict):
     tier: int | None  # by ranking_uncertainty_add
     flags: list[str]  # at most one of split, spread, consensus
     in_words: str  # the counts behind the flags
+    coverage: float | None  # the share (0–1) of the scope's raters who rated it; by ..._add
+    adjusted: AdjustedScore | None  # None where it cannot be estimated; by ..._add
+    adjusted_note: str | None  # why there is no adjusted score ("not connected: …")
     groups: NotRequired[int]  # a ranking of groups only: the groups that rated it
 
 
 def _row(theory: TheoryLike, histogram: list[int]) -> RankingRow:
-    """The row of one theory from its histogram, unranked (rank 0) and without its interval and
-    tier: the ranking sets those once it has every row."""
+    """The row of one theory from its histogram, unranked (rank 0) and without its interval,
+    tier, coverage and adjusted score: the ranking sets those once it has every row (and, for
+    the last two, the scope's raters)."""
     stats = stats_from_histogram(histogram)
     interval = mean_interval_95(stats)
     flags = theory_flags(histogram)
@@ -100,7 +114,19 @@ def _row(theory: TheoryLike, histogram: list[int]) -> RankingRow:
         "tier": None,
         "flags": flags.flags,
         "in_words": flags.words,
+        "coverage": None,
+        "adjusted": None,
+        "adjusted_note": None,
     }
+
+
+def rows_rated_by_few(rows: Sequence[RankingRow], raters: int) -> list[RankingRow]:
+    """The rows fewer than half the scope's `raters` rated (rated or not), in rank order: the
+    facilitator's alert (issue 22: a late item, or one the room skipped). None below 2 raters,
+    where half a rater says nothing."""
+    if raters < 2:
+        return []
+    return [r for r in rows if 2 * r["n"] < raters]
 
 
 def ranking_build(
@@ -221,10 +247,14 @@ def histograms_of_scores(
 
 
 def _score_matrix(scores: Iterable[tuple[int, int, int]], columns: dict[int, int]) -> np.ndarray:
-    """Raters × theories (columns by theory id), NaN = not rated."""
+    """Raters × theories (columns by theory id), NaN = not rated. A rating of an item that is not
+    ranked (a retired one) leaves a cell out, never its rater: the rater still counts among
+    the scope's raters."""
     by_rater: dict[int, list[tuple[int, int]]] = {}
     for participant, theory, score in scores:
-        by_rater.setdefault(participant, []).append((columns[theory], score))
+        cells = by_rater.setdefault(participant, [])
+        if (column := columns.get(theory)) is not None:
+            cells.append((column, score))
     matrix = np.full((len(by_rater), len(columns)), np.nan)
     for i, cells in enumerate(by_rater.values()):
         for j, score in cells:
@@ -252,8 +282,10 @@ def ranking_uncertainty_add(
     comparisons with `references`; without (the global ranking, built from group totals, with
     no rater rows) the intervals come from the histograms by the normal approximation, and there
     is no W. Rows gain `rank_interval` ([low, high], null when unrated or below 3 raters) and
-    `tier`; the summary the tiers and their sentence, the method, and below 3 raters the reason
-    there are no intervals. Deterministic: the same ratings give the same figures."""
+    `tier`, and with `scores` their `coverage` (ratings over the scope's raters) and `adjusted`
+    score (maths.adjusted; `adjusted_note` says why where there is none); the summary the
+    tiers and their sentence, the method, and below 3 raters the reason there are no
+    intervals. Deterministic: the same ratings give the same figures."""
     numbers = [r["theory"]["number"] for r in rows]
     concordance = None
     matrix = (
@@ -261,6 +293,9 @@ def ranking_uncertainty_add(
         if scores is None
         else _score_matrix(scores, {r["theory"]["id"]: j for j, r in enumerate(rows)})
     )
+    raters = None if matrix is None else matrix.shape[0]
+    if matrix is not None:
+        matrix = matrix[~np.isnan(matrix).all(axis=1)]  # who rated only unranked items
     if matrix is None or matrix.shape[0] > BOOTSTRAP_MAX_RATERS:
         # Many raters: the normal approximation of the means says the same thing for a
         # fraction of the bootstrap's cost (158 ms of CPU at 500 raters, recomputed up to twice
@@ -272,6 +307,7 @@ def ranking_uncertainty_add(
         result = rank_intervals(matrix, numbers)
     if matrix is not None:
         concordance = kendall_w(matrix)
+    _coverage_and_adjusted_add(rows, matrix, raters)
     tier_list = tiers([(n, result.ranks[n], result.intervals[n]) for n in numbers])
     tier_by_number = tier_of(tier_list)
     for row in rows:
@@ -315,6 +351,32 @@ def ranking_uncertainty_add(
         _reference_entry(key, name, order, reference, result if scores is not None else None)
         for key, name, reference in references
     ]
+
+
+def _coverage_and_adjusted_add(
+    rows: list[RankingRow], matrix: np.ndarray | None, raters: int | None
+) -> None:
+    """Each row's coverage (its ratings over the scope's `raters`) and adjusted score (the
+    additive model fitted on the observed cells, maths.adjusted), from the raters × theories
+    `matrix` whose columns are the rows in order; without one (no rater rows) neither, and a
+    note."""
+    if matrix is None or raters is None:
+        for row in rows:
+            row["adjusted_note"] = NO_RATER_ROWS if row["n"] else None
+        return
+    for row, adjusted in zip(rows, adjusted_scores(matrix), strict=True):
+        row["coverage"] = row["n"] / raters if raters else None
+        if adjusted.score is None:
+            row["adjusted"], row["adjusted_note"] = None, adjusted.reason
+        else:
+            # Clipped to the scale, as the mean's interval is: no score lies outside 1–10.
+            interval = (
+                [max(1.0, adjusted.interval[0]), min(10.0, adjusted.interval[1])]
+                if adjusted.interval is not None
+                else None
+            )
+            row["adjusted"] = {"score": adjusted.score, "interval": interval}
+            row["adjusted_note"] = None
 
 
 def _reference_entry(

@@ -12,8 +12,10 @@ from maths.ranking import RankingRow
 
 #: How a cell shows its value: `rank` (with its rank interval on the page), `theory` (number and
 #: title), `number` (`digits` decimals, "–" for none), `pattern` (the flags with their words),
-#: `interval` (a [low, high] pair: two CSV cells).
-Kind = Literal["rank", "theory", "number", "pattern", "interval"]
+#: `interval` (a [low, high] pair: two CSV cells), `coverage` ("3 of 12" on the page: the row's
+#: n of the ranking's raters; the share in the CSV), `adjusted` (the adjusted score with its
+#: interval on the page, or why there is none; score, low and high in the CSV).
+Kind = Literal["rank", "theory", "number", "pattern", "interval", "coverage", "adjusted"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,23 @@ RANKING_COLUMNS: tuple[Column, ...] = (
     Column("mean", "number", heading="Mean", csv=("mean",), digits=2),
     Column("median", "number", heading="Median", csv=("median",), digits=1),
     Column(
+        "adjusted",
+        "adjusted",
+        heading="Adjusted",
+        digits=2,
+        method="adjusted-score",
+        method_title=(
+            "The score corrected for who rated it (raters' leniency), with its 95% interval"
+        ),
+    ),
+    Column(
+        "coverage",
+        "coverage",
+        heading="Rated by",
+        method="coverage",
+        method_title="How many of this ranking's raters rated it",
+    ),
+    Column(
         "stdev", "number", heading="SD", csv=("stdev",), digits=2, abbr="sample standard deviation"
     ),
     Column(
@@ -71,6 +90,9 @@ RANKING_COLUMNS: tuple[Column, ...] = (
     # In the CSV only, and last there (issue 13), so that the earlier columns keep their place.
     Column("rank_interval", "interval", csv=("rank_low", "rank_high")),
     Column("tier", "number", csv=("tier",)),
+    # Issue 22: after those, so that every earlier column keeps its place.
+    Column("coverage", "number", csv=("coverage",)),
+    Column("adjusted", "adjusted", csv=("adjusted", "adjusted_low", "adjusted_high")),
 )
 
 
@@ -93,6 +115,8 @@ def page_columns(*, of_groups: bool = False) -> list[Column]:
         return columns
     shown: list[Column] = []
     for column in columns:
+        if column.kind in ("coverage", "adjusted"):
+            continue  # a ranking of groups: its Groups column is the coverage; no rater rows
         if column.key == "mean":
             column = replace(column, heading="Score", abbr="The median of the groups' means")
         shown.append(column)
@@ -117,6 +141,10 @@ def csv_cells(row: RankingRow) -> list[Any]:
             cells += [row["theory"]["number"], row["theory"]["title"]]
         elif column.kind == "interval":
             cells += list(fields.get(column.key) or [None] * len(column.csv))
+        elif column.kind == "adjusted":
+            adjusted = fields.get(column.key) or {}
+            interval = adjusted.get("interval") or [None, None]
+            cells += [adjusted.get("score"), *interval]
         else:
             cells.append(fields.get(column.key))
     return cells

@@ -65,6 +65,8 @@ api_urlpatterns = [
 
 urlpatterns = [
     path("groups/<slug:slug>/", rankings.group_detail, name="group_detail"),
+    # A list's page: theories' own, with the list's global ranking (issue 21 item 5).
+    path("lists/<slug:slug>/", rankings.list_detail, name="list_detail"),
     path("groups/<slug:slug>/rate/", ratings.group_rate, name="group_rate"),
     path("groups/<slug:slug>/rounds/", rounds.round_open, name="group_round_open"),
     path("groups/<slug:slug>/changes/", rounds.changes_page, name="group_changes"),

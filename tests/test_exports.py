@@ -96,6 +96,10 @@ def test_the_rankings_export_is_the_stored_ranking(cast, api, theories) -> None:
         "rank_low",
         "rank_high",
         "tier",
+        "coverage",  # issue 22: after those, so that every earlier column keeps its place
+        "adjusted",
+        "adjusted_low",
+        "adjusted_high",
     ]
     assert len(rows) == 21
     first = ranking.results[0]
@@ -111,23 +115,48 @@ def test_the_rankings_export_is_the_stored_ranking(cast, api, theories) -> None:
         "",  # two raters: no rank interval, no tier
         "",
         "",
+        "1.0",  # both raters rated it
+        repr(first["adjusted"]["score"]),
+        repr(first["adjusted"]["interval"][0]),
+        repr(first["adjusted"]["interval"][1]),
     ]
     assert rows[20][3] == "0" and rows[20][4] == ""  # unrated last, empty statistics
 
 
-def test_the_rankings_export_ends_with_the_rank_interval_and_tier(cast, api, theories) -> None:
+def test_the_rankings_export_has_the_rank_interval_and_tier_after_the_contracts_columns(
+    cast, api, theories
+) -> None:
     raters = [Participant.objects.create(group=cast.public, name=f"r{i}") for i in range(4)]
     for i, person in enumerate(raters):
         rate(person, {theories[0]: 9, theories[1]: 5 + i % 2, theories[2]: 2})
     ranking = ranking_recompute(scope=Scope.group(cast.public.pk))
     rows = rows_of(api().get(url(cast.public, "rankings")))
-    assert rows[0][-3:] == ["rank_low", "rank_high", "tier"]
+    assert rows[0][8:11] == ["rank_low", "rank_high", "tier"]
     for line, row in zip(rows[1:], ranking.results, strict=True):
         interval = row["rank_interval"]
         expected = [str(interval[0]), str(interval[1]), str(row["tier"])] if interval else [""] * 3
-        assert line[-3:] == expected
-    assert rows[1][-3:] == ["1", "1", "1"]  # everyone puts theory 1 first: it is surely first
-    assert rows[4][-3:] == ["", "", ""]  # nobody rated theory 4
+        assert line[8:11] == expected
+    assert rows[1][8:11] == ["1", "1", "1"]  # everyone puts theory 1 first: it is surely first
+    assert rows[4][8:11] == ["", "", ""]  # nobody rated theory 4
+
+
+def test_the_rankings_export_ends_with_coverage_and_the_adjusted_score(cast, api, theories) -> None:
+    """Issue 22: the share of the raters who rated each theory, and its adjusted score with its
+    interval, last (empty where there is none: nobody rated it)."""
+    raters = [Participant.objects.create(group=cast.public, name=f"r{i}") for i in range(4)]
+    for i, person in enumerate(raters):
+        rate(person, {theories[0]: 9, theories[1]: 5 + i % 2, **({theories[2]: 2} if i else {})})
+    ranking = ranking_recompute(scope=Scope.group(cast.public.pk))
+    rows = rows_of(api().get(url(cast.public, "rankings")))
+    assert rows[0][-4:] == ["coverage", "adjusted", "adjusted_low", "adjusted_high"]
+    by_number = {line[1]: line for line in rows[1:]}
+    assert by_number["1"][-4] == "1.0" and by_number["3"][-4] == "0.75"
+    assert by_number["4"][-4:] == ["0.0", "", "", ""]
+    for row in ranking.results[:3]:
+        adjusted = row["adjusted"]
+        low, high = adjusted["interval"]
+        line = by_number[str(row["theory"]["number"])]
+        assert [float(v) for v in line[-3:]] == [adjusted["score"], low, high]
 
 
 def test_the_export_is_a_streamed_utf8_csv_attachment(cast, api, theories) -> None:

@@ -214,3 +214,48 @@ def test_an_items_page_links_back_to_its_list_and_has_no_empty_source_link(cast,
     html = client.get(f"/theories/{item.slug}/").content.decode()
     assert f'href="/lists/{longlist.slug}/"' in html and "First." in html
     assert "source post" not in html
+
+
+def test_a_public_lists_page_shows_its_own_global_ranking(cast, client, theories) -> None:
+    """Issue 21 item 5: each public list's global ranking (its listed groups, one voice each)
+    on the list's page, kept live from its API; a private list's page shows none and stays 404
+    to outsiders."""
+    from django.test import Client
+
+    from groups.services import group_create, group_listing_decide, group_update
+    from ratings.scope import Scope
+    from ratings.services import ranking_recompute
+
+    from .factories import rate
+    from .test_pages import ranking_rows
+
+    agenda = longlist_create(
+        user=cast.facilitator,
+        title="Public agenda",
+        visibility="public",
+        items=[ItemText(title=f"Agenda {i}", summary="") for i in range(1, 4)],
+    )
+    group = group_create(user=cast.facilitator, name="Listed", visibility="public", longlist=agenda)
+    group_update(group=group, results_hidden=False)
+    group_listing_decide(group=group, listed=True)
+    rate(cast.facilitator, {1: 4, 2: 9}, group=group)
+    ranking_recompute(scope=Scope.group(group.pk), force=True)
+    ranking_recompute(scope=Scope.longlist(agenda.pk), force=True)
+    page = Client().get(f"/lists/{agenda.slug}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'data-rankings-url="/api/v1/longlists/{agenda.slug}/rankings/"' in html
+    assert "js/rankings.js" in html
+    rows = ranking_rows(page)
+    assert [row[1] for row in rows] == ["2. Agenda 2", "1. Agenda 1", "3. Agenda 3"]
+    assert rows[0][2] == "1"  # n: the one rater behind it
+    secret = longlist_create(
+        user=cast.facilitator,
+        title="Secret agenda",
+        visibility="private",
+        items=[ItemText(title="a", summary=""), ItemText(title="b", summary="")],
+    )
+    client.force_login(cast.facilitator)
+    own = client.get(f"/lists/{secret.slug}/").content.decode()
+    assert "ranking-table" not in own and "Secret agenda" in own
+    assert Client().get(f"/lists/{secret.slug}/").status_code == 404

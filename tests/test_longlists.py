@@ -136,6 +136,10 @@ def test_a_group_on_its_own_twelve_item_list_runs_the_whole_exercise(
     assert source is not None and target is not None
     assert [r["theory"] for r in target.results] == [r["theory"] for r in source.results]
     assert [r["mean"] for r in target.results] == [r["mean"] for r in source.results]
+    # Issue 22: the import keeps who rated what, so the coverage and adjusted scores too.
+    assert [r["coverage"] for r in target.results] == [r["coverage"] for r in source.results]
+    assert [r["adjusted"] for r in target.results] == [r["adjusted"] for r in source.results]
+    assert all(r["coverage"] == 1.0 and r["adjusted"] for r in source.results)
 
 
 def test_the_rate_page_shows_the_groups_list(room, cast, client) -> None:

@@ -61,6 +61,8 @@ def test_the_page_the_script_and_the_csv_follow_the_one_column_list(
         "n",
         "Mean",
         "Median",
+        "Adjusted",
+        "Rated by",
         "SD",
         "Controversy",
         "Pattern",
@@ -120,5 +122,7 @@ def test_the_script_redraws_the_very_cells_the_page_drew(
     )
     context.close()
     assert [[re.sub(r"\s+", " ", c).strip() for c in row] for row in redrawn] == drawn
-    assert drawn[0][2:7] == ["4", "9.00", "9.0", "0.00", "0.00"]
+    assert drawn[0][2:5] == ["4", "9.00", "9.0"]  # n, mean, median
+    # Issue 22: the adjusted score with its interval, and "rated by k of n"; then SD, controversy.
+    assert drawn[0][5:9] == ["9.00 (6.59–10.00)", "4 of 4", "0.00", "0.00"]
     assert not errors, errors

@@ -16,6 +16,6 @@ urlpatterns = [
     path("theories/", views.theory_index, name="theory_list"),
     path("lists/", views.list_index, name="list_index"),
     path("lists/new/", views.list_new, name="list_new"),
-    path("lists/<slug:slug>/", views.list_detail, name="list_detail"),
+    # `lists/<slug>/`, the list's page with its ranking, is the ratings app's (ratings/urls.py).
     path("lists/<slug:slug>/items/", views.list_item_add, name="list_item_add"),
 ]

@@ -1,6 +1,8 @@
 """The pages of the theories and of longlists: the lists, a list, making one. Thin: access in
 theories.access, writes in theories.services."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -29,16 +31,18 @@ def list_index(request: HttpRequest) -> HttpResponse:
     return render(request, "theories/list_index.html", {"lists": lists})
 
 
-def list_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def list_detail_context(request: HttpRequest, slug: str) -> dict[str, Any]:
+    """A list's page (templates/theories/list_detail.html) but for its ranking: the page is
+    served by ratings.views.rankings.list_detail, which adds the list's own global ranking
+    (the ranking is the ratings app's, above this one). 404 to those who may not see it."""
     longlist = longlist_access(slug=slug, user=request.user)
     annotated = longlists_annotated(Longlist.objects.filter(pk=longlist.pk)).get()
-    context = {
+    return {
         "longlist": annotated,
-        "items": longlist_items(longlist=longlist),
+        "items": list(longlist_items(longlist=longlist)),
         "changes": longlist_changes(longlist=longlist)[:20],
         "can_change": longlist_may_change(longlist=longlist, user=request.user),
     }
-    return render(request, "theories/list_detail.html", context)
 
 
 @login_required

@@ -10,6 +10,23 @@ class RankingTheorySerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
+class AdjustedScoreSerializer(serializers.Serializer):
+    score = serializers.FloatField(
+        help_text=(
+            "The item's effect in the additive model score = item + rater + noise, fitted by "
+            "least squares on the observed ratings: the score the scope's average rater would "
+            "give it. See /methods/#adjusted-score."
+        )
+    )
+    interval = serializers.ListField(
+        child=serializers.FloatField(),
+        min_length=2,
+        max_length=2,
+        allow_null=True,
+        help_text="[low, high]: its 95% t-interval; null when the fit leaves no residual.",
+    )
+
+
 class RankingRowSerializer(serializers.Serializer):
     rank = serializers.IntegerField()
     theory = RankingTheorySerializer()
@@ -76,6 +93,28 @@ class RankingRowSerializer(serializers.Serializer):
     )
     in_words = serializers.CharField(
         help_text='The counts behind the flags in words, e.g. "6 of 9 rated it 8 or more."'
+    )
+    coverage = serializers.FloatField(
+        allow_null=True,
+        min_value=0,
+        max_value=1,
+        help_text=(
+            "The share (0–1) of the scope's raters who rated this theory: `n` over the body's "
+            "`raters` (the global ranking: the share of its counted groups). Null before the "
+            "first recompute. See /methods/#coverage."
+        ),
+    )
+    adjusted = AdjustedScoreSerializer(
+        allow_null=True,
+        help_text=(
+            "The score corrected for who rated it, with its interval; with complete data its "
+            "order is the mean's. Null where it cannot be estimated (`adjusted_note` says why: "
+            "nobody rated it, not connected, or a ranking of groups)."
+        ),
+    )
+    adjusted_note = serializers.CharField(
+        allow_null=True,
+        help_text='Why there is no adjusted score, e.g. "not connected: it shares no rater …".',
     )
 
 

@@ -7,7 +7,9 @@ from django.urls import reverse
 from groups.access import group_access, results_visible_to
 from groups.qr import qr_svg
 from groups.selectors import group_member_count
+from maths.ranking import rows_rated_by_few
 from theories.models import Theory
+from theories.views import list_detail_context
 
 from ..scope import Scope
 from ..selectors import group_progress, ranking_get
@@ -39,6 +41,8 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
         for pk, slug in Theory.objects.values_list("pk", "slug")
     }
     ranking_rows = [{**r, "url": theory_urls.get(str(r["theory"]["id"]))} for r in ranking.results]
+    # The facilitator's alert: items fewer than half the group's raters rated (issue 22).
+    few_rated = rows_rated_by_few(ranking.results, ranking.raters) if access.is_facilitator else []
     rounds = rounds_context(group=group, visible=visible)
     if progress is not None:
         # The same count as the live updates, so that the first poll changes nothing.
@@ -51,6 +55,7 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "access": access,
             "ranking": ranking,
             "ranking_rows": ranking_rows,
+            "few_rated": few_rated,
             "theory_urls": theory_urls,
             "member_count": member_count,
             "progress": progress,
@@ -68,3 +73,24 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
             **rounds,
         },
     )
+
+
+def list_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A list's page (theories.views.list_detail_context) with its own global ranking: the
+    listed public groups that rate it, one voice each (the default list's is the home page's).
+    Kept live by static/js/rankings.js from `GET /api/v1/longlists/{slug}/rankings/`."""
+    context = list_detail_context(request, slug)
+    longlist = context["longlist"]
+    if longlist.is_public:
+        scope = Scope.global_() if longlist.is_default else Scope.longlist(longlist.pk)
+        ranking = ranking_get(scope=scope)
+        urls = {
+            str(item.pk): reverse("theory_detail", kwargs={"slug": item.slug})
+            for item in context["items"]
+        }
+        context.update(
+            ranking=ranking,
+            ranking_rows=[{**r, "url": urls.get(str(r["theory"]["id"]))} for r in ranking.results],
+            rankings_url=reverse("api-longlist-rankings", kwargs={"slug": longlist.slug}),
+        )
+    return render(request, "theories/list_detail.html", context)

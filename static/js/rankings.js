@@ -75,11 +75,46 @@
     return td;
   }
 
-  // One cell of `row` as the column says (its kind, its decimals).
-  function columnCell(row, column, urls) {
+  // "3 of 12": how many of the ranking's raters rated it (issue 22); fewer than half is marked.
+  function coverageCell(row, raters) {
+    const td = cell(raters ? `${row.n} of ${raters}` : "–", true);
+    td.classList.add("coverage");
+    if (raters && 2 * row.n < raters) td.classList.add("low-coverage");
+    return td;
+  }
+
+  // The adjusted score with its interval, "not connected" where the design says so, else "–".
+  function adjustedCell(row, digits) {
+    const td = cell("", true);
+    td.classList.add("adjusted");
+    const a = row.adjusted;
+    if (a) {
+      td.textContent = fmt(a.score, digits);
+      if (a.interval) {
+        const range = document.createElement("span");
+        range.className = "adjusted-interval";
+        range.textContent = `(${fmt(a.interval[0], digits)}–${fmt(a.interval[1], digits)})`;
+        td.append(" ", range);
+      }
+    } else if (row.adjusted_note && row.adjusted_note.includes("not connected")) {
+      const note = document.createElement("span");
+      note.className = "not-connected";
+      note.title = row.adjusted_note;
+      note.textContent = "not connected";
+      td.append(note);
+    } else {
+      td.textContent = "–";
+    }
+    return td;
+  }
+
+  // One cell of `row` as the column says (its kind, its decimals); `raters`: the ranking's.
+  function columnCell(row, column, urls, raters) {
     if (column.kind === "rank") return rankCell(row);
     if (column.kind === "theory") return theoryCell(row, urls);
     if (column.kind === "pattern") return patternCell(row);
+    if (column.kind === "coverage") return coverageCell(row, raters);
+    if (column.kind === "adjusted") return adjustedCell(row, column.digits);
     const value = row[column.key];
     return cell(column.digits === null ? String(value) : fmt(value, column.digits), true);
   }
@@ -129,13 +164,44 @@
       if (row.thin && row.n > 0) tr.classList.add("thin");
       if (highlight && old.get(tr.dataset.theory) !== tr.dataset.sig) tr.classList.add("changed");
       if (row.tier) tr.dataset.tier = String(row.tier);
-      tr.append(...COLUMNS.map((column) => columnCell(row, column, urls)));
+      tr.append(...COLUMNS.map((column) => columnCell(row, column, urls, data.raters)));
       return tr;
     });
     tbody.replaceChildren(...rows);
   }
 
+  // The facilitator's alert (the console, above the ranking): the items fewer than half the
+  // raters rated, "rated by k of n" (issue 22; the server draws it first, the same way).
+  function renderCoverageAlerts(data) {
+    const box = document.querySelector("[data-coverage-alerts]");
+    if (!box) return;
+    const raters = data.raters;
+    const few = raters >= 2 ? data.results.filter((row) => 2 * row.n < raters) : [];
+    const list = box.querySelector("[data-coverage-list]");
+    list.replaceChildren(...few.map((row) => {
+      const li = document.createElement("li");
+      li.className = "coverage-alert";
+      const num = document.createElement("span");
+      num.className = "theory-number";
+      num.textContent = row.theory.number + ".";
+      const strong = document.createElement("strong");
+      strong.textContent = `rated by ${row.n} of ${raters}`;
+      li.append(num, ` ${row.theory.title}: `, strong);
+      return li;
+    }));
+    const summary = box.querySelector("[data-coverage-summary]");
+    const k = few.length;
+    summary.textContent = k
+      ? `${k} item${k === 1 ? "" : "s"} rated by fewer than half of the ${raters} raters: their ` +
+        "places rest on few people (and on how lenient those people are). Ask the room to rate " +
+        `${k === 1 ? "it" : "them"}, or read ${k === 1 ? "its" : "their"} adjusted score and range.`
+      : raters >= 2
+        ? `Every item has been rated by at least half of the ${raters} raters.`
+        : "Shown once two people have rated.";
+  }
+
   function renderMeta(root, data) {
+    renderCoverageAlerts(data);
     const raters = root.querySelector('[data-field="raters"]');
     if (raters) raters.textContent = String(data.raters);
     const word = root.querySelector('[data-field="raters-word"]');
