@@ -13,7 +13,7 @@ from groups.access import results_visible_to
 from groups.models import DiscussionGroup
 from theories.access import longlists_visible_to
 
-from .access import ThreadAccess
+from .access import ThreadAccess, comment_readable
 from .models import Comment, CommentVersion, CommentVote
 from .rating_facts import author_scores, cited_items
 
@@ -105,6 +105,40 @@ def viewer_context(
     return ctx
 
 
+@dataclass(frozen=True)
+class CommentShown:
+    """What a page shows beside one comment for its viewer (the viewer's own votes, the author's
+    rating, the citations, whether the text may be read), from the page's one ViewerContext.
+    Kept beside the comment, never set on the model instance."""
+
+    my_vote: int
+    my_agreement: int
+    author_rating: int | None
+    is_mine: bool
+    citations: "Citations | None"
+    readable: bool
+
+
+def comments_shown(*, viewer: ViewerContext, comments: list[Comment]) -> dict[int, CommentShown]:
+    """Each comment's CommentShown by id (no query: `viewer` holds what the page read)."""
+    shown: dict[int, CommentShown] = {}
+    for c in comments:
+        mine = viewer.my_votes.get(c.pk, {})
+        ratings = viewer.author_ratings
+        cited = viewer.citations.get(c.pk)
+        shown[c.pk] = CommentShown(
+            my_vote=mine.get(CommentVote.Kind.QUALITY, 0),
+            my_agreement=mine.get(CommentVote.Kind.AGREEMENT, 0),
+            author_rating=ratings.get(c.author_id) if ratings and c.author_id else None,
+            is_mine=viewer.viewer_id is not None and viewer.viewer_id == c.author_id,
+            citations=cited if cited and cited.moved else None,
+            readable=comment_readable(
+                comment=c, viewer_id=viewer.viewer_id, can_moderate=viewer.can_moderate
+            ),
+        )
+    return shown
+
+
 def _groups_revealed_to(user: User | AnonymousUser) -> QuerySet[DiscussionGroup, int]:
     """The groups whose results `user` may see: public ones that show them to everyone, and the
     user's own groups that show them, or where the user has rated (the hiding rule)."""
@@ -146,11 +180,15 @@ class TreeEntry:
     has_replies: bool
     closes: range  # how many levels of replies end right after this comment
     descendants: int = 0
+    shown: CommentShown | None = None  # what the page shows beside it for its viewer
 
 
-def comment_tree(comments: list[Comment]) -> list[TreeEntry]:
+def comment_tree(
+    comments: list[Comment], *, shown: dict[int, CommentShown] | None = None
+) -> list[TreeEntry]:
     """The thread in reading order (each comment followed by its replies, siblings in the
-    order given) as a flat list a template can walk without recursion, however deep."""
+    order given) as a flat list a template can walk without recursion, however deep; each entry
+    with its comment's `shown` facts, if given."""
     children: dict[int | None, list[Comment]] = {}
     ids = {c.pk for c in comments}
     for c in comments:
@@ -168,6 +206,7 @@ def comment_tree(comments: list[Comment]) -> list[TreeEntry]:
                 depth=depth,
                 has_replies=bool(replies),
                 closes=range(0 if replies else ending),
+                shown=shown.get(comment.pk) if shown else None,
             )
         )
         for index, reply in enumerate(reversed(replies)):

@@ -2,7 +2,6 @@
 /groups/<slug>/theories/<theory>/), "for and against", edit, versions, a person's comments, and
 the plain POST forms behind every button, so that all of it works without JavaScript."""
 
-from types import SimpleNamespace
 from typing import Any
 
 from django.contrib import messages
@@ -14,16 +13,18 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from impactboard.request_types import AuthedHttpRequest
-from impactboard.throttling import ScopedThrottle
+from impactboard.throttling import PageThrottle
 from theories.models import Theory
 
-from .access import CommentNeed, ThreadAccess, comment_access, comment_readable, thread_access
+from .access import CommentNeed, ThreadAccess, comment_access, thread_access
 from .forms import CommentCreateForm, CommentForm, ReportForm, VoteForm, form_messages
-from .models import Comment, CommentVote
+from .models import Comment
 from .selectors import (
     ORDERINGS,
+    CommentShown,
     comment_tree,
     comment_versions,
+    comments_shown,
     groups_of,
     sides,
     stance_counts,
@@ -60,7 +61,7 @@ def _comment_url(comment: Comment) -> str:
 
 def _throttled(request: HttpRequest) -> bool:
     """The API's per-user "comments" bucket, shared with the page forms."""
-    return not ScopedThrottle().allow_request(request, SimpleNamespace(throttle_scope="comments"))
+    return not PageThrottle("comments").allow_request(request, None)
 
 
 def _too_many() -> HttpResponse:
@@ -73,23 +74,12 @@ def _too_many() -> HttpResponse:
     return response
 
 
-def _decorate(comments: list[Comment], *, thread: ThreadAccess, request: HttpRequest) -> None:
-    """Attach what the templates show beside each comment (fetched once per page)."""
+def _shown(
+    comments: list[Comment], *, thread: ThreadAccess, request: HttpRequest
+) -> dict[int, CommentShown]:
+    """What the templates show beside each comment for this viewer (read once per page)."""
     viewer = viewer_context(thread=thread, comments=comments, user=request.user)
-    # The templates read these as attributes of the comment, which the model does not declare:
-    # hence the attr-defined ignores below (and where `readable` is read back).
-    for c in comments:
-        mine = viewer.my_votes.get(c.pk, {})
-        c.my_vote = mine.get(CommentVote.Kind.QUALITY, 0)  # type: ignore[attr-defined]
-        c.my_agreement = mine.get(CommentVote.Kind.AGREEMENT, 0)  # type: ignore[attr-defined]
-        ratings = viewer.author_ratings
-        c.author_rating = ratings.get(c.author_id) if ratings and c.author_id else None  # type: ignore[attr-defined]
-        c.is_mine = viewer.viewer_id is not None and viewer.viewer_id == c.author_id  # type: ignore[attr-defined]
-        cited = viewer.citations.get(c.pk)
-        c.citations = cited if cited and cited.moved else None  # type: ignore[attr-defined]
-        c.readable = comment_readable(  # type: ignore[attr-defined]
-            comment=c, viewer_id=viewer.viewer_id, can_moderate=viewer.can_moderate
-        )
+    return comments_shown(viewer=viewer, comments=comments)
 
 
 def thread_context(
@@ -100,7 +90,7 @@ def thread_context(
     if sort not in ORDERINGS:
         sort = "oldest"
     comments = list(thread_comments(thread=thread, ordering=sort)[:THREAD_PAGE_LIMIT])
-    _decorate(comments, thread=thread, request=request)
+    shown = _shown(comments, thread=thread, request=request)
     group_slug = thread.group.slug if thread.group else None
     base = thread_url(theory=thread.theory, group_slug=group_slug)
     if group_slug:
@@ -115,7 +105,7 @@ def thread_context(
         sides_url = reverse("theory_sides", kwargs={"slug": thread.theory.slug})
     return {
         "thread": thread,
-        "entries": comment_tree(comments),
+        "entries": comment_tree(comments, shown=shown),
         "comment_count": len(comments),
         "counts": stance_counts(thread=thread),
         "sort": sort,
@@ -205,8 +195,12 @@ def group_theory_comment(request: AuthedHttpRequest, slug: str, theory_slug: str
 
 def _sides(request: HttpRequest, thread: ThreadAccess) -> HttpResponse:
     comments = list(thread_comments(thread=thread, ordering="top")[:THREAD_PAGE_LIMIT])
-    _decorate(comments, thread=thread, request=request)
-    by_stance = sides(comments=comments)
+    shown = _shown(comments, thread=thread, request=request)
+    # (comment, what is shown beside it) per side, for templates/discussion/_side_list.html.
+    by_stance = {
+        stance: [(c, shown[c.pk]) for c in listed]
+        for stance, listed in sides(comments=comments).items()
+    }
     group_slug = thread.group.slug if thread.group else None
     return render(
         request,
@@ -337,14 +331,14 @@ def comment_edit_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 def comment_versions_page(request: HttpRequest, pk: int) -> HttpResponse:
     comment, thread = comment_access(comment_id=pk, user=request.user)
-    _decorate([comment], thread=thread, request=request)
-    # `readable` was set by _decorate just above.
-    versions = comment_versions(comment=comment) if comment.readable else []  # type: ignore[attr-defined]
+    readable = _shown([comment], thread=thread, request=request)[comment.pk].readable
+    versions = comment_versions(comment=comment) if readable else []
     return render(
         request,
         "discussion/comment_versions.html",
         {
             "comment": comment,
+            "readable": readable,
             "thread": thread,
             "versions": versions,
             "back_url": _comment_url(comment),

@@ -38,6 +38,7 @@ from .selectors import (
     export_round_ratings_long,
     export_round_ratings_wide,
     import_job_get,
+    import_preview,
 )
 from .serializers import (
     ImportErrorSerializer,
@@ -45,7 +46,6 @@ from .serializers import (
     ImportPreviewSerializer,
     ImportUploadSerializer,
     job_data,
-    preview_data,
 )
 from .services import import_job_create_confirmed, sheet_read
 from .sheet_file import MAX_UPLOAD_BYTES
@@ -266,7 +266,9 @@ class ImportView(APIView):
         # SheetUnreadable and ImportInvalid are domain errors: their 400 is the handler's.
         if not serializer.validated_data["confirm"]:
             sheet = sheet_read(data, group=access.group, mapping=mapping)
-            return Response(preview_data(sheet, file_name=file_name))
+            return Response(
+                ImportPreviewSerializer(import_preview(sheet, file_name=file_name)).data
+            )
         job = import_job_create_confirmed(
             group=access.group, user=request.user, file_name=file_name, data=data, mapping=mapping
         )

@@ -30,6 +30,8 @@ from theories.models import Theory
 from .csvio import CsvLines, IsoFormat, sql_csv_line, sql_csv_number, sql_csv_text
 from .models import ImportJob
 from .progress import import_progress_read
+from .sheet_columns import column_letter
+from .sheets import Sheet
 
 if TYPE_CHECKING:
     from django.db.models.sql.compiler import _AsSqlType  # the stubs' alias, not at run time
@@ -299,3 +301,32 @@ def current_scores(
         ).values_list("participant_id", "theory__number", "score"):
             scores[(pid, number)] = score
     return scores
+
+
+def import_preview(sheet: Sheet, *, file_name: str) -> dict[str, Any]:
+    """The preview of a sheet read for an import, before anything is saved: the one builder of
+    both answers, the API's (`ImportPreviewSerializer` renders it as it is) and the page's
+    (which adds the people matched and names the delimiter in words). A column's `target` is
+    None when it is ignored."""
+    return {
+        "file_name": file_name,
+        "encoding": sheet.encoding,
+        "delimiter": {"\t": "tab"}.get(sheet.delimiter, sheet.delimiter),
+        "columns": [
+            {
+                "index": i,
+                "letter": column_letter(i),
+                "header": h,
+                "target": None if sheet.mapping.get(i) is None else str(sheet.mapping[i]),
+            }
+            for i, h in enumerate(sheet.headers)
+        ],
+        "ignored": sheet.ignored,
+        "people": len(sheet.people),
+        "ratings": sheet.ratings,
+        "skipped_rows": sheet.skipped,
+        "problem_count": sheet.problem_count,
+        "problems": [p.as_dict() for p in sheet.problems],
+        "can_import": sheet.ok,
+        "rows": sheet.preview,
+    }

@@ -1,7 +1,8 @@
 """Shapes of the import API (the CSV exports have no JSON body).
 
 Each shape is defined once, by its serializer: the schema is generated from it, and the views
-answer with its `.data` (`preview_data`, `job_data` only gather the values it renders).
+answer with its `.data` (`job_data` only gathers the values it renders; the import preview is
+`exports.selectors.import_preview`, the page's too).
 """
 
 import json
@@ -11,8 +12,6 @@ from rest_framework import serializers
 
 from .models import ImportJob
 from .selectors import import_job_progress
-from .sheet_columns import column_letter
-from .sheets import Sheet
 
 
 class ImportUploadSerializer(serializers.Serializer):
@@ -102,33 +101,6 @@ class ImportJobSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
     status_url = serializers.CharField()
-
-
-def preview_data(sheet: Sheet, *, file_name: str) -> dict[str, Any]:
-    return ImportPreviewSerializer(
-        {
-            "file_name": file_name,
-            "encoding": sheet.encoding,
-            "delimiter": {"\t": "tab"}.get(sheet.delimiter, sheet.delimiter),
-            "columns": [
-                {
-                    "index": i,
-                    "letter": column_letter(i),
-                    "header": h,
-                    "target": None if sheet.mapping.get(i) is None else str(sheet.mapping[i]),
-                }
-                for i, h in enumerate(sheet.headers)
-            ],
-            "ignored": sheet.ignored,
-            "people": len(sheet.people),
-            "ratings": sheet.ratings,
-            "skipped_rows": sheet.skipped,
-            "problem_count": sheet.problem_count,
-            "problems": [p.as_dict() for p in sheet.problems],
-            "can_import": sheet.ok,
-            "rows": sheet.preview,
-        }
-    ).data
 
 
 def job_data(job: ImportJob, *, status_url: str) -> dict[str, Any]:

@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from impactboard.request_types import AuthedHttpRequest
-from impactboard.throttling import ImportPageThrottle
+from impactboard.throttling import PageThrottle
 
 from .access import import_access
 from .forms import UploadForm
 from .models import ImportJob
-from .selectors import import_job_get, import_job_progress, import_matches
+from .selectors import import_job_get, import_job_progress, import_matches, import_preview
 from .services import (
     ImportInvalid,
     import_job_confirm,
@@ -27,7 +27,6 @@ from .services import (
     import_job_sheet,
     theory_titles,
 )
-from .sheet_columns import column_letter
 from .sheet_file import MAX_UPLOAD_BYTES, SheetUnreadable
 from .sheets import Sheet
 
@@ -42,7 +41,7 @@ def import_upload(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
-        if not ImportPageThrottle().allow_request(request, None):
+        if not PageThrottle("imports").allow_request(request, None):
             messages.error(request, THROTTLED)
             return render(
                 request,
@@ -97,7 +96,9 @@ def import_job_page(request: AuthedHttpRequest, slug: str, job_id: int) -> HttpR
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
-        if action in ("remap", "confirm") and not ImportPageThrottle().allow_request(request, None):
+        if action in ("remap", "confirm") and not PageThrottle("imports").allow_request(
+            request, None
+        ):
             # Each reads the whole sheet again, as an upload does.
             messages.error(request, THROTTLED)
             return _preview_page(request, job, sheet, status=429)
@@ -151,15 +152,8 @@ def _preview_page(
         for p in sheet.people
         if p.name in matched
     ]
-    columns = [
-        {
-            "index": i,
-            "letter": column_letter(i),
-            "header": header,
-            "target": "" if sheet.mapping.get(i) is None else str(sheet.mapping[i]),
-        }
-        for i, header in enumerate(sheet.headers)
-    ]
+    # The API's preview (one builder); an ignored column's `target` is None, "(ignore)" here.
+    columns = import_preview(sheet, file_name=job.file_name)["columns"]
     return render(
         request,
         "exports/import_preview.html",

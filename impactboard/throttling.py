@@ -47,14 +47,20 @@ class SignUpPageThrottle(FailOpenThrottleMixin, SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class ImportPageThrottle(FailOpenThrottleMixin, SimpleRateThrottle):
-    """The import API's throttle for the import pages: the same bucket (scope "imports", keyed by
-    the signed-in user as ScopedRateThrottle keys it), so pages and API share one allowance."""
+class PageThrottle(FailOpenThrottleMixin, SimpleRateThrottle):
+    """An API scope's throttle for the page forms that do the same thing ("comments" for the
+    discussion's forms, "imports" for the import pages): the same bucket, keyed as DRF's
+    ScopedRateThrottle keys it (the signed-in user, else the client address), so that pages and
+    API share one allowance. `allow_request(request, None)`: a page has no DRF view."""
 
-    scope = "imports"
+    def __init__(self, scope: str) -> None:
+        self.scope = scope  # before SimpleRateThrottle reads the scope's rate
+        super().__init__()
 
     def get_cache_key(self, request: Any, view: Any) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+        user = request.user
+        ident = user.pk if user and user.is_authenticated else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
 class InvitedThrottle(FailOpenThrottleMixin, SimpleRateThrottle):

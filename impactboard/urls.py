@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from accounts import urls as account_urls
+from console import urls as console_urls
 from discussion import urls as discussion_urls
 from exports import urls as export_urls
 from groups import urls as group_urls
@@ -26,6 +27,7 @@ api_v1: list[URLPattern | URLResolver] = [
     *account_urls.api_urlpatterns,
     *group_urls.api_urlpatterns,
     *rating_urls.api_urlpatterns,
+    *console_urls.api_urlpatterns,
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The docs page is the same for everyone, so it authenticates no one: a bad token must not
     # turn its error pages (rendered with the user in their context) into a 500.
@@ -50,6 +52,7 @@ urlpatterns = [
     *theory_urls.urlpatterns,
     *group_urls.urlpatterns,
     *rating_urls.urlpatterns,
+    *console_urls.urlpatterns,
     *export_urls.urlpatterns,
     *discussion_urls.urlpatterns,
 ]

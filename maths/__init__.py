@@ -8,7 +8,9 @@ holds it), each module named for what it computes:
 - `agreement`: split / spread / consensus flags, Kendall's W, comparisons with reference orders;
 - `ranking`: the ranked rows (the one place a ranking row is built) and the ranking's summary,
   from the three above;
-- `comparison`: two stored rankings side by side, and one theory's histogram read out of one.
+- `comparison`: two stored rankings side by side, and one theory's histogram read out of one;
+- `changes`: changes of mind between two rounds (who moved, toward the median or away, named
+  arguments).
 
 The recompute (`ratings.services.recompute`) reads the ratings and stores what comes out.
 """

@@ -67,8 +67,8 @@ class RankingRow(TypedDict):
     A new statistic of a theory takes four files: its computation (`histogram_stats`, from the
     histogram), its key here and in `_row`, its column in `ratings/ranking_columns.py` (the
     page's table, the page script and the CSV follow it), and its field in the schema
-    (`RankingRowSerializer`, ratings/serializers.py). Stored rankings gain it when recomputed
-    (`manage.py recompute_rankings`)."""
+    (`RankingRowSerializer`, ratings/serializers/rankings.py). Stored rankings gain it when
+    recomputed (`manage.py recompute_rankings`)."""
 
     rank: int  # 1, 2, 3, … in the contract's order: mean, median desc, theory number asc
     theory: TheoryRef

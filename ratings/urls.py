@@ -12,8 +12,7 @@ from .api import (
 )
 from .api import figures as figures_api
 from .api import rounds as rounds_api
-from .api.progress import PresentView, ProgressView
-from .views import facilitate, present, rankings, ratings, rounds
+from .views import rankings, ratings, rounds
 
 api_urlpatterns = [
     path("groups/<slug:slug>/ratings/mine/", RatingsMineView.as_view(), name="api-ratings-mine"),
@@ -35,8 +34,6 @@ api_urlpatterns = [
         rounds_api.HistoryView.as_view(),
         name="api-ratings-history",
     ),
-    path("groups/<slug:slug>/progress/", ProgressView.as_view(), name="api-group-progress"),
-    path("groups/<slug:slug>/present/", PresentView.as_view(), name="api-group-present"),
     path("rankings/", GlobalRankingsView.as_view(), name="api-rankings"),
     path(
         "longlists/<slug:slug>/rankings/",
@@ -75,6 +72,4 @@ urlpatterns = [
     path("groups/<slug:slug>/rounds/", rounds.round_open, name="group_round_open"),
     path("groups/<slug:slug>/changes/", rounds.changes_page, name="group_changes"),
     path("groups/<slug:slug>/me/", rounds.my_history, name="group_me"),
-    path("groups/<slug:slug>/facilitate/", facilitate.group_facilitate, name="group_facilitate"),
-    path("groups/<slug:slug>/present/", present.group_present, name="group_present"),
 ]

@@ -238,7 +238,7 @@ def test_an_unknown_group_is_404(cast, api, theories) -> None:
 def test_the_items_fast_path_validates_exactly_as_the_fields_do(item) -> None:
     from rest_framework import serializers
 
-    from ratings.serializers import RatingItemSerializer
+    from ratings.serializers.ratings import RatingItemSerializer
 
     def outcome(validate):
         try:

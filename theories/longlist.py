@@ -1,4 +1,6 @@
-"""The 20 theories of the longlist, as seeded into every database.
+"""The 20 theories of the longlist: the live list, which `seed` writes into a flushed test
+database. A new database gets them from theories/migrations/0002_seed_longlist.py, which holds
+its own frozen copy (a migration never imports live code).
 
 Titles are the source post's; summaries and sub-point texts are our own words.
 """

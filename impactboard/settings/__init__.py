@@ -32,9 +32,12 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # The site itself, for its management commands (seed_demo); it has no models.
+    "impactboard",
     "theories",
     "groups",
     "ratings",
+    "console",
     "accounts",
     "discussion",
     "exports",

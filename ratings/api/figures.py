@@ -10,8 +10,7 @@ from the cache with no query and no authentication."""
 from typing import Any
 
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -30,45 +29,16 @@ from ..ranking_cache import (
     ranking_etags_with,
     ranking_read_remember,
 )
-from ..scope import Scope, world_scope
+from ..scope import Scope
 from ..selectors import ranking_comparison, ranking_get, ranking_payload, theory_distribution
+from ..serializers.figures import FiguresSerializer, OneFigureSerializer
 from .answers import cached_answer, conditional_answer, hidden_answer
-from .rankings import LazyAuthMixin
+from .rankings import LazyAuthMixin, comparison_cached, comparison_rankings
 
 # Bump when the figures change shape, so that browsers holding an old ETag get the new ones.
 # 2: one spec per answer (issue 24): `shared` layout and config, each figure its own part.
 FIGURES_VERSION = 2
 
-FIGURE = serializers.DictField(
-    help_text="A plotly figure's own part: data, layout, empty, message, narrow (phone layout)."
-)
-SHARED = serializers.DictField(
-    required=False,  # a hidden answer has no figures, so nothing to share
-    help_text="What every figure of the answer shares: `layout` (deep-merged under each "
-    "figure's layout) and `config`.",
-)
-FiguresSerializer = inline_serializer(
-    "RankingFigures",
-    {
-        "computed_at": serializers.DateTimeField(allow_null=True),
-        "raters": serializers.IntegerField(),
-        "hidden": serializers.BooleanField(),
-        "shared": SHARED,
-        "figures": serializers.DictField(
-            child=FIGURE, help_text="Keyed by chart: bars, heatmap, scatter."
-        ),
-    },
-)
-OneFigureSerializer = inline_serializer(
-    "Figure",
-    {
-        "hidden": serializers.BooleanField(),
-        "shared": SHARED,
-        "figure": serializers.DictField(
-            allow_null=True, help_text="A plotly figure's own part; null while hidden."
-        ),
-    },
-)
 NOT_FOUND = OpenApiResponse(description="No such group, or a private one.")
 
 
@@ -154,33 +124,14 @@ class GroupComparisonFigureView(LazyAuthMixin, APIView):
 
     @extend_schema(responses={200: OneFigureSerializer, 304: None, 404: NOT_FOUND})
     def get(self, request: Request, slug: str) -> Response | HttpResponse:
-        meta = group_meta_cached(slug=slug)
-        if meta and meta["public"] and not meta["hidden"]:
-            # Readable by anyone: answered from the cache when it holds this version.
-            key = f"figures:compare:{meta['scope']}"
-            (here, world_etag), cached = ranking_etags_with(
-                scopes=[Scope.parse(meta["scope"]), Scope.parse(meta["world"])], key=key
-            )
-            if here and world_etag:
-                etag = figures_etag(comparison_etag(here, world_etag))
-                answer = cached_answer(request, etag=etag, body=_cached_body(cached, etag))
-                if answer is not None:
-                    return answer
+        # Readable by anyone: answered from the cache when it holds this version.
+        cached = comparison_cached(request, slug=slug, key="figures:compare", etag_of=figures_etag)
+        if cached is not None:
+            return cached
         access = group_access(slug=slug, user=request.user)
         if not results_visible_to(access=access, user=request.user):
             return hidden_answer({"figure": None}, detail=False)
-        group = ranking_get(scope=Scope.group(access.group.pk))
-        # Compared with the global ranking of the group's own list.
-        world = ranking_get(
-            scope=world_scope(
-                longlist_id=access.group.longlist_id,
-                is_default=access.group.longlist.is_default,
-            )
-        )
-        if access.group.is_public and not access.group.results_hidden:
-            # Back in the cache for the next poll (see ratings.api.rankings.GroupComparisonView).
-            ranking_read_remember(scope=group.scope, etag=group.etag)
-            ranking_read_remember(scope=world.scope, etag=world.etag)
+        group, world = comparison_rankings(access=access)
         etag = figures_etag(comparison_etag(group.etag, world.etag))
         return conditional_answer(
             request,

@@ -2,6 +2,8 @@
 answered from the ranking cache when its ETag is current: a poll that finds nothing new costs no
 query."""
 
+from collections.abc import Callable
+
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -11,13 +13,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from groups.access import group_access, results_visible_to
+from groups.access import GroupAccess, group_access, results_visible_to
 from groups.services.guests import TOKEN_PREFIX as GUEST_TOKEN_PREFIX
 from impactboard.cache import body_cached
 from impactboard.schema import BAD_REQUEST, NOT_FOUND
 from theories.access import longlist_access, theory_for
 
 from ..ranking_cache import (
+    RankingView,
     comparison_etag,
     group_meta_cached,
     group_ranking_cached,
@@ -30,7 +33,7 @@ from ..ranking_cache import (
 from ..scope import Scope, world_scope
 from ..selectors import ranking_comparison, ranking_get, theory_distribution
 from ..selectors.rounds import round_scope
-from ..serializers import ComparisonSerializer, DistributionSerializer, RankingSerializer
+from ..serializers.rankings import ComparisonSerializer, DistributionSerializer, RankingSerializer
 from .answers import cached_answer, conditional_answer, hidden_answer
 from .schema import ROUND_PARAMETER, round_number_param, round_required
 
@@ -143,34 +146,13 @@ class GroupComparisonView(LazyAuthMixin, APIView):
     def get(self, request: Request, slug: str) -> Response | HttpResponse:
         # Issue 24: every open group page polls this; a public group's answer comes from the
         # cache (both rankings' ETags and the body of that pair), as the rankings' do.
-        meta = group_meta_cached(slug=slug)
-        if meta and meta["public"] and not meta["hidden"]:
-            key = f"rankings:compare:{meta['scope']}"
-            (here, world_etag), cached = ranking_etags_with(
-                scopes=[Scope.parse(meta["scope"]), Scope.parse(meta["world"])], key=key
-            )
-            if here and world_etag:
-                etag = comparison_etag(here, world_etag)
-                body = cached[1] if cached and cached[0] == etag else None
-                answer = cached_answer(request, etag=etag, body=body, revalidate=False)
-                if answer is not None:
-                    return answer
+        cached = comparison_cached(request, slug=slug, key="rankings:compare", revalidate=False)
+        if cached is not None:
+            return cached
         access = group_access(slug=slug, user=request.user)
         if not results_visible_to(access=access, user=request.user):
             return hidden_answer({"rank_correlation": None, "results": []}, detail=False)
-        group = ranking_get(scope=Scope.group(access.group.pk))
-        # Compared with the global ranking of the group's own list.
-        world = ranking_get(
-            scope=world_scope(
-                longlist_id=access.group.longlist_id,
-                is_default=access.group.longlist.is_default,
-            )
-        )
-        if access.group.is_public and not access.group.results_hidden:
-            # Both ETags back in the cache (they leave it a minute after their last recompute),
-            # so that the next poll takes the path above.
-            ranking_read_remember(scope=group.scope, etag=group.etag)
-            ranking_read_remember(scope=world.scope, etag=world.etag)
+        group, world = comparison_rankings(access=access)
         etag = comparison_etag(group.etag, world.etag)
         return conditional_answer(
             request,
@@ -184,6 +166,48 @@ class GroupComparisonView(LazyAuthMixin, APIView):
             ),
             revalidate=False,
         )
+
+
+def comparison_cached(
+    request: Request,
+    *,
+    slug: str,
+    key: str,
+    etag_of: Callable[[str], str] = str,
+    revalidate: bool = True,
+) -> Response | HttpResponse | None:
+    """A public group's comparison-shaped answer (the comparison, its figure) from the cache
+    alone: both rankings' current ETags and the body cached at `<key>:<the group's scope>` for
+    exactly that pair (`etag_of` derives the answer's ETag from the pair's). None when the group
+    is not readable by anyone or the cache cannot answer."""
+    meta = group_meta_cached(slug=slug)
+    if not (meta and meta["public"] and not meta["hidden"]):
+        return None
+    (here, world_etag), cached = ranking_etags_with(
+        scopes=[Scope.parse(meta["scope"]), Scope.parse(meta["world"])],
+        key=f"{key}:{meta['scope']}",
+    )
+    if not (here and world_etag):
+        return None
+    etag = etag_of(comparison_etag(here, world_etag))
+    body = cached[1] if cached and cached[0] == etag else None
+    return cached_answer(request, etag=etag, body=body, revalidate=revalidate)
+
+
+def comparison_rankings(*, access: GroupAccess) -> tuple[RankingView, RankingView]:
+    """The group's ranking and the global ranking of its own list, which it is compared with.
+    A public group's puts both ETags back in the cache (they leave it a minute after their last
+    recompute), so that the next poll takes the cached path (`comparison_cached`)."""
+    group = ranking_get(scope=Scope.group(access.group.pk))
+    world = ranking_get(
+        scope=world_scope(
+            longlist_id=access.group.longlist_id, is_default=access.group.longlist.is_default
+        )
+    )
+    if access.group.is_public and not access.group.results_hidden:
+        ranking_read_remember(scope=group.scope, etag=group.etag)
+        ranking_read_remember(scope=world.scope, etag=world.etag)
+    return group, world
 
 
 class TheoryDistributionView(APIView):

@@ -20,7 +20,7 @@ from impactboard.throttling import WriteThrottle
 from ..models import Submission
 from ..selectors.ratings import ratings_mine, ratings_unrated
 from ..selectors.rounds import ratings_of_round
-from ..serializers import RatingsMineSerializer, RatingsSubmitSerializer
+from ..serializers.ratings import RatingsMineSerializer, RatingsSubmitSerializer
 from ..services import RatingItem, rating_submission_create
 from .schema import ROUND_PARAMETER, round_of_group
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,59 +17,10 @@ from impactboard.throttling import WriteThrottle
 
 from ..selectors.changes import changes_between
 from ..selectors.rounds import round_exists, round_list, submission_history
+from ..serializers.rounds import ChangesSerializer, HistorySerializer, RoundSerializer
 from ..services.rounds import round_open_next
 from .answers import hidden_answer
 from .schema import round_number_param
-
-
-class RoundSerializer(serializers.Serializer):
-    number = serializers.IntegerField()
-    opened_at = serializers.DateTimeField()
-    closed_at = serializers.DateTimeField(allow_null=True)
-    raters = serializers.IntegerField()
-
-
-class ChangeRowSerializer(serializers.Serializer):
-    theory = serializers.DictField()
-    pairs = serializers.IntegerField()
-    moved = serializers.IntegerField()
-    mean_change = serializers.FloatField(allow_null=True)
-    toward = serializers.IntegerField()
-    away = serializers.IntegerField()
-    cited = serializers.IntegerField()
-    mean_from = serializers.FloatField(allow_null=True)
-    mean_to = serializers.FloatField(allow_null=True)
-    median_from = serializers.FloatField(allow_null=True)
-    lines = serializers.ListField(child=serializers.ListField(child=serializers.IntegerField()))
-
-
-class ChangesSerializer(serializers.Serializer):
-    hidden = serializers.BooleanField()
-    detail = serializers.CharField(required=False)
-    summary = serializers.DictField(allow_null=True)
-    results = ChangeRowSerializer(many=True)
-
-    def to_representation(self, instance: dict[str, Any]) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        data["from"], data["to"] = instance["from"], instance["to"]
-        return data
-
-
-class HistoryItemSerializer(serializers.Serializer):
-    theory = serializers.IntegerField()
-    score = serializers.IntegerField(allow_null=True)
-    previous = serializers.IntegerField(allow_null=True)
-    rationale = serializers.CharField(allow_blank=True)
-    moved_by = serializers.IntegerField(allow_null=True)
-
-
-class HistorySerializer(serializers.Serializer):
-    created_at = serializers.DateTimeField()
-    round = serializers.IntegerField()
-    # The API's field name; DRF's metaclass takes declared fields off the class, so it does
-    # not shadow the Field attribute of the same name at run time.
-    source = serializers.CharField()  # type: ignore[assignment]
-    items = HistoryItemSerializer(many=True)
 
 
 class RoundsView(generics.ListAPIView):

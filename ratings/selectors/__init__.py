@@ -16,7 +16,7 @@ from ..ranking_cache import (
     ranking_etag,
     ranking_payload,
 )
-from .progress import RaterProgress, group_progress, group_rated_counts, group_rating_progress
+from .progress import RaterProgress, group_progress, group_rating_progress
 from .rankings import (
     ranking_comparison,
     ranking_get,
@@ -34,7 +34,6 @@ __all__ = [
     "group_meta_forget",
     "group_progress",
     "group_ranking_cached",
-    "group_rated_counts",
     "group_rating_progress",
     "ranking_body",
     "ranking_cached",

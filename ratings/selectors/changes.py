@@ -1,8 +1,6 @@
-"""Reads of changes of mind: who moved between two rounds, what an argument moved, and the
+"""Reads of changes of mind: who moved between two rounds (computed by `maths.changes`), and the
 feedback a group sees between rounds. Built on the rounds' results (`selectors.rounds`)."""
 
-import statistics
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
@@ -10,132 +8,24 @@ from django.db.models import Q
 from discussion.models import Comment
 from discussion.selectors import comments_annotated
 from groups.models import DiscussionGroup
+from maths.changes import changes_of_mind
+from maths.ranking import TheoryLike
 from theories.models import Theory
 
 from .rankings import ranking_get
 from .rounds import round_scope, round_scores
 
-# --- changes of mind ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Move:
-    participant: int
-    theory: int
-    before: int
-    after: int
-    median_before: float
-    cited: bool
-
-    @property
-    def change(self) -> int:
-        return self.after - self.before
-
-    @property
-    def toward(self) -> bool:
-        return abs(self.after - self.median_before) < abs(self.before - self.median_before)
-
-    @property
-    def away(self) -> bool:
-        return abs(self.after - self.median_before) > abs(self.before - self.median_before)
-
 
 def changes_between(*, group: DiscussionGroup, first: int, last: int) -> dict[str, Any]:
-    """The contract's changes of mind from round `first` to round `last`: one row per theory (in
-    theory-number order) over the pairs (participants who rated it in both rounds), and a summary
-    that tells conformity (moves toward round `first`'s median) from persuasion (moves that name
-    an argument). The per-round results come from one windowed SQL query over the history."""
+    """The contract's changes of mind from round `first` to round `last` (`maths.changes`), over
+    the active items of the group's list in number order. The per-round results come from one
+    windowed SQL query over the history."""
     scores = round_scores(group=group, rounds=[first, last])
-    before: dict[tuple[int, int], int] = {}
-    after: dict[tuple[int, int], tuple[int, bool]] = {}
-    by_theory_first: dict[int, list[int]] = {}
-    for participant, theory, number, score, cited in scores:
-        if number == first:
-            before[(participant, theory)] = score
-            by_theory_first.setdefault(theory, []).append(score)
-        if number == last:
-            after[(participant, theory)] = (score, cited)
-    medians = {t: float(statistics.median(s)) for t, s in by_theory_first.items()}
-    pairs: dict[int, list[Move]] = {}
-    for key, score_before in before.items():
-        if key not in after:
-            continue
-        score_after, cited = after[key]
-        pairs.setdefault(key[1], []).append(
-            Move(
-                participant=key[0],
-                theory=key[1],
-                before=score_before,
-                after=score_after,
-                median_before=medians[key[1]],
-                cited=cited and score_after != score_before,
-            )
-        )
-    rows: list[dict[str, Any]] = []
     items = Theory.objects.filter(longlist_id=group.longlist_id, status=Theory.Status.ACTIVE)
-    for entry in items.order_by("number").only("id", "number", "title"):
-        theory_pairs = pairs.get(entry.id, [])
-        moves = [m for m in theory_pairs if m.change != 0]
-        rows.append(
-            {
-                "theory": {"id": entry.id, "number": entry.number, "title": entry.title},
-                "pairs": len(theory_pairs),
-                "moved": len(moves),
-                "mean_change": (
-                    statistics.fmean(m.change for m in theory_pairs) if theory_pairs else None
-                ),
-                "toward": sum(m.toward for m in moves),
-                "away": sum(m.away for m in moves),
-                "cited": sum(m.cited for m in moves),
-                "mean_from": (
-                    statistics.fmean(m.before for m in theory_pairs) if theory_pairs else None
-                ),
-                "mean_to": statistics.fmean(m.after for m in theory_pairs)
-                if theory_pairs
-                else None,
-                "median_from": medians.get(entry.id),
-                "lines": [[m.before, m.after] for m in theory_pairs],
-            }
-        )
-    every_move = [m for ms in pairs.values() for m in ms if m.change != 0]
-    summary: dict[str, Any] = {
-        "pairs": sum(r["pairs"] for r in rows),
-        "moved": len(every_move),
-        "movers": len({m.participant for m in every_move}),
-        "toward": sum(r["toward"] for r in rows),
-        "away": sum(r["away"] for r in rows),
-        "cited": sum(r["cited"] for r in rows),
-        "mean_abs_change": (
-            statistics.fmean(abs(m.change) for m in every_move) if every_move else None
-        ),
-    }
-    summary["sentences"] = changes_sentences(summary, first=first, last=last)
-    return {"from": first, "to": last, "summary": summary, "results": rows}
-
-
-def changes_sentences(summary: dict[str, Any], *, first: int, last: int) -> list[str]:
-    """Plain words for the changes summary. Conformity (a move toward the median) and
-    persuasion (a move that names an argument) are counted apart: they are not the same."""
-    if first == last:
-        return [f"Only round {first} so far: nothing to compare yet."]
-    if not summary["pairs"]:
-        return [f"Nobody has rated a theory in both round {first} and round {last} yet."]
-    moved, pairs = summary["moved"], summary["pairs"]
-    if not moved:
-        return [f"Of {pairs} ratings given in both rounds, none changed."]
-    people = summary["movers"]
-    return [
-        (
-            f"{people} {'person' if people == 1 else 'people'} changed {moved} of {pairs} ratings "
-            f"between round {first} and round {last}, by {summary['mean_abs_change']:.1f} points "
-            "on average."
-        ),
-        (
-            f"{summary['toward']} of the {moved} moves went toward round {first}'s median and "
-            f"{summary['away']} away from it."
-        ),
-        f"{summary['cited']} of the {moved} moves named an argument that moved them.",
-    ]
+    theories: list[TheoryLike] = list(
+        items.order_by("number").values_list("id", "number", "title", named=True)
+    )
+    return changes_of_mind(scores, theories, first=first, last=last)
 
 
 # --- feedback between rounds ---------------------------------------------------------------

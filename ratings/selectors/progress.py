@@ -52,12 +52,6 @@ def group_rating_progress(*, group: DiscussionGroup) -> list[RaterProgress]:
     ]
 
 
-def group_rated_counts(*, group: DiscussionGroup) -> tuple[int, int]:
-    """(how many have rated at least one theory, how many could): "7 of 9 have rated"."""
-    progress = group_rating_progress(group=group)
-    return sum(1 for p in progress if p.rated), len(progress)
-
-
 def group_progress(
     *, group: DiscussionGroup, member_count: int, with_names: bool
 ) -> dict[str, object]:

@@ -16,6 +16,7 @@ from .submissions import (
     SubmissionInvalid,
     rating_items_validate,
     rating_submission_create,
+    ratings_open_check,
 )
 
 __all__ = [
@@ -31,4 +32,5 @@ __all__ = [
     "rankings_queued_clear",
     "rating_items_validate",
     "rating_submission_create",
+    "ratings_open_check",
 ]

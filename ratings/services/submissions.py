@@ -100,6 +100,13 @@ def rating_items_validate(
         raise SubmissionInvalid(errors)
 
 
+def ratings_open_check(*, group: DiscussionGroup) -> None:
+    """RatingsClosed (409) unless the group takes ratings: the one test of it, run first by every
+    submission (an import may skip it: see `check_open`)."""
+    if not group.ratings_open:
+        raise RatingsClosed("Ratings are closed in this group.")
+
+
 def rating_submission_create(
     *,
     participant: Participant,
@@ -120,8 +127,8 @@ def rating_submission_create(
     returns None: an empty save must not leave a trace that could count as having rated.
     """
     group = participant.group
-    if check_open and not group.ratings_open:
-        raise RatingsClosed("Ratings are closed in this group.")
+    if check_open:
+        ratings_open_check(group=group)
     known, revisions, current = _theories_and_current(participant=participant, items=items)
     rating_items_validate(items, group, known=known)
     if not _changes_anything(

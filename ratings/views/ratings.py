@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from discussion.selectors import citable_comments
 from groups.access import Need, group_access, results_visible_to
+from groups.models import DiscussionGroup, Participant
 from groups.services import participant_for_user
 from impactboard.errors import DomainError
 from impactboard.request_types import AuthedHttpRequest
@@ -22,7 +23,7 @@ from ..models import Rating, Submission
 from ..selectors import ratings_current
 from ..selectors.changes import round_feedback
 from ..selectors.ratings import rate_page_notes
-from ..services import RatingItem, RatingsClosed, rating_submission_create
+from ..services import RatingItem, RatingsClosed, rating_submission_create, ratings_open_check
 
 
 @login_required
@@ -56,35 +57,14 @@ def group_rate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     )
     status = 200
     if request.method == "POST":
-        if not group.ratings_open:
+        try:
+            saved = _save(request, group=group, form=form, participant=participant, current=current)
+        except RatingsClosed:
             messages.error(request, "Ratings are closed in this group: nothing was saved.")
             status = 409
-        elif form.is_valid():
-            items = form.changed_items()
-            if not items and current:
-                # Saving as you go (rate.js) has already saved every change: say so, where the
-                # confirmation of a save always is.
-                messages.success(
-                    request, "Saved: every rating was already saved as you went; nothing new."
-                )
-                return redirect(f"{reverse('group_rate', kwargs={'slug': group.slug})}#saved")
-            if not items:
-                messages.info(request, "Nothing changed, so nothing was saved.")
-                return redirect("group_rate", slug=group.slug)
-            try:
-                rating_submission_create(
-                    participant=participant,
-                    items=items,
-                    submitted_by=request.user,
-                    source=Submission.Source.PAGE,
-                )
-            except RatingsClosed:
-                messages.error(request, "Ratings are closed in this group: nothing was saved.")
-                status = 409
-            else:
-                messages.success(request, _saved_message(items=items, current=current))
-                return redirect(f"{reverse('group_rate', kwargs={'slug': group.slug})}#saved")
         else:
+            if saved is not None:
+                return saved
             messages.error(request, "Some answers need fixing: nothing was saved.")
             status = 400
     active = {t.id for t in theories}
@@ -107,6 +87,40 @@ def group_rate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _save(
+    request: AuthedHttpRequest,
+    *,
+    group: DiscussionGroup,
+    form: RatingForm,
+    participant: Participant,
+    current: dict[int, Rating],
+) -> HttpResponse | None:
+    """The POST: a redirect once saved (or when nothing changed); None when the form needs
+    fixing. RatingsClosed before anything else, whatever the form holds: a closed group's rate
+    page has no form, so this is the save of a page opened before ratings closed."""
+    ratings_open_check(group=group)
+    if not form.is_valid():
+        return None
+    items = form.changed_items()
+    if not items and current:
+        # Saving as you go (rate.js) has already saved every change: say so, where the
+        # confirmation of a save always is.
+        messages.success(request, "Saved: every rating was already saved as you went; nothing new.")
+        return redirect(f"{reverse('group_rate', kwargs={'slug': group.slug})}#saved")
+    if not items:
+        messages.info(request, "Nothing changed, so nothing was saved.")
+        return redirect("group_rate", slug=group.slug)
+    rating_submission_create(
+        participant=participant,
+        items=items,
+        submitted_by=request.user,
+        source=Submission.Source.PAGE,
+        check_open=False,  # checked just above, on this same group
+    )
+    messages.success(request, _saved_message(items=items, current=current))
+    return redirect(f"{reverse('group_rate', kwargs={'slug': group.slug})}#saved")
 
 
 def _saved_message(*, items: Sequence[RatingItem], current: dict[int, Rating]) -> str:

@@ -10,15 +10,7 @@
   if (!data || !select || !box) return;
   const figures = new Map(JSON.parse(data.textContent).map((f) => [String(f.id), f.figure]));
   const config = { responsive: true, displayModeBar: false };
-  const plotly = new Promise((resolve) => {
-    if (window.Plotly) return resolve(window.Plotly);
-    window.requestAnimationFrame(() => window.setTimeout(() => {
-      const script = document.createElement("script");
-      script.src = box.dataset.plotly;
-      script.addEventListener("load", () => resolve(window.Plotly));
-      document.head.append(script);
-    }, 0));
-  });
+  const plotly = window.ImpactBoard.plotlyAfterPaint(); // static/js/shared.js ([data-plotly])
   function draw() {
     const figure = figures.get(select.value);
     if (!figure) return;

@@ -27,12 +27,7 @@
   const columnList = document.getElementById("ranking-columns");
   const COLUMNS = columnList ? JSON.parse(columnList.textContent) : [];
 
-  function cell(text, numeric) {
-    const td = document.createElement("td");
-    if (numeric) td.className = "num";
-    td.textContent = text;
-    return td;
-  }
+  const cell = window.ImpactBoard.cell; // static/js/shared.js
 
   // "3 (1–6)": the rank and the range of places it could plausibly hold (issue 13).
   function rankCell(row) {
@@ -259,21 +254,8 @@
     return out;
   }
 
-  // Resolves once plotly.js has run (issue 24). The page script loads it only after the first
-  // paint (the table and the server's static drawing, svg.chart-static): started with the page
-  // it took the bandwidth the stylesheet needed on a slow line, and from the cache its 1.2 MB
-  // held that paint back by seconds on a slow phone.
-  const plotly = new Promise((resolve) => {
-    if (window.Plotly) return resolve(window.Plotly);
-    const holder = document.querySelector("[data-plotly]");
-    if (!holder) return;
-    window.requestAnimationFrame(() => window.setTimeout(() => {
-      const script = document.createElement("script");
-      script.src = holder.dataset.plotly;
-      script.addEventListener("load", () => resolve(window.Plotly));
-      document.head.append(script);
-    }, 0));
-  });
+  // plotly.js after the first paint (static/js/shared.js).
+  const plotly = window.ImpactBoard.plotlyAfterPaint();
 
   // The figures come built from the API (charts/figures.py) as one spec per answer: `shared`
   // (layout and config) and each figure's own part. Axes, order and labels are decided there;

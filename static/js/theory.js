@@ -4,12 +4,7 @@
   const section = document.querySelector("[data-distribution-url]");
   if (!section) return;
 
-  function cell(text, numeric) {
-    const td = document.createElement("td");
-    if (numeric) td.className = "num";
-    td.textContent = text;
-    return td;
-  }
+  const cell = window.ImpactBoard.cell; // static/js/shared.js
 
   fetch(section.dataset.distributionUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
     .then((r) => r.json())
@@ -33,21 +28,8 @@
     })
     .catch(() => {});
 
-  // Resolves once plotly.js has run (issue 24). The page script loads it only after the first
-  // paint (the table and the server's static drawing, svg.chart-static): started with the page
-  // it took the bandwidth the stylesheet needed on a slow line, and from the cache its 1.2 MB
-  // held that paint back by seconds on a slow phone.
-  const plotly = new Promise((resolve) => {
-    if (window.Plotly) return resolve(window.Plotly);
-    const holder = document.querySelector("[data-plotly]");
-    if (!holder) return;
-    window.requestAnimationFrame(() => window.setTimeout(() => {
-      const script = document.createElement("script");
-      script.src = holder.dataset.plotly;
-      script.addEventListener("load", () => resolve(window.Plotly));
-      document.head.append(script);
-    }, 0));
-  });
+  // plotly.js after the first paint (static/js/shared.js).
+  const plotly = window.ImpactBoard.plotlyAfterPaint();
 
   // The chart is built in Python (charts/figures.py): `shared` layout and config, and the
   // figure's own part; the page only draws it.

@@ -1,4 +1,6 @@
-"""Create a public demo group with named participants and their ratings (idempotent)."""
+"""Create a public demo group with named participants and their ratings (idempotent): the site's
+demo data (`make run`), built through the apps' own services. A site module like the URL map: it
+sits above every app."""
 
 import random
 
@@ -6,11 +8,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from groups.models import DiscussionGroup, Participant
+from ratings.models import Submission
+from ratings.scope import Scope
+from ratings.services import RatingItem, ranking_recompute, rating_submission_create
 from theories.models import Theory
-
-from ...models import Submission
-from ...scope import Scope
-from ...services import RatingItem, ranking_recompute, rating_submission_create
 
 DEMO_SLUG = "demo-reading-group"
 # The source post's rated order (best first); theory 20 came later and is rated by fewer people.

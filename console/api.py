@@ -11,9 +11,9 @@ from rest_framework.views import APIView
 from groups.access import GroupAccess, Need, group_access
 from groups.selectors import group_member_count
 from impactboard.schema import NOT_FOUND
+from ratings.selectors import group_progress
 
-from ..selectors import group_progress
-from ..selectors.present import present_snapshot
+from .selectors import present_snapshot
 
 
 class ProgressView(APIView):
@@ -38,7 +38,7 @@ class ProgressView(APIView):
 
 
 class PresentView(APIView):
-    """What the projector draws (ratings.selectors.present): facilitators only. While the group
+    """What the projector draws (console.selectors): facilitators only. While the group
     hides its results: progress only."""
 
     permission_classes = [AllowAny]

@@ -1,4 +1,4 @@
-"""What the projector shows (templates/ratings/present.html): the top of the ranking with rank
+"""What the projector shows (templates/console/present.html): the top of the ranking with rank
 ranges, the most controversial theories, the changes since the last round, and who has rated.
 
 The wall is seen by everyone in the room, so the hiding rule is the group's, not the viewer's:
@@ -8,11 +8,9 @@ from typing import Any
 
 from groups.models import DiscussionGroup
 from maths.ranking import RankingRow
-
-from ..scope import Scope
-from .changes import changes_between
-from .progress import group_progress
-from .rankings import ranking_get
+from ratings.scope import Scope
+from ratings.selectors import group_progress, ranking_get
+from ratings.selectors.changes import changes_between
 
 TOP = 10  # rows a room can read from the back
 CONTROVERSIAL = 5

@@ -1,6 +1,11 @@
-"""The facilitator's "Run the group" page: the group's settings, its invitation, who has rated,
-roles. Facilitators only (members 403, private outsiders 404). Its buttons post to the group
-pages (`groups.views.manage`)."""
+"""The facilitator's pages: "Run the group" (the group's settings, its invitation, who has rated,
+roles; its buttons post to the group pages, `groups.views.manage`) and the projector (the screen
+on the wall of the room, driven from the facilitator's laptop).
+
+Facilitators only (members 403, private outsiders 404). The projector names who has rated and
+who has not, which is the facilitator's to show, and its keys are the facilitator's controls;
+members follow the same ranking on the group page. It obeys the group's hiding rule whoever
+looks at it (`console.selectors`): a hidden ranking shows progress only, until revealed."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,11 +17,17 @@ from django.views.decorators.http import require_http_methods
 from groups.access import Need, group_access
 from groups.forms import GroupSettingsForm
 from groups.models import DiscussionGroup
+from groups.qr import qr_svg
 from groups.selectors import group_guests, group_members, group_newcomers
 from groups.services import group_update
 from impactboard.request_types import AuthedHttpRequest
+from ratings.selectors import group_rating_progress
 
-from ..selectors import group_rating_progress
+
+def _invite_url(request: AuthedHttpRequest, group: DiscussionGroup) -> str:
+    return request.build_absolute_uri(
+        reverse("group_invite", kwargs={"slug": group.slug, "code": group.join_code})
+    )
 
 
 @login_required
@@ -41,9 +52,7 @@ def group_facilitate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             return redirect("group_facilitate", slug=group.slug)
         messages.error(request, "Some settings need fixing: nothing was saved.")
         status = 400
-    invite_url = request.build_absolute_uri(
-        reverse("group_invite", kwargs={"slug": group.slug, "code": group.join_code})
-    )
+    invite_url = _invite_url(request, group)
     progress = group_rating_progress(group=group)
     guests = group_guests(group=group)
     members = list(group_members(group=group))
@@ -51,7 +60,7 @@ def group_facilitate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         m.guest = guests.get(m.user_id)  # type: ignore[attr-defined]
     return render(
         request,
-        "ratings/facilitate/settings.html",
+        "console/settings.html",
         {
             "group": group,
             "access": access,
@@ -64,4 +73,21 @@ def group_facilitate(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "total": 20,
         },
         status=status,
+    )
+
+
+@login_required
+def group_present(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    access = group_access(slug=slug, user=request.user, need=Need.FACILITATOR)
+    group = access.group
+    invite_url = _invite_url(request, group)
+    return render(
+        request,
+        "console/present.html",
+        {
+            "group": group,
+            "invite_url": invite_url,
+            "invite_qr": qr_svg(url=invite_url),
+            "join_page": request.build_absolute_uri(reverse("group_list")),
+        },
     )
