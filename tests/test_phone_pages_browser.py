@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from ratings.services.rounds import round_open_next
 from tests.factories import rate
 
 from .conftest import PASSWORD, settle
@@ -65,3 +66,35 @@ def test_my_history_fits_a_phone(new_context, live_server, cast, theories) -> No
         }).map(t => t.className || t.id || 'table')"""
     )
     assert cut == [], cut
+
+
+def test_the_round_two_save_bar_covers_no_theorys_buttons(
+    new_context, live_server, cast, theories
+) -> None:
+    rate(cast.member, dict.fromkeys(theories, 6), group=cast.public)
+    round_open_next(group=cast.public, user=cast.facilitator)
+    page = new_context(viewport=PHONE).new_page()
+    log_in(page, live_server, cast.member.username)
+    page.goto(f"{live_server.url}/groups/{cast.public.slug}/rate/")
+    settle(page)
+    assert page_width(page) <= PHONE["width"]
+    bar = page.locator(".sticky-submit")
+    page.screenshot(path="tests/artifacts/round-two-rate-390.png")
+
+    def covered() -> list[int]:
+        """Theories with a score button partly under the bar (on screen, not wholly above it)."""
+        top = bar.bounding_box()["y"]
+        hit = []
+        for theory in theories[:6]:
+            labels = page.locator(f"#theory-{theory.number} .scale label")
+            for i in range(labels.count()):
+                box = labels.nth(i).bounding_box()
+                if box and box["y"] + box["height"] > top + 1 and box["y"] < PHONE["height"]:
+                    hit.append(theory.number)
+                    break
+        return hit
+
+    assert covered() == []  # as the page opens
+    for theory in theories[:4]:  # and as a keyboard user moves down to each theory
+        page.locator(f"#theory-{theory.number} input[type=radio]").first.focus()
+        assert theory.number not in covered(), theory.number

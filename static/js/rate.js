@@ -26,6 +26,16 @@
   }
   update();
 
+  // The save bar sticks to the bottom of the screen once the rater has scrolled; as the page
+  // opens it rests at the end of the form, so that it covers no theory's buttons on the first
+  // screen (on a phone, in round 2, the first theory's scale is right where it would sit).
+  const saveBar = form.querySelector(".sticky-submit");
+  if (saveBar) {
+    const rest = () => saveBar.classList.toggle("resting", window.scrollY < 1);
+    rest();
+    window.addEventListener("scroll", rest, { passive: true });
+  }
+
   // --- Next unrated: the first unrated row after the one the rater is at (the row last
   // focused, if it is still in view; else the first row in view counts too), wrapping. ------
   let lastRow = null;
