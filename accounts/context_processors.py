@@ -1,12 +1,17 @@
-"""The header's unread count of "for you", for every page of a signed-in person."""
+"""The header's counts for every page of a signed-in person: unread "for you" entries, and the
+proposals waiting in the queues of the lists they own."""
 
 from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
+from django.db.models import Count
 from django.http import HttpRequest
+from django.urls import reverse
 
 from impactboard.cache import fail_open
+from theories.models import Proposal
+from theories.proposals import proposal_queue_key
 
 from .selectors import for_you_unread
 from .services import for_you_count_key
@@ -30,4 +35,25 @@ def for_you(request: HttpRequest) -> dict[str, Callable[[], int] | Any]:
         fail_open("for-you count", lambda: cache.set(key, count, COUNT_SECONDS), None)
         return count
 
-    return {"for_you_unread": unread}
+    def queue() -> dict[str, Any] | None:
+        """{"count", "url"} of the pending proposals on the person's own lists, or None."""
+        key = proposal_queue_key(user.pk)
+        cached = fail_open("proposal queue", lambda: cache.get(key), None)
+        if cached is None:
+            per_list = list(
+                Proposal.objects.filter(longlist__owner=user, status=Proposal.Status.PENDING)
+                .values("longlist__slug")
+                .annotate(n=Count("id"))
+                .order_by("-n")
+            )
+            count = sum(row["n"] for row in per_list)
+            url = (
+                reverse("list_proposals", kwargs={"slug": per_list[0]["longlist__slug"]})
+                if len(per_list) == 1
+                else reverse("list_index")
+            )
+            cached = {"count": count, "url": url}
+            fail_open("proposal queue", lambda: cache.set(key, cached, COUNT_SECONDS), None)
+        return cached if cached["count"] else None
+
+    return {"for_you_unread": unread, "proposal_queue": queue}

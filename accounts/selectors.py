@@ -11,6 +11,7 @@ from django.urls import reverse
 from discussion.models import Comment
 from groups.models import Membership
 from ratings.models import Rating, Round, Submission
+from theories.access import longlists_visible_to
 from theories.models import LonglistChange, Proposal
 
 from .models import ForYouSeen
@@ -169,6 +170,8 @@ def for_you(*, user: User, limit: int = FOR_YOU_LIMIT) -> list[ForYou]:
     ]
     decided = (
         Proposal.objects.filter(proposer=user, decided_at__isnull=False)
+        # only on lists the proposer may still see: a private list's news stays with its people
+        .filter(longlist__in=longlists_visible_to(user=user))
         .exclude(decided_by=user)  # an open list accepts one's own at once: nothing to tell
         .select_related("longlist", "item")
         .order_by("-decided_at")[:limit]

@@ -9,7 +9,7 @@ from django.test import Client
 
 from accounts.selectors import for_you
 from discussion.services import comment_create
-from groups.services import membership_leave
+from groups.services import membership_join, membership_leave
 from ratings.services.rounds import round_open_next
 from tests.factories import rate
 from theories.services import longlist_default_get, longlist_item_add
@@ -86,3 +86,29 @@ def test_a_reply_in_a_group_thread_stays_in_the_group(cast, theories) -> None:
 def test_anonymous_visitors_are_sent_to_log_in() -> None:
     response = Client().get("/accounts/for-you/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_decision_on_a_private_lists_proposal_is_told_only_while_the_list_is_visible(
+    cast, theories
+) -> None:
+    from groups.services import group_create
+    from theories.items import ItemText
+    from theories.proposals import proposal_create, proposal_decide
+    from theories.services import longlist_create, longlist_update
+
+    longlist = longlist_create(
+        user=cast.facilitator,
+        title="Our own list",
+        visibility="private",
+        items=[ItemText(title=t, summary="") for t in ("One", "Two")],
+    )
+    longlist = longlist_update(longlist=longlist, proposals="moderated")
+    circle = group_create(
+        user=cast.facilitator, name="Circle", visibility="private", longlist=longlist
+    )
+    membership_join(group=circle, user=cast.member, via_invite=True)
+    proposal, _ = proposal_create(longlist=longlist, user=cast.member, title="Three")
+    proposal_decide(proposal=proposal, by=cast.facilitator, decision="reject", reason="No.")
+    assert [e.kind for e in for_you(user=cast.member)] == ["proposal"]
+    membership_leave(group=circle, user=cast.member)
+    assert for_you(user=cast.member) == []  # the list is no longer theirs to see

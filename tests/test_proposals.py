@@ -326,3 +326,26 @@ def test_the_owner_opens_and_closes_proposals_on_the_list_page(cast, api) -> Non
         url(longlist, ""), {"proposals": "moderated"}, format="json"
     )
     assert patched.status_code == 200 and patched.json()["proposals"] == "moderated"
+
+
+def test_the_owner_sees_the_waiting_proposals_counted_in_the_site_header(cast, api) -> None:
+    longlist = a_list(cast.facilitator)
+    owner = Client()
+    owner.force_login(cast.facilitator)
+
+    def header() -> str:
+        return owner.get("/groups/").content.decode()
+
+    assert "Proposals <span" not in header()
+    api(cast.member).post(url(longlist), {"title": "Forecasting"}, format="json")
+    made = api(cast.outsider).post(url(longlist), {"title": "Evals"}, format="json").json()
+    page = header()
+    assert 'aria-label="2 waiting">2</span>' in page
+    assert f'href="/lists/{longlist.slug}/proposals/"' in page
+    api(cast.facilitator).post(
+        url(longlist, f"proposals/{made['id']}/decide/"), {"decision": "reject"}, format="json"
+    )
+    assert 'aria-label="1 waiting">1</span>' in header()
+    member = Client()
+    member.force_login(cast.member)
+    assert "Proposals <span" not in member.get("/groups/").content.decode()  # not their list

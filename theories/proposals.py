@@ -8,9 +8,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from impactboard.cache import fail_open
 from impactboard.errors import Conflict, DomainError, Forbidden
 
 from .items import MAX_SUMMARY, ItemsInvalid, ItemText, items_check, title_key
@@ -33,6 +35,16 @@ class ProposalLimit(DomainError):
 
 def _per_day() -> int:
     return int(getattr(settings, "PROPOSALS_PER_DAY", PROPOSALS_PER_DAY))
+
+
+def proposal_queue_key(owner_id: int | None) -> str:
+    """The cache key of a list owner's header count of waiting proposals
+    (accounts.context_processors)."""
+    return f"proposal-queue:{owner_id}"
+
+
+def _queue_changed(longlist: Longlist) -> None:
+    fail_open("proposal queue", lambda: cache.delete(proposal_queue_key(longlist.owner_id)), None)
 
 
 def _checked(*, longlist: Longlist, title: str, summary: str, why: str) -> ItemText:
@@ -79,6 +91,7 @@ def proposal_create(
         raise LonglistInvalid(
             "title", [f"\u201c{item.title}\u201d is already proposed and waits for the owner."]
         ) from exc
+    _queue_changed(longlist)
     return proposal, similar
 
 
@@ -112,4 +125,5 @@ def proposal_decide(*, proposal: Proposal, by: User, decision: str, reason: str 
         proposal.refresh_from_db()
         if decision == "accept":
             _accept(proposal=proposal, by=by, reason=reason)
+    _queue_changed(proposal.longlist)
     return proposal
