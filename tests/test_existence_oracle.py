@@ -78,6 +78,7 @@ def test_a_hidden_thing_answers_exactly_like_a_missing_one(
             "list": SimpleNamespace(slug="no-such-list"),
             "private_list": SimpleNamespace(slug="no-such-list"),
             "item": SimpleNamespace(pk=10**9, slug="no-such-item"),
+            "proposal": SimpleNamespace(pk=10**9),
         },
     )
     user = None if role == "anonymous" else (staff if role == "staff" else getattr(cast, role))

@@ -338,6 +338,8 @@ def plausible(name: str, param: str, ctx: dict[str, Any]) -> Any:
         "code": ctx["group"].join_code,
         "job_id": 1,
         "participant_id": 1,
+        "proposal_id": 1,
+        "item_id": 1,
         "format": "json",
         "uidb64": "MQ",
         "token": "set-password",

@@ -304,6 +304,13 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Fields shown only to some callers (join_code to facilitators) are not promised to all.
     "COMPONENT_NO_READ_ONLY_REQUIRED": True,
+    # Four choice sets are each a field named "status": named apart, not "Status1dfEnum".
+    "ENUM_NAME_OVERRIDES": {
+        "ImportStatusEnum": "exports.models.ImportJob.Status",
+        "ItemStatusEnum": "theories.models.Theory.Status",
+        "ProposalStatusEnum": "theories.models.Proposal.Status",
+        "RetiredStatusEnum": [("retired", "Retired")],
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "impactboard.schema.add_error_responses",
