@@ -74,9 +74,9 @@ def test_runserver_holds_no_connection_per_finished_thread() -> None:
 
 
 def test_the_leak_this_prevents_is_real_with_reuse_turned_on() -> None:
-    """The same burst with connections kept 60 s (the old default): one left per request thread
-    that opened one. On a loaded machine runserver served some of the 15 on threads that had
-    already finished theirs (10 left in one CI run), so the contrast asks for half: the default
-    above leaves none."""
+    """The same burst with connections kept 60 s (the old default) leaves connections behind,
+    where the default above leaves none. How many is up to the garbage collector: a finished
+    thread's connection is closed only when its thread-local storage is collected, and CI runs
+    left 15, 10 and 6 of 15. So the contrast asks for one, which the default never leaves."""
     left = burst_against_runserver("ib-runserver-reuse", SMALL_BURST, DATABASE_CONN_MAX_AGE="60")
-    assert left >= SMALL_BURST // 2
+    assert left >= 1
