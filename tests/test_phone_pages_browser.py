@@ -9,18 +9,11 @@ import pytest
 from ratings.services.rounds import round_open_next
 from tests.factories import rate
 
-from .conftest import PASSWORD, settle
+from .conftest import settle
+from .test_phone_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 800}
-
-
-def log_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form.stack button[type=submit]").click()
-    page.wait_for_load_state()
 
 
 def page_width(page) -> int:
