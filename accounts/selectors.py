@@ -1,5 +1,6 @@
 """Reads about one account: everything it holds, for "download my data"."""
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -101,6 +102,9 @@ class ForYou:
 
 FOR_YOU_LIMIT = 30
 
+# What one entry says: when it happened, the sentence, and the link.
+_Facts = tuple[datetime, str, str]
+
 
 def for_you(*, user: User, limit: int = FOR_YOU_LIMIT) -> list[ForYou]:
     """What happened for `user`, newest first: replies to their comments (in threads they can
@@ -139,35 +143,6 @@ def for_you(*, user: User, limit: int = FOR_YOU_LIMIT) -> list[ForYou]:
         .select_related("longlist", "item")
         .order_by("-created_at")[:limit]
     )
-    entries = [
-        ForYou(
-            "reply",
-            c.created_at,
-            f"{_author(c)} replied to your comment on “{c.theory.title}”"
-            + (f" in {c.group.name}" if c.group else ""),
-            _comment_link(c),
-        )
-        for c in replies
-    ]
-    entries += [
-        ForYou(
-            "round",
-            r.opened_at,
-            f"Round {r.number} opened in {r.group.name}: rate again",
-            reverse("group_rate", kwargs={"slug": r.group.slug}),
-        )
-        for r in rounds
-    ]
-    entries += [
-        ForYou(
-            "item",
-            change.created_at,
-            f"New in “{change.longlist.title}”: {change.item.number}. {change.item.title}",
-            reverse("theory_detail", kwargs={"slug": change.item.slug}),
-        )
-        for change in added
-        if change.item is not None
-    ]
     decided = (
         Proposal.objects.filter(proposer=user, decided_at__isnull=False)
         # only on lists the proposer may still see: a private list's news stays with its people
@@ -176,20 +151,49 @@ def for_you(*, user: User, limit: int = FOR_YOU_LIMIT) -> list[ForYou]:
         .select_related("longlist", "item")
         .order_by("-decided_at")[:limit]
     )
-    entries += [
-        ForYou(
-            "proposal",
-            p.decided_at,
-            f"Your proposal “{p.title}” for “{p.longlist.title}” was {p.status}"
-            + (f" as item {p.item.number}" if p.item is not None else "")
-            + (f": {p.reason}" if p.reason else ""),
-            reverse("list_proposals", kwargs={"slug": p.longlist.slug}) + f"#proposal-{p.pk}",
-        )
-        for p in decided
-        if p.decided_at is not None
+    # One entry per row of each source: what happened when, in words, and where to read it.
+    sources: tuple[tuple[str, Iterable[Any], Callable[[Any], _Facts]], ...] = (
+        ("reply", replies, _reply),
+        ("round", rounds, _round),
+        ("item", added, _item),
+        ("proposal", decided, _decision),
+    )
+    entries = [
+        ForYou(kind, at, text, url)
+        for kind, rows, facts in sources
+        for at, text, url in map(facts, rows)
     ]
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]
+
+
+def _reply(comment: Comment) -> _Facts:
+    where = f" in {comment.group.name}" if comment.group else ""
+    text = f"{_author(comment)} replied to your comment on “{comment.theory.title}”{where}"
+    return comment.created_at, text, _comment_link(comment)
+
+
+def _round(round_: Round) -> _Facts:
+    text = f"Round {round_.number} opened in {round_.group.name}: rate again"
+    return round_.opened_at, text, reverse("group_rate", kwargs={"slug": round_.group.slug})
+
+
+def _item(change: LonglistChange) -> _Facts:
+    item = change.item
+    assert item is not None  # the query asks for changes that name their item
+    text = f"New in “{change.longlist.title}”: {item.number}. {item.title}"
+    return change.created_at, text, reverse("theory_detail", kwargs={"slug": item.slug})
+
+
+def _decision(proposal: Proposal) -> _Facts:
+    assert proposal.decided_at is not None  # the query asks for decided ones
+    text = (
+        f"Your proposal “{proposal.title}” for “{proposal.longlist.title}” was {proposal.status}"
+        + (f" as item {proposal.item.number}" if proposal.item is not None else "")
+        + (f": {proposal.reason}" if proposal.reason else "")
+    )
+    link = reverse("list_proposals", kwargs={"slug": proposal.longlist.slug})
+    return proposal.decided_at, text, f"{link}#proposal-{proposal.pk}"
 
 
 def _comment_link(comment: Comment) -> str:
