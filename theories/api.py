@@ -1,7 +1,8 @@
 """REST endpoints of the theories (the default list's items, as the contract has always had them)
 and of longlists. Parse, check access (theories.access), call a service, shape the answer."""
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
@@ -13,6 +14,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 
 from impactboard.schema import BAD_REQUEST, FORBIDDEN, NOT_FOUND, UNAUTHENTICATED
 from impactboard.serializers import DetailSerializer
@@ -88,6 +90,73 @@ def _detail(longlist: Longlist) -> dict[str, Any]:
     return data
 
 
+def _owner_writes(ok: Any, *, status_code: int = 200, conflict: Any = None) -> dict[int, Any]:
+    """The answers of a write only the list's owner (staff, for the default list) may make:
+    `ok` with `status_code`, the refusals, and `conflict` (409) where the state can forbid it."""
+    responses = {
+        status_code: ok,
+        400: BAD_REQUEST,
+        401: UNAUTHENTICATED,
+        403: FORBIDDEN,
+        404: NOT_FOUND,
+    }
+    if conflict is not None:
+        responses[409] = conflict
+    return responses
+
+
+def _owned(request: Request, slug: str) -> tuple[Longlist, User]:
+    """The list `slug` and its owner, for a change only they may make (404 to those who may not
+    see the list, 403 to those who may not change it)."""
+    longlist = longlist_access(slug=slug, user=request.user, need=ListNeed.CHANGE)
+    assert isinstance(request.user, User)  # only an owner or staff gets here
+    return longlist, request.user
+
+
+Part = TypeVar("Part")
+View = Callable[..., Response]
+
+
+def _owner_part_action(
+    method: Literal["post", "patch"],
+    url_path: str,
+    url_name: str,
+    *,
+    body: type,
+    answer: type,
+    conflict: str,
+) -> Callable[[View], View]:
+    """The route and the schema of a change only the list's owner may make to one part of it
+    (an item, a proposal) at `url_path` below the list, which the part's state can refuse
+    (409, `conflict`)."""
+
+    def route(view: View) -> View:
+        responses = _owner_writes(
+            answer, conflict=OpenApiResponse(DetailSerializer, description=conflict)
+        )
+        routed = action(detail=True, methods=[method], url_path=url_path, url_name=url_name)(view)
+        return extend_schema(request=body, responses=responses)(routed)
+
+    return route
+
+
+def _owner_part_change(
+    request: Request,
+    slug: str,
+    *,
+    find: Callable[..., Part],
+    pk: str,
+    body: type[Serializer],
+) -> tuple[Longlist, User, Part, dict[str, Any]]:
+    """For such a change: the list, its owner, the part (`find(longlist=, pk=)`: 404 if the
+    list has no such part) and the valid body (400 naming the field), checked in that order."""
+    longlist, owner = _owned(request, slug)
+    part = find(longlist=longlist, pk=int(pk))
+    serializer = body(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return longlist, owner, part, serializer.validated_data
+
+
 class LonglistViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Longlists: the public ones, the caller's own, and those of the caller's groups."""
 
@@ -133,14 +202,7 @@ class LonglistViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(_detail(longlist), status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=LonglistUpdateSerializer,
-        responses={
-            200: LonglistDetailSerializer,
-            400: BAD_REQUEST,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
+        request=LonglistUpdateSerializer, responses=_owner_writes(LonglistDetailSerializer)
     )
     def partial_update(self, request: Request, slug: str) -> Response:
         longlist = longlist_access(slug=slug, user=request.user, need=ListNeed.CHANGE)
@@ -152,21 +214,14 @@ class LonglistViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         request=ItemAddSerializer,
-        responses={
-            201: LonglistItemSerializer,
-            400: BAD_REQUEST,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
+        responses=_owner_writes(LonglistItemSerializer, status_code=status.HTTP_201_CREATED),
     )
     @action(detail=True, methods=["post"])
     def items(self, request: Request, slug: str) -> Response:
-        longlist = longlist_access(slug=slug, user=request.user, need=ListNeed.CHANGE)
-        assert isinstance(request.user, User)  # only an owner or staff gets here
+        longlist, owner = _owned(request, slug)
         serializer = ItemAddSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        theory = longlist_item_add(longlist=longlist, by=request.user, **serializer.validated_data)
+        theory = longlist_item_add(longlist=longlist, by=owner, **serializer.validated_data)
         return Response(LonglistItemSerializer(theory).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: LonglistChangeSerializer(many=True), 404: NOT_FOUND})
@@ -207,67 +262,44 @@ class LonglistViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data["similar"] = SimilarSerializer(similar, many=True).data
         return Response(data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        request=ProposalDecideSerializer,
-        responses={
-            200: ProposalSerializer,
-            400: BAD_REQUEST,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: OpenApiResponse(DetailSerializer, description="Already decided."),
-        },
-    )
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path=r"proposals/(?P<proposal_id>[0-9]+)/decide",
-        url_name="proposal-decide",
+    @_owner_part_action(
+        "post",
+        r"proposals/(?P<proposal_id>[0-9]+)/decide",
+        "proposal-decide",
+        body=ProposalDecideSerializer,
+        answer=ProposalSerializer,
+        conflict="Already decided.",
     )
     def decide(self, request: Request, slug: str, proposal_id: str) -> Response:
-        longlist = longlist_access(slug=slug, user=request.user, need=ListNeed.CHANGE)
-        assert isinstance(request.user, User)  # only an owner or staff gets here
-        proposal = proposal_of(longlist=longlist, pk=int(proposal_id))
-        serializer = ProposalDecideSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        proposal = proposal_decide(proposal=proposal, by=request.user, **serializer.validated_data)
+        _, owner, proposal, data = _owner_part_change(
+            request, slug, find=proposal_of, pk=proposal_id, body=ProposalDecideSerializer
+        )
+        proposal = proposal_decide(proposal=proposal, by=owner, **data)
         return Response(ProposalSerializer(proposal).data)
 
-    @extend_schema(
-        request=ItemChangeSerializer,
-        responses={
-            200: LonglistItemSerializer,
-            400: BAD_REQUEST,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: OpenApiResponse(DetailSerializer, description="Already retired."),
-        },
-    )
-    @action(
-        detail=True,
-        methods=["patch"],
-        url_path=r"items/(?P<item_id>[0-9]+)",
-        url_name="item-detail",
+    @_owner_part_action(
+        "patch",
+        r"items/(?P<item_id>[0-9]+)",
+        "item-detail",
+        body=ItemChangeSerializer,
+        answer=LonglistItemSerializer,
+        conflict="Already retired.",
     )
     def item(self, request: Request, slug: str, item_id: str) -> Response:
         """Reword an item (its ratings and earlier text kept, its revision raised) or retire it,
         optionally pointing to the item that replaces it."""
-        longlist = longlist_access(slug=slug, user=request.user, need=ListNeed.CHANGE)
-        assert isinstance(request.user, User)  # only an owner or staff gets here
-        theory = longlist_item_of(longlist=longlist, pk=int(item_id))
-        serializer = ItemChangeSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        longlist, owner, theory, data = _owner_part_change(
+            request, slug, find=longlist_item_of, pk=item_id, body=ItemChangeSerializer
+        )
         if "status" in data:
             replacement = None
             if data.get("replaced_by") is not None:
                 replacement = longlist.items.filter(pk=data["replaced_by"]).first()
                 if replacement is None:
                     raise ValidationError({"replaced_by": ["Not an item of this list."]})
-            theory = longlist_item_retire(item=theory, by=request.user, replaced_by=replacement)
+            theory = longlist_item_retire(item=theory, by=owner, replaced_by=replacement)
         else:
             theory = longlist_item_reword(
-                item=theory, by=request.user, title=data.get("title"), summary=data.get("summary")
+                item=theory, by=owner, title=data.get("title"), summary=data.get("summary")
             )
         return Response(LonglistItemSerializer(theory).data)
