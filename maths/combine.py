@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .adjusted import NO_RATER_ROWS
-from .rank_intervals import CONFIDENCE, RESAMPLES, tier_of, tiers
+from .rank_intervals import CONFIDENCE, RESAMPLES, tier_of, tier_sentence, tiers
 from .ranking import RankingRow, TheoryLike, ranking_rows_from_histograms, ranking_summary
 
 #: Below this many groups behind the ranking there are no intervals: resampling one or two
@@ -246,20 +246,6 @@ def _combine(
     )
 
 
-def _tier_sentence(tier_list: Sequence[Sequence[int]], n_groups: int, reason: str | None) -> str:
-    if not tier_list:
-        return reason or "There are no tiers yet: no group counted here has rated any theory."
-    top = tier_list[0]
-    groups = f"{n_groups} group" + ("" if n_groups == 1 else "s")
-    if len(tier_list) == 1:
-        return f"With {groups}, none of these {len(top)} theories can be told apart."
-    if len(top) == 1:
-        return f"Only theory {top[0]} could plausibly be first, with {groups}."
-    names = [str(n) for n in top]
-    listed = ", ".join(names[:-1]) + " and " + names[-1]
-    return f"The top tier is {listed}; with {groups} the order inside it is not settled."
-
-
 def global_ranking_of_groups(
     theories: Sequence[TheoryLike],
     group_histograms: Sequence[Mapping[int, Sequence[int]]],
@@ -331,7 +317,12 @@ def global_ranking_of_groups(
         },
         uncertainty_reason=result.reason,
         tiers=tier_list,
-        tier_sentence=_tier_sentence(tier_list, result.n_groups, result.reason),
+        tier_sentence=tier_sentence(
+            tier_list,
+            result.n_groups,
+            result.reason or "There are no tiers yet: no group counted here has rated any theory.",
+            noun="group",
+        ),
         kendall_w={
             "method": "Kendall's W (tie-corrected)",
             "value": None,

@@ -432,15 +432,19 @@ def _and_list(items: Sequence[object]) -> str:
 
 
 def tier_sentence(
-    tier_list: Sequence[Sequence[int]], n_raters: int, reason: str | None = None
+    tier_list: Sequence[Sequence[int]],
+    n_raters: int,
+    reason: str | None = None,
+    *,
+    noun: str = "rater",
 ) -> str:
     """One sentence about the top tier, e.g. "The top tier is 1, 4, 6 and 3; with 9 raters the
     order inside it is not settled." `reason` (from `RankIntervals`) is returned when there
-    are no tiers."""
+    are no tiers. `noun` is what was resampled (the global ranking's are "group"s)."""
     if not tier_list:
         return reason or "There are no tiers yet: nobody has rated any theory."
     top = tier_list[0]
-    raters = f"{n_raters} rater" + ("" if n_raters == 1 else "s")
+    raters = f"{n_raters} {noun}" + ("" if n_raters == 1 else "s")
     if len(tier_list) == 1:
         return f"With {raters}, none of these {len(top)} theories can be told apart."
     if len(top) == 1:

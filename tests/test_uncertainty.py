@@ -248,6 +248,16 @@ def test_tier_sentences_for_a_clear_leader_one_tier_and_no_intervals() -> None:
     )
 
 
+def test_the_global_rankings_tier_sentences_count_groups() -> None:
+    # The global ranking resamples groups, not raters: the same sentences with its own noun.
+    assert tier_sentence([[4, 1], [2]], 1, noun="group") == (
+        "The top tier is 4 and 1; with 1 group the order inside it is not settled."
+    )
+    assert tier_sentence([[2, 1, 3]], 6, noun="group") == (
+        "With 6 groups, none of these 3 theories can be told apart."
+    )
+
+
 def test_the_post_shaped_group_puts_the_split_theory_in_the_top_tier() -> None:
     result = rank_intervals(post_shaped())
     rows = [(t, result.ranks[t], result.intervals[t]) for t in result.ranks]
