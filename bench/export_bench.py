@@ -18,22 +18,15 @@ tracemalloc in a second pass, and the process's peak RSS), and the ratio to COPY
 """
 
 import argparse
-import os
 import resource
 import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Iterable
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "impactboard.settings")
-os.environ.setdefault("DJANGO_DEBUG", "false")  # no query log
+from django_start import django_start
 
-import django  # noqa: E402
-
-django.setup()
+django_start()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

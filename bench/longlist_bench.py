@@ -16,23 +16,16 @@ time.process_time (this process only, not PostgreSQL's); medians and p95, in ms.
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "impactboard.settings")
-os.environ.setdefault("DJANGO_DEBUG", "false")  # no query log
+from django_start import django_start
 
-import django  # noqa: E402
-
-django.setup()
+django_start()
 
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402

@@ -13,20 +13,12 @@ the page's bytes as sent (gzip) and unpacked, with its script and stylesheet.
 
 import argparse
 import gzip
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "impactboard.settings")
-os.environ.setdefault("DJANGO_DEBUG", "false")  # no query log
+from django_start import ROOT, django_start
 
-import django  # noqa: E402
-
-django.setup()
+django_start()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402

@@ -20,21 +20,14 @@ The issue's goal: the changes view costs at most 50 ms for a 100-member group wi
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "impactboard.settings")
-os.environ.setdefault("DJANGO_DEBUG", "false")  # no query log
+from django_start import django_start
 
-import django  # noqa: E402
-
-django.setup()
+django_start()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

@@ -46,22 +46,23 @@ ROOT = Path(__file__).resolve().parent.parent
 # BENCH_APP_DIR: run the app from another tree (a scratch copy with a candidate fix) to measure
 # before/after with the same harness; the default is this tree.
 APP = Path(os.environ.get("BENCH_APP_DIR", ROOT)).resolve()
-sys.path.insert(0, str(APP))
 sys.path.insert(0, str(ROOT / "bench"))
 VENV_BIN = ROOT / ".venv" / "bin"
 
 DSN = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/impactboard_bench")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
-os.environ.update(
-    DATABASE_URL=DSN,
-    REDIS_URL=REDIS,
-    DJANGO_SETTINGS_MODULE="impactboard.settings",
-    DJANGO_DEBUG="false",  # no query log in this process
+
+from django_start import django_start  # noqa: E402
+
+django_start(
+    app=APP,
+    env={
+        "DATABASE_URL": DSN,
+        "REDIS_URL": REDIS,
+        "DJANGO_SETTINGS_MODULE": "impactboard.settings",
+        "DJANGO_DEBUG": "false",  # no query log in this process
+    },
 )
-
-import django  # noqa: E402
-
-django.setup()
 
 import load  # noqa: E402
 import redis  # noqa: E402

@@ -11,21 +11,13 @@ Without DATABASE_URL it runs on the embedded SQLite (difflib's fallback). Migrat
 """
 
 import argparse
-import os
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "impactboard.settings")
-os.environ.setdefault("DJANGO_DEBUG", "false")  # no query log
+from django_start import django_start
 
-import django  # noqa: E402
-
-django.setup()
+django_start()
 
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402

@@ -21,28 +21,25 @@ computed once first, so the global recompute sums stored rankings as it does in 
 import argparse
 import os
 import statistics
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+from django_start import django_start
 
 DSN = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/impactboard_bench")
-os.environ.update(
-    DATABASE_URL=DSN, DJANGO_SETTINGS_MODULE="impactboard.settings", DJANGO_DEBUG="false"
+django_start(
+    env={
+        "DATABASE_URL": DSN,
+        "DJANGO_SETTINGS_MODULE": "impactboard.settings",
+        "DJANGO_DEBUG": "false",
+        # The benchmark's Redis database, as bench/run.py names it (BENCH_REDIS_URL), else
+        # REDIS_URL.
+        "REDIS_URL": os.environ.get(
+            "BENCH_REDIS_URL", os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/8")
+        ),
+    }
 )
-# The benchmark's Redis database, as bench/run.py names it (BENCH_REDIS_URL), else REDIS_URL.
-os.environ["REDIS_URL"] = os.environ.get(
-    "BENCH_REDIS_URL", os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/8")
-)
-
-import django  # noqa: E402
-
-django.setup()
 
 import seed  # noqa: E402
 from django.core.management import call_command  # noqa: E402
