@@ -52,7 +52,7 @@ from maths.combine import global_ranking_of_groups  # noqa: E402
 from ratings.models import Ranking, Rating  # noqa: E402
 from ratings.scope import Scope  # noqa: E402
 from ratings.services import ranking_recompute  # noqa: E402
-from theories.models import Theory  # noqa: E402
+from theories.models import Longlist, Theory  # noqa: E402
 
 BARE_GLOBAL = (
     "SELECT r.theory_id, r.score, count(r.id) FROM ratings_rating r "
@@ -92,7 +92,12 @@ def small_group() -> DiscussionGroup:
     rng = random.Random(13)
     group, _ = DiscussionGroup.objects.get_or_create(
         slug="unc-bench-15",
-        defaults={"name": "Uncertainty bench", "visibility": "private", "join_code": "unc-bench"},
+        defaults={
+            "name": "Uncertainty bench",
+            "visibility": "private",
+            "join_code": "unc-bench",
+            "longlist": Longlist.objects.get(is_default=True),  # every group rates a list
+        },
     )
     if not Rating.objects.filter(group=group).exists():
         Participant.objects.filter(group=group).delete()
