@@ -90,8 +90,11 @@ class LonglistDetailSerializer(LonglistSerializer):
 
 
 class ItemInSerializer(serializers.Serializer):
-    # Lengths are checked by theories.items (with the item named), not here.
-    title = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=10_000)
+    # An item's text as typed: one item of a new list, and the base of an added item and of a
+    # proposal. Blanks and lengths are checked by theories.items (with the item named) behind
+    # every door alike; the bounds here only refuse a body too large to check. (A comment, not
+    # a docstring: the schema would give it to each of the three.)
+    title = serializers.CharField(allow_blank=True, max_length=10_000)
     summary = serializers.CharField(required=False, allow_blank=True, default="", max_length=10_000)
 
 
@@ -128,8 +131,9 @@ class LonglistUpdateSerializer(serializers.Serializer):
     proposals = serializers.ChoiceField(choices=Longlist.Proposals.choices, required=False)
 
 
-class ItemAddSerializer(serializers.Serializer):
-    title = serializers.CharField(allow_blank=True, max_length=10_000)
+class ItemAddSerializer(ItemInSerializer):
+    # The service names the title in all it refuses of one added item: an over-long summary is
+    # named here.
     summary = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=MAX_SUMMARY
     )
@@ -160,10 +164,7 @@ class SimilarSerializer(serializers.Serializer):
     number = serializers.IntegerField(allow_null=True)
 
 
-class ProposalInSerializer(serializers.Serializer):
-    # Lengths are checked by the service (theories.items), with the same messages as items.
-    title = serializers.CharField(allow_blank=True, max_length=10_000)
-    summary = serializers.CharField(required=False, allow_blank=True, default="", max_length=10_000)
+class ProposalInSerializer(ItemInSerializer):
     why = serializers.CharField(required=False, allow_blank=True, default="", max_length=10_000)
 
 
