@@ -2,6 +2,8 @@
 the answer. A service's CommentInvalid is a domain error: DRF's exception handler answers its
 400. Writes share the per-user "comments" throttle; reading is never throttled."""
 
+from functools import partial
+
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -11,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from impactboard.request_types import AuthedRequest
+from impactboard.schema import BAD_REQUEST, UNAUTHENTICATED, write_responses
 from impactboard.serializers import DetailSerializer
 from impactboard.throttling import WriteThrottle
 from theories.models import Theory
@@ -47,8 +50,8 @@ NOT_FOUND = OpenApiResponse(
 FORBIDDEN = OpenApiResponse(
     DetailSerializer, description="Not a member of the group, or not yours to change."
 )
-UNAUTHENTICATED = OpenApiResponse(DetailSerializer, description="Not logged in.")
-BAD_REQUEST = OpenApiResponse(description="Validation errors, by field.")
+# A write's answers, with this app's own 403 and 404.
+_write_responses = partial(write_responses, forbidden=FORBIDDEN, not_found=NOT_FOUND)
 GROUP_PARAM = OpenApiParameter(
     "group", str, description="A group's slug: that group's own thread (members only)."
 )
@@ -103,13 +106,7 @@ class ThreadCommentsView(CommentWriteView):
     @extend_schema(
         parameters=[GROUP_PARAM],
         request=CommentCreateSerializer,
-        responses={
-            201: CommentSerializer,
-            400: BAD_REQUEST,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
+        responses=_write_responses(CommentSerializer, status_code=201),
     )
     def post(self, request: AuthedRequest, pk: int) -> Response:
         theory = self._theory(pk)
@@ -142,13 +139,7 @@ class CommentDetailView(CommentWriteView):
 
     @extend_schema(
         request=CommentEditSerializer,
-        responses={
-            200: CommentSerializer,
-            400: BAD_REQUEST,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
+        responses=_write_responses(CommentSerializer),
     )
     def patch(self, request: Request, pk: int) -> Response:
         """Edit the body and/or stance (author only); the earlier text is kept as a version."""
@@ -179,13 +170,7 @@ class CommentRetractView(CommentWriteView):
 
     @extend_schema(
         request=RetractSerializer,
-        responses={
-            200: CommentSerializer,
-            400: BAD_REQUEST,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
+        responses=_write_responses(CommentSerializer),
     )
     def post(self, request: Request, pk: int) -> Response:
         """Retract (author only): kept, struck through, no longer endorsed. `{"retracted":
@@ -210,13 +195,7 @@ class CommentVoteView(CommentWriteView):
 
     @extend_schema(
         request=VoteSerializer,
-        responses={
-            200: CommentSerializer,
-            400: BAD_REQUEST,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
+        responses=_write_responses(CommentSerializer),
     )
     def post(self, request: AuthedRequest, pk: int) -> Response:
         comment, thread = comment_access(comment_id=pk, user=request.user)
@@ -243,13 +222,7 @@ class CommentHideView(CommentWriteView):
 
     @extend_schema(
         request=HideSerializer,
-        responses={
-            200: CommentSerializer,
-            400: BAD_REQUEST,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
+        responses=_write_responses(CommentSerializer),
     )
     def post(self, request: Request, pk: int) -> Response:
         """A facilitator of the comment's group (staff, in a public thread) hides it from
@@ -269,13 +242,7 @@ class CommentReportView(CommentWriteView):
 
     @extend_schema(
         request=ReportSerializer,
-        responses={
-            201: DetailSerializer,
-            400: BAD_REQUEST,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
+        responses=_write_responses(DetailSerializer, status_code=201),
     )
     def post(self, request: AuthedRequest, pk: int) -> Response:
         comment, _ = comment_access(comment_id=pk, user=request.user)

@@ -6,6 +6,18 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from .models import DiscussionGroup, JoinRequest, Membership, Participant
 
 
+def _member_count() -> Subquery:
+    """Each group's number of members, as a subquery to annotate groups with (a count in a
+    subquery, so that other joins of the same query do not multiply it)."""
+    return Subquery(
+        Membership.objects.filter(group=OuterRef("pk"))
+        .order_by()
+        .values("group")
+        .annotate(c=Count("*"))
+        .values("c")
+    )
+
+
 def group_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[DiscussionGroup]:
     """Every public group, plus the private groups `user` belongs to, each annotated with
     `member_count` and the caller's `caller_role` (None when not a member)."""
@@ -17,15 +29,8 @@ def group_list_visible_to(*, user: User | AnonymousUser) -> QuerySet[DiscussionG
         )
     else:
         groups = groups.filter(visibility=DiscussionGroup.Visibility.PUBLIC)
-    member_count = (
-        Membership.objects.filter(group=OuterRef("pk"))
-        .order_by()
-        .values("group")
-        .annotate(c=Count("*"))
-        .values("c")
-    )
     return (
-        groups.annotate(member_count=Subquery(member_count))
+        groups.annotate(member_count=_member_count())
         .select_related("longlist")
         .distinct()
         .order_by("name")
@@ -73,15 +78,8 @@ def participant_of(*, group: DiscussionGroup, user: User | AnonymousUser) -> Par
 def group_listing_queue() -> dict[str, list[DiscussionGroup]]:
     """The moderation queue of the global ranking: groups asking to be listed (oldest request
     first) and the listed ones, each with `member_count` and `rater_count` to judge them by."""
-    member_count = (
-        Membership.objects.filter(group=OuterRef("pk"))
-        .order_by()
-        .values("group")
-        .annotate(c=Count("*"))
-        .values("c")
-    )
     groups = DiscussionGroup.objects.annotate(
-        member_count=Subquery(member_count), rater_count=Count("participants", distinct=True)
+        member_count=_member_count(), rater_count=Count("participants", distinct=True)
     ).select_related("created_by")
     return {
         "requested": list(

@@ -18,6 +18,31 @@ UNAUTHENTICATED = OpenApiResponse(DetailSerializer, description="Not logged in."
 BAD_REQUEST = OpenApiResponse(description="Validation errors, by field.")
 LAST_FACILITATOR = OpenApiResponse(DetailSerializer, description="The last facilitator.")
 
+
+def write_responses(
+    ok: Any,
+    *,
+    status_code: int = 200,
+    forbidden: OpenApiResponse = FORBIDDEN,
+    not_found: OpenApiResponse = NOT_FOUND,
+    conflict: OpenApiResponse | None = None,
+) -> dict[int, Any]:
+    """The answers a write documents on its own operation: `ok` with `status_code`, then the
+    refusals of a caller who must be signed in and allowed to touch the thing (400 by field,
+    401, `forbidden` 403 and `not_found` 404, each app saying what its own are), and
+    `conflict` (409) where the thing's state can refuse it."""
+    responses = {
+        status_code: ok,
+        400: BAD_REQUEST,
+        401: UNAUTHENTICATED,
+        403: forbidden,
+        404: not_found,
+    }
+    if conflict is not None:
+        responses[409] = conflict
+    return responses
+
+
 DETAIL = {
     "type": "object",
     "properties": {"detail": {"type": "string"}},

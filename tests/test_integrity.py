@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.throttling import SimpleRateThrottle
 
 from groups.models import DiscussionGroup, Membership, Participant
+from groups.selectors import group_listing_queue
 from groups.services import (
     group_create,
     group_listing_decide,
@@ -432,3 +433,21 @@ def test_staff_list_and_refuse_from_the_admin_queue(cast, client, make_user, the
     client.post(changelist, action)
     asking.refresh_from_db()
     assert asking.listing == "unlisted"
+
+
+def test_the_listing_queue_counts_each_groups_members_and_participants(cast, theories) -> None:
+    asking = group_create(user=cast.facilitator, name="Asking queue", visibility="public")
+    membership_join(group=asking, user=cast.member, via_invite=True)
+    DiscussionGroup.objects.filter(pk=asking.pk).update(listing="requested")
+    Participant.objects.create(group=asking, name="imported")
+    queue = group_listing_queue()
+    # The counts are annotations, which the model's type does not know.
+    counted = {
+        name: [(g.slug, g.member_count, g.rater_count) for g in groups]  # type: ignore[attr-defined]
+        for name, groups in queue.items()
+    }
+    assert counted["requested"] == [(asking.slug, 2, 3)]
+    assert [(slug, members) for slug, members, _ in counted["listed"]] == [
+        (cast.public.slug, 2),
+        (cast.other.slug, 1),
+    ]

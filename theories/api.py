@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
-from impactboard.schema import BAD_REQUEST, FORBIDDEN, NOT_FOUND, UNAUTHENTICATED
+from impactboard.schema import BAD_REQUEST, NOT_FOUND, UNAUTHENTICATED, write_responses
 from impactboard.serializers import DetailSerializer
 from impactboard.throttling import WriteThrottle
 
@@ -90,21 +90,6 @@ def _detail(longlist: Longlist) -> dict[str, Any]:
     return data
 
 
-def _owner_writes(ok: Any, *, status_code: int = 200, conflict: Any = None) -> dict[int, Any]:
-    """The answers of a write only the list's owner (staff, for the default list) may make:
-    `ok` with `status_code`, the refusals, and `conflict` (409) where the state can forbid it."""
-    responses = {
-        status_code: ok,
-        400: BAD_REQUEST,
-        401: UNAUTHENTICATED,
-        403: FORBIDDEN,
-        404: NOT_FOUND,
-    }
-    if conflict is not None:
-        responses[409] = conflict
-    return responses
-
-
 def _owned(request: Request, slug: str) -> tuple[Longlist, User]:
     """The list `slug` and its owner, for a change only they may make (404 to those who may not
     see the list, 403 to those who may not change it)."""
@@ -131,7 +116,7 @@ def _owner_part_action(
     (409, `conflict`)."""
 
     def route(view: View) -> View:
-        responses = _owner_writes(
+        responses = write_responses(
             answer, conflict=OpenApiResponse(DetailSerializer, description=conflict)
         )
         routed = action(detail=True, methods=[method], url_path=url_path, url_name=url_name)(view)
@@ -202,7 +187,7 @@ class LonglistViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(_detail(longlist), status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=LonglistUpdateSerializer, responses=_owner_writes(LonglistDetailSerializer)
+        request=LonglistUpdateSerializer, responses=write_responses(LonglistDetailSerializer)
     )
     def partial_update(self, request: Request, slug: str) -> Response:
         longlist = longlist_access(slug=slug, user=request.user, need=ListNeed.CHANGE)
@@ -214,7 +199,7 @@ class LonglistViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         request=ItemAddSerializer,
-        responses=_owner_writes(LonglistItemSerializer, status_code=status.HTTP_201_CREATED),
+        responses=write_responses(LonglistItemSerializer, status_code=201),
     )
     @action(detail=True, methods=["post"])
     def items(self, request: Request, slug: str) -> Response:
@@ -235,13 +220,7 @@ class LonglistViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         methods=["POST"],
         request=ProposalInSerializer,
-        responses={
-            201: ProposalCreatedSerializer,
-            400: BAD_REQUEST,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
+        responses=write_responses(ProposalCreatedSerializer, status_code=201),
     )
     @action(detail=True, methods=["get", "post"])
     def proposals(self, request: Request, slug: str) -> Response:

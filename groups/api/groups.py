@@ -16,7 +16,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from impactboard.request_types import AuthedRequest
-from impactboard.schema import BAD_REQUEST, FORBIDDEN, LAST_FACILITATOR, NOT_FOUND, UNAUTHENTICATED
+from impactboard.schema import (
+    BAD_REQUEST,
+    FORBIDDEN,
+    LAST_FACILITATOR,
+    NOT_FOUND,
+    UNAUTHENTICATED,
+    write_responses,
+)
 from impactboard.serializers import DetailSerializer
 from impactboard.throttling import WriteThrottle
 from theories.access import longlist_access
@@ -100,13 +107,7 @@ class GroupViewSet(
 
     @extend_schema(
         request=GroupUpdateSerializer,
-        responses={
-            200: GroupSerializer,
-            400: BAD_REQUEST,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
+        responses=write_responses(GroupSerializer),
     )
     def partial_update(self, request: Request, slug: str) -> Response:
         access = group_access(slug=slug, user=request.user, need=Need.FACILITATOR)
