@@ -59,7 +59,7 @@ class BrowsableAPI(BrowsableAPIRenderer):
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
-        return Response(exc.body, status=exc.status_code)
+        return Response(exc.body, status=exc.status_code, headers=exc.headers or None)
     if isinstance(exc, OperationalError | InterfaceError):
         # The database is down: a retryable 503, not a 500 (see DatabaseUnavailableMiddleware).
         return Response(

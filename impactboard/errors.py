@@ -11,13 +11,16 @@ class DomainError(Exception):
     """A refusal of the domain, with the HTTP status and JSON body it maps to.
 
     `body` is what the API answers: `{"detail": "..."}` for a plain refusal, or DRF's field shape
-    `{"field": ["message", ...]}` for invalid input.
+    `{"field": ["message", ...]}` for invalid input; `headers` go with it (a 429's Retry-After).
     """
 
     status_code: ClassVar[int] = 400
 
-    def __init__(self, detail: str | dict[str, Any]) -> None:
+    def __init__(
+        self, detail: str | dict[str, Any], *, headers: dict[str, str] | None = None
+    ) -> None:
         self.body: dict[str, Any] = {"detail": detail} if isinstance(detail, str) else detail
+        self.headers: dict[str, str] = headers or {}
         super().__init__(detail if isinstance(detail, str) else "invalid input")
 
     @property

@@ -7,7 +7,8 @@ repeating them on every view."""
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers
 
 from .serializers import DetailSerializer
 
@@ -17,6 +18,18 @@ FORBIDDEN = OpenApiResponse(DetailSerializer, description="Not allowed (members/
 UNAUTHENTICATED = OpenApiResponse(DetailSerializer, description="Not logged in.")
 BAD_REQUEST = OpenApiResponse(description="Validation errors, by field.")
 LAST_FACILITATOR = OpenApiResponse(DetailSerializer, description="The last facilitator.")
+
+
+def field_conflict(field: str, description: str) -> OpenApiResponse:
+    """A 409 whose body names the field the thing's state refuses, in DRF's field shape
+    (`{"status": ["This item is already retired."]}`), so that a form shows it by the field."""
+    return OpenApiResponse(
+        inline_serializer(
+            f"{field.title()}Conflict",
+            {field: serializers.ListField(child=serializers.CharField())},
+        ),
+        description=description,
+    )
 
 
 def write_responses(

@@ -206,6 +206,17 @@ def api():
     return api_client
 
 
+def answer_schema(path: str, method: str, code: int) -> dict[str, Any]:
+    """The JSON schema that the OpenAPI document /api/v1/schema/ serves gives the body of one
+    answer (`code`) of one operation, its component resolved."""
+    document = api_client().get("/api/v1/schema/?format=json").json()
+    content = document["paths"][path][method]["responses"][str(code)]["content"]
+    schema = content["application/json"]["schema"]
+    if "$ref" in schema:
+        return document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
 def group_scope(group: DiscussionGroup) -> Scope:
     return Scope.group(group.pk)
 

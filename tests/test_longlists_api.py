@@ -6,8 +6,11 @@ from typing import Any
 
 import pytest
 
-from groups.models import DiscussionGroup
-from groups.services import group_create, membership_join
+from groups.models import DiscussionGroup, Participant
+from groups.services import group_create, group_listing_decide, group_update, membership_join
+from ratings.scope import Scope
+from ratings.services import ranking_recompute
+from tests.conftest import answer_schema
 from tests.factories import rate
 from theories.items import ItemText
 from theories.models import Longlist, LonglistChange, Theory
@@ -233,6 +236,22 @@ def test_a_list_a_public_group_rates_cannot_go_private(cast, api) -> None:
     assert response.status_code == 409 and "visibility" in response.json()
 
 
+def test_the_schema_documents_the_409_of_a_list_that_must_stay_public(cast, api) -> None:
+    # API.md: the schema the app serves must describe all of it; the answer names the field.
+    mine = make_list(cast.facilitator)
+    group_create(user=cast.facilitator, name="Open on it", visibility="public", longlist=mine)
+    response = api(cast.facilitator).patch(
+        f"{LISTS}{mine.slug}/", {"visibility": "private"}, format="json"
+    )
+    assert response.status_code == 409
+    assert response.json() == {
+        "visibility": ["A public group rates this list, so it stays public."]
+    }
+    documented = answer_schema("/api/v1/longlists/{slug}/", "patch", 409)
+    assert documented["required"] == ["visibility"]
+    assert documented["properties"]["visibility"]["type"] == "array"
+
+
 # --- growing a list and its change log --------------------------------------------------------------
 
 
@@ -324,6 +343,31 @@ def test_a_group_changes_its_list_only_until_its_first_rating(cast, api) -> None
     assert response.status_code == 409
     cast.public.refresh_from_db()
     assert cast.public.longlist_id == mine.pk
+
+
+def test_a_lists_global_ranking_counts_its_listed_groups_in_the_contracts_shape(cast, api) -> None:
+    # API.md: a longlist's global ranking is GET /longlists/{slug}/rankings/, by the rule of
+    # GET /rankings/: rows keep their shape and gain "groups"; the body gains "groups".
+    mine = make_list(cast.facilitator, n=3)
+    rooms = [
+        group_create(user=cast.facilitator, name=name, visibility="public", longlist=mine)
+        for name in ("Room A", "Room B", "Room C")
+    ]
+    for room in rooms:
+        group_update(group=room, results_hidden=False)
+    for room in rooms[:2]:
+        group_listing_decide(group=room, listed=True)  # Room C is not listed: it does not count
+    for room, scores in zip(rooms, ({1: 8, 2: 4}, {1: 6}, {3: 10}), strict=True):
+        rate(Participant.objects.create(group=room, name=f"{room.slug} rater"), scores)
+        ranking_recompute(scope=Scope.group(room.pk), force=True)
+    ranking_recompute(scope=Scope.longlist(mine.pk), force=True)
+    body = api().get(f"{LISTS}{mine.slug}/rankings/").json()
+    assert {"computed_at", "raters", "results", "groups"} <= set(body)
+    assert (body["groups"], body["raters"]) == (2, 2)
+    rows = [
+        (r["rank"], r["theory"]["number"], r["groups"], r["n"], r["mean"]) for r in body["results"]
+    ]
+    assert rows == [(1, 1, 2, 2, 7.0), (2, 2, 1, 1, 4.0), (3, 3, 0, 0, None)]
 
 
 def test_my_ratings_say_which_items_of_the_groups_list_are_unrated(cast, api, theories) -> None:

@@ -153,6 +153,22 @@ def test_a_person_proposes_at_most_the_daily_limit(cast, api, settings) -> None:
     )
 
 
+def test_the_daily_limit_says_when_to_try_again(cast, api, settings) -> None:
+    # Every 429 of the schema reads "see Retry-After": the limit's says when the oldest of the
+    # day's proposals leaves the count (a day after it, give or take the test's own seconds).
+    settings.PROPOSALS_PER_DAY = 1
+    longlist = a_list(cast.facilitator)
+    assert api(cast.member).post(url(longlist), {"title": "Once"}, format="json").status_code == 201
+    refused = api(cast.member).post(url(longlist), {"title": "Twice"}, format="json")
+    assert refused.status_code == 429
+    assert 86_400 - 60 <= int(refused["Retry-After"]) <= 86_400
+    answers = api().get("/api/v1/schema/?format=json").json()["paths"]
+    assert (
+        "Retry-After"
+        in answers["/api/v1/longlists/{slug}/proposals/"]["post"]["responses"]["429"]["description"]
+    )
+
+
 # --- the hint ---------------------------------------------------------------------------------------
 
 

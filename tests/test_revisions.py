@@ -12,6 +12,7 @@ from django.urls import reverse
 from discussion.services import comment_create
 from groups.services import group_create, membership_join
 from ratings.models import Rating
+from tests.conftest import answer_schema
 from tests.factories import rate
 from theories.diff import DiffPart, word_diff
 from theories.items import ItemText
@@ -180,6 +181,22 @@ def test_retiring_keeps_ratings_and_thread_and_offers_the_score_at_the_replaceme
         f"/api/v1/longlists/{longlist.slug}/items/", {"title": "Delta"}, format="json"
     )
     assert added.json()["number"] == 4
+
+
+def test_retiring_twice_is_a_409_naming_the_status_field_as_the_schema_says(
+    cast, api, rated
+) -> None:
+    # API.md: errors are {"detail"} or DRF's field shape; the schema must describe the answer.
+    longlist, gamma = rated["list"], rated["items"][2]
+    api(cast.facilitator).patch(item_url(longlist, gamma), {"status": "retired"}, format="json")
+    again = api(cast.facilitator).patch(
+        item_url(longlist, gamma), {"status": "retired"}, format="json"
+    )
+    assert again.status_code == 409
+    assert again.json() == {"status": ["This item is already retired."]}
+    documented = answer_schema("/api/v1/longlists/{slug}/items/{item_id}/", "patch", 409)
+    assert documented["required"] == ["status"]
+    assert documented["properties"]["status"] == {"type": "array", "items": {"type": "string"}}
 
 
 @pytest.mark.parametrize("target", ["self", "other-list", "retired", "unknown"])

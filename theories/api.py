@@ -16,7 +16,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
-from impactboard.schema import BAD_REQUEST, NOT_FOUND, UNAUTHENTICATED, write_responses
+from impactboard.schema import (
+    BAD_REQUEST,
+    NOT_FOUND,
+    UNAUTHENTICATED,
+    field_conflict,
+    write_responses,
+)
 from impactboard.serializers import DetailSerializer
 from impactboard.throttling import WriteThrottle
 
@@ -109,16 +115,14 @@ def _owner_part_action(
     *,
     body: type,
     answer: type,
-    conflict: str,
+    conflict: OpenApiResponse,
 ) -> Callable[[View], View]:
     """The route and the schema of a change only the list's owner may make to one part of it
     (an item, a proposal) at `url_path` below the list, which the part's state can refuse
     (409, `conflict`)."""
 
     def route(view: View) -> View:
-        responses = write_responses(
-            answer, conflict=OpenApiResponse(DetailSerializer, description=conflict)
-        )
+        responses = write_responses(answer, conflict=conflict)
         routed = action(detail=True, methods=[method], url_path=url_path, url_name=url_name)(view)
         return extend_schema(request=body, responses=responses)(routed)
 
@@ -187,7 +191,13 @@ class LonglistViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(_detail(longlist), status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=LonglistUpdateSerializer, responses=write_responses(LonglistDetailSerializer)
+        request=LonglistUpdateSerializer,
+        responses=write_responses(
+            LonglistDetailSerializer,
+            conflict=field_conflict(
+                "visibility", "A public group rates the list: it stays public."
+            ),
+        ),
     )
     def partial_update(self, request: Request, slug: str) -> Response:
         longlist = longlist_access(slug=slug, user=request.user, need=ListNeed.CHANGE)
@@ -247,7 +257,7 @@ class LonglistViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         "proposal-decide",
         body=ProposalDecideSerializer,
         answer=ProposalSerializer,
-        conflict="Already decided.",
+        conflict=OpenApiResponse(DetailSerializer, description="Already decided."),
     )
     def decide(self, request: Request, slug: str, proposal_id: str) -> Response:
         _, owner, proposal, data = _owner_part_change(
@@ -262,7 +272,7 @@ class LonglistViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         "item-detail",
         body=ItemChangeSerializer,
         answer=LonglistItemSerializer,
-        conflict="Already retired.",
+        conflict=field_conflict("status", "Already retired."),
     )
     def item(self, request: Request, slug: str, item_id: str) -> Response:
         """Reword an item (its ratings and earlier text kept, its revision raised) or retire it,

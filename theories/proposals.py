@@ -4,12 +4,14 @@ Guards against duplicates and spam: one pending proposal per title and list (a c
 list's own titles refused, and at most PROPOSALS_PER_DAY proposals per person in 24 hours
 (counted with the person's row locked, so two at once cannot both slip under the limit)."""
 
+import math
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from impactboard.cache import fail_open
@@ -28,9 +30,13 @@ class ProposalsClosed(Forbidden):
 
 
 class ProposalLimit(DomainError):
-    """Over the per-person daily limit (429: try again later)."""
+    """Over the per-person daily limit (429: try again in `retry_after` seconds, when the
+    oldest proposal of the last 24 hours leaves the count)."""
 
     status_code = 429
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail, headers={"Retry-After": str(retry_after)})
 
 
 def _per_day() -> int:
@@ -74,9 +80,16 @@ def proposal_create(
     try:
         with transaction.atomic():
             User.objects.select_for_update().filter(pk=user.pk).first()
-            since = timezone.now() - timedelta(days=1)
-            if Proposal.objects.filter(proposer=user, created_at__gte=since).count() >= _per_day():
-                raise ProposalLimit(f"At most {_per_day()} proposals a day: try again tomorrow.")
+            now = timezone.now()
+            today = Proposal.objects.filter(proposer=user, created_at__gte=now - timedelta(days=1))
+            if today.count() >= _per_day():
+                # None when the limit is 0: then a whole day.
+                oldest = today.aggregate(oldest=Min("created_at"))["oldest"] or now
+                wait = oldest + timedelta(days=1) - now
+                raise ProposalLimit(
+                    f"At most {_per_day()} proposals a day: try again tomorrow.",
+                    retry_after=max(1, math.ceil(wait.total_seconds())),
+                )
             proposal = Proposal.objects.create(
                 longlist=longlist,
                 proposer=user,
