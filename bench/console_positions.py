@@ -4,7 +4,8 @@
 
 Starts the app of DIR (default: this tree) on a throwaway SQLite database (embedded mode: tasks
 run in-process), signs a facilitator in, creates a group through the "Create group" form and,
-on the page that follows, reads the y-position (px from the top of the page) of the invite link.
+on the page that follows, reads the y-position (px from the top of the page) of the invite link
+and of the "Jump to the ranking" link.
 Then five people rate in that group and, on the group page, it reads the y-position of the
 ranking table and of the round control ("open round 2"), at 1280×900 and 390×844 in Debian's
 headless Chromium. An element inside a closed <details> has no box of its own: the position of
@@ -71,6 +72,7 @@ POSITION_JS = """(selectors) => {
 }"""
 
 TARGETS = {
+    "jump link": [".console-jump a"],
     "invite link": ["[data-invite-link]", "#invite-link"],
     "ranking table": [".ranking-table"],
     "round control": ["[data-round-control]", "details.confirm > summary"],
@@ -158,7 +160,9 @@ def main() -> None:
                 page.get_by_role("button", name="Create group").click()
                 page.wait_for_load_state()
                 slugs[width] = page.url.rstrip("/").split("/groups/")[1].split("/")[0]
-                results[width] = {"invite link": position(page, "invite link")}
+                results[width] = {
+                    name: position(page, name) for name in ("jump link", "invite link")
+                }
                 if shots:
                     page.screenshot(path=str(shots / f"created-{width}.png"))
                 context.close()
