@@ -23,7 +23,7 @@ from rest_framework.test import APIClient
 from accounts.services import token_for, user_create
 from groups.models import DiscussionGroup
 from groups.services import group_create, group_listing_decide, group_update, membership_join
-from ratings.scope import Scope
+from rankings.scope import Scope
 from theories.longlist import seed
 from theories.models import Theory
 

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from exports.models import ImportJob
 from groups.services import group_create, group_update
-from ratings.scope import Scope
-from ratings.selectors import ranking_get
+from rankings.scope import Scope
+from rankings.selectors import ranking_get
 
 from .conftest import wait_until
 

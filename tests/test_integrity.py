@@ -17,11 +17,12 @@ from groups.services import (
     membership_join,
     participant_for_user,
 )
-from ratings.models import RankingRequest, Rating, Submission
-from ratings.scope import Scope
-from ratings.selectors import ranking_get
-from ratings.services import ranking_recompute
-from ratings.services.outbox import rankings_queued
+from rankings.models import RankingRequest
+from rankings.scope import Scope
+from rankings.selectors import ranking_get
+from rankings.services import ranking_recompute
+from rankings.services.outbox import rankings_queued
+from ratings.models import Rating, Submission
 
 from .conftest import wait_until
 from .factories import rate

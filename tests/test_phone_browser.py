@@ -10,8 +10,9 @@ from django.urls import reverse
 from discussion.services import comment_create
 from groups.models import Participant
 from groups.services import group_create
-from ratings.scope import Scope
-from ratings.services import RatingItem, ranking_recompute, rating_submission_create
+from rankings.scope import Scope
+from rankings.services import ranking_recompute
+from ratings.services import RatingItem, rating_submission_create
 
 from .conftest import PASSWORD, settle
 from .test_authz_matrix import MATRIX, Ctx, list_extra
