@@ -166,16 +166,18 @@ def make_user(db: None):
     return make
 
 
-@pytest.fixture
-def cast(make_user, theories):
+def cast_build() -> Any:
     """A facilitator, a member and an outsider of a public and of a private group, and a
-    facilitator of another group, as users; plus the groups."""
+    facilitator of another group, as users; plus the groups (the `cast` fixture's)."""
+
+    def make(username: str):
+        return user_create(username=username, password=PASSWORD)
 
     class Cast:
-        facilitator = make_user("fay")
-        member = make_user("mo")
-        outsider = make_user("otto")
-        other_facilitator = make_user("olga")
+        facilitator = make("fay")
+        member = make("mo")
+        outsider = make("otto")
+        other_facilitator = make("olga")
         public = group_create(user=facilitator, name="Open Reading Group", visibility="public")
         private = group_create(user=facilitator, name="Secret Circle", visibility="private")
         other = group_create(user=other_facilitator, name="Other Group", visibility="public")
@@ -192,6 +194,13 @@ def cast(make_user, theories):
     membership_join(group=Cast.public, user=Cast.member, via_invite=True)
     membership_join(group=Cast.private, user=Cast.member, via_invite=True)
     return Cast
+
+
+@pytest.fixture
+def cast(make_user, theories):
+    """A facilitator, a member and an outsider of a public and of a private group, and a
+    facilitator of another group, as users; plus the groups."""
+    return cast_build()
 
 
 def api_client(user=None) -> APIClient:
