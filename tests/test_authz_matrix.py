@@ -2,21 +2,16 @@
 member, facilitator, facilitator of another group, staff} × {public group, private group}, with
 the exact status code the contract names. A route without a row here fails the test."""
 
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
-from accounts.services import token_for, user_create
-from discussion.services import comment_create
-
-from .conftest import PASSWORD, cast_build
+from accounts.services import token_for
 
 # Who may do what does not depend on the database backend: run once, in the PostgreSQL pass.
 pytestmark = [pytest.mark.backend_agnostic]
@@ -502,49 +497,14 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="class")
-def world(django_db_setup, django_db_blocker) -> Iterator[dict[str, Ctx]]:
-    """The matrix's world, built once for its 1,500-odd cases: each case runs inside it as a
-    savepoint (pytest-django's `db`), rolled back after the case, and the world itself is rolled
-    back at the end. Per visibility, the group, a comment by the facilitator and one by the
-    member, and the list rows' lists."""
-    from theories.models import Theory
-
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            cast = cast_build()
-            theory = Theory.objects.order_by("number")[2]
-            staff = user_create(username="stan", password=PASSWORD)
-            staff.is_staff = True
-            staff.save()
-            contexts = {}
-            for visibility in ("public", "private"):
-                ctx = Ctx(cast=cast, group=getattr(cast, visibility), theory=theory, staff=staff)
-                for key, author in (("comment", cast.facilitator), ("member_comment", cast.member)):
-                    ctx.extra[key] = comment_create(
-                        author=author, theory=theory, group=ctx.group, body=f"By {author.username}."
-                    )
-                ctx.extra.update(list_extra(cast, visibility))
-                contexts[visibility] = ctx
-        except BaseException:
-            outer.__exit__(*sys.exc_info())
-            raise
-    yield contexts
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
-
-
 class TestTheMatrix:
     """Every route, every role, both kinds of group: the status code is exactly the contract's."""
 
     @pytest.mark.parametrize(("row", "role", "visibility"), CASES)
     def test_the_status_code_is_exactly_the_contracts(
-        self, row: Row, role: str, visibility: str, world: dict[str, Ctx], db: None
+        self, row: Row, role: str, visibility: str, matrix_world: dict[str, Ctx], db: None
     ) -> None:
-        ctx = world[visibility]
+        ctx = matrix_world[visibility]
         cast, staff = ctx.cast, ctx.staff
         user = {"anonymous": None, "staff": staff}.get(role) or (
             getattr(cast, role) if role not in ("anonymous", "staff") else None
