@@ -11,6 +11,7 @@ from console import urls as console_urls
 from discussion import urls as discussion_urls
 from exports import urls as export_urls
 from groups import urls as group_urls
+from rankings import urls as ranking_urls
 from ratings import urls as rating_urls
 from theories import urls as theory_urls
 
@@ -27,6 +28,7 @@ api_v1: list[URLPattern | URLResolver] = [
     *account_urls.api_urlpatterns,
     *group_urls.api_urlpatterns,
     *rating_urls.api_urlpatterns,
+    *ranking_urls.api_urlpatterns,
     *console_urls.api_urlpatterns,
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The docs page is the same for everyone, so it authenticates no one: a bad token must not
@@ -41,7 +43,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include(router.urls)),
 ]
 
-# Groups before ratings: `groups/new/` and `groups/invite-code/` before `groups/<slug>/`.
+# Groups before rankings: `groups/new/` and `groups/invite-code/` before `groups/<slug>/`.
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
@@ -51,6 +53,7 @@ urlpatterns = [
     *account_urls.urlpatterns,
     *theory_urls.urlpatterns,
     *group_urls.urlpatterns,
+    *ranking_urls.urlpatterns,
     *rating_urls.urlpatterns,
     *console_urls.urlpatterns,
     *export_urls.urlpatterns,

@@ -8,8 +8,8 @@ import pytest
 
 from groups.models import DiscussionGroup, Participant
 from groups.services import group_create, group_listing_decide, group_update, membership_join
-from ratings.scope import Scope
-from ratings.services import ranking_recompute
+from rankings.scope import Scope
+from rankings.services import ranking_recompute
 from tests.conftest import answer_schema
 from tests.factories import rate
 from theories.items import ItemText
