@@ -52,4 +52,6 @@ def ranking_changed_publish(*, scope_key: str, version: int) -> None:
 def reachable() -> bool:
     """Whether Redis answers now (an events stream is only opened while it does: without it
     the stream would never carry a change, and the page must poll instead)."""
-    return bool(settings.REDIS_URL) and fail_open("live ping", lambda: bool(_client().ping()), False)
+    return bool(settings.REDIS_URL) and fail_open(
+        "live ping", lambda: bool(_client().ping()), False
+    )

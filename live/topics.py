@@ -27,7 +27,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import close_old_connections
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import resolve, reverse
 
 from groups.models import DiscussionGroup
@@ -108,9 +108,10 @@ def nudge(topic: Topic) -> bytes:
 
 
 def viewer_answer(gate: str, kwargs: Kwargs, request: HttpRequest) -> HttpResponse:
-    """The viewer's own GET of the ranking `gate` names (as JSON, whatever the stream's request
-    asked for)."""
+    """The viewer's own GET of the ranking `gate` names: as JSON, whatever the stream's request
+    asked for, and with no query parameter (a stream takes none: not `?format=`, not `?round=`)."""
     request.META["HTTP_ACCEPT"] = "application/json"
+    request.GET = QueryDict()
     return _get(gate, kwargs, request)
 
 
