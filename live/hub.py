@@ -8,9 +8,11 @@ queues. Rebuilds of one topic never overlap: changes that arrive meanwhile are g
 one more rebuild.
 
 A viewer's queue holds the latest event of each topic only: a slow reader gets the newest
-version, never a backlog. When the Redis connection fails, every stream is ended: each page
-falls back to polling at once, and EventSource's reconnection is refused (503) until Redis
-answers again (live/views.py), so nothing waits on a channel that has gone quiet.
+version, never a backlog. A viewer who joins is sent each topic's last frame at once (the hub
+keeps it while anyone watches), so that opening a page costs no GET to catch up. When the Redis
+connection fails, every stream is ended: each page falls back to polling at once, and
+EventSource's reconnection is refused (503) until Redis answers again (live/views.py), so
+nothing waits on a channel that has gone quiet.
 """
 
 import asyncio
@@ -31,6 +33,7 @@ from .topics import Stream, Topic, anyones_event, nudge, viewer_sees
 
 logger = logging.getLogger(__name__)
 
+NUDGE = b"changed"  # in `latest`: the topic is not anyone's to read; its viewers are nudged
 READY_S = 3.0  # a new stream waits at most this long for the subscription
 PING_S = 5.0  # a quiet subscription is pinged this often: a dead connection shows at once
 RETRY_S = 1.0  # between attempts to subscribe again after a failure
@@ -72,6 +75,7 @@ class Hub:
         self.ready = asyncio.Event()
         self.listener: asyncio.Task[None] | None = None
         self.rebuilding: dict[Topic, asyncio.Task[None]] = {}
+        self.latest: dict[Topic, bytes] = {}  # each watched topic's last frame (or NUDGE)
         self.again: set[Topic] = set()
         self.messages = 0
 
@@ -100,6 +104,16 @@ class Hub:
             self.watchers.setdefault(topic, set()).add(viewer)
             for key in topic.scopes:
                 self.topics_of.setdefault(key, set()).add(topic)
+            # The current version at once, so that a page opening needs no GET to catch up: the
+            # last frame built (every change since has been built too: a rebuild under way will
+            # reach this viewer as well), or a first build for this process.
+            latest = self.latest.get(topic)
+            if latest is NUDGE:
+                viewer.send(topic.event, nudge(topic))
+            elif latest is not None:
+                viewer.send(topic.event, latest)
+            elif topic not in self.rebuilding:
+                self.rebuilding[topic] = self._spawn(self._rebuild([topic]))
         return True
 
     def leave(self, viewer: Viewer) -> None:
@@ -110,6 +124,7 @@ class Hub:
             watching.discard(viewer)
             if not watching:
                 del self.watchers[topic]
+                self.latest.pop(topic, None)  # nobody follows it now: it goes stale
                 for key in topic.scopes:
                     moved = self.topics_of.get(key, set())
                     moved.discard(topic)
@@ -153,34 +168,49 @@ class Hub:
             await asyncio.sleep(RETRY_S)
 
     def _end_every_stream(self) -> None:
+        self.latest.clear()  # changes may be missed from now on
         for watching in list(self.watchers.values()):
             for viewer in list(watching):
                 viewer.close()
 
     def _dispatch(self, scope_key: str) -> None:
         self.messages += 1
+        fresh = []
         for topic in self.topics_of.get(scope_key, ()):
             if topic in self.rebuilding:
                 self.again.add(topic)
             else:
-                self.rebuilding[topic] = self._spawn(self._rebuild(topic))
+                fresh.append(topic)
+        if fresh:
+            task = self._spawn(self._rebuild(fresh))
+            for topic in fresh:
+                self.rebuilding[topic] = task
 
-    async def _rebuild(self, topic: Topic) -> None:
+    async def _rebuild(self, topics: list[Topic]) -> None:
+        """The topics one change moved, built together and handed over together: a group page
+        watches its ranking and its comparison, and gets both in one write."""
         try:
-            while True:
-                self.again.discard(topic)
-                await self._send(topic)
-                if topic not in self.again:
-                    return
-        finally:
-            del self.rebuilding[topic]
+            while topics:
+                self.again.difference_update(topics)
+                try:
+                    frames = await sync_to_async(_built)(topics)
+                except Exception:  # a database outage, say: each page asks for itself
+                    logger.exception("live: could not build the events of %s", topics)
+                    frames = [None] * len(topics)
+                for topic, frame in zip(topics, frames, strict=True):
+                    await self._send(topic, frame)
+                done = [t for t in topics if t not in self.again]
+                for topic in done:
+                    del self.rebuilding[topic]
+                topics = [t for t in topics if t in self.again]
+        except BaseException:
+            for topic in topics:
+                self.rebuilding.pop(topic, None)
+            raise
 
-    async def _send(self, topic: Topic) -> None:
-        try:
-            frame = await sync_to_async(anyones_event)(topic)
-        except Exception:  # a database outage, say: each page asks for itself
-            logger.exception("live: could not build the %s event", topic.event)
-            frame = None
+    async def _send(self, topic: Topic, frame: bytes | None) -> None:
+        if topic in self.watchers:
+            self.latest[topic] = NUDGE if frame is None else frame
         if frame is not None:
             for viewer in list(self.watchers.get(topic, ())):
                 viewer.send(topic.event, frame)
@@ -196,3 +226,7 @@ class Hub:
                 viewer.send(topic.event, bare)
             else:
                 viewer.close()  # its page reconnects, and is answered as its GET would be
+
+
+def _built(topics: list[Topic]) -> list[bytes | None]:
+    return [anyones_event(topic) for topic in topics]

@@ -19,5 +19,5 @@ def comment(text: str) -> bytes:
 
 def opening() -> bytes:
     """The first frame: the reconnection delay, and `live` (the client's signal that from now on
-    it is told of every change: a catch-up GET made after it misses nothing)."""
+    it is told of every change; each topic's current version follows at once)."""
     return f"retry: {RETRY_MS}\n\n".encode() + event("live", b"on")

@@ -3,9 +3,9 @@ ranking's new versions, served by the ASGI process (`uvicorn impactboard.asgi:ap
 docker-compose.yml's `events`). Who may open one, and what each event holds: live/topics.py;
 how one Redis subscription feeds every stream of the process: live/hub.py.
 
-The frames: `retry:` once, then `event: live` (from then on every change is sent: the page makes
-one conditional GET to catch up), then `ranking` / `compare` events (the bodies a GET returns,
-with their ETags) or `changed` nudges, and a comment every HEARTBEAT_S so that proxies and
+The frames: `retry:` once, then `event: live` (from then on every change is sent), then each
+topic's current version and every new one: `ranking` / `compare` events (the bodies a GET
+returns, with their ETags) or `changed` nudges, and a comment every HEARTBEAT_S so that proxies and
 phones keep the connection. A stream ends after about STREAM_S (EventSource reconnects, and is
 authorised afresh), when Redis is lost, or when the viewer may no longer see the ranking.
 """
@@ -16,6 +16,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 
 from asgiref.sync import sync_to_async
+from django.db import connections
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -73,7 +74,20 @@ def _open(
 ) -> Stream | HttpResponseBase:
     """The stream, or the answer that refuses it: the viewer's own GET of the ranking when that
     is not a visible 200 (its 404, 401, 503, as they are), 204 when the ranking is hidden from
-    this viewer (EventSource does not reconnect after a 204), 503 without Redis."""
+    this viewer (EventSource does not reconnect after a 204), 503 without Redis.
+
+    Runs in this request's own thread (asgiref gives each request one), which lives as long as
+    the stream: its database connection is closed here, or a thousand open streams would hold
+    a thousand connections (PostgreSQL refuses the hundred-and-first)."""
+    try:
+        return _opened(request, gate, kwargs, build)
+    finally:
+        connections.close_all()
+
+
+def _opened(
+    request: HttpRequest, gate: str, kwargs: Kwargs, build: Callable[[], Stream | None]
+) -> Stream | HttpResponseBase:
     answer = topics.viewer_answer(gate, kwargs, request)
     if not topics.visible(answer):
         return answer if answer.status_code != 200 else HttpResponse(status=204)

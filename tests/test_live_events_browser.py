@@ -89,7 +89,7 @@ class Page:
 
     def live_up(self, times: int) -> None:
         self.page.wait_for_function("(n) => window.__live.up >= n", arg=times, timeout=20_000)
-        self.settle()  # the catch-up GETs that follow `live`
+        self.settle()
 
     def wait_for_n(self, number: int, n: int) -> None:
         self.page.wait_for_function(
@@ -121,7 +121,9 @@ def test_a_rating_by_someone_else_reaches_an_open_group_page_through_the_stream(
     expect(board.page.locator('[data-chart="bars"] .main-svg').first).to_be_visible(timeout=15_000)
     board.settle()
     before, asked = n_of_theory(board.page, 5), dict(board.asked)
-    assert asked["ranking"] == 1  # the one catch-up GET once the stream was up; no poll
+    # The stream brought the current versions: no poll of the ranking or the comparison at all
+    # (the figures were asked for once, as the page loaded).
+    assert asked == {"ranking": 0, "figures": 1, "compare": 0}
 
     rate_through_the_api(cast.member, cast.public, theories, 10)  # theories 1-5, by another
     board.wait_for_n(5, before + 1)

@@ -424,8 +424,8 @@
 
   // The ranking's events stream (live/, issue 24), where the page offers one
   // (<meta name="live-events">: the stream is at the rankings URL + its content): the server
-  // pushes each new version (`ranking`, `compare`: the bodies a GET would return, with their
-  // ETags) or, where not everyone may read it, a bodyless `changed` nudge. While it is up
+  // pushes the current version and each new one (`ranking`, `compare`: the bodies a GET would
+  // return, with their ETags) or, where not everyone may read it, a bodyless `changed` nudge. While it is up
   // (`live` received) the pollers are paused; when it fails they take over at once, with their
   // back-off; a stream refused (503, 204) or not up within LIVE_OPEN_MS is tried again after
   // LIVE_RETRY_MS. A hidden tab closes it, and showing the tab opens it again.
@@ -551,8 +551,9 @@
   if (live) {
     const each = (fn) => Object.values(streamed).forEach(fn);
     liveStream(table.dataset.rankingsUrl + liveMeta.content, {
-      // Up: every change will be pushed from now on; one conditional GET each catches up.
-      up: () => each((s) => { s.poller.pause(); s.poller.now(); }),
+      // Up: every change will be pushed from now on, and each part's current version first
+      // (or a `changed` nudge, answered by one conditional GET), so nothing needs polling.
+      up: () => each((s) => s.poller.pause()),
       down: () => each((s) => s.poller.resume()),
       event: (name, data) => { if (streamed[name]) streamed[name].apply(data); },
       changed: (name) => { if (streamed[name]) streamed[name].poller.now(); },
