@@ -339,9 +339,12 @@ def run(
     probers: list[str],
     mode: str = "poll",
     events_port: int | None = None,
+    cpu: Any = None,
 ) -> dict[str, Any]:
     """The phase, with the tabs polling (`mode="poll"`) or on server-sent events from
-    `events_port` (`mode="sse"`); returns its figures (see the module docstring)."""
+    `events_port` (`mode="sse"`); returns its figures (see the module docstring). `cpu()`, if
+    given, is read as the measured window opens and closes (`cores` in the figures: the
+    average cores each role used inside the window, the tabs' opening left out)."""
     slug = seed.ROOM_SLUG
     put = f"/api/v1/groups/{slug}/ratings/mine/"
     watcher = Watcher(dsn, scope)
@@ -353,6 +356,7 @@ def run(
     probes: list[tuple[float, int]] = []  # (the probe's 200, raters needed to include it)
     window: list[float] = []
     timed_out: list[bool] = []
+    cores: dict[str, float] = {}
 
     async def main() -> None:
         started = time.perf_counter()
@@ -377,6 +381,15 @@ def run(
                 except (OSError, asyncio.IncompleteReadError, ValueError):
                     counts.tally("rating PUT").errors += 1
                 await asyncio.sleep(rng.expovariate(1 / rater_gap_s))
+
+        async def cpu_window() -> None:
+            if cpu is None:
+                return
+            await asyncio.sleep(max(0.0, measure_from - time.perf_counter()))
+            before = cpu()
+            await asyncio.sleep(max(0.0, stop_at - time.perf_counter()))
+            after = cpu()
+            cores.update({k: round((after[k] - before[k]) / seconds, 3) for k in before})
 
         async def probing() -> None:
             await asyncio.sleep(max(0.0, measure_from - time.perf_counter()))
@@ -419,6 +432,7 @@ def run(
                 ),
                 *(rater(user) for user in seed.room_rater_usernames()),
                 probing(),
+                cpu_window(),
             ),
             timeout=warmup + seconds + MAX_S + 60,
         )
@@ -456,6 +470,7 @@ def run(
     return {
         "mode": mode,
         "viewers": viewers,
+        "cores": cores,
         "pushes_per_s": served.get("pushes received", {}).get("rps", 0.0),
         "pushed_mb_per_s": counts.bytes_pushed / seconds / 1e6,
         "timed_out": bool(timed_out),

@@ -694,7 +694,14 @@ def phase_room(
         probers=probes[:half] if mode == "poll" else probes[half:],
         mode=mode,
         events_port=stack.events_port,
+        cpu=lambda: cpu_by_role(stack),
     )
+    # CPU per thing served inside the window: a viewer's request (gunicorn) or a push (events).
+    cores, served = out["cores"], out["viewer_requests_per_s"]
+    out["gunicorn_ms_per_viewer_request"] = 1000 * cores["gunicorn"] / served if served else None
+    pushes = out["pushes_per_s"]
+    out["events_ms_per_push"] = 1000 * cores["events"] / pushes if pushes else None
+    log(f"room ({mode}): cores inside the measured window: {cores}")
     out["health"] = base
     for kind, summary in out["served"].items():
         log(
@@ -992,10 +999,16 @@ def table(r: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
         how = "on server-sent events" if sse else "polling"
         ratio = rm["viewer_requests_per_s"] / base["rps"] if base["rps"] else None
         if sse:
-            detail = f"{rm['pushes_per_s']:,.0f} pushes/s, {rm['pushed_mb_per_s']:.1f} MB/s pushed"
+            detail = (
+                f"{rm['pushes_per_s']:,.0f} pushes/s, {rm['pushed_mb_per_s']:.1f} MB/s, "
+                f"{fmt(rm.get('events_ms_per_push'), ' ms', 2)} of CPU each"
+            )
         else:
             polls = rm["served"].get("ranking poll", {})
-            detail = f"ranking polls p95 {fmt(polls.get('p95_ms'), ' ms')}"
+            detail = (
+                f"ranking polls p95 {fmt(polls.get('p95_ms'), ' ms')}, "
+                f"{fmt(rm.get('gunicorn_ms_per_viewer_request'), ' ms', 2)} of CPU each"
+            )
         add(
             f"{rm['viewers']:,} viewers of one group {how}, {rm['raters']} rating: requests served",
             f"{rm['viewer_requests_per_s']:,.0f} req/s ({detail}), {rm['viewer_errors']} errors",
