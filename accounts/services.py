@@ -16,9 +16,9 @@ from discussion.services import comments_of_author_delete
 from groups.models import GuestToken, Membership, Participant
 from impactboard.cache import fail_open
 from impactboard.errors import Conflict, DomainError
-from ratings.scope import Scope
-from ratings.selectors.rounds import round_scope
-from ratings.services import rankings_mark_stale
+from rankings.scope import Scope
+from rankings.selectors import round_scope
+from rankings.services import rankings_mark_stale
 
 from .models import ForYouSeen
 

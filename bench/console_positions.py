@@ -37,9 +37,10 @@ import random
 from django.contrib.auth.models import User
 from groups.models import DiscussionGroup, Participant
 from groups.services import membership_join, participant_for_user
+from rankings.scope import Scope
+from rankings.services import ranking_recompute
 from ratings.models import Submission
-from ratings.scope import Scope
-from ratings.services import RatingItem, ranking_recompute, rating_submission_create
+from ratings.services import RatingItem, rating_submission_create
 from theories.models import Theory
 rng = random.Random(20)
 group = DiscussionGroup.objects.get(slug={slug!r})

@@ -20,7 +20,7 @@ from typing import Any
 
 import psycopg
 
-from ratings.scope import Scope
+from rankings.scope import Scope
 
 HOST = "127.0.0.1"
 

@@ -42,9 +42,9 @@ from groups.models import DiscussionGroup  # noqa: E402
 from groups.services import group_create  # noqa: E402
 from maths import ranking as ranking_module  # noqa: E402
 from maths.adjusted import Adjusted, adjusted_scores  # noqa: E402
+from rankings.scope import Scope  # noqa: E402
+from rankings.services import ranking_recompute  # noqa: E402
 from ratings.models import Rating  # noqa: E402
-from ratings.scope import Scope  # noqa: E402
-from ratings.services import ranking_recompute  # noqa: E402
 from theories.items import ItemText  # noqa: E402
 from theories.models import Longlist, Theory  # noqa: E402
 from theories.services import longlist_create  # noqa: E402

@@ -75,11 +75,12 @@ import ratings  # noqa: E402
 from groups.models import DiscussionGroup  # noqa: E402
 from maths.combine import global_ranking_of_groups  # noqa: E402
 from maths.ranking import RankingRow, ranking_uncertainty_add  # noqa: E402
-from ratings.models import Ranking, Rating, Submission  # noqa: E402
-from ratings.scope import Scope  # noqa: E402
-from ratings.selectors import ranking_etag  # noqa: E402
-from ratings.services import ranking_recompute, ranking_rows  # noqa: E402
-from ratings.services.outbox import queued_key  # noqa: E402
+from rankings.models import Ranking  # noqa: E402
+from rankings.scope import Scope  # noqa: E402
+from rankings.selectors import ranking_etag  # noqa: E402
+from rankings.services import ranking_recompute, ranking_rows  # noqa: E402
+from rankings.services.outbox import queued_key  # noqa: E402
+from ratings.models import Rating, Submission  # noqa: E402
 from theories.models import Theory  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"

@@ -52,9 +52,10 @@ from django.utils import timezone  # noqa: E402
 import maths.ranking as ranking_maths  # noqa: E402
 from groups.models import DiscussionGroup, Participant  # noqa: E402
 from maths.combine import global_ranking_of_groups  # noqa: E402
-from ratings.models import Ranking, Rating  # noqa: E402
-from ratings.scope import Scope  # noqa: E402
-from ratings.services import ranking_recompute  # noqa: E402
+from rankings.models import Ranking  # noqa: E402
+from rankings.scope import Scope  # noqa: E402
+from rankings.services import ranking_recompute  # noqa: E402
+from ratings.models import Rating  # noqa: E402
 from theories.models import Theory  # noqa: E402
 
 BARE_GLOBAL = (
@@ -165,7 +166,7 @@ def main() -> None:
     # Since issue 23 the global recompute combines the groups' stored results (the median of
     # the groups' means, bootstrapped over groups: maths.combine); the rule alone is timed on
     # the same stored results, read once.
-    from ratings.services.recompute import _global_inputs, _stored_group_results
+    from rankings.services.recompute import _global_inputs, _stored_group_results
 
     theories, feeding = _global_inputs(scope=Scope.global_())
     _, stored = _stored_group_results(feeding=feeding)

@@ -8,8 +8,9 @@ from typing import Any
 
 from groups.models import DiscussionGroup
 from maths.ranking import RankingRow
-from ratings.scope import Scope
-from ratings.selectors import group_progress, ranking_get
+from rankings.scope import Scope
+from rankings.selectors import ranking_get
+from ratings.selectors import group_progress
 from ratings.selectors.changes import changes_between
 
 TOP = 10  # rows a room can read from the back

@@ -20,11 +20,11 @@ from django.db.models.sql.compiler import SQLCompiler
 
 from discussion.models import Comment
 from groups.models import DiscussionGroup, Participant
-from ratings import ranking_columns
+from rankings import ranking_columns
+from rankings.scope import Scope
+from rankings.selectors import ranking_get, round_scope
 from ratings.models import Rating
-from ratings.scope import Scope
-from ratings.selectors import ranking_get
-from ratings.selectors.rounds import history_events, round_rating_rows, round_scope
+from ratings.selectors.rounds import history_events, round_rating_rows
 from theories.models import Theory
 
 from .csvio import CsvLines, IsoFormat, sql_csv_line, sql_csv_number, sql_csv_text

@@ -96,7 +96,7 @@ def group_listing_queue() -> dict[str, list[DiscussionGroup]]:
 def where_ratings_count(*, group: DiscussionGroup, user: User | AnonymousUser) -> str | None:
     """Why this person's ratings count in the group's own ranking only, or None when they also
     count in the global ranking of the group's list. The rule is the recompute's
-    (ratings.services.recompute: the group feeds the list's ranking, and the person is imported
+    (rankings.services.recompute: the group feeds the list's ranking, and the person is imported
     or came through the group's invitation, and did not stop counting)."""
     if not group.is_public:
         return (

@@ -1,7 +1,7 @@
 """What a change to a group means for the apps above this one is theirs to say: this app
-announces the change and `ratings` (first round, stale rankings, cached group facts) listens
-(`ratings.receivers`). Receivers run synchronously, inside the sender's transaction, so a stale
-mark commits or rolls back with the change that caused it.
+announces the change, and `ratings` (the first round: `ratings.receivers`) and `rankings` (stale
+rankings, cached group facts: `rankings.receivers`) listen. Receivers run synchronously, inside
+the sender's transaction, so a stale mark commits or rolls back with the change that caused it.
 
 Every signal is sent with `group` (the DiscussionGroup, as saved)."""
 

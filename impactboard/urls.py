@@ -13,6 +13,7 @@ from discussion import urls as discussion_urls
 from exports import urls as export_urls
 from groups import urls as group_urls
 from live import urls as live_urls
+from rankings import urls as ranking_urls
 from ratings import urls as rating_urls
 from theories import urls as theory_urls
 
@@ -29,6 +30,7 @@ api_v1: list[URLPattern | URLResolver] = [
     *account_urls.api_urlpatterns,
     *group_urls.api_urlpatterns,
     *rating_urls.api_urlpatterns,
+    *ranking_urls.api_urlpatterns,
     *console_urls.api_urlpatterns,
     # Server-sent events of the rankings (issue 24): only where Redis carries the changes.
     *(live_urls.api_urlpatterns if settings.LIVE_EVENTS else []),
@@ -45,7 +47,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include(router.urls)),
 ]
 
-# Groups before ratings: `groups/new/` and `groups/invite-code/` before `groups/<slug>/`.
+# Groups before rankings: `groups/new/` and `groups/invite-code/` before `groups/<slug>/`.
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
@@ -55,6 +57,7 @@ urlpatterns = [
     *account_urls.urlpatterns,
     *theory_urls.urlpatterns,
     *group_urls.urlpatterns,
+    *ranking_urls.urlpatterns,
     *rating_urls.urlpatterns,
     *console_urls.urlpatterns,
     *export_urls.urlpatterns,

@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
 from groups.selectors import group_list_visible_to
-from ratings.selectors import ranking_global
+from rankings.selectors import ranking_global
 
 from .cache import fail_open
 

@@ -31,7 +31,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import resolve, reverse
 
 from groups.models import DiscussionGroup
-from ratings.scope import Scope, world_scope
+from rankings.scope import Scope, world_scope
 from theories.models import Longlist
 
 from . import sse
@@ -45,7 +45,7 @@ class Topic:
     answer: str  # the URL name of the API answer the page shows
     figures: str | None  # the URL name of its figures, or None (the page draws none)
     kwargs: Kwargs
-    scopes: frozenset[str]  # the keys of the rankings (ratings.scope) whose change moves it
+    scopes: frozenset[str]  # the keys of the rankings (rankings.scope) whose change moves it
 
 
 @dataclass(frozen=True)

@@ -12,5 +12,5 @@ holds it), each module named for what it computes:
 - `changes`: changes of mind between two rounds (who moved, toward the median or away, named
   arguments).
 
-The recompute (`ratings.services.recompute`) reads the ratings and stores what comes out.
+The recompute (`rankings.services.recompute`) reads the ratings and stores what comes out.
 """

@@ -5,7 +5,7 @@ histogram come from `histogram_stats`.
 `RankingRow` is the row of every ranking (a group's, a round's, the global one), and `_row` the
 one place it is built; `ranking_uncertainty_add` fills its rank interval and tier. It is stored
 as is (`Ranking.results`), answered as is by the rankings API, drawn by `charts` and listed by
-`ratings.ranking_columns` (the page's table, its script and the CSV export).
+`rankings.ranking_columns` (the page's table, its script and the CSV export).
 """
 
 from collections.abc import Iterable, Sequence

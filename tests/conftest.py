@@ -18,12 +18,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from rest_framework.test import APIClient
 
 from accounts.services import token_for, user_create
 from groups.models import DiscussionGroup
 from groups.services import group_create, group_listing_decide, group_update, membership_join
-from ratings.scope import Scope
+from rankings.scope import Scope
 from theories.longlist import seed
 from theories.models import Theory
 
@@ -166,16 +167,18 @@ def make_user(db: None):
     return make
 
 
-@pytest.fixture
-def cast(make_user, theories):
+def cast_build() -> Any:
     """A facilitator, a member and an outsider of a public and of a private group, and a
-    facilitator of another group, as users; plus the groups."""
+    facilitator of another group, as users; plus the groups (the `cast` fixture's)."""
+
+    def make(username: str):
+        return user_create(username=username, password=PASSWORD)
 
     class Cast:
-        facilitator = make_user("fay")
-        member = make_user("mo")
-        outsider = make_user("otto")
-        other_facilitator = make_user("olga")
+        facilitator = make("fay")
+        member = make("mo")
+        outsider = make("otto")
+        other_facilitator = make("olga")
         public = group_create(user=facilitator, name="Open Reading Group", visibility="public")
         private = group_create(user=facilitator, name="Secret Circle", visibility="private")
         other = group_create(user=other_facilitator, name="Other Group", visibility="public")
@@ -192,6 +195,51 @@ def cast(make_user, theories):
     membership_join(group=Cast.public, user=Cast.member, via_invite=True)
     membership_join(group=Cast.private, user=Cast.member, via_invite=True)
     return Cast
+
+
+@pytest.fixture
+def cast(make_user, theories):
+    """A facilitator, a member and an outsider of a public and of a private group, and a
+    facilitator of another group, as users; plus the groups."""
+    return cast_build()
+
+
+@pytest.fixture(scope="class")
+def matrix_world(django_db_setup, django_db_blocker) -> Iterator[dict[str, Any]]:
+    """The authorisation matrix's world (tests/test_authz_matrix.py), built once for a class of
+    cases: each case runs inside it as a savepoint (pytest-django's `db`), rolled back after the
+    case, and the world itself is rolled back at the end. Per visibility, a `Ctx` of the group, a
+    comment by the facilitator and one by the member, and the list rows' lists."""
+    from discussion.services import comment_create
+    from theories.models import Theory
+
+    from .test_authz_matrix import Ctx, list_extra
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            cast = cast_build()
+            theory = Theory.objects.order_by("number")[2]
+            staff = user_create(username="stan", password=PASSWORD)
+            staff.is_staff = True
+            staff.save()
+            contexts = {}
+            for visibility in ("public", "private"):
+                ctx = Ctx(cast=cast, group=getattr(cast, visibility), theory=theory, staff=staff)
+                for key, author in (("comment", cast.facilitator), ("member_comment", cast.member)):
+                    ctx.extra[key] = comment_create(
+                        author=author, theory=theory, group=ctx.group, body=f"By {author.username}."
+                    )
+                ctx.extra.update(list_extra(cast, visibility))
+                contexts[visibility] = ctx
+        except BaseException:
+            outer.__exit__(*sys.exc_info())
+            raise
+    yield contexts
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
 
 
 def api_client(user=None) -> APIClient:

@@ -16,10 +16,10 @@ from discussion.models import Comment
 from discussion.services import comment_create
 from groups.models import Membership, Participant
 from groups.services import membership_join, membership_set_role
+from rankings.scope import Scope
+from rankings.selectors import ranking_get
+from rankings.services import ranking_recompute
 from ratings.models import Rating, Submission
-from ratings.scope import Scope
-from ratings.selectors import ranking_get
-from ratings.services import ranking_recompute
 
 from .conftest import PASSWORD
 from .test_facilitate import drain_outbox, rate

@@ -13,7 +13,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
 from accounts.services import token_for
-from discussion.services import comment_create
 
 # Who may do what does not depend on the database backend: run once, in the PostgreSQL pass.
 pytestmark = [pytest.mark.backend_agnostic]
@@ -511,38 +510,34 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("row", "role", "visibility"), CASES)
-def test_the_status_code_is_exactly_the_contracts(
-    row: Row, role: str, visibility: str, cast, theories, make_user
-) -> None:
-    staff = make_user("stan")
-    staff.is_staff = True
-    staff.save()
-    ctx = Ctx(cast=cast, group=getattr(cast, visibility), theory=theories[2], staff=staff)
-    for key, author in (("comment", cast.facilitator), ("member_comment", cast.member)):
-        ctx.extra[key] = comment_create(
-            author=author, theory=ctx.theory, group=ctx.group, body=f"By {author.username}."
+class TestTheMatrix:
+    """Every route, every role, both kinds of group: the status code is exactly the contract's."""
+
+    @pytest.mark.parametrize(("row", "role", "visibility"), CASES)
+    def test_the_status_code_is_exactly_the_contracts(
+        self, row: Row, role: str, visibility: str, matrix_world: dict[str, Ctx], db: None
+    ) -> None:
+        ctx = matrix_world[visibility]
+        cast, staff = ctx.cast, ctx.staff
+        user = {"anonymous": None, "staff": staff}.get(role) or (
+            getattr(cast, role) if role not in ("anonymous", "staff") else None
         )
-    ctx.extra.update(list_extra(cast, visibility))
-    user = {"anonymous": None, "staff": staff}.get(role) or (
-        getattr(cast, role) if role not in ("anonymous", "staff") else None
-    )
-    url = reverse(row.name, kwargs=row.kwargs(ctx)) + row.query(ctx)
-    body = row.body(ctx, role)
-    if row.api:
-        client: Any = APIClient()
-        if user is not None:
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user=user)}")
-        response = getattr(client, row.method)(url, body, format="json")
-    else:
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        response = getattr(client, row.method)(url, body or {})
-    expected = (row.private if visibility == "private" else row.public)[role]
-    assert response.status_code == expected, (
-        f"{row.method.upper()} {url} as {role}: {response.status_code}, expected {expected}"
-    )
+        url = reverse(row.name, kwargs=row.kwargs(ctx)) + row.query(ctx)
+        body = row.body(ctx, role)
+        if row.api:
+            client: Any = APIClient()
+            if user is not None:
+                client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user=user)}")
+            response = getattr(client, row.method)(url, body, format="json")
+        else:
+            client = Client()
+            if user is not None:
+                client.force_login(user)
+            response = getattr(client, row.method)(url, body or {})
+        expected = (row.private if visibility == "private" else row.public)[role]
+        assert response.status_code == expected, (
+            f"{row.method.upper()} {url} as {role}: {response.status_code}, expected {expected}"
+        )
 
 
 # --- the guest role (issue 15) ----------------------------------------------------------------------

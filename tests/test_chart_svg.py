@@ -12,8 +12,8 @@ from charts.group_vs_global import distribution_figure
 from charts.svg import PLOT_LEFT, PLOT_RIGHT_WITH_COLUMN, figure_svg
 from groups.models import Participant
 from groups.services import group_update
-from ratings.scope import Scope
-from ratings.services import ranking_recompute
+from rankings.scope import Scope
+from rankings.services import ranking_recompute
 from tests.factories import rate
 from tests.test_figures import EMPTY, MANY, TWO, payload, row
 

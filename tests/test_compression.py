@@ -10,9 +10,9 @@ from django.test import RequestFactory
 from rest_framework.test import APIClient
 
 from groups.models import Participant
+from rankings.scope import Scope
+from rankings.services import ranking_recompute
 from ratings.api.answers import if_none_match
-from ratings.scope import Scope
-from ratings.services import ranking_recompute
 from tests.conftest import PASSWORD
 from tests.factories import rate
 

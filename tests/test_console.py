@@ -15,9 +15,10 @@ from groups.models import (
 from groups.selectors import participant_of
 from groups.services import group_create, group_invite_rotate, group_update
 from groups.services.guests import guest_join
+from rankings.scope import Scope
+from rankings.services import ranking_recompute
 from ratings.models import Submission
-from ratings.scope import Scope
-from ratings.services import RatingItem, ranking_recompute, rating_submission_create
+from ratings.services import RatingItem, rating_submission_create
 
 LOOK_ALIKES = set("01OIL")
 

@@ -22,9 +22,10 @@ from exports.csvio import (
 )
 from groups.models import Participant
 from groups.services import group_update
+from rankings.scope import Scope
+from rankings.services import ranking_recompute
 from ratings.models import Rating
-from ratings.scope import Scope
-from ratings.services import RatingItem, ranking_recompute, rating_submission_create
+from ratings.services import RatingItem, rating_submission_create
 from theories.models import Theory
 
 from .conftest import PASSWORD

@@ -13,10 +13,11 @@ from exports.models import ImportJob
 from exports.services import import_job_execute
 from groups.models import Participant
 from groups.services import participant_for_user
+from rankings.scope import Scope
+from rankings.selectors import ranking_get
+from rankings.services import ranking_recompute
 from ratings.models import Rating, Submission
-from ratings.scope import Scope
-from ratings.selectors import ranking_get
-from ratings.services import RatingItem, ranking_recompute, rating_submission_create
+from ratings.services import RatingItem, rating_submission_create
 
 from .conftest import wait_until
 

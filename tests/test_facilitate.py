@@ -8,10 +8,12 @@ from discussion.models import Comment
 from discussion.services import comment_create
 from groups.models import DiscussionGroup, Membership, Participant
 from groups.services import group_update, participant_for_user
-from ratings.models import Ranking, RankingRequest, Rating, Submission
-from ratings.scope import Scope
-from ratings.selectors import ranking_get
-from ratings.services import RatingItem, ranking_recompute, rating_submission_create
+from rankings.models import Ranking, RankingRequest
+from rankings.scope import Scope
+from rankings.selectors import ranking_get
+from rankings.services import ranking_recompute
+from ratings.models import Rating, Submission
+from ratings.services import RatingItem, rating_submission_create
 
 from .test_pages import logged_in, rate_url, text
 

@@ -21,9 +21,9 @@ from groups.services import group_update
 from maths.adjusted import NOT_CONNECTED
 from maths.rank_intervals import POST_ORDER, rank_intervals
 from maths.ranking import RankingRow, TheoryRef, ranking_build, rows_rated_by_few
-from ratings.models import Ranking
-from ratings.scope import Scope
-from ratings.services import ranking_recompute
+from rankings.models import Ranking
+from rankings.scope import Scope
+from rankings.services import ranking_recompute
 from theories.items import ItemText
 from theories.models import Theory
 from theories.services import longlist_create, longlist_item_add

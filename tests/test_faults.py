@@ -26,9 +26,11 @@ from django.conf import settings
 from accounts.services import token_for, user_create
 from groups.models import Participant
 from groups.services import membership_join
-from ratings.models import Ranking, RankingRequest, Rating, Submission
-from ratings.scope import Scope
-from ratings.services import RatingItem, ranking_recompute, rating_submission_create
+from rankings.models import Ranking, RankingRequest
+from rankings.scope import Scope
+from rankings.services import ranking_recompute
+from ratings.models import Rating, Submission
+from ratings.services import RatingItem, rating_submission_create
 
 from .conftest import ARTIFACTS, PASSWORD, ROOT, service_env, wait_for_line, wait_until
 

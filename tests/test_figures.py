@@ -15,8 +15,8 @@ from charts.figures import (
 )
 from charts.group_vs_global import comparison_figure, distribution_figure
 from groups.models import Participant
-from ratings.scope import Scope
-from ratings.services import ranking_recompute
+from rankings.scope import Scope
+from rankings.services import ranking_recompute
 from tests.factories import rate
 
 

@@ -26,10 +26,10 @@ from groups.services import (
     participant_for_user,
 )
 from maths.combine import MIN_GROUPS, global_ranking_of_groups, groups_combine
-from ratings.models import RankingRequest
-from ratings.scope import Scope
-from ratings.selectors import ranking_get
-from ratings.services import ranking_recompute
+from rankings.models import RankingRequest
+from rankings.scope import Scope
+from rankings.selectors import ranking_get
+from rankings.services import ranking_recompute
 
 from .conftest import wait_until
 from .factories import rate
@@ -440,8 +440,8 @@ def test_deleting_accounts_with_keep_ratings_changes_no_count_with_the_real_work
         )
         assert response.status_code == 302
     # A recompute by the worker, after the deletions, finds the same counts.
-    from ratings.models import Ranking
-    from ratings.services import rankings_mark_stale
+    from rankings.models import Ranking
+    from rankings.services import rankings_mark_stale
 
     versions = dict(Ranking.objects.values_list("scope", "version"))
     rankings_mark_stale(scopes=[Scope.group(group.pk)])

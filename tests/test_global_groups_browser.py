@@ -32,8 +32,8 @@ def test_the_home_page_shows_the_groups_behind_each_theory_and_keeps_them_live(
 ) -> None:
     from playwright.sync_api import expect
 
-    from ratings.scope import Scope
-    from ratings.services import ranking_recompute
+    from rankings.scope import Scope
+    from rankings.services import ranking_recompute
 
     seed_realistic_group(cast.public, theories, raters=6)
     context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)

@@ -4,9 +4,10 @@ group's own export changes nothing and creates nobody."""
 
 from groups.models import Participant
 from groups.services import participant_for_user
+from rankings.scope import Scope
+from rankings.services import ranking_recompute
 from ratings.models import Rating, Submission
-from ratings.scope import Scope
-from ratings.services import RatingItem, ranking_recompute, rating_submission_create
+from ratings.services import RatingItem, rating_submission_create
 
 from .test_exports_import import commit, scores_of, upload
 

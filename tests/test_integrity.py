@@ -17,11 +17,12 @@ from groups.services import (
     membership_join,
     participant_for_user,
 )
-from ratings.models import RankingRequest, Rating, Submission
-from ratings.scope import Scope
-from ratings.selectors import ranking_get
-from ratings.services import ranking_recompute
-from ratings.services.outbox import rankings_queued
+from rankings.models import RankingRequest
+from rankings.scope import Scope
+from rankings.selectors import ranking_get
+from rankings.services import ranking_recompute
+from rankings.services.outbox import rankings_queued
+from ratings.models import Rating, Submission
 
 from .conftest import wait_until
 from .factories import rate
@@ -385,7 +386,7 @@ def test_an_anonymous_differ_recovers_nothing_from_a_hidden_groups_new_rating(
     group_update(group=other, results_hidden=False)
     group_listing_decide(group=other, listed=True)
     rate(participant_for_user(group=other, user=facilitator), dict.fromkeys(range(1, 21), 5))
-    wait_until(lambda: ranking_get(scope=Scope.global_()).raters == 1, timeout=10)
+    wait_until(lambda: ranking_get(scope=Scope.global_()).raters == 1, timeout=30)
     watched = ["/api/v1/rankings/"] + [f"/api/v1/theories/{t.id}/distribution/" for t in theories]
     before = [api().get(u).content for u in watched]
 
@@ -395,17 +396,18 @@ def test_an_anonymous_differ_recovers_nothing_from_a_hidden_groups_new_rating(
         format="json",
     )
     assert response.status_code == 200
-    wait_until(lambda: ranking_get(scope=Scope.group(hiding.pk)).raters == 1, timeout=10)
+    wait_until(lambda: ranking_get(scope=Scope.group(hiding.pk)).raters == 1, timeout=30)
     # Every recompute the rating caused has run: the outbox is empty (a run deletes the requests
     # it covers as it commits; the group's run would have added the global ranking's request in
     # the same commit that the wait above saw) and nothing is queued. A fixed sleep shorter than
     # the coalescing windows (0.6 s, 1.0 s for the global ranking) could look before they ran.
+    # The wait is long (a loaded CI run once took longer than 15 s): it ends when they have run.
     wait_until(
         lambda: (
             not RankingRequest.objects.exists()
             and not rankings_queued(scopes=[Scope.global_(), Scope.group(hiding.pk)])
         ),
-        timeout=15,
+        timeout=60,
     )
     after = [api().get(u).content for u in watched]
     assert after == before  # identical bodies: nothing to diff

@@ -21,8 +21,8 @@ from maths.histogram_stats import (
     stats_from_histogram,
     t_critical_95,
 )
-from ratings.scope import Scope
-from ratings.services import ranking_recompute
+from rankings.scope import Scope
+from rankings.services import ranking_recompute
 
 from .factories import rate
 
@@ -267,7 +267,7 @@ def test_a_private_group_is_never_answered_from_the_cache_to_outsiders(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         ranking = ranking_recompute(scope=Scope.group(cast.private.pk), force=True)
-    from ratings.selectors import ranking_etag
+    from rankings.selectors import ranking_etag
 
     etag = ranking_etag(Scope.group(cast.private.pk), ranking.version)
     url = f"/api/v1/groups/{cast.private.slug}/rankings/"

@@ -223,8 +223,8 @@ def test_a_public_lists_page_shows_its_own_global_ranking(cast, client, theories
     from django.test import Client
 
     from groups.services import group_create, group_listing_decide, group_update
-    from ratings.scope import Scope
-    from ratings.services import ranking_recompute
+    from rankings.scope import Scope
+    from rankings.services import ranking_recompute
 
     from .factories import rate
     from .test_pages import ranking_rows

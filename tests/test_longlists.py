@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from groups.services import group_create, group_update, membership_join
+from rankings.scope import Scope
+from rankings.services import ranking_recompute
 from ratings.models import Rating
-from ratings.scope import Scope
-from ratings.services import ranking_recompute
 from tests.factories import rate
 from theories.items import ItemText
 from theories.models import Theory

@@ -1,6 +1,8 @@
-"""The groups app took its models from `ratings` with their tables: a database made before the
-move migrates forward without a change of data (groups/migrations/0001_initial.py and
-ratings/migrations/0008_groups_moved_out.py are state only)."""
+"""The groups app took its models from `ratings` with their tables, and so did the rankings app
+later: a database made before either move migrates forward without a change of data
+(groups/migrations/0001_initial.py and ratings/migrations/0008_groups_moved_out.py, then
+rankings/migrations/0001_initial.py and ratings/migrations/0010_rankings_moved_out.py, are state
+only)."""
 
 import pytest
 from django.db import connection
@@ -64,6 +66,63 @@ def test_a_database_from_before_the_groups_app_migrates_forward_with_its_data() 
     latest = executor.loader.project_state(executor.loader.graph.leaf_nodes()).apps
     code = latest.get_model("groups", "DiscussionGroup").objects.get(slug="old-room").short_code
     assert len(code) == 8 and set(code) <= set("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_from_before_the_rankings_app_migrates_forward_with_its_rankings() -> None:
+    executor = MigrationExecutor(connection)
+    executor.migrate([("rankings", None), ("ratings", "0009_rating_revision")])
+    # The state of ratings 0009 with the latest groups and lists (their rows need the latest
+    # columns, which the move leaves alone).
+    leaves = [n for n in executor.loader.graph.leaf_nodes() if n[0] in ("groups", "theories")]
+    old = executor.loader.project_state([("ratings", "0009_rating_revision"), *leaves]).apps
+    longlist = old.get_model("theories", "Longlist").objects.create(slug="old-list", title="Old")
+    group = old.get_model("groups", "DiscussionGroup").objects.create(
+        slug="old-room", name="Old room", join_code="c0de", longlist_id=longlist.pk
+    )
+    Ranking = old.get_model("ratings", "Ranking")
+    stored = Ranking.objects.create(
+        scope=f"group:{group.pk}",
+        group_id=group.pk,
+        version=3,
+        raters=2,
+        results=[{"theory": {"id": 1}, "n": 2}],
+        global_histograms={"1": [0, 2, 0, 0, 0, 0, 0, 0, 0, 0]},
+        global_raters=2,
+        summary={"agreement": {"value": 0.5}},
+    )
+    Ranking.objects.create(scope="global", version=7, raters=9)
+    request = old.get_model("ratings", "RankingRequest").objects.create(scope="global")
+    tables_before = _tables()
+
+    after = [("rankings", "0001_initial"), ("ratings", "0010_rankings_moved_out")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    new = executor.loader.project_state(after).apps
+    assert _tables() == tables_before  # state only: no table made, dropped or renamed
+    with pytest.raises(LookupError):
+        new.get_model("ratings", "Ranking")
+    moved = new.get_model("rankings", "Ranking").objects.get(group_id=group.pk)
+    assert (moved.pk, moved.scope, moved.version, moved.raters) == (stored.pk, stored.scope, 3, 2)
+    assert (moved.results, moved.global_histograms, moved.global_raters, moved.summary) == (
+        stored.results,
+        stored.global_histograms,
+        2,
+        stored.summary,
+    )
+    assert new.get_model("rankings", "Ranking").objects.get(scope="global").version == 7
+    outbox = new.get_model("rankings", "RankingRequest").objects.get()
+    assert (outbox.pk, outbox.scope) == (request.pk, "global")
+    assert outbox.created_at == request.created_at
+    # The moved ranking still hangs off its group (and goes with it).
+    assert moved.group.slug == "old-room"
+    group_field = new.get_model("rankings", "Ranking")._meta.get_field("group")
+    assert group_field.related_model._meta.label == "groups.DiscussionGroup"
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())  # back to the latest for the next test
+    latest = executor.loader.project_state(executor.loader.graph.leaf_nodes()).apps
+    assert latest.get_model("rankings", "Ranking").objects.count() == 2
 
 
 @pytest.mark.django_db(transaction=True)

@@ -12,9 +12,10 @@ from django.test import Client
 
 from groups.models import DiscussionGroup, Membership
 from groups.services import group_update, participant_for_user
+from rankings.scope import Scope
+from rankings.services import ranking_recompute
 from ratings.models import Rating, Submission
-from ratings.scope import Scope
-from ratings.services import RatingItem, ranking_recompute, rating_submission_create
+from ratings.services import RatingItem, rating_submission_create
 
 from .conftest import PASSWORD
 

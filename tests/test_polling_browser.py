@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from groups.models import Participant
-from ratings.scope import Scope
-from ratings.services import ranking_recompute
+from rankings.scope import Scope
+from rankings.services import ranking_recompute
 from tests.factories import rate
 
 from .test_live_browser import seed_realistic_group

@@ -176,6 +176,30 @@ def test_the_page_hint_answers_as_json(cast) -> None:
     assert body["similar"][0]["label"] == "2. Norm setting"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\x00",
+        "[" * 4000 + "]" * 4000,
+        "²",
+        "%",
+        "_" * 300,
+        "' OR 1=1 --",
+        "\u202eevil",
+        "a" * 20_000,
+    ],
+)
+def test_the_page_hint_answers_hostile_text_without_a_500(cast, text: str) -> None:
+    """The route walker of tests/test_hostile_input.py cannot reach `q` (only a proposer can)."""
+    longlist = a_list(cast.facilitator)
+    client = Client(raise_request_exception=False)
+    client.force_login(cast.member)
+    response = client.get(reverse("list_similar", args=[longlist.slug]), {"q": text})
+    assert response.status_code in (200, 400), response.status_code
+    if response.status_code == 200:
+        assert isinstance(response.json()["similar"], list)
+
+
 # --- deciding ---------------------------------------------------------------------------------------
 
 

@@ -13,8 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from accounts.services import user_create
 from groups.models import Participant
 from groups.services import group_create, group_update, membership_join, participant_for_user
-from ratings.scope import Scope
-from ratings.services import RatingItem, ranking_recompute, rating_submission_create
+from rankings.scope import Scope
+from rankings.services import ranking_recompute
+from ratings.services import RatingItem, rating_submission_create
 from tests.factories import rate
 
 pytestmark = pytest.mark.django_db

@@ -13,10 +13,10 @@ from django.urls import reverse
 from groups.models import Participant
 from maths.agreement import compare_orders
 from maths.rank_intervals import POST_ORDER
-from ratings.ranking_cache import ranking_body
-from ratings.scope import Scope
-from ratings.selectors import ranking_get
-from ratings.services import ranking_recompute
+from rankings.ranking_cache import ranking_body
+from rankings.scope import Scope
+from rankings.selectors import ranking_get
+from rankings.services import ranking_recompute
 from ratings.services.rounds import round_open_next
 from tests.factories import rate
 
@@ -255,7 +255,7 @@ def test_the_cached_body_with_the_new_figures_is_what_the_api_renders(
     compared with its own rendering and the content with the cached one.)"""
     from django.core.cache import cache
 
-    from ratings.ranking_cache import RankingView
+    from rankings.ranking_cache import RankingView
 
     spread_group(cast.public, theories)
     with django_capture_on_commit_callbacks(execute=True):  # the recompute caches the body
@@ -323,7 +323,7 @@ def test_a_group_of_more_than_sixty_raters_takes_the_normal_approximation(cast, 
     """The bootstrap's cost grows with every rater; past 60 the means' normal approximation
     (the global ranking's method) gives the intervals, and Kendall's W is still computed."""
     from maths.ranking import BOOTSTRAP_MAX_RATERS, RANK_INTERVAL_METHODS
-    from ratings.services import ranking_recompute
+    from rankings.services import ranking_recompute
 
     for i in range(BOOTSTRAP_MAX_RATERS + 1):
         person = Participant.objects.create(group=cast.public, name=f"p{i}")

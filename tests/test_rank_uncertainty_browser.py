@@ -6,8 +6,9 @@ import re
 import pytest
 
 from groups.models import Participant
-from ratings.scope import Scope
-from ratings.services import RatingItem, ranking_recompute, rating_submission_create
+from rankings.scope import Scope
+from rankings.services import ranking_recompute
+from ratings.services import RatingItem, rating_submission_create
 
 from .conftest import ARTIFACTS
 

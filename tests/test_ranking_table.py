@@ -10,11 +10,11 @@ from html import unescape
 
 import pytest
 
-from ratings import ranking_columns
+from rankings import ranking_columns
+from rankings.ranking_columns import RANKING_COLUMNS, Column, csv_header, page_columns
+from rankings.scope import Scope
+from rankings.services import ranking_recompute
 from ratings.models import Participant
-from ratings.ranking_columns import RANKING_COLUMNS, Column, csv_header, page_columns
-from ratings.scope import Scope
-from ratings.services import ranking_recompute
 
 from .factories import rate
 from .test_pages import ranking_rows

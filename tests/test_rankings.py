@@ -6,9 +6,10 @@ from django.test.utils import CaptureQueriesContext
 
 from groups.models import Participant
 from groups.services import group_update, participant_for_user
-from ratings.models import Ranking, RankingRequest, Rating
-from ratings.scope import Scope
-from ratings.services import ranking_recompute
+from rankings.models import Ranking, RankingRequest
+from rankings.scope import Scope
+from rankings.services import ranking_recompute
+from ratings.models import Rating
 
 from .factories import rate
 
@@ -331,8 +332,8 @@ def test_the_cached_body_is_byte_for_byte_what_the_api_renders(cast, api, theori
 
     from rest_framework.renderers import JSONRenderer
 
-    from ratings.ranking_cache import ranking_body, ranking_payload
-    from ratings.selectors import ranking_get
+    from rankings.ranking_cache import ranking_body, ranking_payload
+    from rankings.selectors import ranking_get
 
     theory = theories[0]
     theory.title = "Ünïcode — “quoted” \u2028 line\u2029break </script>"

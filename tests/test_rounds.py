@@ -5,16 +5,12 @@ import pytest
 
 from discussion.services import comment_create
 from groups.services import membership_join, participant_for_user
+from rankings.scope import Scope
+from rankings.services import ranking_recompute
 from ratings.models import Round, Submission
-from ratings.scope import Scope
 from ratings.selectors.changes import changes_between
 from ratings.selectors.rounds import round_scores, submission_history
-from ratings.services import (
-    RatingItem,
-    SubmissionInvalid,
-    ranking_recompute,
-    rating_submission_create,
-)
+from ratings.services import RatingItem, SubmissionInvalid, rating_submission_create
 from ratings.services.rounds import RoundConflict, round_open_next
 
 from .conftest import api_client

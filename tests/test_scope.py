@@ -3,7 +3,7 @@ in every existing database, cache and queued task, so they are pinned here as li
 
 import pytest
 
-from ratings.scope import Scope
+from rankings.scope import Scope
 
 
 @pytest.mark.parametrize(

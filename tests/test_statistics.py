@@ -20,7 +20,7 @@ from maths.histogram_stats import (
     t_critical_95,
 )
 from maths.ranking import RankingRow
-from ratings.services import ranking_rows
+from rankings.services import ranking_rows
 
 
 def histogram_of(scores: list[int]) -> list[int]:

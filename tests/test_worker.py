@@ -13,8 +13,9 @@ import pytest
 from accounts.services import token_for
 from groups.models import Participant
 from groups.services import membership_join
-from ratings.models import Ranking, RankingRequest, Rating, Submission
-from ratings.scope import Scope
+from rankings.models import Ranking, RankingRequest
+from rankings.scope import Scope
+from ratings.models import Rating, Submission
 from ratings.services import RatingItem, rating_submission_create
 
 from .conftest import ARTIFACTS, ROOT, service_env, wait_for_line, wait_until
@@ -80,7 +81,7 @@ def test_a_burst_of_submissions_is_coalesced_into_few_recomputes(
         f"{recomputes} recomputes for {len(people)} submissions"
     )
     stored = Ranking.objects.get(scope=Scope.group(cast.other.pk).key).results
-    from ratings.services import ranking_recompute
+    from rankings.services import ranking_recompute
 
     assert ranking_recompute(scope=Scope.group(cast.other.pk), force=True).results == stored
 

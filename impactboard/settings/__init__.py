@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "theories",
     "groups",
     "ratings",
+    "rankings",
     "console",
     # Server-sent events of ranking changes (issue 24), served by the ASGI process.
     "live",
@@ -337,5 +338,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
-    "loggers": {"ratings": {"level": "INFO"}},
+    "loggers": {"ratings": {"level": "INFO"}, "rankings": {"level": "INFO"}},
 }

@@ -1,23 +1,10 @@
-"""REST endpoints of the ratings app, by concern: `ratings` (the caller's ratings), `rankings`
-(stored rankings, comparison, distribution), `figures` (the charts of each, drawn by `charts`);
-`answers` is the one hidden / 304 / 200 answer they share."""
+"""REST endpoints of the ratings app, by concern: `ratings` (the caller's ratings), `rounds`
+(rounds, changes of mind, my history); `answers` is the one hidden / 304 / 200 answer of every
+ranking-shaped GET (the changes here, and the stored rankings and their figures of the
+`rankings` app); `schema` the round parameter and the errors they document."""
 
-from .rankings import (
-    GlobalRankingsView,
-    GroupComparisonView,
-    GroupRankingsView,
-    LazyAuthMixin,
-    LonglistRankingsView,
-    TheoryDistributionView,
-)
 from .ratings import RatingsMineView
 
 __all__ = [
-    "GlobalRankingsView",
-    "GroupComparisonView",
-    "GroupRankingsView",
-    "LazyAuthMixin",
-    "LonglistRankingsView",
     "RatingsMineView",
-    "TheoryDistributionView",
 ]

@@ -7,8 +7,8 @@ its figures, the comparison with the global ranking and its figure, the changes 
 - 304: the caller's `If-None-Match` names the current ETag, compared weakly (`if_none_match`:
   the compression middleware sends W/"…" and browsers send that back); nothing is built.
 - 200: the body with its ETag and `Cache-Control: no-cache`, so that every poll revalidates. A
-  body already rendered (bytes: the ranking cache's, see `ranking_body`) is sent as it is; a
-  dict is rendered by DRF like any other answer.
+  body already rendered (bytes: the ranking cache's, see `rankings.ranking_cache.ranking_body`)
+  is sent as it is; a dict is rendered by DRF like any other answer.
 """
 
 from collections.abc import Callable, Mapping

@@ -12,8 +12,8 @@ from maths.changes import changes_of_mind
 from maths.ranking import TheoryLike
 from theories.models import Theory
 
-from .rankings import ranking_get
-from .rounds import round_scope, round_scores
+from ..ranking_facts import ranking_results
+from .rounds import round_scores
 
 
 def changes_between(*, group: DiscussionGroup, first: int, last: int) -> dict[str, Any]:
@@ -36,8 +36,7 @@ def round_feedback(*, group: DiscussionGroup, number: int) -> list[dict[str, Any
     its distribution (ten-bin histogram), n and median, and the top argument for and against
     (by quality votes) among the live comments on the theory, this group's and public ones.
     Two queries: the stored round ranking and the comments."""
-    scope = round_scope(group=group, number=number)
-    rows = {r["theory"]["id"]: r for r in ranking_get(scope=scope).results}
+    rows = {r["theory"]["id"]: r for r in ranking_results(group=group, number=number)}
     top: dict[tuple[int, str | None], Any] = {}
     arguments = (
         comments_annotated()

@@ -19,20 +19,6 @@ from groups.models import DiscussionGroup, Participant
 from theories.models import Theory
 
 from ..models import Round, Submission, SubmissionItem
-from ..scope import Scope
-
-
-def round_scope(*, group: DiscussionGroup, number: int) -> Scope:
-    """The stored ranking of a group's round `number`. While a group has never left round 1,
-    its round-1 results are its current results, so they are the group's own ranking."""
-    if group.current_round == 1:
-        return Scope.group(group.pk)
-    return Scope.round(group.pk, number)
-
-
-def open_round_scope(*, group: DiscussionGroup) -> Scope:
-    return round_scope(group=group, number=group.current_round)
-
 
 _LAST_IN_ROUND = """
 SELECT participant_id, theory_id, round, score FROM (

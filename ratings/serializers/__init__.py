@@ -1,3 +1,2 @@
 """The ratings app's serializers, by concern like `api/`: `ratings` (the caller's ratings),
-`rankings` (rankings, comparison, distribution), `rounds` (rounds, changes, history), `figures`
-(the charts of each)."""
+`rounds` (rounds, changes, history)."""

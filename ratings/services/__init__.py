@@ -1,15 +1,11 @@
-"""Every write to ratings and rankings, by concern: `submissions` (the one submission path),
-`outbox` (stale marks and the coalesced enqueue), `recompute` (a stored ranking from the truth).
+"""Every write to ratings, by concern: `submissions` (the one submission path), `rounds` (the
+next round). What a write means for the stored rankings is announced by `ratings.signals`; the
+`rankings` app marks them stale and recomputes them.
 
 The names are re-exported here so that `from ratings.services import rating_submission_create`
-works for the other apps; the ranking maths (`ranking_rows`, `ranking_summary`) lives in
-`maths.ranking`.
+works for the other apps.
 """
 
-from maths.ranking import ranking_rows, ranking_rows_from_histograms, ranking_summary
-
-from .outbox import rankings_enqueue, rankings_mark_stale, rankings_queued_clear
-from .recompute import ranking_recompute
 from .submissions import (
     RatingItem,
     RatingsClosed,
@@ -23,13 +19,6 @@ __all__ = [
     "RatingItem",
     "RatingsClosed",
     "SubmissionInvalid",
-    "ranking_recompute",
-    "ranking_rows",
-    "ranking_rows_from_histograms",
-    "ranking_summary",
-    "rankings_enqueue",
-    "rankings_mark_stale",
-    "rankings_queued_clear",
     "rating_items_validate",
     "rating_submission_create",
     "ratings_open_check",

@@ -8,8 +8,7 @@ from groups.models import DiscussionGroup
 from impactboard.errors import Conflict
 
 from ..models import Round
-from ..selectors.rounds import round_scope
-from .outbox import rankings_mark_stale
+from ..signals import round_opened
 
 
 class RoundConflict(Conflict):
@@ -42,15 +41,9 @@ def round_open_next(*, group: DiscussionGroup, user: User | None) -> Round:
                 group=group, number=number + 1, opened_at=now, opened_by=user
             )
             group.current_round = number + 1
-            # The closed round's results are now final and stored under their own scope (while
-            # the group was in round 1 they were the group's ranking), and the new round starts
-            # empty.
-            rankings_mark_stale(
-                scopes=[
-                    round_scope(group=group, number=number),
-                    round_scope(group=group, number=number + 1),
-                ]
-            )
+            # The closed round's stored results and the new round's are marked stale in this
+            # transaction (rankings.receivers).
+            round_opened.send(sender=Round, group=group, closed=number)
     except IntegrityError as exc:  # the unique indexes caught a race the UPDATE did not see
         group.refresh_from_db(fields=["current_round"])
         raise RoundConflict(

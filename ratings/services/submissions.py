@@ -14,8 +14,7 @@ from impactboard.errors import Conflict, DomainError
 from theories.models import Theory
 
 from ..models import Rating, Submission, SubmissionItem
-from ..scope import Scope
-from .outbox import rankings_mark_stale
+from ..signals import ratings_changed
 
 
 class RatingsClosed(Conflict):
@@ -119,8 +118,8 @@ def rating_submission_create(
     """Save one submission: all of it or none of it.
 
     Upserts the participant's ratings (INSERT … ON CONFLICT), deletes those set to None, appends
-    the submission and its items to the history, and marks the rankings stale. The recompute is
-    enqueued after commit; the write never waits on the broker.
+    the submission and its items to the history, and marks the rankings stale (`ratings_changed`).
+    The recompute is enqueued after commit; the write never waits on the broker.
 
     A submission that changes nothing (no items, only removals of ratings that do not exist,
     scores and rationales equal to the current ones in the open round) writes nothing and
@@ -269,7 +268,6 @@ def _submission_write(
         removed = [i.theory_id for i in items if i.score is None]
         if removed:
             Rating.objects.filter(participant=participant, theory_id__in=removed).delete()
-        # The group's ranking only: the global one is summed from the group rankings, so the
-        # group's recompute marks it stale in turn (see ranking_recompute).
-        rankings_mark_stale(scopes=[Scope.group(group.pk)])
+        # The rankings it touches are marked stale in this transaction (rankings.receivers).
+        ratings_changed.send(sender=Submission, group=group)
     return submission

@@ -15,8 +15,8 @@ from impactboard.request_types import AuthedHttpRequest
 from theories.models import Theory
 
 from ..api.schema import round_number
-from ..scope import Scope
-from ..selectors import ranking_get, ratings_current
+from ..ranking_facts import ranking_results
+from ..selectors import ratings_current
 from ..selectors.changes import changes_between, round_feedback
 from ..selectors.rounds import round_exists, round_list, submission_history
 from ..services.rounds import round_open_next
@@ -93,7 +93,7 @@ def my_history(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     visible = results_visible_to(access=access, user=request.user)
     medians = {}
     if visible:
-        current = ranking_get(scope=Scope.group(group.pk)).results
+        current = ranking_results(group=group)
         medians = {r["theory"]["id"]: r["median"] for r in current}
     rows = []
     for rating in ratings_current(participant=participant):

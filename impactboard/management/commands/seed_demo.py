@@ -8,9 +8,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from groups.models import DiscussionGroup, Participant
+from rankings.scope import Scope
+from rankings.services import ranking_recompute
 from ratings.models import Submission
-from ratings.scope import Scope
-from ratings.services import RatingItem, ranking_recompute, rating_submission_create
+from ratings.services import RatingItem, rating_submission_create
 from theories.models import Theory
 from theories.services import longlist_default_get
 

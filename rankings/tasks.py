@@ -1,12 +1,18 @@
 """Thin tasks: take a scope, call one service, safe to run twice. Each imports its service
-inside its body: tasks depend on services, never the other way (services send them by name)."""
+inside its body: tasks depend on services, never the other way (services send them by name).
+
+The names are the ones they had in `ratings`, where they were written: the outbox sends the
+recompute by name and celery beat the sweep, and a task already queued under that name by a
+process of the previous release still runs (docs/decisions/tasks-sent-by-name.md)."""
 
 from datetime import timedelta
 
 from celery import shared_task
 
 
-@shared_task(acks_late=True, time_limit=120, soft_time_limit=100)
+@shared_task(
+    name="ratings.tasks.rankings_recompute", acks_late=True, time_limit=120, soft_time_limit=100
+)
 def rankings_recompute(scope: str) -> None:
     """`scope` is a scope's key: what the broker carries (see `Scope.key`)."""
     from .scope import Scope
@@ -17,7 +23,7 @@ def rankings_recompute(scope: str) -> None:
     ranking_recompute(scope=parsed)
 
 
-@shared_task(time_limit=300, soft_time_limit=280)
+@shared_task(name="ratings.tasks.rankings_recompute_stale", time_limit=300, soft_time_limit=280)
 def rankings_recompute_stale() -> int:
     """Periodic safety net (celery beat): recompute scopes whose requests have waited too long."""
     from .selectors import ranking_scopes_stale

@@ -74,7 +74,7 @@ class Scope:
     @classmethod
     def round(cls, group_id: int, number: int) -> "Scope":
         """Round `number` as stored apart. (A group still in round 1 has no round ranking of its
-        own: `ratings.selectors.rounds.round_scope` says which scope holds a round.)"""
+        own: `rankings.selectors.round_scope` says which scope holds a round.)"""
         return cls(Kind.ROUND, group_id, number)
 
     @classmethod

@@ -1,4 +1,4 @@
-"""The ranking table's columns in a template (see `ratings.ranking_columns`)."""
+"""The ranking table's columns in a template (see `rankings.ranking_columns`)."""
 
 from typing import Any
 

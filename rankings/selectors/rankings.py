@@ -12,12 +12,24 @@ from groups.models import DiscussionGroup, Membership
 from maths.combine import global_ranking_of_groups
 from maths.comparison import histogram_of
 from maths.comparison import ranking_comparison as compare_rows
-from maths.ranking import ranking_build, ranking_summary
+from maths.ranking import RankingRow, ranking_build, ranking_summary
 from theories.models import Theory
 
 from ..models import Ranking, RankingRequest
 from ..ranking_cache import RankingView
 from ..scope import Scope
+
+
+def round_scope(*, group: DiscussionGroup, number: int) -> Scope:
+    """The stored ranking of a group's round `number`. While a group has never left round 1,
+    its round-1 results are its current results, so they are the group's own ranking."""
+    if group.current_round == 1:
+        return Scope.group(group.pk)
+    return Scope.round(group.pk, number)
+
+
+def open_round_scope(*, group: DiscussionGroup) -> Scope:
+    return round_scope(group=group, number=group.current_round)
 
 
 def ranking_get(*, scope: Scope) -> RankingView:
@@ -51,6 +63,13 @@ def _scope_items(scope: Scope) -> QuerySet[Theory]:
 
 def ranking_global() -> RankingView:
     return ranking_get(scope=Scope.global_())
+
+
+def ranking_results(*, group: DiscussionGroup, number: int | None = None) -> list[RankingRow]:
+    """The stored rows of the group's current ranking, or of its round `number`: what the pages
+    of `ratings` show of them (provided to `ratings.ranking_facts` at start-up)."""
+    scope = Scope.group(group.pk) if number is None else round_scope(group=group, number=number)
+    return ranking_get(scope=scope).results
 
 
 def rankings_of_groups(*, groups: list[DiscussionGroup]) -> dict[int, RankingView]:

@@ -21,6 +21,7 @@ from charts.figures import figure_spec, page_spec, ranking_figures
 from charts.group_vs_global import comparison_figure, distribution_figure
 from groups.access import group_access, results_visible_to
 from impactboard.cache import body_cached
+from ratings.api.answers import cached_answer, conditional_answer, hidden_answer
 from theories.access import theory_for
 
 from ..ranking_cache import (
@@ -32,7 +33,6 @@ from ..ranking_cache import (
 from ..scope import Scope
 from ..selectors import ranking_comparison, ranking_get, ranking_payload, theory_distribution
 from ..serializers.figures import FiguresSerializer, OneFigureSerializer
-from .answers import cached_answer, conditional_answer, hidden_answer
 from .rankings import LazyAuthMixin, comparison_cached, comparison_rankings
 
 # Bump when the figures change shape, so that browsers holding an old ETag get the new ones.

@@ -17,12 +17,14 @@ from maths.ranking import (
     histograms_of_scores,
     ranking_build,
 )
+from ratings.models import Rating
+from ratings.selectors.rounds import round_scores
 from theories.models import Theory
 
-from ..models import Ranking, RankingRequest, Rating
+from ..models import Ranking, RankingRequest
 from ..ranking_cache import RankingView, ranking_etag_remember
 from ..scope import Scope
-from ..selectors.rounds import open_round_scope, round_scope, round_scores
+from ..selectors.rankings import open_round_scope, round_scope
 from .outbox import rankings_mark_stale, rankings_queued
 
 

@@ -17,6 +17,8 @@ from groups.access import GroupAccess, group_access, results_visible_to
 from groups.services.guests import TOKEN_PREFIX as GUEST_TOKEN_PREFIX
 from impactboard.cache import body_cached
 from impactboard.schema import BAD_REQUEST, NOT_FOUND
+from ratings.api.answers import cached_answer, conditional_answer, hidden_answer
+from ratings.api.schema import ROUND_PARAMETER, round_number_param, round_required
 from theories.access import longlist_access, theory_for
 
 from ..ranking_cache import (
@@ -31,11 +33,8 @@ from ..ranking_cache import (
     ranking_read_remember,
 )
 from ..scope import Scope, world_scope
-from ..selectors import ranking_comparison, ranking_get, theory_distribution
-from ..selectors.rounds import round_scope
+from ..selectors import ranking_comparison, ranking_get, round_scope, theory_distribution
 from ..serializers.rankings import ComparisonSerializer, DistributionSerializer, RankingSerializer
-from .answers import cached_answer, conditional_answer, hidden_answer
-from .schema import ROUND_PARAMETER, round_number_param, round_required
 
 
 def _ranking_response(

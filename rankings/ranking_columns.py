@@ -1,5 +1,5 @@
 """The columns of a ranking table, written once. The page's table
-(templates/ratings/_ranking_table.html, through `ratings.templatetags.ranking_table`), the script
+(templates/rankings/_ranking_table.html, through `rankings.templatetags.ranking_table`), the script
 that redraws it on every poll (static/js/rankings.js, which reads them from the page's
 json_script) and the rankings CSV export (`exports.selectors.export_rankings`) all follow this
 list, so a statistic added to the row is shown, redrawn and exported by one more entry here.

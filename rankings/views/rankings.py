@@ -8,12 +8,13 @@ from groups.access import group_access, results_visible_to
 from groups.qr import qr_svg
 from groups.selectors import group_member_count
 from maths.ranking import rows_rated_by_few
+from ratings.selectors import group_progress
+from ratings.views.rounds import rounds_context
 from theories.models import Theory
 from theories.views import list_detail_context
 
 from ..scope import Scope
-from ..selectors import group_progress, ranking_get
-from .rounds import rounds_context
+from ..selectors import ranking_get
 
 
 def group_detail(request: HttpRequest, slug: str) -> HttpResponse:

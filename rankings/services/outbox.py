@@ -1,8 +1,9 @@
 """The recompute outbox: mark a scope's ranking stale in the caller's transaction, and enqueue its
 recompute once that commits, coalescing bursts.
 
-Services never import `ratings.tasks` (tasks import services): the task is sent by name, through
-`_recompute_send`, the one place that enqueues it.
+Services never import `rankings.tasks` (tasks import services): the task is sent by name, through
+`_recompute_send`, the one place that enqueues it. The name is the one it had before the task
+moved from `ratings` (docs/decisions/tasks-sent-by-name.md).
 """
 
 import logging

@@ -1,0 +1,2 @@
+"""The rankings app's serializers, by concern like `api/`: `rankings` (rankings, comparison,
+distribution), `figures` (the charts of each)."""

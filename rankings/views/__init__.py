@@ -1,0 +1,1 @@
+"""Pages of the rankings app, mirroring `api/`: `rankings` (the group page, a list's page)."""
