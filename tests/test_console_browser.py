@@ -167,10 +167,16 @@ def test_a_facilitator_runs_a_room_from_the_console_and_the_projector(
     # The facilitator reveals: the wall shows the ranking with rank ranges, live.
     console.get_by_role("button", name="Reveal results to everyone").click()
     console.wait_for_load_state()
-    wall.wait_for_selector("[data-list=ranking] li", timeout=10_000)
-    assert (
-        wall.locator("[data-list=ranking] li .p-title").first.inner_text().endswith(t2.title)
-    )  # theory 2's mean (5.75) is above theory 1's (5.25)
+    # The ranking is recomputed by the worker after each save, so the wall may first draw the
+    # one from before the fourth rating (theory 1 ahead); it must reach the fourth's, where
+    # theory 2's mean (5.75) is above theory 1's (5.25), with n = 4.
+    wall.wait_for_function(
+        "(title) => { const top = document.querySelector('[data-list=ranking] li');"
+        " return top && top.querySelector('.p-title').textContent.endsWith(title)"
+        " && top.textContent.includes('(n = 4)'); }",
+        arg=t2.title,
+        timeout=10_000,
+    )
     last = new_page()
     log_in(last, live_server, members[2].username)
     rate(last, live_server, group.slug, {t1.id: 10, t2.id: 1})
