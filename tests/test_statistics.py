@@ -8,7 +8,7 @@ from collections import Counter
 import krippendorff
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
@@ -80,7 +80,6 @@ def test_it_rejects_a_histogram_that_is_not_ten_counts() -> None:
         stats_from_histogram([-1] + [0] * 9)
 
 
-@settings(deadline=None)  # the reference pairwise mean is O(n^2): no timing here
 @given(st.lists(st.integers(min_value=1, max_value=10), min_size=1, max_size=300))
 def test_statistics_agree_with_pythons_statistics_module(scores: list[int]) -> None:
     stats = stats_from_histogram(histogram_of(scores))
@@ -133,7 +132,6 @@ def test_unrated_theories_come_last_with_null_statistics() -> None:
     assert [r["theory"]["number"] for r in rows[1:]] == [1, 3, 4, 5]
 
 
-@settings(deadline=None)
 @given(st.dictionaries(st.integers(1, 5), st.lists(st.integers(1, 10), min_size=1, max_size=20)))
 def test_any_ranking_respects_the_contract_order(ratings: dict[int, list[int]]) -> None:
     rows = rows_for(ratings)
@@ -165,7 +163,6 @@ def test_the_one_pass_pair_sums_equal_the_sums_over_every_pair_of_bins(
 # --- the exact code against the libraries, to 1e-9 -------------------------------------------------
 
 
-@settings(deadline=None)
 @given(st.lists(st.integers(min_value=1, max_value=10), min_size=2, max_size=400))
 def test_exact_histogram_statistics_agree_with_numpy_to_1e_9(scores: list[int]) -> None:
     values = np.array(scores, dtype=float)
@@ -178,7 +175,6 @@ def test_exact_histogram_statistics_agree_with_numpy_to_1e_9(scores: list[int]) 
     assert stats.controversy == pytest.approx(gaps, abs=1e-9)
 
 
-@settings(deadline=None)
 @given(
     st.integers(2, 8).flatmap(
         lambda coders: st.integers(2, 25).flatmap(

@@ -349,7 +349,6 @@ def test_kendalls_w_matches_the_published_worked_example() -> None:
     assert "hardly agree" in result.reading
 
 
-@settings(deadline=None)
 @given(
     st.integers(3, 12).flatmap(
         lambda raters: st.integers(3, 10).flatmap(
@@ -452,7 +451,6 @@ def rbo_by_summation(short: list[int], long_: list[int], p: float, depth: int = 
     return (1 - p) * total
 
 
-@settings(deadline=None)
 @given(
     st.permutations(list(range(1, 16))),
     st.integers(1, 15),
