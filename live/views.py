@@ -82,7 +82,14 @@ def _open(
     try:
         return _opened(request, gate, kwargs, build)
     finally:
-        connections.close_all()
+        # Only a connection outside any transaction is this request's to close. The events
+        # process runs in autocommit (an async view is never wrapped in ATOMIC_REQUESTS), so
+        # there that is every one; a connection inside an atomic block belongs to a caller
+        # still using it (under the test Client, the test's own transaction and the shared
+        # world of tests/test_authz_matrix.py), and closing it would break that caller.
+        for connection in connections.all(initialized_only=True):
+            if not connection.in_atomic_block:
+                connection.close()
 
 
 def _opened(

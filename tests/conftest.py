@@ -531,6 +531,9 @@ def rankings_backend(request: pytest.FixtureRequest) -> None:
 # --- the events process (live/, issue 24) ------------------------------------------------------
 
 
+EVENTS_APPLICATION_NAME = "impactboard-events-under-test"  # in pg_stat_activity
+
+
 @pytest.fixture(scope="session")
 def events_server(celery_worker) -> Iterator[str]:
     """The ASGI process as docker-compose.yml's `events` runs it (uvicorn impactboard.asgi), on
@@ -543,7 +546,9 @@ def events_server(celery_worker) -> Iterator[str]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = service_env(
-        DJANGO_SETTINGS_MODULE="impactboard.settings.test", LIVE_EVENTS_OFFERED="true"
+        DJANGO_SETTINGS_MODULE="impactboard.settings.test",
+        LIVE_EVENTS_OFFERED="true",
+        PGAPPNAME=EVENTS_APPLICATION_NAME,  # libpq's: its connections are told apart by it
     )
     # REDIS_URL is already this xdist process's own database: the test settings must not add N
     # again in the child.

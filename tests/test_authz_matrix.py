@@ -434,7 +434,10 @@ MATRIX += [
 
 # The live rankings' events streams (live/, issue 24): whoever may GET the ranking may listen to
 # it, and a refusal is the GET's own. They exist where Redis carries the changes (not in the
-# embedded default, where tests/test_live_events.py checks that no route is there).
+# embedded default, where tests/test_live_events.py checks that no route is there). A case reads
+# the status only: under the test Client a stream that would open is a 200 whose body is never
+# read, so no case waits on one (tests/test_live_events.py reads them, from uvicorn). The view
+# leaves the world's transaction open: it closes only connections outside an atomic block.
 if settings.LIVE_EVENTS:
     MATRIX += [
         Row("live-group-events", "get", same(200), codes(404, 404, 200, 200, 404, 404),
