@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-faults install browser worker check-deploy bench bench-small lint typecheck
+.PHONY: run events test test-faults install browser worker check-deploy bench bench-small lint typecheck
 
 $(STAMP): pyproject.toml
 	@pkg-config --exists icu-uc 2>/dev/null || { \
@@ -27,6 +27,14 @@ run: $(STAMP)
 	# run it again after editing a file under static/.
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# The events process (live/: the live rankings' server-sent events) as docker-compose.yml runs
+# it, here serving the whole site on 127.0.0.1:8001 with the pages offering their streams: open
+# the site there to watch rankings change with no polling. Needs REDIS_URL (and `make worker`).
+events: $(STAMP)
+	@test -n "$$REDIS_URL" || { echo "make events needs REDIS_URL: without Redis the pages poll"; exit 1; }
+	LIVE_EVENTS_OFFERED=true $(VENV)/bin/uvicorn impactboard.asgi:application --host 127.0.0.1 \
+	  --port 8001 --lifespan off
 
 # Headless Chromium for the browser tests: Debian's package, never a downloaded browser.
 browser:

@@ -18,6 +18,14 @@ probe is the time from the probe's 200 to the viewer seeing that version (or a l
 
 Nothing here parses a viewer's body: versions are read from ETags (`"group-<id>-v<n>"`), so the
 load generator stays cheap.
+
+The same room over server-sent events (`mode="sse"`, live/): each tab holds one stream from the
+events process (uvicorn), as static/js/rankings.js does where the page offers it: after `live`
+(the stream is up) the current version of the ranking and of the comparison arrive pushed, then
+every new one, each with its body and its figures, and the tab asks for nothing. A `changed`
+nudge (not expected for a public group) would cost a conditional GET. A stream that fails is an
+error, and the tab reconnects after `retry` (3 s), as EventSource does. The version a tab holds
+is read from each `ranking` event's `id:` (its ETag).
 """
 
 import asyncio
@@ -46,6 +54,11 @@ def version_in(etag: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
+# live/sse.py's frames, as the stream sends them: a ranking event's id is its ETag.
+RANKING_EVENT = b"event: ranking\nid: "
+RETRY_S = 3.0  # live/sse.py RETRY_MS
+
+
 @dataclass
 class Viewer:
     seen: list[tuple[float, int]] = field(default_factory=list)  # (when, ranking version)
@@ -54,6 +67,7 @@ class Viewer:
 @dataclass
 class Counts:
     tallies: dict[str, load.Tally] = field(default_factory=dict)
+    bytes_pushed: int = 0
 
     def tally(self, kind: str) -> load.Tally:
         return self.tallies.setdefault(kind, load.Tally())
@@ -184,6 +198,134 @@ async def _tab(
         compare.close()
 
 
+def ranking_version(chunk: bytes) -> int | None:
+    """The newest ranking version among the frames of `chunk` (found with bytes.find: the
+    frames are tens of kB and a thousand tabs receive them, so no regex runs over them)."""
+    newest, at = None, chunk.find(RANKING_EVENT)
+    while at >= 0:
+        start = at + len(RANKING_EVENT)
+        end = chunk.find(b"\n", start)
+        version = version_in(chunk[start:end].decode())
+        if version is not None and (newest is None or version > newest):
+            newest = version
+        at = chunk.find(RANKING_EVENT, end)
+    return newest
+
+
+class Stream:
+    """One tab's events stream over a socket of its own: the response head, then the chunks
+    (uvicorn sends each write as one chunk of whole frames)."""
+
+    def __init__(self, port: int, path: str) -> None:
+        self.port, self.path = port, path
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def open(self) -> int:
+        # A frame with its figures is tens of kB: well above asyncio's 64 kB line limit once
+        # a few arrive together.
+        self.reader, self.writer = await asyncio.open_connection(load.HOST, self.port, limit=2**24)
+        head = (
+            f"GET {self.path} HTTP/1.1\r\nHost: {load.HOST}\r\n"
+            "Accept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n"
+        )
+        self.writer.write(head.encode())
+        status = int((await self.reader.readline()).split(b" ", 2)[1])
+        while (await self.reader.readline()) not in (b"\r\n", b"\n", b""):
+            pass
+        return status
+
+    async def chunk(self) -> bytes:
+        assert self.reader is not None
+        size = int((await self.reader.readline()).split(b";")[0], 16)
+        data = await self.reader.readexactly(size + 2)
+        if size == 0:
+            raise ConnectionError("the stream ended")
+        return data[:-2]
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+async def _sse_tab(
+    port: int,
+    events_port: int,
+    slug: str,
+    viewer: Viewer,
+    counts: Counts,
+    start: float,
+    stop_at: float,
+    measure_from: float,
+) -> None:
+    """One tab over server-sent events (see the module docstring)."""
+    await asyncio.sleep(max(0.0, start - time.perf_counter()))
+    base = f"/api/v1/groups/{slug}/rankings/"
+    stream = Stream(events_port, base + "events/")
+    conn = load.Connection(port)
+    gzip = {"Accept-Encoding": "gzip"}
+    etags: dict[str, str] = {}
+
+    async def conditional(path: str, kind: str) -> int | None:
+        t0 = time.perf_counter()
+        held = etags.get(path)
+        try:
+            answer = await conn.request(
+                "GET", path, {**gzip, "If-None-Match": held} if held else gzip
+            )
+        except (OSError, asyncio.IncompleteReadError, ValueError):
+            if t0 >= measure_from:
+                counts.tally(kind).errors += 1
+            conn.close()
+            return None
+        if t0 >= measure_from:
+            counts.tally(kind).add(answer.status, time.perf_counter() - t0)
+        etags[path] = answer.headers.get("etag", held or "")
+        return answer.status
+
+    async def catch_up() -> None:
+        if await conditional(base, "catch-up GET") == 200:
+            await conditional(base + "figures/", "catch-up GET")
+            if (v := version_in(etags[base])) is not None:
+                viewer.seen.append((time.perf_counter(), v))
+        if await conditional(base + "compare/", "catch-up GET") == 200:
+            await conditional(base + "compare/figure/", "catch-up GET")
+
+    try:
+        while time.perf_counter() < stop_at:
+            t0 = time.perf_counter()
+            try:
+                status = await stream.open()
+                if status != 200:
+                    raise ConnectionError(f"the stream answered {status}")
+                while time.perf_counter() < stop_at:
+                    remaining = stop_at - time.perf_counter()
+                    try:
+                        data = await asyncio.wait_for(stream.chunk(), timeout=max(0.01, remaining))
+                    except TimeoutError:
+                        break
+                    now = time.perf_counter()
+                    if b"event: live\n" in data and t0 >= measure_from:
+                        counts.tally("stream opened").add(200, now - t0)
+                    if (v := ranking_version(data)) is not None:
+                        viewer.seen.append((now, v))
+                    if now >= measure_from:
+                        tally = counts.tally("pushes received")
+                        tally.add(200, 0.0)
+                        counts.bytes_pushed += len(data)
+                    if b"event: changed\n" in data:
+                        await catch_up()
+            except (OSError, asyncio.IncompleteReadError, ValueError, ConnectionError):
+                if time.perf_counter() >= measure_from:
+                    counts.tally("stream opened").errors += 1
+                stream.close()
+                await asyncio.sleep(RETRY_S)
+    finally:
+        stream.close()
+        conn.close()
+
+
 def run(
     *,
     port: int,
@@ -194,8 +336,15 @@ def run(
     seconds: float,
     warmup: float,
     rater_gap_s: float,
+    probers: list[str],
+    mode: str = "poll",
+    events_port: int | None = None,
+    cpu: Any = None,
 ) -> dict[str, Any]:
-    """The phase; returns its figures (see the module docstring)."""
+    """The phase, with the tabs polling (`mode="poll"`) or on server-sent events from
+    `events_port` (`mode="sse"`); returns its figures (see the module docstring). `cpu()`, if
+    given, is read as the measured window opens and closes (`cores` in the figures: the
+    average cores each role used inside the window, the tabs' opening left out)."""
     slug = seed.ROOM_SLUG
     put = f"/api/v1/groups/{slug}/ratings/mine/"
     watcher = Watcher(dsn, scope)
@@ -207,6 +356,7 @@ def run(
     probes: list[tuple[float, int]] = []  # (the probe's 200, raters needed to include it)
     window: list[float] = []
     timed_out: list[bool] = []
+    cores: dict[str, float] = {}
 
     async def main() -> None:
         started = time.perf_counter()
@@ -232,10 +382,19 @@ def run(
                     counts.tally("rating PUT").errors += 1
                 await asyncio.sleep(rng.expovariate(1 / rater_gap_s))
 
+        async def cpu_window() -> None:
+            if cpu is None:
+                return
+            await asyncio.sleep(max(0.0, measure_from - time.perf_counter()))
+            before = cpu()
+            await asyncio.sleep(max(0.0, stop_at - time.perf_counter()))
+            after = cpu()
+            cores.update({k: round((after[k] - before[k]) / seconds, 3) for k in before})
+
         async def probing() -> None:
             await asyncio.sleep(max(0.0, measure_from - time.perf_counter()))
             conn = load.Connection(port)
-            for user in seed.room_probe_usernames():
+            for user in probers:
                 if time.perf_counter() > stop_at - 3.0:  # time left to see it
                     break
                 before = watcher.raters()
@@ -258,10 +417,22 @@ def run(
                     _tab(
                         port, slug, tab, counts, started + rng.uniform(0, 2), stop_at, measure_from
                     )
+                    if mode == "poll"
+                    else _sse_tab(
+                        port,
+                        events_port or port,
+                        slug,
+                        tab,
+                        counts,
+                        started + rng.uniform(0, 2),
+                        stop_at,
+                        measure_from,
+                    )
                     for tab in tabs
                 ),
                 *(rater(user) for user in seed.room_rater_usernames()),
                 probing(),
+                cpu_window(),
             ),
             timeout=warmup + seconds + MAX_S + 60,
         )
@@ -293,9 +464,15 @@ def run(
             else:
                 fresh.append(when - at)
     served = {kind: t.summary((200, 304)) for kind, t in counts.tallies.items()}
-    viewer_kinds = [k for k in served if "poll" in k]
+    # A viewer's HTTP requests: polls (and the figures they fetch), or a stream's opening and
+    # its catch-up GETs; the events pushed are counted apart.
+    viewer_kinds = [k for k in served if "poll" in k or k in ("catch-up GET", "stream opened")]
     return {
+        "mode": mode,
         "viewers": viewers,
+        "cores": cores,
+        "pushes_per_s": served.get("pushes received", {}).get("rps", 0.0),
+        "pushed_mb_per_s": counts.bytes_pushed / seconds / 1e6,
         "timed_out": bool(timed_out),
         "raters": seed.ROOM_RATERS,
         "seconds": seconds,

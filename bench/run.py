@@ -107,6 +107,7 @@ class Stack:
         self.args = args
         self.workdir = workdir
         self.port = free_port()
+        self.events_port = free_port()
         self.procs: list[subprocess.Popen[bytes]] = []
         self.env = dict(
             os.environ,
@@ -148,6 +149,22 @@ class Stack:
                 "--backlog=2048",
             ],
         )
+        # The events process (live/, issue 24): uvicorn as docker-compose.yml's `events` runs it.
+        events_log = self._start(
+            "events",
+            [
+                str(VENV_BIN / "uvicorn"),
+                "impactboard.asgi:application",
+                "--host=127.0.0.1",
+                f"--port={self.events_port}",
+                "--lifespan=off",
+                "--loop=uvloop",
+                "--http=httptools",
+                "--no-access-log",
+                "--backlog=2048",
+                "--timeout-graceful-shutdown=2",
+            ],
+        )
         celery_log = self._start(
             "celery",
             [
@@ -182,9 +199,17 @@ class Stack:
             time.sleep(0.3)
         else:
             raise RuntimeError("gunicorn never answered /health/ with 200")
+        while time.monotonic() < deadline:
+            if "Uvicorn running on" in events_log.read_text(errors="replace"):
+                break
+            self._check_alive()
+            time.sleep(0.3)
+        else:
+            raise RuntimeError("the events process (uvicorn) never started")
         log(
             f"stack up: gunicorn :{self.port} ({a.workers} {a.worker_class} workers x "
-            f"{a.threads} threads), celery worker --beat (concurrency {a.celery_concurrency})"
+            f"{a.threads} threads), uvicorn events :{self.events_port}, celery worker --beat "
+            f"(concurrency {a.celery_concurrency})"
         )
 
     def _check_alive(self) -> None:
@@ -213,11 +238,13 @@ TICK = os.sysconf("SC_CLK_TCK")
 
 
 def cpu_by_role(stack: "Stack") -> dict[str, float]:
-    """CPU seconds used so far by gunicorn, the celery worker (each a process group of its own),
+    """CPU seconds used so far by gunicorn, the events process, the celery worker (each a process
+    group of its own),
     this load process, and the whole machine (PostgreSQL, its parallel workers, Redis, and
     whatever else runs here are the difference: short-lived backends cannot be followed)."""
-    groups = {p.pid: name for p, name in zip(stack.procs, ("gunicorn", "celery"), strict=False)}
-    used = {"gunicorn": 0.0, "celery": 0.0}
+    roles = ("gunicorn", "events", "celery")
+    groups = {p.pid: name for p, name in zip(stack.procs, roles, strict=False)}
+    used = dict.fromkeys(roles, 0.0)
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -634,11 +661,9 @@ def phase_workshop(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
-def phase_room(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
-    """Issue 24: `room_viewers` browsers polling one public group (as static/js/rankings.js
-    does, bench/room.py) while 20 of its members rate; beside /health/ measured just before,
-    closed loop, as the machine's capacity for the cheapest request."""
-    scope = f"group:{group_id(seed.ROOM_SLUG)}"
+def room_baseline(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
+    """/health/, closed loop, just before the room's modes: the capacity of the stack for the
+    cheapest request at that moment, the one baseline both modes are read against."""
 
     def health(c: int, n: int) -> tuple[str, str, dict[str, str], bytes]:
         return "GET", "/health/", {}, b""
@@ -647,6 +672,18 @@ def phase_room(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
         load.closed_loop(stack.port, health, clients=args.clients, seconds=args.seconds)
     ).summary(200)
     log(f"room: baseline GET /health/ {base['rps']:.0f} req/s, p95 {base['p95_ms']} ms")
+    return base
+
+
+def phase_room(
+    stack: Stack, args: argparse.Namespace, *, mode: str, base: dict[str, Any]
+) -> dict[str, Any]:
+    """Issue 24: `room_viewers` browsers on one public group while 20 of its members rate,
+    polling as static/js/rankings.js does (`mode="poll"`) or on the events process's
+    server-sent events (`mode="sse"`), bench/room.py; beside `base` (/health/)."""
+    scope = f"group:{group_id(seed.ROOM_SLUG)}"
+    probes = seed.room_probe_usernames()
+    half = len(probes) // 2  # each mode its own probes: members who have never rated
     out = room.run(
         port=stack.port,
         dsn=DSN,
@@ -656,19 +693,34 @@ def phase_room(stack: Stack, args: argparse.Namespace) -> dict[str, Any]:
         seconds=args.room_seconds,
         warmup=args.room_warmup,
         rater_gap_s=args.room_rater_gap,
+        probers=probes[:half] if mode == "poll" else probes[half:],
+        mode=mode,
+        events_port=stack.events_port,
+        cpu=lambda: cpu_by_role(stack),
     )
+    # CPU per thing served inside the window: a viewer's request (gunicorn) or a push (events).
+    cores, served = out["cores"], out["viewer_requests_per_s"]
+    out["gunicorn_ms_per_viewer_request"] = 1000 * cores["gunicorn"] / served if served else None
+    pushes = out["pushes_per_s"]
+    out["events_ms_per_push"] = 1000 * cores["events"] / pushes if pushes else None
+    log(f"room ({mode}): cores inside the measured window: {cores}")
     out["health"] = base
     for kind, summary in out["served"].items():
         log(
-            f"room: {kind}: {summary['rps']:.0f}/s, p95 {summary['p95_ms']} ms, "
+            f"room ({mode}): {kind}: {summary['rps']:.0f}/s, p95 {summary['p95_ms']} ms, "
             f"{summary['statuses']}, {summary['unexpected']} unexpected"
         )
+    pushed = (
+        f", {out['pushes_per_s']:.0f} pushes/s ({out['pushed_mb_per_s']:.1f} MB/s)"
+        if mode == "sse"
+        else ""
+    )
     log(
-        f"room: {out['viewers']} viewers, {out['viewer_requests_per_s']:.0f} requests/s served "
-        f"({out['viewer_requests_per_s'] / base['rps']:.2f}x /health/), {out['viewer_errors']} "
-        f"errors; {out['recomputes_per_s']:.2f} recomputes/s; freshness p95 "
-        f"{out['freshness_p95_s']} s over {out['freshness_samples']} (viewer, probe) pairs, "
-        f"{out['freshness_missed']} missed"
+        f"room ({mode}): {out['viewers']} viewers, {out['viewer_requests_per_s']:.0f} requests/s "
+        f"served ({out['viewer_requests_per_s'] / base['rps']:.2f}x /health/){pushed}, "
+        f"{out['viewer_errors']} errors; {out['recomputes_per_s']:.2f} recomputes/s; freshness "
+        f"p95 {out['freshness_p95_s']} s (p50 {out['freshness_p50_s']} s) over "
+        f"{out['freshness_samples']} (viewer, probe) pairs, {out['freshness_missed']} missed"
     )
     return out
 
@@ -941,15 +993,27 @@ def table(r: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
             "0 errors, 0 lost, equal",
             ok,
         )
-    rm = r.get("room")
-    if rm:
+    for rm in (r.get("room"), r.get("room_sse")):
+        if not rm:
+            continue
         base = rm["health"]
-        polls = rm["served"].get("ranking poll", {})
+        sse = rm.get("mode") == "sse"
+        how = "on server-sent events" if sse else "polling"
         ratio = rm["viewer_requests_per_s"] / base["rps"] if base["rps"] else None
+        if sse:
+            detail = (
+                f"{rm['pushes_per_s']:,.0f} pushes/s, {rm['pushed_mb_per_s']:.1f} MB/s, "
+                f"{fmt(rm.get('events_ms_per_push'), ' ms', 2)} of CPU each"
+            )
+        else:
+            polls = rm["served"].get("ranking poll", {})
+            detail = (
+                f"ranking polls p95 {fmt(polls.get('p95_ms'), ' ms')}, "
+                f"{fmt(rm.get('gunicorn_ms_per_viewer_request'), ' ms', 2)} of CPU each"
+            )
         add(
-            f"{rm['viewers']:,} viewers of one group, {rm['raters']} rating: requests served",
-            f"{rm['viewer_requests_per_s']:,.0f} req/s (ranking polls p95 "
-            f"{fmt(polls.get('p95_ms'), ' ms')}), {rm['viewer_errors']} errors",
+            f"{rm['viewers']:,} viewers of one group {how}, {rm['raters']} rating: requests served",
+            f"{rm['viewer_requests_per_s']:,.0f} req/s ({detail}), {rm['viewer_errors']} errors",
             f"/health/ {base['rps']:,.0f} req/s",
             ratio,
             "0 errors",
@@ -957,7 +1021,7 @@ def table(r: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
         )
         p95 = rm["freshness_p95_s"]
         add(
-            f"freshness p95 for {rm['viewers']:,} viewers ({rm['probes']} probes, "
+            f"freshness p95 for {rm['viewers']:,} viewers {how} ({rm['probes']} probes, "
             f"{rm['recomputes_per_s']:.2f} recomputes/s)",
             f"{fmt(p95, ' s', 2)} (p50 {fmt(rm['freshness_p50_s'], ' s', 2)}, "
             f"{rm['freshness_missed']} missed)",
@@ -1019,6 +1083,11 @@ def main() -> None:
     parser.add_argument("--room-warmup", type=float, default=5, help="seconds before measuring")
     parser.add_argument(
         "--room-rater-gap", type=float, default=10, help="mean seconds between a rater's saves"
+    )
+    parser.add_argument(
+        "--room-modes",
+        default="poll,sse",
+        help="the room's viewers polling, on server-sent events, or both (in that order)",
     )
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
@@ -1123,7 +1192,17 @@ def main() -> None:
                 results["workshop"] = timed("workshop", lambda: phase_workshop(stack, args))
             if "room" in phases:
                 settle([Scope.global_()], timeout=60)
-                results["room"] = timed("room", lambda: phase_room(stack, args))
+                base = room_baseline(stack, args)
+                modes = args.room_modes.split(",")
+                if "poll" in modes:
+                    results["room"] = timed(
+                        "room", lambda: phase_room(stack, args, mode="poll", base=base)
+                    )
+                if "sse" in modes:
+                    settle([Scope.global_()], timeout=60)
+                    results["room_sse"] = timed(
+                        "room_sse", lambda: phase_room(stack, args, mode="sse", base=base)
+                    )
             if "writes" in phases:
                 results["writes"] = phase_writes(stack, args, scale)
         finally:

@@ -1,6 +1,7 @@
 """The site's URL map: each app owns its routes (`<app>/urls.py`: `api_urlpatterns` under
 /api/v1/, `urlpatterns` for pages); this file only mounts them, with the site's own pages."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -11,6 +12,7 @@ from console import urls as console_urls
 from discussion import urls as discussion_urls
 from exports import urls as export_urls
 from groups import urls as group_urls
+from live import urls as live_urls
 from rankings import urls as ranking_urls
 from ratings import urls as rating_urls
 from theories import urls as theory_urls
@@ -30,6 +32,8 @@ api_v1: list[URLPattern | URLResolver] = [
     *rating_urls.api_urlpatterns,
     *ranking_urls.api_urlpatterns,
     *console_urls.api_urlpatterns,
+    # Server-sent events of the rankings (issue 24): only where Redis carries the changes.
+    *(live_urls.api_urlpatterns if settings.LIVE_EVENTS else []),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The docs page is the same for everyone, so it authenticates no one: a bad token must not
     # turn its error pages (rendered with the user in their context) into a 500.

@@ -533,3 +533,53 @@ def rankings_backend(request: pytest.FixtureRequest) -> None:
     """With real services, rankings are recomputed by the real worker; otherwise in-process."""
     if SERVICES:
         request.getfixturevalue("celery_worker")
+
+
+# --- the events process (live/, issue 24) ------------------------------------------------------
+
+
+EVENTS_APPLICATION_NAME = "impactboard-events-under-test"  # in pg_stat_activity
+
+
+@pytest.fixture(scope="session")
+def events_server(celery_worker) -> Iterator[str]:
+    """The ASGI process as docker-compose.yml's `events` runs it (uvicorn impactboard.asgi), on
+    the test database and Redis, with the pages offering their events streams. It serves the
+    whole site, so a browser opens a page and its stream from one origin, as behind the proxy.
+    It needs the real worker: the recomputes it runs publish the changes the streams carry."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = service_env(
+        DJANGO_SETTINGS_MODULE="impactboard.settings.test",
+        LIVE_EVENTS_OFFERED="true",
+        PGAPPNAME=EVENTS_APPLICATION_NAME,  # libpq's: its connections are told apart by it
+    )
+    # REDIS_URL is already this xdist process's own database: the test settings must not add N
+    # again in the child.
+    env.pop("PYTEST_XDIST_WORKER", None)
+    suffix = f"-{XDIST_WORKER}" if XDIST_WORKER else ""
+    log = ARTIFACTS / f"uvicorn{suffix}.log"
+    log.write_text("")
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "uvicorn", "impactboard.asgi:application",
+            "--host", "127.0.0.1", "--port", str(port), "--lifespan", "off",
+            "--loop", "uvloop", "--http", "httptools", "--timeout-graceful-shutdown", "2",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("a"),
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        wait_for_line(log, "Uvicorn running on", proc, timeout=60)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()

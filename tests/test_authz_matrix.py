@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
@@ -431,6 +432,21 @@ MATRIX += [
         body=lambda ctx, role: {"action": "retire"}),
 ]  # fmt: skip
 
+# The live rankings' events streams (live/, issue 24): whoever may GET the ranking may listen to
+# it, and a refusal is the GET's own. They exist where Redis carries the changes (not in the
+# embedded default, where tests/test_live_events.py checks that no route is there). A case reads
+# the status only: under the test Client a stream that would open is a 200 whose body is never
+# read, so no case waits on one (tests/test_live_events.py reads them, from uvicorn). The view
+# leaves the world's transaction open: it closes only connections outside an atomic block.
+if settings.LIVE_EVENTS:
+    MATRIX += [
+        Row("live-group-events", "get", same(200), codes(404, 404, 200, 200, 404, 404),
+            kwargs=slug),
+        Row("live-ranking-events", "get", same(200)),
+        Row("live-longlist-events", "get", *LIST_READ, kwargs=lst),
+        Row("live-longlist-events", "get", same(200), kwargs=default_list),
+    ]  # fmt: skip
+
 
 def list_extra(cast: Any, visibility: str) -> dict[str, Any]:
     """The lists of the longlist rows: see above."""
@@ -540,6 +556,8 @@ GUEST_API = [
     ("group-members", "get", 200, 401),
     ("api-member-role", "patch", 403, 401),
 ]
+if settings.LIVE_EVENTS:
+    GUEST_API.append(("live-group-events", "get", 200, 401))
 GUEST_PAGES = [
     ("group_rate", "get", 200, 302),
     ("group_rate_save", "post", 400, 302),  # its own group's view (no rows named: 400)

@@ -52,3 +52,50 @@ def test_the_app_reaches_postgresql_through_pgbouncer_and_migrations_go_direct()
     # Session pooling with a connection per request: every session feature still works.
     assert pool["POOL_MODE"] == "session"
     assert SERVICES["web"]["environment"]["DATABASE_CONN_MAX_AGE"] == "0"
+
+
+def test_the_events_process_serves_the_streams_behind_the_proxy_unbuffered() -> None:
+    """Issue 24: the live rankings' streams come from `events` (uvicorn, the same image), and
+    the proxy passes exactly their paths to it, unbuffered, over HTTP/1.1, held open far longer
+    than the app's heartbeat; every other path still goes to gunicorn."""
+    import re
+
+    from live import urls as live_urls
+    from live.views import HEARTBEAT_S, STREAM_S
+
+    events = SERVICES["events"]
+    assert events["image"] == SERVICES["web"]["image"] and "ports" not in events
+    argv = command("events")
+    assert argv[:2] == ["uvicorn", "impactboard.asgi:application"]
+    port = argv[argv.index("--port") + 1]
+    assert events["expose"] == [port]
+    pinned = (ROOT / "pyproject.toml").read_text()
+    assert '"uvicorn==' in pinned and '"uvloop==' in pinned and '"httptools==' in pinned
+    # The pages offer the streams wherever the proxy sends them to `events`.
+    assert SERVICES["web"]["environment"]["LIVE_EVENTS_OFFERED"] == "true"
+
+    conf = (ROOT / SERVICES["proxy"]["volumes"][0].split(":")[0]).read_text()
+    assert f"server events:{port};" in conf
+    found = re.search(r"location ~ (\S+) \{(.*?)\n    \}", conf, re.S)
+    assert found is not None
+    where, block = re.compile(found.group(1)), found.group(2)
+    assert "proxy_pass http://events;" in block and "proxy_buffering off;" in block
+    assert "proxy_http_version 1.1;" in block and 'proxy_set_header Connection "";' in block
+    timeout = re.search(r"proxy_read_timeout (\d+)([smh]);", block)
+    assert timeout is not None
+    seconds = int(timeout.group(1)) * {"s": 1, "m": 60, "h": 3600}[timeout.group(2)]
+    assert seconds >= STREAM_S * 1.2 > HEARTBEAT_S
+    # Exactly the events routes go there; the rankings answers beside them do not.
+    paths = [
+        "/api/v1/" + str(p.pattern).replace("<slug:slug>", "a-slug")
+        for p in live_urls.api_urlpatterns
+    ]
+    assert len(paths) == 3 and all(where.fullmatch(path) for path in paths)
+    for other in (
+        "/api/v1/rankings/",
+        "/api/v1/groups/a-slug/rankings/",
+        "/groups/a-slug/",
+        "/api/v1/groups/a-slug/rankings/figures/",
+        "/api/v1/groups/a-slug/events/",
+    ):
+        assert not where.fullmatch(other), other

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "ratings",
     "rankings",
     "console",
+    # Server-sent events of ranking changes (issue 24), served by the ASGI process.
+    "live",
     "accounts",
     "discussion",
     "exports",
@@ -83,6 +85,11 @@ COMPRESSION_EXEMPT_URL_NAMES = frozenset(
         "group_facilitate",  # the facilitator console shows the invite link
         "password_reset_confirm",  # the reset link's token
         "profile_data",  # a person's own data, downloaded
+        # Server-sent events: gzip would buffer them, and compress the same event once per
+        # viewer (live/views.py).
+        "live-group-events",
+        "live-ranking-events",
+        "live-longlist-events",
     }
 )
 
@@ -100,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.for_you",
+                "live.context_processors.live_events",
             ],
         },
     },
@@ -196,6 +204,13 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
+
+# Live rankings (issue 24, live/): the events routes exist wherever Redis carries the changes;
+# pages open them only where the events process (uvicorn, ASGI) serves them
+# (docker-compose.yml's `events` service behind the proxy): LIVE_EVENTS_OFFERED. Elsewhere
+# (gunicorn or runserver alone, the embedded default) pages poll.
+LIVE_EVENTS = bool(REDIS_URL)
+LIVE_EVENTS_OFFERED = LIVE_EVENTS and env.bool("LIVE_EVENTS_OFFERED", default=False)
 
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

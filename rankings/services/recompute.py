@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from groups.models import GLOBAL_FEED, LIST_FEED, DiscussionGroup, Membership, Participant
+from impactboard.pubsub import ranking_changed_publish
 from maths.combine import global_ranking_of_groups
 from maths.rank_intervals import POST_ORDER
 from maths.ranking import (
@@ -97,6 +98,11 @@ def ranking_recompute(*, scope: Scope, force: bool = False) -> Ranking | None:
         # recompute are the ones a live dashboard makes, and none of them needs the database.
         transaction.on_commit(
             partial(ranking_etag_remember, ranking=RankingView.of(ranking)), robust=True
+        )
+        # Then tell the open pages (live/: server-sent events), fail-open like the cache.
+        transaction.on_commit(
+            partial(ranking_changed_publish, scope_key=scope.key, version=ranking.version),
+            robust=True,
         )
     return ranking
 

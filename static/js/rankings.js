@@ -1,6 +1,8 @@
-// Live rankings: polls the rankings API with If-None-Match (a poll that finds nothing new is a
-// 304 answered from the cache), redraws the table in place and, when the ranking changed,
-// fetches its figures (built in Python, charts/figures.py; same ETag rules) and draws them with
+// Live rankings: where the page offers it, the ranking's events stream pushes every new version
+// (see liveStream below); otherwise, and whenever the stream fails, this polls the rankings API
+// with If-None-Match (a poll that finds nothing new is a 304 answered from the cache). Either
+// way it redraws the table in place and, when the ranking changed, draws its figures (built in
+// Python, charts/figures.py; pushed with it, or fetched with the same ETag rules) with
 // Plotly.react (their fixed uirevision keeps zoom and hover), and shows a pulse with the number
 // of new ratings.
 //
@@ -326,7 +328,10 @@
   // Polls `url` with If-None-Match: every `fast` ms while answers bring something new, the wait
   // doubling (up to POLL_MAX_MS) after POLL_IDLE_POLLS answers in a row with nothing new; none
   // while the tab is hidden; at once, and fast again, when it is shown or focused.
-  function poller(url, fast, onData) {
+  // While the events stream carries the changes the poller is paused (`pause`): `now` still
+  // asks once (the stream's catch-up, a `changed` nudge); `resume` polls again at once; `know`
+  // takes an ETag the stream delivered, so that the next poll asks for what is newer than it.
+  function poller(url, fast, onData, paused) {
     let etag = null;
     let wait = fast;
     let unchanged = 0;
@@ -353,53 +358,63 @@
       } finally {
         inFlight = false;
       }
-      if (!hidden() && timer === null) timer = window.setTimeout(poll, wait);
+      if (!hidden() && !paused && timer === null) timer = window.setTimeout(poll, wait);
     }
     function now() {
-      if (hidden()) {
-        window.clearTimeout(timer);
-        timer = null;
-        return;
-      }
-      unchanged = 0;
-      wait = fast;
       window.clearTimeout(timer);
       timer = null;
+      if (hidden()) return;
+      unchanged = 0;
+      wait = fast;
       poll();
     }
-    document.addEventListener("visibilitychange", now);
-    window.addEventListener("focus", now);
-    window.addEventListener("pageshow", (event) => { if (event.persisted) now(); });
-    poll();
+    const wake = () => { if (!paused) now(); };
+    document.addEventListener("visibilitychange", wake);
+    window.addEventListener("focus", wake);
+    window.addEventListener("pageshow", (event) => { if (event.persisted) wake(); });
+    if (!paused) poll();
+    return {
+      now,
+      pause() { paused = true; window.clearTimeout(timer); timer = null; },
+      resume() { if (paused) { paused = false; now(); } },
+      know(tag) { etag = tag; unchanged = 0; wait = fast; },
+    };
   }
 
   // One GET with If-None-Match; calls onData only on a 200 (a 304 means nothing new).
   function conditionalGet(url) {
     let etag = null;
-    return async function (onData) {
-      const headers = { Accept: "application/json" };
-      if (etag) headers["If-None-Match"] = etag;
-      const response = await fetch(url, { headers, credentials: "same-origin" });
-      if (response.status === 200) {
-        etag = response.headers.get("ETag");
-        onData(await response.json());
-      }
+    return {
+      async get(onData) {
+        const headers = { Accept: "application/json" };
+        if (etag) headers["If-None-Match"] = etag;
+        const response = await fetch(url, { headers, credentials: "same-origin" });
+        if (response.status === 200) {
+          etag = response.headers.get("ETag");
+          onData(await response.json());
+        }
+      },
+      know(tag) { etag = tag; },
     };
   }
 
   // The figures of the ranking just fetched (null when unchanged, hidden or unreachable).
   function figuresOf(root) {
     const charts = root.querySelector("[data-figures-url]");
-    if (!charts) return async () => null;
-    const get = conditionalGet(charts.dataset.figuresUrl);
-    return async () => {
-      let spec = null;
-      try {
-        await get((answer) => { if (!answer.hidden) spec = answer; });
-      } catch (err) {
-        // Keep the charts drawn; the table still updates.
-      }
-      return spec;
+    const none = { fetch: async () => null, know() {} };
+    if (!charts) return none;
+    const conditional = conditionalGet(charts.dataset.figuresUrl);
+    return {
+      async fetch() {
+        let spec = null;
+        try {
+          await conditional.get((answer) => { if (!answer.hidden) spec = answer; });
+        } catch (err) {
+          // Keep the charts drawn; the table still updates.
+        }
+        return spec;
+      },
+      know: conditional.know,
     };
   }
 
@@ -407,37 +422,141 @@
     if (spec) Object.entries(spec.figures).forEach(([name, figure]) => drawFigure(root, name, figure, spec.shared));
   }
 
-  document.querySelectorAll("[data-rankings-url]").forEach((table) => {
-    const root = table.closest("[data-dashboard]") || table.parentElement;
-    const fetchFigures = figuresOf(root);
-    // The first figures are asked for at once, beside the first poll, not a round trip after it.
-    let pending = fetchFigures();
-    let previous = null;
-    poller(table.dataset.rankingsUrl, POLL_MS, async (data) => {
-      if (data.hidden) return;
-      // The ranking changed, so did its figures: fetch them first so that the table and the
-      // charts change together.
-      const first = pending !== null;
-      const spec = await (pending || fetchFigures());
-      pending = null;
-      if (first) {
-        // The early figures may predate this ranking by one recompute: a conditional GET
-        // (a 304 when they match) settles it.
-        fetchFigures().then((newer) => drawAll(root, newer));
+  // The ranking's events stream (live/, issue 24), where the page offers one
+  // (<meta name="live-events">: the stream is at the rankings URL + its content): the server
+  // pushes the current version and each new one (`ranking`, `compare`: the bodies a GET would
+  // return, with their ETags) or, where not everyone may read it, a bodyless `changed` nudge. While it is up
+  // (`live` received) the pollers are paused; when it fails they take over at once, with their
+  // back-off; a stream refused (503, 204) or not up within LIVE_OPEN_MS is tried again after
+  // LIVE_RETRY_MS. A hidden tab closes it, and showing the tab opens it again.
+  const LIVE_OPEN_MS = 5000;
+  const LIVE_RETRY_MS = 60000;
+  function liveStream(url, on) {
+    let source = null;
+    let up = false;
+    let watchdog = null;
+    let retry = null;
+    function close() {
+      window.clearTimeout(watchdog);
+      if (source) source.close();
+      source = null;
+    }
+    function fail() {
+      close();
+      up = false;
+      on.down();
+      window.clearTimeout(retry);
+      retry = window.setTimeout(open, LIVE_RETRY_MS);
+    }
+    function open() {
+      if (source || hidden()) return;
+      source = new EventSource(url);
+      watchdog = window.setTimeout(fail, LIVE_OPEN_MS);
+      source.addEventListener("live", () => {
+        window.clearTimeout(watchdog);
+        up = true;
+        on.up();
+      });
+      source.addEventListener("ranking", (event) => on.event("ranking", JSON.parse(event.data)));
+      source.addEventListener("compare", (event) => on.event("compare", JSON.parse(event.data)));
+      source.addEventListener("changed", (event) => on.changed(event.data));
+      source.addEventListener("error", () => {
+        // CLOSED: refused for good (a status other than 200); CONNECTING: EventSource tries
+        // again by itself after the server's `retry`, and the pollers cover the gap.
+        if (source && source.readyState === EventSource.CLOSED) {
+          fail();
+        } else if (up) {
+          up = false;
+          on.down();
+        }
+      });
+    }
+    document.addEventListener("visibilitychange", () => {
+      if (hidden()) {
+        window.clearTimeout(retry);
+        close();
+        up = false;
+      } else {
+        open();
       }
+    });
+    window.addEventListener("pageshow", (event) => { if (event.persisted) open(); });
+    open();
+  }
+
+  const liveMeta = document.querySelector('meta[name="live-events"]');
+  const table = document.querySelector("[data-rankings-url]");
+  const live = liveMeta && table && typeof window.EventSource === "function";
+  const streamed = {}; // event name -> { poller, apply(data) }
+
+  if (table) {
+    const root = table.closest("[data-dashboard]") || table.parentElement;
+    const figures = figuresOf(root);
+    // The first figures are asked for at once, beside the first poll, not a round trip after it.
+    let pending = figures.fetch();
+    let previous = null;
+    function show(data, spec) {
+      // A poll answered before a pushed version arrived must not draw the older one over it.
+      // (A version is told by its computed_at: each recompute sets it.)
+      if (previous && data.computed_at && previous.computed_at >= data.computed_at) return;
       renderTable(root, data, previous !== null);
       renderMeta(root, data);
       drawAll(root, spec);
       pulse(root, previous, data);
       previous = data;
-    });
-  });
+    }
+    const rankingPoller = poller(table.dataset.rankingsUrl, POLL_MS, async (data) => {
+      if (data.hidden) return;
+      // The ranking changed, so did its figures: fetch them first so that the table and the
+      // charts change together.
+      const first = pending !== null;
+      const spec = await (pending || figures.fetch());
+      pending = null;
+      if (first) {
+        // The early figures may predate this ranking by one recompute: a conditional GET
+        // (a 304 when they match) settles it.
+        figures.fetch().then((newer) => drawAll(root, newer));
+      }
+      show(data, spec);
+    }, live);
+    streamed.ranking = {
+      poller: rankingPoller,
+      apply(pushed) {
+        rankingPoller.know(pushed.etag);
+        if (pushed.figures) figures.know(pushed.figures.etag);
+        show(pushed.body, pushed.figures ? pushed.figures.body : null);
+      },
+    };
+  }
   document.querySelectorAll("[data-compare-url]").forEach((section) => {
     const figure = conditionalGet(section.dataset.compareFigureUrl);
-    poller(section.dataset.compareUrl, COMPARE_MS, (data) => {
+    const draw = (answer) => { if (!answer.hidden) drawFigure(section, "compare", answer.figure, answer.shared); };
+    const comparePoller = poller(section.dataset.compareUrl, COMPARE_MS, (data) => {
       if (data.hidden) return;
       renderCompareTable(section, data);
-      figure((answer) => { if (!answer.hidden) drawFigure(section, "compare", answer.figure, answer.shared); }).catch(() => {});
-    });
+      figure.get(draw).catch(() => {});
+    }, live);
+    streamed.compare = {
+      poller: comparePoller,
+      apply(pushed) {
+        comparePoller.know(pushed.etag);
+        renderCompareTable(section, pushed.body);
+        if (pushed.figures) {
+          figure.know(pushed.figures.etag);
+          draw(pushed.figures.body);
+        }
+      },
+    };
   });
+  if (live) {
+    const each = (fn) => Object.values(streamed).forEach(fn);
+    liveStream(table.dataset.rankingsUrl + liveMeta.content, {
+      // Up: every change will be pushed from now on, and each part's current version first
+      // (or a `changed` nudge, answered by one conditional GET), so nothing needs polling.
+      up: () => each((s) => s.poller.pause()),
+      down: () => each((s) => s.poller.resume()),
+      event: (name, data) => { if (streamed[name]) streamed[name].apply(data); },
+      changed: (name) => { if (streamed[name]) streamed[name].poller.now(); },
+    });
+  }
 })();

@@ -13,6 +13,7 @@ from rankings.services import ranking_recompute
 from ratings.models import Submission
 from ratings.services import RatingItem, rating_submission_create
 from theories.models import Theory
+from theories.services import longlist_default_get
 
 DEMO_SLUG = "demo-reading-group"
 # The source post's rated order (best first); theory 20 came later and is rated by fewer people.
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             group = DiscussionGroup.objects.create(
                 slug=DEMO_SLUG,
                 name="Demo reading group",
+                longlist=longlist_default_get(),
                 results_hidden=False,  # a demo shows its results to visitors
                 # Listed by whoever runs this command (an operator, as staff would): the demo's
                 # point is a global ranking to look at. Never run it on a real deployment.
