@@ -34,6 +34,7 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -69,7 +70,21 @@ def app_env(app: Path) -> dict[str, str]:
     return env
 
 
+def create_database() -> None:
+    """The benchmark's own database, created on a fresh machine (as `make bench` does its)."""
+    import psycopg
+    from psycopg import sql
+
+    name = urlsplit(DSN).path.lstrip("/")
+    admin = urlunsplit(urlsplit(DSN)._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not found.fetchone():
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
 def prepare(app: Path) -> None:
+    create_database()
     env = app_env(app)
     python = str(VENV_BIN / "python")
     for args in (
