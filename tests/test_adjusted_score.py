@@ -18,7 +18,7 @@ def _statsmodels_fit(m: np.ndarray):
     return smf.ols("score ~ 0 + C(item) + C(rater, Sum)", frame).fit()
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(
     seed=st.integers(0, 2**32 - 1),
     raters=st.integers(3, 15),

@@ -82,7 +82,7 @@ def rating_matrices(draw: st.DrawFn, min_raters: int = 3, max_raters: int = 8) -
 # --- rank intervals -------------------------------------------------------------------------------
 
 
-@settings(deadline=None, max_examples=60)
+@settings(max_examples=60)
 @given(rating_matrices())
 def test_every_interval_contains_the_observed_rank_in_the_contract_order(m: np.ndarray) -> None:
     numbers = list(range(1, m.shape[1] + 1))
@@ -98,7 +98,7 @@ def test_every_interval_contains_the_observed_rank_in_the_contract_order(m: np.n
             assert result.ranks[number] is None and result.intervals[number] is None
 
 
-@settings(deadline=None, max_examples=40)
+@settings(max_examples=40)
 @given(
     st.lists(st.integers(1, 10).map(float), min_size=2, max_size=20),
     st.integers(3, 15),
