@@ -14,20 +14,34 @@ from functools import cache
 
 import redis
 from django.conf import settings
+from redis.connection import parse_url
 
 from .cache import cache_guard, fail_open
 
-CHANNEL_PREFIX = "ib:live:ranking:"
-CHANNEL_PATTERN = CHANNEL_PREFIX + "*"
+
+@cache
+def _prefix(redis_url: str) -> str:
+    # Pub/sub channels are the Redis server's, not one database's: a message published from
+    # database 3 reaches a subscriber connected to database 14. The database number in the
+    # channel keeps sites (or test processes) that share a server on different databases from
+    # hearing each other's changes.
+    return f"ib:live:{parse_url(redis_url).get('db', 0)}:ranking:"
 
 
 def ranking_channel(scope_key: str) -> str:
-    """The channel of one scope (`ratings.scope.Scope.key`: `group:7`, `global`, …)."""
-    return CHANNEL_PREFIX + scope_key
+    """The channel of one scope (`rankings.scope.Scope.key`: `group:7`, `global`, …), on
+    this site's Redis database."""
+    return _prefix(settings.REDIS_URL) + scope_key
+
+
+def channel_pattern() -> str:
+    """Every scope's channel on this site's Redis database (the events process's one
+    subscription)."""
+    return _prefix(settings.REDIS_URL) + "*"
 
 
 def scope_key_of(channel: str) -> str:
-    return channel.removeprefix(CHANNEL_PREFIX)
+    return channel.removeprefix(_prefix(settings.REDIS_URL))
 
 
 @cache

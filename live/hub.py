@@ -27,7 +27,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import HttpRequest
 
-from impactboard.pubsub import CHANNEL_PATTERN, scope_key_of
+from impactboard.pubsub import channel_pattern, scope_key_of
 
 from .topics import Stream, Topic, anyones_event, nudge, viewer_sees
 
@@ -145,7 +145,7 @@ class Hub:
             )
             pubsub = client.pubsub(ignore_subscribe_messages=True)
             try:
-                await pubsub.psubscribe(CHANNEL_PATTERN)
+                await pubsub.psubscribe(channel_pattern())
                 self.ready.set()
                 if failing:
                     logger.warning("live: subscribed again")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
+import redis
 from django.db import connection
 from django.test import RequestFactory, override_settings
 from django.urls import Resolver404, URLResolver, reverse
@@ -21,6 +22,7 @@ from django.urls.resolvers import RegexPattern
 from accounts.services import token_for
 from groups.services import group_update, membership_join
 from groups.services.manage import membership_remove
+from impactboard.pubsub import channel_pattern, ranking_changed_publish, scope_key_of
 from live.context_processors import live_events
 from rankings.models import RankingRequest
 
@@ -250,6 +252,31 @@ def test_hidden_results_are_never_in_an_event(events_server, cast, theories, mak
     # recompute, already pushed, writes it) until its recompute has run and published.
     wait_until(lambda: not RankingRequest.objects.exists(), timeout=30)
     world.silent_for(1.5)  # a published version is pushed within milliseconds
+
+
+@pytest.mark.services
+def test_a_site_on_another_redis_database_is_not_heard(settings) -> None:
+    """Redis pub/sub channels are the server's, not a database's: were the database number not
+    in the channel, a change published by another site (or test process) on another database of
+    the same server would reach this site's events process, which would rebuild and push it."""
+    here = settings.REDIS_URL
+    parts = urlsplit(here)
+    number = int(parts.path.lstrip("/") or 0)
+    other = parts._replace(path=f"/{(number + 8) % 16}").geturl()
+    listener = redis.Redis.from_url(here).pubsub(ignore_subscribe_messages=True)
+    listener.psubscribe(channel_pattern())
+    try:
+        assert listener.get_message(timeout=1) is None  # the subscription is live
+        settings.REDIS_URL = other
+        ranking_changed_publish(scope_key="global", version=1)  # the other site's change
+        settings.REDIS_URL = here
+        ranking_changed_publish(scope_key="global", version=2)  # this site's
+        heard = []
+        while (message := listener.get_message(timeout=1)) is not None:
+            heard.append((scope_key_of(message["channel"].decode()), message["data"]))
+        assert heard == [("global", b"2")]
+    finally:
+        listener.close()
 
 
 def test_the_embedded_default_offers_no_stream(monkeypatch) -> None:
