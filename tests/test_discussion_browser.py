@@ -192,24 +192,30 @@ def test_post_reply_edit_retract_and_vote_as_a_user_would(
     other = comment_create(
         author=cast.outsider, theory=theory, group=None, body="It does.", parent_id=parent.pk
     )
+
+    def open_replies() -> None:
+        page.evaluate(f"document.querySelector('#c-{parent.pk} > details.replies').open = true")
+
+    def vote(name: str) -> None:
+        # A vote is a form post: the page comes back with it. Wait for that page before opening
+        # its replies (evaluated on the one still unloading, the query found nothing).
+        with page.expect_navigation():
+            page.locator(f"#c-{other.pk} > article").get_by_role("button", name=name).click()
+        open_replies()
+
     page.reload()
-    page.evaluate(f"document.querySelector('#c-{parent.pk} > details.replies').open = true")
-    reply_article = page.locator(f"#c-{other.pk} > article")
-    reply_article.get_by_role("button", name="Good comment").click()
-    page.evaluate(f"document.querySelector('#c-{parent.pk} > details.replies').open = true")
+    open_replies()
+    vote("Good comment")
     reply_article = page.locator(f"#c-{other.pk} > article")
     expect(reply_article.locator("[data-score]")).to_have_text("1")
     expect(reply_article.get_by_role("button", name="Good comment")).to_have_attribute(
         "aria-pressed", "true"
     )
-    reply_article.get_by_role("button", name="Disagree").click()
-    page.evaluate(f"document.querySelector('#c-{parent.pk} > details.replies').open = true")
-    reply_article = page.locator(f"#c-{other.pk} > article")
+    vote("Disagree")
     expect(reply_article.locator(".agreement")).to_contain_text("disagree 1")
     # A second click withdraws the vote.
-    reply_article.get_by_role("button", name="Good comment").click()
-    page.evaluate(f"document.querySelector('#c-{parent.pk} > details.replies').open = true")
-    expect(page.locator(f"#c-{other.pk} > article").locator("[data-score]")).to_have_text("0")
+    vote("Good comment")
+    expect(reply_article.locator("[data-score]")).to_have_text("0")
     assert not errors, errors
 
 
